@@ -1,0 +1,148 @@
+/**
+ * A repository in a local folder (an external drive included). Writes are atomic: a temp
+ * file, fsync, rename into place, fsync of the folder — so a crash or power loss leaves either
+ * the old state or the whole new file, never a torn one.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { CairnError, isNotFound } from '../errors.js';
+import { FILE_KINDS, type FileInfo, type FileKind, type Target } from './target.js';
+
+const TMP_SUFFIX = '.tmp';
+
+export class LocalTarget implements Target {
+  readonly displayName: string;
+  private readonly knownDirs = new Set<string>();
+
+  constructor(private readonly root: string) {
+    this.displayName = root;
+  }
+
+  private pathOf(kind: FileKind, name: string): string {
+    if (kind === 'config') return path.join(this.root, 'config');
+    if (!/^[0-9a-f]{6,128}$/.test(name)) {
+      throw new CairnError('invalid-argument', `invalid ${kind} file name ${JSON.stringify(name)}`);
+    }
+    if (kind === 'data') return path.join(this.root, 'data', name.slice(0, 2), name);
+    return path.join(this.root, kind, name);
+  }
+
+  async create(): Promise<void> {
+    if (await this.exists()) {
+      throw new CairnError('repository-exists', `a repository already exists at ${this.root}`);
+    }
+    try {
+      await fs.mkdir(this.root, { recursive: true });
+      for (const kind of FILE_KINDS) {
+        if (kind !== 'config') await fs.mkdir(path.join(this.root, kind), { recursive: true });
+      }
+    } catch (err) {
+      throw new CairnError('target-unreachable', `cannot create repository at ${this.root}: ${(err as Error).message}`);
+    }
+  }
+
+  async exists(): Promise<boolean> {
+    try {
+      await fs.access(path.join(this.root, 'config'));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async save(kind: FileKind, name: string, data: Uint8Array): Promise<void> {
+    const file = this.pathOf(kind, name);
+    const dir = path.dirname(file);
+    if (!this.knownDirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+    }
+    const tmp = `${file}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`;
+    const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } catch (err) {
+      await handle.close();
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+    await handle.close();
+    await fs.rename(tmp, file);
+    await syncDir(dir);
+  }
+
+  async load(kind: FileKind, name: string, range?: { offset: number; length: number }): Promise<Buffer> {
+    const file = this.pathOf(kind, name);
+    if (!range) return fs.readFile(file);
+    const handle = await fs.open(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(range.length);
+      let done = 0;
+      while (done < range.length) {
+        const { bytesRead } = await handle.read(buf, done, range.length - done, range.offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === range.length ? buf : buf.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async list(kind: FileKind): Promise<FileInfo[]> {
+    if (kind === 'config') {
+      try {
+        const st = await fs.stat(this.pathOf('config', 'config'));
+        return [{ name: 'config', size: st.size }];
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw err;
+      }
+    }
+    const dirs =
+      kind === 'data'
+        ? (await readdirOrEmpty(path.join(this.root, 'data'))).map((d) => path.join(this.root, 'data', d))
+        : [path.join(this.root, kind)];
+    const out: FileInfo[] = [];
+    for (const dir of dirs) {
+      const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+        if (isNotFound(err)) return [];
+        throw err;
+      });
+      for (const e of entries) {
+        if (!e.isFile() || e.name.endsWith(TMP_SUFFIX)) continue;
+        const st = await fs.stat(path.join(dir, e.name));
+        out.push({ name: e.name, size: st.size });
+      }
+    }
+    return out;
+  }
+
+  async remove(kind: FileKind, name: string): Promise<void> {
+    await fs.rm(this.pathOf(kind, name), { force: true });
+  }
+
+  async close(): Promise<void> {}
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems (and Windows) cannot fsync a directory; the rename is still atomic.
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A storage target holds a repository's files. Every target stores the same six kinds of file
+ * (restic's REST protocol kinds), so one repository layout maps onto a local folder, S3,
+ * WebDAV, SFTP and rest-server alike:
+ *
+ *   config            one file
+ *   keys/<id>         key slots
+ *   locks/<id>        locks
+ *   snapshots/<id>    snapshot manifests
+ *   index/<id>        index files
+ *   data/<id>         packs (a local folder fans them out into data/<first two hex>/<id>)
+ */
+export type FileKind = 'config' | 'keys' | 'locks' | 'snapshots' | 'index' | 'data';
+
+export const FILE_KINDS: readonly FileKind[] = [
+  'config',
+  'keys',
+  'locks',
+  'snapshots',
+  'index',
+  'data',
+];
+
+export interface FileInfo {
+  name: string;
+  size: number;
+}
+
+export interface Target {
+  /** A location string with any password removed, fit for messages and logs. */
+  readonly displayName: string;
+  /** Creates the folders a new repository needs; fails if a repository already exists. */
+  create(): Promise<void>;
+  /** Whether a repository lives here (its config file exists). */
+  exists(): Promise<boolean>;
+  /** Stores a whole file; readers never see a partial one. */
+  save(kind: FileKind, name: string, data: Uint8Array): Promise<void>;
+  /** Reads a file, or the byte range [offset, offset+length). */
+  load(kind: FileKind, name: string, range?: { offset: number; length: number }): Promise<Buffer>;
+  list(kind: FileKind): Promise<FileInfo[]>;
+  remove(kind: FileKind, name: string): Promise<void>;
+  close(): Promise<void>;
+}

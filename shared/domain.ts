@@ -1,0 +1,77 @@
+/**
+ * Domain types shared by the engine, the CLI's --json output, the IPC contract and the UI.
+ * Plain data only: this file imports nothing, so every side can use it. Keys are snake_case
+ * because these are also the CLI's JSON contract (SPEC §9).
+ */
+
+export interface SnapshotStats {
+  files_new: number;
+  files_changed: number;
+  files_unchanged: number;
+  dirs: number;
+  /** Bytes of file and record content read (or reused) for this snapshot. */
+  bytes_processed: number;
+  /** Blobs and bytes this snapshot added to the repository (after compression). */
+  blobs_added: number;
+  bytes_added: number;
+  /** Same, before compression. */
+  bytes_added_raw: number;
+  duration_ms: number;
+}
+
+export type SourceRef =
+  | { kind: 'folder'; path: string; name: string }
+  | { kind: 'api'; source: string; name: string };
+
+export interface Snapshot {
+  id: string;
+  short_id: string;
+  time: string;
+  hostname: string;
+  username: string;
+  group: string;
+  paths: string[];
+  sources: SourceRef[];
+  tags: string[];
+  parent: string | null;
+  tree: string;
+  incomplete: boolean;
+  incomplete_reasons: string[];
+  stats: SnapshotStats;
+  program_version: string;
+  /** Source-specific state carried from run to run (API bookmarks, run counters). */
+  meta?: Record<string, unknown>;
+}
+
+export type NodeType = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'chardev' | 'blockdev';
+
+/** One entry of `ls`: a path in the snapshot's restore layout. */
+export interface ListEntry {
+  path: string;
+  name: string;
+  type: NodeType;
+  size: number;
+  mode: number;
+  mtime: string;
+  link_target?: string;
+}
+
+export interface BackupWarning {
+  path: string;
+  message: string;
+}
+
+export type JobPhase = 'scanning' | 'backup' | 'restore' | 'check' | 'prune' | 'finishing';
+
+export interface JobProgress {
+  phase: JobPhase;
+  files_done: number;
+  files_total: number | null;
+  bytes_done: number;
+  bytes_total: number | null;
+  /** Bytes per second, smoothed. */
+  rate: number;
+  /** Seconds left, when the total is known. */
+  eta_s: number | null;
+  current: string | null;
+}
