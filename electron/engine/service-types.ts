@@ -1,0 +1,87 @@
+/**
+ * The engine's public surface: what the CLI, the Electron IPC handlers and the web server call.
+ * None of those three holds engine logic; each only parses, validates and prints.
+ */
+import type { BackupWarning, JobProgress, ListEntry, Snapshot } from '../../shared/domain.js';
+
+export interface JobControl {
+  /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
+  signal?: AbortSignal;
+  onProgress?: (progress: JobProgress) => void;
+}
+
+export interface BackupRequest {
+  /** Folders (or single files) to back up. */
+  paths: string[];
+  excludes?: string[];
+  tags?: string[];
+  /** Re-read every file instead of trusting size/mtime/inode against the parent snapshot. */
+  forceFull?: boolean;
+  /** Overrides the CLI's grouping (host + path set), e.g. a plan's name. */
+  group?: string;
+}
+
+export interface BackupResult {
+  snapshot: Snapshot;
+  warnings: BackupWarning[];
+}
+
+export type OverwritePolicy = 'skip' | 'always' | 'rename';
+
+export interface RestoreRequest {
+  snapshot: string; // id, prefix or 'latest'
+  target: string;
+  include?: string[];
+  overwrite?: OverwritePolicy;
+}
+
+export interface RestoreResult {
+  files_restored: number;
+  files_skipped: number;
+  files_renamed: number;
+  bytes_restored: number;
+  warnings: BackupWarning[];
+}
+
+export interface CheckRequest {
+  readData?: boolean;
+  /** Percentage 0 < n ≤ 100 of packs to read. */
+  readDataSubset?: number;
+}
+
+export interface CheckProblem {
+  /** 'pack', 'index', 'snapshot', 'tree' or 'blob'. */
+  kind: string;
+  id: string;
+  message: string;
+  /** Snapshots and paths that depend on the damaged object. */
+  snapshots?: string[];
+  paths?: string[];
+}
+
+export interface CheckReport {
+  ok: boolean;
+  snapshots: number;
+  packs: number;
+  packs_read: number;
+  blobs: number;
+  problems: CheckProblem[];
+}
+
+export interface RepositoryRef {
+  /** Location string (SPEC §4). */
+  location: string;
+  password: string;
+}
+
+export interface EngineService {
+  initRepository(repo: RepositoryRef): Promise<{ id: string }>;
+  listSnapshots(repo: RepositoryRef): Promise<Snapshot[]>;
+  /** Children of PATH ('/' for the root) in a snapshot; `recursive` lists the whole subtree. */
+  listTree(repo: RepositoryRef, snapshot: string, path: string, recursive?: boolean): Promise<ListEntry[]>;
+  /** Reads up to `length` bytes of a file in a snapshot (previews). */
+  readFile(repo: RepositoryRef, snapshot: string, path: string, range?: { offset: number; length: number }): Promise<Buffer>;
+  backup(repo: RepositoryRef, request: BackupRequest, control?: JobControl): Promise<BackupResult>;
+  restore(repo: RepositoryRef, request: RestoreRequest, control?: JobControl): Promise<RestoreResult>;
+  check(repo: RepositoryRef, request: CheckRequest, control?: JobControl): Promise<CheckReport>;
+}
