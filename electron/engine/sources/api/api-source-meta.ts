@@ -1,0 +1,129 @@
+/**
+ * What an API source carries from snapshot to snapshot, and what each endpoint's fetch records.
+ *
+ * ApiSourceMeta is stored in the snapshot's `meta.api[<source name>]`: per endpoint the bookmark
+ * and the runs since its last full sync. Because it lives in the snapshot, a bookmark moves
+ * forward only when the snapshot holding its records is saved, and any machine continues from
+ * it. A failed endpoint keeps its previous state, so a failed run never advances it.
+ *
+ * EndpointFetchMeta is stored beside the data as `/api/<source>/<endpoint>.meta.json`. When an
+ * endpoint fails, its data is the previous snapshot's records, byte for byte (so they still
+ * deduplicate), and `carried_over` says so: the records themselves are not altered.
+ */
+import type { Bookmark } from './bookmark.js';
+import type { SourceDefinition } from './source-definition.js';
+
+export const API_SOURCE_META_FORMAT = 1;
+
+export interface EndpointSyncState {
+  /** Greatest cursor-field value stored; null for non-incremental endpoints. */
+  bookmark: Bookmark | null;
+  /** Successful runs since the last full sync (0 right after one). */
+  runs_since_full_sync: number;
+  last_full_sync: string | null;
+  last_success: string | null;
+}
+
+export interface ApiSourceMeta {
+  format: typeof API_SOURCE_META_FORMAT;
+  endpoints: Record<string, EndpointSyncState>;
+  /** Endpoints that failed in the run that wrote this meta. */
+  errors: EndpointFailure[];
+}
+
+export interface EndpointFailure {
+  endpoint: string;
+  /** The request that failed, secrets redacted; null when no request was made. */
+  url: string | null;
+  message: string;
+}
+
+export interface EndpointFetchMeta {
+  source: string;
+  endpoint: string;
+  started_at: string;
+  finished_at: string;
+  status: 'ok' | 'failed';
+  sync: 'full' | 'incremental';
+  /** HTTP requests sent for this endpoint, retries included. */
+  requests: number;
+  /** Records fetched in this run (before merging with the previous snapshot). */
+  records_fetched: number;
+  /** Records stored in the snapshot's file. */
+  records: number;
+  /** For child endpoints: parent records expanded. */
+  parents?: number;
+  bookmark: Bookmark | null;
+  previous_bookmark: Bookmark | null;
+  /** True when the stored records are the previous snapshot's, because this fetch failed. */
+  carried_over: boolean;
+  error: EndpointFailure | null;
+}
+
+/** Whether this run of an endpoint is a full sync (fetching everything, dropping the rest). */
+export function isFullSync(
+  definition: SourceDefinition,
+  endpointName: string,
+  previous: ApiSourceMeta | undefined,
+  hasPreviousData: boolean,
+  fullSyncRequested: boolean,
+): boolean {
+  const endpoint = definition.endpoints.find((e) => e.name === endpointName);
+  if (!endpoint?.incremental || fullSyncRequested || !hasPreviousData) return true;
+  const state = previous?.endpoints[endpointName];
+  if (!state || state.bookmark === null) return true;
+  return state.runs_since_full_sync + 1 >= definition.fullSyncEvery;
+}
+
+/**
+ * The meta to store with the snapshot: endpoints fetched in this run update their state (when
+ * they succeeded), all others keep what the previous snapshot said.
+ */
+export function nextApiSourceMeta(
+  previous: ApiSourceMeta | undefined,
+  fetched: readonly EndpointFetchMeta[],
+): ApiSourceMeta {
+  const endpoints: Record<string, EndpointSyncState> = { ...previous?.endpoints };
+  const errors: EndpointFailure[] = [];
+  for (const meta of fetched) {
+    if (meta.status === 'failed') {
+      if (meta.error) errors.push(meta.error);
+      continue;
+    }
+    const before = previous?.endpoints[meta.endpoint];
+    endpoints[meta.endpoint] = {
+      bookmark: meta.bookmark,
+      runs_since_full_sync: meta.sync === 'full' ? 0 : (before?.runs_since_full_sync ?? 0) + 1,
+      last_full_sync: meta.sync === 'full' ? meta.finished_at : (before?.last_full_sync ?? null),
+      last_success: meta.finished_at,
+    };
+  }
+  return { format: API_SOURCE_META_FORMAT, endpoints, errors };
+}
+
+/** Reads a stored meta defensively: anything unreadable counts as "no previous state". */
+export function readApiSourceMeta(value: unknown): ApiSourceMeta | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const meta = value as Partial<ApiSourceMeta>;
+  if (meta.format !== API_SOURCE_META_FORMAT || typeof meta.endpoints !== 'object' || meta.endpoints === null) {
+    return undefined;
+  }
+  return { format: API_SOURCE_META_FORMAT, endpoints: meta.endpoints, errors: meta.errors ?? [] };
+}
+
+/** One line for the snapshot's `incomplete_reasons`. */
+export function describeEndpointFailure(meta: EndpointFetchMeta): string {
+  const where = meta.error?.url ? ` (${meta.error.url})` : '';
+  const carried = meta.carried_over
+    ? '; the previous snapshot\'s records were carried over'
+    : '; no earlier records to carry over';
+  return `API source ${meta.source}, endpoint ${meta.endpoint}${where}: ${meta.error?.message ?? 'failed'}${carried}`;
+}
+
+/** Where an endpoint's data and fetch metadata sit in a snapshot's tree. */
+export function apiEndpointPaths(source: string, endpoint: string): { data: string; meta: string } {
+  return {
+    data: `/api/${source}/${endpoint}.ndjson`,
+    meta: `/api/${source}/${endpoint}.meta.json`,
+  };
+}

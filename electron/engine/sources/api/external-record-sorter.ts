@@ -1,0 +1,143 @@
+/**
+ * Sorts an endpoint's records by key with memory that stays flat however many records there
+ * are: records collect in memory up to a byte bound, then that run is sorted and spilled to a
+ * temp file; the runs are merged with a heap at the end. Records with the same key keep the one
+ * added last (a record fetched twice in a run, e.g. when pages shift, is stored once).
+ *
+ * Spill file format: one record per line, `<key JSON>\t<canonical record JSON>`; canonical JSON
+ * never holds a raw tab, so the first tab ends the key.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { MinHeap } from './min-heap.js';
+import { readFileChunks, readLines } from './ndjson-lines.js';
+import { compareKeys, type RecordKey } from './record-key.js';
+
+export interface SortedRecord {
+  key: RecordKey;
+  /** The record's canonical JSON line, without the newline. */
+  line: string;
+}
+
+export interface ExternalRecordSorterOptions {
+  tempDir: string;
+  /** Bytes of records held in memory before a run is spilled (default 32 MiB). */
+  memoryLimitBytes?: number;
+}
+
+const ENTRY_OVERHEAD_BYTES = 96;
+const WRITE_BATCH_BYTES = 1 << 20;
+
+export class ExternalRecordSorter {
+  private run: SortedRecord[] = [];
+  private runBytes = 0;
+  private readonly spillFiles: string[] = [];
+  private readonly memoryLimitBytes: number;
+  private static counter = 0;
+
+  constructor(private readonly options: ExternalRecordSorterOptions) {
+    this.memoryLimitBytes = options.memoryLimitBytes ?? 32 << 20;
+  }
+
+  get spilledRuns(): number {
+    return this.spillFiles.length;
+  }
+
+  async add(key: RecordKey, line: string): Promise<void> {
+    this.run.push({ key, line });
+    this.runBytes += line.length * 2 + ENTRY_OVERHEAD_BYTES;
+    if (this.runBytes >= this.memoryLimitBytes) await this.spill();
+  }
+
+  /** Every distinct key once, in order; call once, after the last add. */
+  async *sorted(): AsyncGenerator<SortedRecord> {
+    if (this.spillFiles.length === 0) {
+      yield* lastOfEachKey(sortRun(this.run));
+      this.run = [];
+      return;
+    }
+    if (this.run.length > 0) await this.spill();
+    yield* mergeRuns(this.spillFiles);
+  }
+
+  async dispose(): Promise<void> {
+    this.run = [];
+    await Promise.all(this.spillFiles.map((file) => fs.rm(file, { force: true })));
+  }
+
+  private async spill(): Promise<void> {
+    const file = path.join(
+      this.options.tempDir,
+      `sort-run-${process.pid}-${ExternalRecordSorter.counter++}.tmp`,
+    );
+    this.spillFiles.push(file);
+    const records = lastOfEachKey(sortRun(this.run));
+    this.run = [];
+    this.runBytes = 0;
+    const handle = await fs.open(file, 'w');
+    try {
+      let batch = '';
+      for (const record of records) {
+        batch += `${JSON.stringify(encodeKey(record.key))}\t${record.line}\n`;
+        if (batch.length >= WRITE_BATCH_BYTES) {
+          await handle.write(batch);
+          batch = '';
+        }
+      }
+      if (batch.length > 0) await handle.write(batch);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+function sortRun(run: SortedRecord[]): SortedRecord[] {
+  return run.sort((a, b) => compareKeys(a.key, b.key)); // stable: equal keys keep insertion order
+}
+
+function* lastOfEachKey(sorted: SortedRecord[]): Generator<SortedRecord> {
+  for (let i = 0; i < sorted.length; i++) {
+    const next = sorted[i + 1];
+    if (next !== undefined && compareKeys(sorted[i]!.key, next.key) === 0) continue;
+    yield sorted[i]!;
+  }
+}
+
+function encodeKey(key: RecordKey): unknown[] {
+  return key.parent === undefined ? [key.id] : [key.id, key.parent];
+}
+
+function decodeSpillLine(text: string): SortedRecord {
+  const tab = text.indexOf('\t');
+  const [id, parent] = JSON.parse(text.slice(0, tab)) as [string | number, (string | number)?];
+  return { key: parent === undefined ? { id } : { id, parent }, line: text.slice(tab + 1) };
+}
+
+interface RunHead {
+  record: SortedRecord;
+  /** Later runs hold later additions, so they win ties. */
+  runIndex: number;
+  lines: AsyncGenerator<string>;
+}
+
+async function* mergeRuns(files: string[]): AsyncGenerator<SortedRecord> {
+  const heap = new MinHeap<RunHead>((a, b) => compareKeys(a.record.key, b.record.key) || b.runIndex - a.runIndex);
+  const advance = async (head: RunHead): Promise<void> => {
+    const next = await head.lines.next();
+    if (!next.done) heap.push({ ...head, record: decodeSpillLine(next.value) });
+  };
+  await Promise.all(
+    files.map((file, runIndex) =>
+      advance({ runIndex, lines: readLines(readFileChunks(file)), record: undefined as never }),
+    ),
+  );
+  let last: SortedRecord | undefined;
+  while (heap.size > 0) {
+    const head = heap.pop()!;
+    if (last === undefined || compareKeys(last.key, head.record.key) !== 0) {
+      last = head.record;
+      yield head.record;
+    }
+    await advance(head);
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Sends a source's requests within its limits — requests in flight, requests per second, a
+ * timeout per request and a response-size bound — retries what can succeed on a later try, and
+ * turns every failure into an ApiRequestError whose message carries a redacted URL.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { noAuthentication, type Authenticator } from '../auth/authenticator.js';
+import type { SecretRedactor } from '../secret-redactor.js';
+import { ApiRequestError } from './api-request-error.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { RequestRateLimiter } from './request-rate-limiter.js';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+
+export interface HttpLimits {
+  concurrency: number;
+  requestsPerSecond?: number;
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  concurrency: 4,
+  timeoutMs: 30_000,
+  maxResponseBytes: 64 << 20,
+};
+
+export interface ApiRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON body, or a form for token requests. */
+  body?: unknown;
+  form?: URLSearchParams;
+}
+
+export interface ApiResponse {
+  /** The URL that was requested (relative URLs in the body resolve against it). */
+  url: string;
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export interface ApiHttpClientOptions {
+  limits?: Partial<HttpLimits>;
+  retry?: Partial<RetryPolicy>;
+  redactor: SecretRedactor;
+  signal?: AbortSignal;
+}
+
+export class ApiHttpClient {
+  readonly limits: HttpLimits;
+  private readonly retry: RetryPolicy;
+  private readonly gate: ConcurrencyLimiter;
+  private readonly rate: RequestRateLimiter;
+  private sent = 0;
+
+  constructor(private readonly options: ApiHttpClientOptions) {
+    this.limits = { ...DEFAULT_HTTP_LIMITS, ...stripUndefined(options.limits ?? {}) };
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
+    this.gate = new ConcurrencyLimiter(this.limits.concurrency);
+    this.rate = new RequestRateLimiter(this.limits.requestsPerSecond);
+  }
+
+  /** Requests sent so far, retries included. */
+  get requestCount(): number {
+    return this.sent;
+  }
+
+  redactUrl(url: string): string {
+    return this.options.redactor.redact(url);
+  }
+
+  async requestJson(request: ApiRequest, auth: Authenticator = noAuthentication): Promise<ApiResponse> {
+    let refreshedAuth = false;
+    for (let attempt = 1; ; attempt++) {
+      this.throwIfCancelled(request.url);
+      try {
+        return await this.gate.run(() => this.attempt(request, auth));
+      } catch (err) {
+        const failure = err as ApiRequestError;
+        if (failure.kind === 'auth' && failure.options.status === 401 && !refreshedAuth) {
+          refreshedAuth = true;
+          if (await auth.refreshAfterUnauthorized()) {
+            attempt--; // a refreshed token is a new start, not a failed try
+            continue;
+          }
+        }
+        if (!failure.retryable) throw failure;
+        if (attempt >= this.retry.maxAttempts) {
+          throw new ApiRequestError(
+            failure.kind,
+            `${failure.message} (gave up after ${attempt} attempts)`,
+            failure.url,
+            { ...failure.options, retryable: false },
+          );
+        }
+        const retryAfter = failure.options.retryAfterMs;
+        if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) {
+          throw new ApiRequestError(
+            failure.kind,
+            `${failure.message}; the server asks to wait ${Math.ceil(retryAfter / 1000)} s, longer than Cairn waits`,
+            failure.url,
+            { ...failure.options, retryable: false },
+          );
+        }
+        const delay = retryAfter ?? backoffDelayMs(this.retry, attempt);
+        // A 429 is about the whole source: every request holds back, not only this one.
+        if (failure.kind === 'rate-limited') this.rate.pauseFor(delay);
+        await sleep(delay, undefined, { signal: this.options.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private throwIfCancelled(url: string): void {
+    if (this.options.signal?.aborted) {
+      throw new ApiRequestError('cancelled', 'cancelled', this.redactUrl(url));
+    }
+  }
+
+  private async attempt(request: ApiRequest, auth: Authenticator): Promise<ApiResponse> {
+    await this.rate.acquire(this.options.signal).catch(() => undefined);
+    this.throwIfCancelled(request.url);
+    const url = new URL(request.url);
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    await auth.apply({ url, headers }, this.options.signal);
+    const shownUrl = this.redactUrl(request.url);
+    const label = `${request.method} ${shownUrl}`;
+    let body: string | URLSearchParams | undefined;
+    if (request.form) body = request.form;
+    else if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['content-type'] = 'application/json';
+    }
+
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.limits.timeoutMs);
+    const signals = [timeout.signal, ...(this.options.signal ? [this.options.signal] : [])];
+    this.sent++;
+    try {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: request.method,
+          headers,
+          body,
+          signal: AbortSignal.any(signals),
+          redirect: 'follow',
+        });
+      } catch (err) {
+        throw this.transportError(err, label, shownUrl, timeout.signal);
+      }
+      let text: string;
+      try {
+        text = await this.readBody(response, label, shownUrl);
+      } catch (err) {
+        if (err instanceof ApiRequestError) throw err;
+        throw this.transportError(err, label, shownUrl, timeout.signal);
+      }
+      this.checkStatus(response, label, shownUrl);
+      let parsed: unknown;
+      try {
+        parsed = text.length === 0 ? null : JSON.parse(text);
+      } catch (err) {
+        throw new ApiRequestError(
+          'malformed',
+          `${label}: the response is not valid JSON (${(err as Error).message})`,
+          shownUrl,
+        );
+      }
+      return { url: request.url, status: response.status, headers: response.headers, body: parsed };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private transportError(err: unknown, label: string, shownUrl: string, timeout: AbortSignal): ApiRequestError {
+    if (this.options.signal?.aborted) return new ApiRequestError('cancelled', 'cancelled', shownUrl);
+    if (timeout.aborted) {
+      return new ApiRequestError('timeout', `${label}: no complete answer within ${this.limits.timeoutMs} ms`, shownUrl, {
+        retryable: true,
+      });
+    }
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    return new ApiRequestError('network', `${label}: ${this.options.redactor.redact(String(why))}`, shownUrl, {
+      retryable: true,
+    });
+  }
+
+  private checkStatus(response: Response, label: string, shownUrl: string): void {
+    const status = response.status;
+    if (status >= 200 && status < 300) return;
+    const what = `${label}: HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    if (status === 429) {
+      throw new ApiRequestError('rate-limited', what, shownUrl, { status, retryable: true, retryAfterMs });
+    }
+    if (status === 401 || status === 403) {
+      throw new ApiRequestError('auth', `${what} (the API refused the credentials)`, shownUrl, { status });
+    }
+    if (status >= 500 || status === 408) {
+      throw new ApiRequestError('http', what, shownUrl, { status, retryable: true, retryAfterMs });
+    }
+    throw new ApiRequestError('http', what, shownUrl, { status });
+  }
+
+  private async readBody(response: Response, label: string, shownUrl: string): Promise<string> {
+    const max = this.limits.maxResponseBytes;
+    const tooLarge = () =>
+      new ApiRequestError('too-large', `${label}: the response is larger than the limit of ${max} bytes`, shownUrl);
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > max) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (!response.body) return '';
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += chunk.byteLength;
+      if (size > max) throw tooLarge(); // leaving the loop cancels the stream
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,102 @@
+/**
+ * Walks an endpoint's pages and hands each page's records on. Every style ends on a page with no
+ * records; a sequential style stops with an error when a cursor or URL comes back a second time
+ * (an API bug that would otherwise loop forever). Indexed styles fetch up to `lookAhead` pages at
+ * once so a slow API is kept busy up to the source's concurrency.
+ */
+import { ApiRequestError } from '../http/api-request-error.js';
+import type { ApiResponse } from '../http/api-http-client.js';
+import type { RecordPath } from '../record-path.js';
+import type { FetchedPage, IndexedPaginator, PageRequest, Paginator, SequentialPaginator } from './paginator.js';
+
+export interface PageRunnerOptions {
+  paginator: Paginator;
+  records: RecordPath;
+  send: (request: PageRequest) => Promise<ApiResponse>;
+  redactUrl: (url: string) => string;
+  onPage: (page: FetchedPage) => Promise<void> | void;
+  /** Pages of an indexed style requested ahead of the one being read (1: one at a time). */
+  lookAhead: number;
+  /** Stop after this many pages (the `api test` command reads one). */
+  maxPages?: number;
+}
+
+export async function runPages(options: PageRunnerOptions): Promise<void> {
+  if (options.paginator.kind === 'sequential') await runSequential(options, options.paginator);
+  else await runIndexed(options, options.paginator);
+}
+
+async function fetchPage(options: PageRunnerOptions, request: PageRequest): Promise<FetchedPage> {
+  const response = await options.send(request);
+  const found = options.records.get(response.body);
+  if (!Array.isArray(found)) {
+    const shownUrl = options.redactUrl(request.url);
+    throw new ApiRequestError(
+      'shape',
+      `${shownUrl}: expected an array of records at "${options.records.text}", found ${describe(found)}`,
+      shownUrl,
+    );
+  }
+  return { request, response, records: found };
+}
+
+async function runSequential(options: PageRunnerOptions, paginator: SequentialPaginator): Promise<void> {
+  const seen = new Set<string>();
+  let request: PageRequest | null = paginator.first();
+  for (let pages = 0; request !== null; pages++) {
+    if (options.maxPages !== undefined && pages >= options.maxPages) return;
+    const page = await fetchPage(options, request);
+    await options.onPage(page);
+    if (page.records.length === 0) return;
+    let next;
+    try {
+      next = paginator.next(page);
+    } catch (err) {
+      const shownUrl = options.redactUrl(request.url);
+      throw new ApiRequestError('shape', `${shownUrl}: ${(err as Error).message}`, shownUrl);
+    }
+    if (next === null) return;
+    if (seen.has(next.token)) {
+      const shownUrl = options.redactUrl(request.url);
+      throw new ApiRequestError(
+        'pagination-loop',
+        `${shownUrl}: the API returned the same next page (${options.redactUrl(next.token)}) twice in one run; stopped instead of looping`,
+        shownUrl,
+      );
+    }
+    seen.add(next.token);
+    request = next.request;
+  }
+}
+
+async function runIndexed(options: PageRunnerOptions, paginator: IndexedPaginator): Promise<void> {
+  const limit = options.maxPages ?? Number.POSITIVE_INFINITY;
+  const inFlight: Array<Promise<FetchedPage>> = [];
+  let nextIndex = 0;
+  const launch = () => {
+    while (inFlight.length < Math.max(1, options.lookAhead) && nextIndex < limit) {
+      const page = fetchPage(options, paginator.pageAt(nextIndex++));
+      page.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
+      inFlight.push(page);
+    }
+  };
+  try {
+    launch();
+    while (inFlight.length > 0) {
+      const page = await inFlight.shift()!;
+      await options.onPage(page);
+      if (paginator.isLast(page)) return;
+      launch();
+    }
+  } finally {
+    // Pages fetched ahead of the end are discarded, but never left running behind our back.
+    await Promise.allSettled(inFlight);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a${typeof value === 'object' ? 'n' : ''} ${typeof value}`;
+}
