@@ -8,7 +8,7 @@ export interface WebLink {
   rels: string[];
 }
 
-const LINK = /<([^>]*)>((?:\s*;\s*[^;,"]+(?:=(?:"(?:[^"\\]|\\.)*"|[^;,]*))?)*)/g;
+const LINK = /<([^>]*)>((?:\s*;\s*[^;,"=]+(?:=(?:"(?:[^"\\]|\\.)*"|[^;,]*))?)*)/g;
 const PARAM = /;\s*([^;=\s]+)\s*(?:=\s*(?:"((?:[^"\\]|\\.)*)"|([^;,]*)))?/g;
 
 export function parseLinkHeader(value: string): WebLink[] {

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFixtureServer, type FixtureServer } from '../fixtures/api-server/server.js';
+import { definition, pullRun, storedRecords } from './helpers/pull-run.js';
+
+let server: FixtureServer;
+beforeAll(async () => {
+  // 95 items: not a multiple of any page size used below, so every style meets a short last page.
+  server = await startFixtureServer({ items: 95 });
+});
+afterAll(() => server.close());
+
+const styles: Array<[string, Record<string, unknown>]> = [
+  ['page', { path: '/items', records: 'data', pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page', size: 10 } }],
+  [
+    'page without short-page stop (ends on the empty page)',
+    { path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10, stopOnShortPage: false } },
+  ],
+  ['page without a size (ends on the empty page)', { path: '/items', records: 'data', pagination: { type: 'page', startPage: 1 } }],
+  ['offset', { path: '/items-offset', records: 'results', pagination: { type: 'offset', offsetParam: 'offset', limitParam: 'limit', limit: 25 } }],
+  ['offset without a limit', { path: '/items-offset', records: 'results', pagination: { type: 'offset' } }],
+  ['cursor in the body', { path: '/items-cursor', records: 'items', pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor', sizeParam: 'limit', size: 20 } }],
+  ['cursor in a header', { path: '/items-cursor-header', records: '$', pagination: { type: 'cursor', cursorParam: 'cursor', nextCursorHeader: 'X-Next-Page' } }],
+  [
+    'cursor from the last record with has_more (Stripe)',
+    { path: '/items-after', records: 'data', pagination: { type: 'cursor', cursorParam: 'starting_after', nextCursor: 'data[-1].id', hasMore: 'has_more', sizeParam: 'limit', size: 30 } },
+  ],
+  ['next URL, relative', { path: '/items-next-url?style=relative', records: 'entries', pagination: { type: 'next-url', next: 'links.next' } }],
+  ['next URL, absolute', { path: '/items-next-url?style=absolute', records: 'entries', pagination: { type: 'next-url', next: 'links.next' } }],
+  ['next URL under a bracketed key', { path: '/items-odata', records: '["odata.value"]', pagination: { type: 'next-url', next: '["@odata.nextLink"]' } }],
+  ['Link header', { path: '/items-link?per_page=7', records: '$', pagination: { type: 'link' } }],
+  ['none', { path: '/items-all', records: 'items' }],
+  ['POST with page parameters in the body', { path: '/items-search', method: 'POST', body: { filter: 'all' }, records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 15, in: 'body' } }],
+];
+
+describe('every pagination style stores exactly the records the API holds', () => {
+  it.each(styles)('%s', async (_style, endpoint) => {
+    const run = await pullRun(definition({ baseUrl: server.baseUrl, endpoints: [{ name: 'items', ...endpoint }] }));
+    const meta = run.metas.get('items')!;
+    expect(meta.error).toBeNull();
+    expect(meta.status).toBe('ok');
+    expect(storedRecords(run, 'items')).toEqual(server.data.items.all());
+    expect(meta.records).toBe(95);
+  });
+});
+
+describe('pagination', () => {
+  it('sends the pages of a Link-paginated endpoint one after another, each once', async () => {
+    const before = server.log.length;
+    await pullRun(definition({ baseUrl: server.baseUrl, endpoints: [{ name: 'items', path: '/items-link?per_page=10', records: '$', pagination: { type: 'link' } }] }));
+    const pages = server.log.slice(before).map((r) => r.query.page ?? '1');
+    expect(pages).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+  });
+
+  it('fetches page-numbered pages ahead in parallel up to the concurrency limit', async () => {
+    const slow = await startFixtureServer({ items: 200, latencyMs: 30 });
+    try {
+      const run = await pullRun(
+        definition({
+          baseUrl: slow.baseUrl,
+          limits: { concurrency: 4 },
+          endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } }],
+        }),
+      );
+      expect(storedRecords(run, 'items')).toEqual(slow.data.items.all());
+      expect(slow.maxConcurrent).toBe(4);
+      // 20 full pages, then the short/empty end: at most `concurrency` requests past the last page.
+      expect(run.metas.get('items')!.requests).toBeLessThanOrEqual(21 + 3);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('stops with an error when the API hands out the same cursor twice', async () => {
+    const run = await pullRun(
+      definition({
+        baseUrl: server.baseUrl,
+        endpoints: [{ name: 'loop', path: '/loop', records: 'items', pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' } }],
+      }),
+    );
+    const meta = run.metas.get('loop')!;
+    expect(meta.status).toBe('failed');
+    expect(meta.error?.message).toMatch(/same next page .*twice/);
+    expect(meta.requests).toBe(2);
+  });
+
+  it('stops with a clear error when the records are not where the definition says', async () => {
+    const run = await pullRun(
+      definition({ baseUrl: server.baseUrl, endpoints: [{ name: 'items', path: '/items', records: 'results', pagination: { type: 'page' } }] }),
+    );
+    const meta = run.metas.get('items')!;
+    expect(meta.status).toBe('failed');
+    expect(meta.error?.message).toContain('expected an array of records at "results", found nothing');
+    expect(meta.error?.url).toBe(`${server.baseUrl}/items?page=1`);
+  });
+});
