@@ -48,7 +48,7 @@ export async function openApiSourceSession(
     resolveSecret: resolve,
     redactor,
     requestToken: async (url, form, headers) =>
-      (await client.requestJson({ method: 'POST', url, form, headers })).body,
+      (await client.requestJson({ method: 'POST', url, form, headers, outsideConcurrencyLimit: true })).body,
   });
   const resolveHeaders = async (headers: Record<string, string> | undefined) => {
     const out: Record<string, string> = {};

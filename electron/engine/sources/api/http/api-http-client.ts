@@ -31,6 +31,8 @@ export interface ApiRequest {
   /** JSON body, or a form for token requests. */
   body?: unknown;
   form?: URLSearchParams;
+  /** For token requests only (see requestJson). */
+  outsideConcurrencyLimit?: boolean;
 }
 
 export interface ApiResponse {
@@ -76,6 +78,9 @@ export class ApiHttpClient {
     for (let attempt = 1; ; attempt++) {
       this.throwIfCancelled(request.url);
       try {
+        // A token request skips the concurrency gate: the requests holding every slot may be
+        // the very ones waiting for that token.
+        if (request.outsideConcurrencyLimit) return await this.attempt(request, auth);
         return await this.gate.run(() => this.attempt(request, auth));
       } catch (err) {
         const failure = err as ApiRequestError;
