@@ -74,6 +74,12 @@ function unavailable(err: unknown): CairnError {
 }
 
 function keychainFailure(name: string, err: unknown): CairnError {
+  if (/locked|unlock|prompt/i.test(errorMessage(err))) {
+    return new CairnError('failure', `the OS keychain is locked and was not unlocked, so entry "${name}" could not be used`, {
+      detail: errorMessage(err),
+      cause: err,
+    });
+  }
   if (looksUnavailable(err)) return unavailable(err);
   return new CairnError('failure', `the OS keychain could not use entry "${name}": ${errorMessage(err)}`, {
     cause: err,

@@ -1,0 +1,66 @@
+/**
+ * `cairn api test SOURCE.json [--endpoint NAME]... [--json]`: shows the first page of each
+ * endpoint — the request, the records found, the next page — without saving anything.
+ * `argv` is what follows `api test`. Exit code 0 when every endpoint answered, 1 otherwise.
+ */
+import { parseArgs } from 'node:util';
+import { CairnError, errorMessage } from '../../engine/errors.js';
+import { loadSourceDefinition } from '../../engine/sources/api/load-source-definition.js';
+import { probeFirstPages, type FirstPageProbe } from '../../engine/sources/api/probe-first-page.js';
+
+const PREVIEW_CHARS = 300;
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { endpoint: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    });
+  } catch (err) {
+    process.stderr.write(`cairn api test: ${errorMessage(err)}\n`);
+    return 1;
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (file === undefined || extra.length > 0) {
+    process.stderr.write('usage: cairn api test SOURCE.json [--endpoint NAME]... [--json]\n');
+    return 1;
+  }
+  try {
+    const definition = await loadSourceDefinition(file);
+    const probes = await probeFirstPages(definition, { endpoints: parsed.values.endpoint });
+    if (parsed.values.json) process.stdout.write(`${JSON.stringify(probes.map(toJson), null, 2)}\n`);
+    else for (const probe of probes) process.stdout.write(describe(probe));
+    return probes.every((p) => p.error === null) ? 0 : 1;
+  } catch (err) {
+    process.stderr.write(`cairn api test: ${errorMessage(err)}\n`);
+    return err instanceof CairnError ? err.exitCode : 1;
+  }
+}
+
+function describe(probe: FirstPageProbe): string {
+  const lines = [`${probe.endpoint}: ${probe.url ?? '(no request)'}`];
+  if (probe.error !== null) lines.push(`  error: ${probe.error}`);
+  else {
+    lines.push(`  records found: ${probe.records}`);
+    lines.push(`  next page: ${probe.nextPage ?? '(none: this is the last page)'}`);
+    if (probe.firstRecord !== null) {
+      const preview = probe.firstRecord.length > PREVIEW_CHARS ? `${probe.firstRecord.slice(0, PREVIEW_CHARS)}…` : probe.firstRecord;
+      lines.push(`  first record: ${preview}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function toJson(probe: FirstPageProbe) {
+  return {
+    endpoint: probe.endpoint,
+    url: probe.url,
+    status: probe.status,
+    records: probe.records,
+    next_page: probe.nextPage,
+    first_record: probe.firstRecord === null ? null : (JSON.parse(probe.firstRecord) as unknown),
+    error: probe.error,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * `cairn secret set|get|delete ENTRY`: manages secrets in the OS keychain (service "cairn"),
+ * which source definitions and plans then name as `keychain:ENTRY`. `set` reads the value from
+ * standard input — a prompt without echo on a terminal, or piped text (one trailing newline
+ * dropped) — never from the command line, where it would land in shell history and `ps`.
+ * `argv` is what follows `secret`.
+ */
+import { CairnError, errorMessage } from '../../engine/errors.js';
+import { openKeychain } from '../../engine/credentials/keychain.js';
+
+const USAGE = 'usage: cairn secret set|get|delete ENTRY';
+
+export async function run(argv: string[]): Promise<number> {
+  const [action, entry, ...extra] = argv;
+  if (entry === undefined || extra.length > 0 || !['set', 'get', 'delete'].includes(action ?? '')) {
+    process.stderr.write(`${USAGE}\n`);
+    return 1;
+  }
+  try {
+    const keychain = openKeychain();
+    if (action === 'set') {
+      const value = process.stdin.isTTY ? await promptHidden(`Secret for ${entry}: `) : await readStdin();
+      if (value.length === 0) throw new CairnError('invalid-argument', 'the secret is empty; nothing was stored');
+      await keychain.set(entry, value);
+      process.stderr.write(`stored keychain entry "${entry}"; refer to it as keychain:${entry}\n`);
+      return 0;
+    }
+    if (action === 'get') {
+      const value = await keychain.get(entry);
+      if (value === null) throw new CairnError('invalid-argument', `the OS keychain has no entry "${entry}"`);
+      process.stdout.write(`${value}\n`);
+      return 0;
+    }
+    if (!(await keychain.delete(entry))) {
+      throw new CairnError('invalid-argument', `the OS keychain has no entry "${entry}"`);
+    }
+    process.stderr.write(`deleted keychain entry "${entry}"\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`cairn secret ${action}: ${errorMessage(err)}\n`);
+    return err instanceof CairnError ? err.exitCode : 1;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Reads one line from the terminal without echoing it. */
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(question);
+    stdin.setRawMode(true);
+    stdin.resume();
+    let value = '';
+    const finish = (result: Error | string) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (typeof result === 'string') resolve(result);
+      else reject(result);
+    };
+    const onData = (data: Buffer) => {
+      for (const char of data.toString('utf8')) {
+        if (char === '\r' || char === '\n') return finish(value);
+        if (char === '\u0003') return finish(new CairnError('cancelled', 'cancelled'));
+        if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
+        else value += char;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * The "test request" (`cairn api test`, the definition editor): the first page of each endpoint,
+ * the records found in it and where the next page would come from — nothing is stored. A child
+ * endpoint is tried for the first record of its parent's first page.
+ */
+import { openApiSourceSession, type ApiSourceSessionOptions } from './api-source-session.js';
+import { canonicalJson } from './canonical-json.js';
+import { expandChildPath } from './child-path-template.js';
+import { planEndpoints } from './endpoint-order.js';
+import { baseRequest } from './fetch-endpoint-records.js';
+import { ApiRequestError } from './http/api-request-error.js';
+import { createPaginator } from './pagination/create-paginator.js';
+import { runPages } from './pagination/page-runner.js';
+import type { FetchedPage } from './pagination/paginator.js';
+import { compileRecordPath } from './record-path.js';
+import type { SourceDefinition } from './source-definition.js';
+
+export interface FirstPageProbe {
+  endpoint: string;
+  /** The request made, secrets redacted; null when none could be made. */
+  url: string | null;
+  status: number | null;
+  records: number;
+  /** The first record, canonical JSON. */
+  firstRecord: string | null;
+  /** The next page's URL or cursor; null on the last page. */
+  nextPage: string | null;
+  error: string | null;
+}
+
+export async function probeFirstPages(
+  definition: SourceDefinition,
+  options: ApiSourceSessionOptions & { endpoints?: string[] } = {},
+): Promise<FirstPageProbe[]> {
+  const plan = planEndpoints(definition, options.endpoints);
+  const session = await openApiSourceSession(definition, { retry: { maxAttempts: 2 }, ...options });
+  const firstRecords = new Map<string, unknown>();
+  const probes: FirstPageProbe[] = [];
+  for (const { endpoint, child } of plan) {
+    const probe: FirstPageProbe = {
+      endpoint: endpoint.name,
+      url: null,
+      status: null,
+      records: 0,
+      firstRecord: null,
+      nextPage: null,
+      error: null,
+    };
+    probes.push(probe);
+    try {
+      let path = endpoint.path;
+      if (child) {
+        const parentRecord = firstRecords.get(child.parent);
+        const expanded = parentRecord === undefined ? null : expandChildPath(child, parentRecord);
+        if (expanded === null) throw new Error(`no record of ${child.parent} to try it with`);
+        path = expanded;
+      }
+      const paginator = createPaginator(endpoint.pagination, baseRequest(session, endpoint, path, null));
+      let page: FetchedPage | undefined;
+      await runPages({
+        paginator,
+        records: compileRecordPath(endpoint.records),
+        send: (request) => {
+          probe.url = session.redactor.redact(request.url);
+          return session.request(endpoint, request.url, request.body);
+        },
+        redactUrl: (url) => session.redactor.redact(url),
+        onPage: (fetched) => {
+          page = fetched;
+        },
+        lookAhead: 1,
+        maxPages: 1,
+      });
+      if (!page) continue;
+      probe.status = page.response.status;
+      probe.records = page.records.length;
+      if (page.records.length > 0) {
+        firstRecords.set(endpoint.name, page.records[0]);
+        probe.firstRecord = canonicalJson(page.records[0]);
+        if (paginator.kind === 'sequential') {
+          probe.nextPage = paginator.next(page)?.token ?? null;
+        } else if (!paginator.isLast(page)) {
+          const next = paginator.pageAt(1);
+          probe.nextPage = next.body ? JSON.stringify(next.body) : next.url;
+        }
+        if (probe.nextPage !== null) probe.nextPage = session.redactor.redact(probe.nextPage);
+      }
+    } catch (err) {
+      probe.error = session.redactor.redact((err as Error).message);
+      if (err instanceof ApiRequestError) probe.status = err.options.status ?? null;
+    }
+  }
+  return probes;
+}
