@@ -8,6 +8,7 @@ import { noAuthentication, type Authenticator } from '../auth/authenticator.js';
 import type { SecretRedactor } from '../secret-redactor.js';
 import { ApiRequestError } from './api-request-error.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { NodeHttpTransport, type TransportResponse } from './node-http-transport.js';
 import { RequestRateLimiter } from './request-rate-limiter.js';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 
@@ -55,6 +56,7 @@ export class ApiHttpClient {
   private readonly retry: RetryPolicy;
   private readonly gate: ConcurrencyLimiter;
   private readonly rate: RequestRateLimiter;
+  private readonly transport: NodeHttpTransport;
   private sent = 0;
 
   constructor(private readonly options: ApiHttpClientOptions) {
@@ -62,6 +64,8 @@ export class ApiHttpClient {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
     this.gate = new ConcurrencyLimiter(this.limits.concurrency);
     this.rate = new RequestRateLimiter(this.limits.requestsPerSecond);
+    // One socket more than the limit, for token requests that bypass the concurrency gate.
+    this.transport = new NodeHttpTransport(this.limits.concurrency + 1);
   }
 
   /** Requests sent so far, retries included. */
@@ -131,9 +135,11 @@ export class ApiHttpClient {
     await auth.apply({ url, headers }, this.options.signal);
     const shownUrl = this.redactUrl(request.url);
     const label = `${request.method} ${shownUrl}`;
-    let body: string | URLSearchParams | undefined;
-    if (request.form) body = request.form;
-    else if (request.body !== undefined) {
+    let body: string | undefined;
+    if (request.form) {
+      body = request.form.toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
@@ -143,14 +149,13 @@ export class ApiHttpClient {
     const signals = [timeout.signal, ...(this.options.signal ? [this.options.signal] : [])];
     this.sent++;
     try {
-      let response: Response;
+      let response: TransportResponse;
       try {
-        response = await fetch(url, {
+        response = await this.transport.send(url, {
           method: request.method,
           headers,
           body,
           signal: AbortSignal.any(signals),
-          redirect: 'follow',
         });
       } catch (err) {
         throw this.transportError(err, label, shownUrl, timeout.signal);
@@ -187,13 +192,13 @@ export class ApiHttpClient {
       });
     }
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    const why = (err as NodeJS.ErrnoException).code ?? cause?.code ?? cause?.message ?? (err as Error).message;
     return new ApiRequestError('network', `${label}: ${this.options.redactor.redact(String(why))}`, shownUrl, {
       retryable: true,
     });
   }
 
-  private checkStatus(response: Response, label: string, shownUrl: string): void {
+  private checkStatus(response: TransportResponse, label: string, shownUrl: string): void {
     const status = response.status;
     if (status >= 200 && status < 300) return;
     const what = `${label}: HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
@@ -210,21 +215,23 @@ export class ApiHttpClient {
     throw new ApiRequestError('http', what, shownUrl, { status });
   }
 
-  private async readBody(response: Response, label: string, shownUrl: string): Promise<string> {
+  private async readBody(response: TransportResponse, label: string, shownUrl: string): Promise<string> {
     const max = this.limits.maxResponseBytes;
     const tooLarge = () =>
       new ApiRequestError('too-large', `${label}: the response is larger than the limit of ${max} bytes`, shownUrl);
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > max) {
-      await response.body?.cancel().catch(() => undefined);
+      response.cancel();
       throw tooLarge();
     }
-    if (!response.body) return '';
-    const chunks: Uint8Array[] = [];
+    const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body) {
       size += chunk.byteLength;
-      if (size > max) throw tooLarge(); // leaving the loop cancels the stream
+      if (size > max) {
+        response.cancel();
+        throw tooLarge();
+      }
       chunks.push(chunk);
     }
     return Buffer.concat(chunks, size).toString('utf8');

@@ -1,12 +1,14 @@
 /**
- * Keeps a source under its `requestsPerSecond` by spacing request starts evenly, so the API's own
- * limiter (token bucket or sliding window) never has a reason to answer 429. A `Retry-After`
- * from the server pauses every request of the source, not only the one that was refused.
+ * Keeps a source under its `requestsPerSecond` by spacing request starts at least 1/rps apart,
+ * measured when each request really starts — a timer that fires late never lets the next ones
+ * bunch up behind it — so the API's own limiter never has a reason to answer 429. A
+ * `Retry-After` from the server pauses every request of the source, not only the refused one.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export class RequestRateLimiter {
-  private nextStart = 0;
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private pausedUntil = 0;
   private readonly intervalMs: number;
 
   constructor(requestsPerSecond: number | undefined) {
@@ -14,13 +16,18 @@ export class RequestRateLimiter {
   }
 
   async acquire(signal?: AbortSignal): Promise<void> {
-    const now = performance.now();
-    const start = Math.max(now, this.nextStart);
-    this.nextStart = start + this.intervalMs;
-    if (start > now) await sleep(start - now, undefined, { signal });
+    for (;;) {
+      const now = performance.now();
+      const earliest = Math.max(this.lastStart + this.intervalMs, this.pausedUntil);
+      if (now >= earliest) {
+        this.lastStart = now;
+        return;
+      }
+      await sleep(earliest - now, undefined, { signal });
+    }
   }
 
   pauseFor(ms: number): void {
-    this.nextStart = Math.max(this.nextStart, performance.now() + ms);
+    this.pausedUntil = Math.max(this.pausedUntil, performance.now() + ms);
   }
 }
