@@ -8,7 +8,11 @@ import { runCliCommand } from './helpers/spawn-command.js';
 let server: FixtureServer;
 let file: string;
 beforeAll(async () => {
-  server = await startFixtureServer({ items: 25, projects: 3, auth: { type: 'bearer', token: 'probe-token' } });
+  server = await startFixtureServer({
+    items: 25,
+    projects: 3,
+    auth: { type: 'bearer', token: 'probe-token' },
+  });
   const dir = await mkdtemp(path.join(tmpdir(), 'cairn-api-test-cmd-'));
   file = path.join(dir, 'fixture.source.json');
   await writeFile(
@@ -19,9 +23,24 @@ beforeAll(async () => {
       baseUrl: server.baseUrl,
       auth: { type: 'bearer', token: 'env:CAIRN_PROBE_TOKEN' },
       endpoints: [
-        { name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } },
-        { name: 'tasks', path: '/items-cursor', records: 'items', pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' } },
-        { name: 'comments', path: '/projects/{projects.id}/comments', records: '$', pagination: { type: 'link' } },
+        {
+          name: 'items',
+          path: '/items',
+          records: 'data',
+          pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+        },
+        {
+          name: 'tasks',
+          path: '/items-cursor',
+          records: 'items',
+          pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' },
+        },
+        {
+          name: 'comments',
+          path: '/projects/{projects.id}/comments',
+          records: '$',
+          pagination: { type: 'link' },
+        },
         { name: 'projects', path: '/projects', records: 'data' },
         { name: 'broken', path: '/nowhere', records: 'data' },
       ],
@@ -46,13 +65,19 @@ describe('cairn api test', () => {
       first_record: server.data.items.record(1),
       error: null,
     });
-    expect(byName.tasks).toMatchObject({ records: 10, next_page: Buffer.from('after:10').toString('base64url') });
+    expect(byName.tasks).toMatchObject({
+      records: 10,
+      next_page: Buffer.from('after:10').toString('base64url'),
+    });
     expect(byName.comments).toMatchObject({
       url: `${server.baseUrl}/projects/1/comments`,
       records: 3,
       next_page: `${server.baseUrl}/projects/1/comments?page=2`,
     });
-    expect(byName.broken).toMatchObject({ status: 404, error: `GET ${server.baseUrl}/nowhere: HTTP 404 Not Found` });
+    expect(byName.broken).toMatchObject({
+      status: 404,
+      error: `GET ${server.baseUrl}/nowhere: HTTP 404 Not Found`,
+    });
     // One request per endpoint: a first page only.
     expect(server.log.length - before).toBe(5);
   });
@@ -60,12 +85,16 @@ describe('cairn api test', () => {
   it('prints a readable report for one endpoint', async () => {
     const result = await runCliCommand('api-test', [file, '--endpoint', 'items'], { env: env() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`items: ${server.baseUrl}/items?page=1&per_page=10\n  records found: 10\n  next page: ${server.baseUrl}/items?page=2&per_page=10\n  first record: {"alpha":1,`);
+    expect(result.stdout).toContain(
+      `items: ${server.baseUrl}/items?page=1&per_page=10\n  records found: 10\n  next page: ${server.baseUrl}/items?page=2&per_page=10\n  first record: {"alpha":1,`,
+    );
   });
 
   it('names an unknown endpoint', async () => {
     const result = await runCliCommand('api-test', [file, '--endpoint', 'nope'], { env: env() });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('cairn api test: source fixture has no endpoint named "nope" (it has: items, tasks, comments, projects, broken)\n');
+    expect(result.stderr).toBe(
+      'cairn api test: source fixture has no endpoint named "nope" (it has: items, tasks, comments, projects, broken)\n',
+    );
   });
 });

@@ -13,14 +13,25 @@ afterEach(async () => {
   delete process.env.CAIRN_TEST_TOKEN;
 });
 
-async function backUp(serverAuth: FixtureAuth, auth: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+async function backUp(
+  serverAuth: FixtureAuth,
+  auth: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
   server = await startFixtureServer({ items: 30, auth: serverAuth });
   const run = await pullRun(
     definition({
       baseUrl: server.baseUrl,
       auth,
       ...extra,
-      endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } }],
+      endpoints: [
+        {
+          name: 'items',
+          path: '/items',
+          records: 'data',
+          pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+        },
+      ],
     }),
     { retry: { maxAttempts: 2, baseDelayMs: 5 } },
   );
@@ -32,7 +43,10 @@ const secret = 's3cr3t-V4lue/with+chars';
 describe('authentication', () => {
   it('bearer token from an env: reference', async () => {
     process.env.CAIRN_TEST_TOKEN = secret;
-    const { run, server } = await backUp({ type: 'bearer', token: secret }, { type: 'bearer', token: 'env:CAIRN_TEST_TOKEN' });
+    const { run, server } = await backUp(
+      { type: 'bearer', token: secret },
+      { type: 'bearer', token: 'env:CAIRN_TEST_TOKEN' },
+    );
     expect(storedRecords(run, 'items')).toEqual(server.data.items.all());
   });
 
@@ -66,7 +80,9 @@ describe('authentication', () => {
       definition({
         baseUrl: server.baseUrl,
         auth: { type: 'apiKey', in: 'query', name: 'api_key', value: secret },
-        endpoints: [{ name: 'items', path: `/items?api_key=${encodeURIComponent(secret)}`, records: 'data' }],
+        endpoints: [
+          { name: 'items', path: `/items?api_key=${encodeURIComponent(secret)}`, records: 'data' },
+        ],
       }),
       { retry: { maxAttempts: 1 } },
     );
@@ -88,15 +104,25 @@ describe('authentication', () => {
   });
 
   it('wrong credentials stop the endpoint with an auth error that holds no secret', async () => {
-    const { meta } = await backUp({ type: 'bearer', token: 'right' }, { type: 'bearer', token: secret });
+    const { meta } = await backUp(
+      { type: 'bearer', token: 'right' },
+      { type: 'bearer', token: secret },
+    );
     expect(meta.status).toBe('failed');
-    expect(meta.error?.message).toBe(`GET ${server!.baseUrl}/items?page=1&per_page=10: HTTP 401 Unauthorized (the API refused the credentials)`);
+    expect(meta.error?.message).toBe(
+      `GET ${server!.baseUrl}/items?page=1&per_page=10: HTTP 401 Unauthorized (the API refused the credentials)`,
+    );
     expect(JSON.stringify(meta)).not.toContain(secret);
   });
 
   it('a missing secret reference fails every endpoint, naming the reference', async () => {
-    const { meta } = await backUp({ type: 'bearer', token: 'x' }, { type: 'bearer', token: 'env:CAIRN_TEST_MISSING' });
-    expect(meta.error?.message).toBe('secret env:CAIRN_TEST_MISSING: environment variable CAIRN_TEST_MISSING is not set');
+    const { meta } = await backUp(
+      { type: 'bearer', token: 'x' },
+      { type: 'bearer', token: 'env:CAIRN_TEST_MISSING' },
+    );
+    expect(meta.error?.message).toBe(
+      'secret env:CAIRN_TEST_MISSING: environment variable CAIRN_TEST_MISSING is not set',
+    );
   });
 });
 
@@ -123,7 +149,14 @@ describe('OAuth2 client credentials', () => {
         baseUrl: server.baseUrl,
         auth: oauth(server.baseUrl),
         limits: { concurrency: 4 },
-        endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } }],
+        endpoints: [
+          {
+            name: 'items',
+            path: '/items',
+            records: 'data',
+            pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+          },
+        ],
       }),
     );
     expect(storedRecords(run, 'items')).toEqual(server.data.items.all());
@@ -137,7 +170,14 @@ describe('OAuth2 client credentials', () => {
         baseUrl: server.baseUrl,
         auth: oauth(server.baseUrl),
         limits: { concurrency: 1, requestsPerSecond: 5 },
-        endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } }],
+        endpoints: [
+          {
+            name: 'items',
+            path: '/items',
+            records: 'data',
+            pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+          },
+        ],
       }),
     );
     expect(storedRecords(run, 'items')).toEqual(server.data.items.all());
@@ -154,7 +194,14 @@ describe('OAuth2 client credentials', () => {
         baseUrl: s.baseUrl,
         auth: oauth(s.baseUrl),
         limits: { concurrency: 1 },
-        endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } }],
+        endpoints: [
+          {
+            name: 'items',
+            path: '/items',
+            records: 'data',
+            pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+          },
+        ],
       }),
       {
         onProgress: (p) => {
@@ -180,7 +227,9 @@ describe('OAuth2 client credentials', () => {
       }),
     );
     const meta = run.metas.get('items')!;
-    expect(meta.error?.message).toBe(`POST ${server.url}/oauth/token: HTTP 401 Unauthorized (the API refused the credentials)`);
+    expect(meta.error?.message).toBe(
+      `POST ${server.url}/oauth/token: HTTP 401 Unauthorized (the API refused the credentials)`,
+    );
     expect(JSON.stringify(meta)).not.toContain('wrong-secret-value');
   });
 });

@@ -14,8 +14,18 @@ const source = (endpoints?: string[]) => ({
     baseUrl: server.baseUrl,
     limits: { concurrency: 3 },
     endpoints: [
-      { name: 'comments', path: '/projects/{projects.id}/comments', records: '$', pagination: { type: 'link' } },
-      { name: 'projects', path: '/projects', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 4 } },
+      {
+        name: 'comments',
+        path: '/projects/{projects.id}/comments',
+        records: '$',
+        pagination: { type: 'link' },
+      },
+      {
+        name: 'projects',
+        path: '/projects',
+        records: 'data',
+        pagination: { type: 'page', sizeParam: 'per_page', size: 4 },
+      },
     ],
   }),
   endpoints,
@@ -23,10 +33,14 @@ const source = (endpoints?: string[]) => ({
 
 /** What the server holds: every comment with its project's id, ordered by (id, $parent). */
 function expectedComments() {
-  const all = server.data.projects
-    .all()
-    .flatMap((project) => commentsOf(server.data, project.id as number).all().map((c) => ({ ...c, $parent: project.id })));
-  return all.sort((a, b) => (a.id as number) - (b.id as number) || (a.$parent as number) - (b.$parent as number));
+  const all = server.data.projects.all().flatMap((project) =>
+    commentsOf(server.data, project.id as number)
+      .all()
+      .map((c) => ({ ...c, $parent: project.id })),
+  );
+  return all.sort(
+    (a, b) => (a.id as number) - (b.id as number) || (a.$parent as number) - (b.$parent as number),
+  );
 }
 
 describe('child endpoints', () => {
@@ -67,7 +81,9 @@ describe('child endpoints', () => {
     const second = await pullRun(def, { previous: first, retry: { maxAttempts: 1 } });
     const meta = second.metas.get('comments')!;
     expect(meta.status).toBe('failed');
-    expect(meta.error?.message).toBe('its parent endpoint projects failed, so its records could not be listed');
+    expect(meta.error?.message).toBe(
+      'its parent endpoint projects failed, so its records could not be listed',
+    );
     expect(meta.carried_over).toBe(true);
     expect(second.files.get('comments')).toBe(first.files.get('comments'));
   });

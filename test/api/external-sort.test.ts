@@ -24,7 +24,8 @@ describe('external record sort', () => {
       for await (const record of sorter.sorted()) {
         expect(record.key.id).toBe(expected);
         const version = expected >= 1000 && expected < 2000 ? 'new' : 'old';
-        if (record.line !== `{"id":${expected},"v":"${version}"}`) throw new Error(`wrong record ${record.line}`);
+        if (record.line !== `{"id":${expected},"v":"${version}"}`)
+          throw new Error(`wrong record ${record.line}`);
         expected++;
       }
       expect(expected - 1).toBe(n);

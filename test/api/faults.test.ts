@@ -13,16 +13,30 @@ const pagedItems = (limits: Record<string, unknown> = {}) =>
   definition({
     baseUrl: server.baseUrl,
     limits: { concurrency: 1, ...limits },
-    endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } }],
+    endpoints: [
+      {
+        name: 'items',
+        path: '/items',
+        records: 'data',
+        pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+      },
+    ],
   });
 
 function requestsSince(start: number, page?: string) {
-  return server.log.slice(start).filter((r) => r.path === '/api/items' && (page === undefined || r.query.page === page));
+  return server.log
+    .slice(start)
+    .filter((r) => r.path === '/api/items' && (page === undefined || r.query.page === page));
 }
 
 describe('transient faults are retried and the snapshot still holds every record', () => {
   it('retries 500s with backoff', async () => {
-    server.faults.add({ path: '/api/items', query: { page: '2' }, times: 2, action: { status: 500 } });
+    server.faults.add({
+      path: '/api/items',
+      query: { page: '2' },
+      times: 2,
+      action: { status: 500 },
+    });
     const start = server.log.length;
     const run = await pullRun(pagedItems());
     expect(storedRecords(run, 'items')).toEqual(server.data.items.all());
@@ -30,7 +44,11 @@ describe('transient faults are retried and the snapshot still holds every record
   });
 
   it('waits as long as Retry-After says in seconds', async () => {
-    server.faults.add({ path: '/api/items', query: { page: '3' }, action: { status: 429, retryAfter: '1' } });
+    server.faults.add({
+      path: '/api/items',
+      query: { page: '3' },
+      action: { status: 429, retryAfter: '1' },
+    });
     const start = server.log.length;
     const run = await pullRun(pagedItems());
     expect(storedRecords(run, 'items')).toEqual(server.data.items.all());
@@ -41,10 +59,16 @@ describe('transient faults are retried and the snapshot still holds every record
 
   it('waits until the HTTP-date a Retry-After names', async () => {
     const when = new Date(Date.now() + 2000);
-    server.faults.add({ path: '/api/items', query: { page: '1' }, action: { status: 503, retryAfter: when.toUTCString() } });
+    server.faults.add({
+      path: '/api/items',
+      query: { page: '1' },
+      action: { status: 503, retryAfter: when.toUTCString() },
+    });
     const run = await pullRun(pagedItems());
     expect(storedRecords(run, 'items')).toEqual(server.data.items.all());
-    const retried = server.log.filter((r) => r.path === '/api/items' && r.query.page === '1').at(-1)!;
+    const retried = server.log
+      .filter((r) => r.path === '/api/items' && r.query.page === '1')
+      .at(-1)!;
     // HTTP-dates have one-second resolution: the retry comes no earlier than that second.
     expect(retried.status).toBe(200);
     expect(Date.now()).toBeGreaterThanOrEqual(Math.floor(when.getTime() / 1000) * 1000);
@@ -68,9 +92,17 @@ describe('transient faults are retried and the snapshot still holds every record
 describe('faults that stop an endpoint fail it clearly and carry the previous records over', () => {
   it('gives up after the bounded number of attempts, naming endpoint, URL and cause', async () => {
     const first = await pullRun(pagedItems());
-    server.faults.add({ path: '/api/items', query: { page: '2' }, times: Infinity, action: { status: 502 } });
+    server.faults.add({
+      path: '/api/items',
+      query: { page: '2' },
+      times: Infinity,
+      action: { status: 502 },
+    });
     const start = server.log.length;
-    const second = await pullRun(pagedItems(), { previous: first, retry: { maxAttempts: 3, baseDelayMs: 5 } });
+    const second = await pullRun(pagedItems(), {
+      previous: first,
+      retry: { maxAttempts: 3, baseDelayMs: 5 },
+    });
     const meta = second.metas.get('items')!;
     expect(requestsSince(start, '2')).toHaveLength(3);
     expect(meta.status).toBe('failed');
@@ -98,9 +130,15 @@ describe('faults that stop an endpoint fail it clearly and carry the previous re
   });
 
   it('refuses a response larger than maxResponseBytes', async () => {
-    server.faults.add({ path: '/api/items', query: { page: '1' }, action: { oversizeBytes: 200_000 } });
+    server.faults.add({
+      path: '/api/items',
+      query: { page: '1' },
+      action: { oversizeBytes: 200_000 },
+    });
     const run = await pullRun(pagedItems({ maxResponseBytes: 100_000 }));
-    expect(run.metas.get('items')!.error?.message).toContain('larger than the limit of 100000 bytes');
+    expect(run.metas.get('items')!.error?.message).toContain(
+      'larger than the limit of 100000 bytes',
+    );
   });
 
   it('does not wait for a Retry-After longer than Cairn will wait', async () => {
@@ -117,19 +155,32 @@ describe('faults that stop an endpoint fail it clearly and carry the previous re
       definition({ baseUrl, endpoints: [{ name: 'items', path: '/items', records: 'data' }] }),
       { retry: { maxAttempts: 2, baseDelayMs: 5 } },
     );
-    expect(run.metas.get('items')!.error?.message).toMatch(/ECONNREFUSED \(gave up after 2 attempts\)/);
+    expect(run.metas.get('items')!.error?.message).toMatch(
+      /ECONNREFUSED \(gave up after 2 attempts\)/,
+    );
   });
 });
 
 describe('limits', () => {
   it('stays under requestsPerSecond and concurrency so the API never answers 429', async () => {
-    const limited = await startFixtureServer({ items: 300, rateLimit: { requestsPerSecond: 40, burst: 3 }, latencyMs: 20 });
+    const limited = await startFixtureServer({
+      items: 300,
+      rateLimit: { requestsPerSecond: 40, burst: 3 },
+      latencyMs: 20,
+    });
     try {
       const run = await pullRun(
         definition({
           baseUrl: limited.baseUrl,
           limits: { concurrency: 3, requestsPerSecond: 40 },
-          endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } }],
+          endpoints: [
+            {
+              name: 'items',
+              path: '/items',
+              records: 'data',
+              pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+            },
+          ],
         }),
       );
       expect(storedRecords(run, 'items')).toEqual(limited.data.items.all());
@@ -141,13 +192,23 @@ describe('limits', () => {
   });
 
   it("recovers from the API's own 429s by pausing the whole source", async () => {
-    const limited = await startFixtureServer({ items: 100, rateLimit: { requestsPerSecond: 5, burst: 2 } });
+    const limited = await startFixtureServer({
+      items: 100,
+      rateLimit: { requestsPerSecond: 5, burst: 2 },
+    });
     try {
       const run = await pullRun(
         definition({
           baseUrl: limited.baseUrl,
           limits: { concurrency: 4 },
-          endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 25 } }],
+          endpoints: [
+            {
+              name: 'items',
+              path: '/items',
+              records: 'data',
+              pagination: { type: 'page', sizeParam: 'per_page', size: 25 },
+            },
+          ],
         }),
         { retry: { maxAttempts: 10 } },
       );

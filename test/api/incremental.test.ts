@@ -17,12 +17,17 @@ const tasks = (fullSyncEvery = 7) =>
         name: 'tasks',
         path: '/items-cursor',
         records: 'items',
-        pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor', sizeParam: 'limit', size: 10 },
+        pagination: {
+          type: 'cursor',
+          cursorParam: 'cursor',
+          nextCursor: 'next_cursor',
+          sizeParam: 'limit',
+          size: 10,
+        },
         incremental: { cursorField: 'updated_at', param: 'updated_since' },
       },
     ],
   });
-
 
 describe('incremental sync', () => {
   it('fetches only changed records and merges them, so every snapshot is complete', async () => {
@@ -75,7 +80,10 @@ describe('incremental sync', () => {
     server.data.items.edit(3);
     server.data.items.edit(30);
     server.faults.add({ path: '/api/items-cursor', times: Infinity, action: { status: 500 } });
-    const failed: StoredRun = await pullRun(tasks(), { previous: first, retry: { maxAttempts: 2, baseDelayMs: 5 } });
+    const failed: StoredRun = await pullRun(tasks(), {
+      previous: first,
+      retry: { maxAttempts: 2, baseDelayMs: 5 },
+    });
     expect(failed.metas.get('tasks')!.status).toBe('failed');
     expect(failed.sourceMeta.endpoints.tasks!.bookmark).toBe(bookmark);
     expect(failed.files.get('tasks')).toBe(first.files.get('tasks'));
@@ -88,8 +96,16 @@ describe('incremental sync', () => {
   it('fails the endpoint, not the run, when only a part of the pages fails mid-way', async () => {
     const first = await pullRun(tasks());
     for (let id = 1; id <= 25; id++) server.data.items.edit(id);
-    server.faults.add({ path: '/api/items-cursor', after: 1, times: Infinity, action: { status: 500 } });
-    const second = await pullRun(tasks(), { previous: first, retry: { maxAttempts: 2, baseDelayMs: 5 } });
+    server.faults.add({
+      path: '/api/items-cursor',
+      after: 1,
+      times: Infinity,
+      action: { status: 500 },
+    });
+    const second = await pullRun(tasks(), {
+      previous: first,
+      retry: { maxAttempts: 2, baseDelayMs: 5 },
+    });
     // The half-fetched changes are not stored: the previous records stay, unchanged and whole.
     expect(second.files.get('tasks')).toBe(first.files.get('tasks'));
     expect(second.metas.get('tasks')!.carried_over).toBe(true);

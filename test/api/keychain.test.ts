@@ -25,7 +25,9 @@ describe.runIf(inSession)('OS keychain inside a Secret Service session', () => {
     expect(await resolveSecret(`keychain:${name}`)).toBe('pässwörd 🔑');
     expect(await keychain.delete(name)).toBe(true);
     expect(await keychain.delete(name)).toBe(false);
-    await expect(resolveSecret(`keychain:${name}`)).rejects.toThrow(`the OS keychain has no entry "${name}" (add it with: cairn secret set ${name})`);
+    await expect(resolveSecret(`keychain:${name}`)).rejects.toThrow(
+      `the OS keychain has no entry "${name}" (add it with: cairn secret set ${name})`,
+    );
   });
 
   it('cairn secret set reads stdin; get prints it; delete removes it', async () => {
@@ -44,13 +46,23 @@ describe.runIf(inSession)('OS keychain inside a Secret Service session', () => {
   it('backs up an API whose token is a keychain: reference', async () => {
     const name = entry('token');
     await openKeychain().set(name, 'kc-token-value');
-    const server = await startFixtureServer({ items: 25, auth: { type: 'bearer', token: 'kc-token-value' } });
+    const server = await startFixtureServer({
+      items: 25,
+      auth: { type: 'bearer', token: 'kc-token-value' },
+    });
     try {
       const run = await pullRun(
         definition({
           baseUrl: server.baseUrl,
           auth: { type: 'bearer', token: `keychain:${name}` },
-          endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } }],
+          endpoints: [
+            {
+              name: 'items',
+              path: '/items',
+              records: 'data',
+              pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+            },
+          ],
         }),
       );
       expect(storedRecords(run, 'items')).toEqual(server.data.items.all());
@@ -76,10 +88,18 @@ describe.skipIf(inSession)('OS keychain', () => {
   });
 
   it('says plainly that no keychain is available, and never falls back to plain text', async () => {
-    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/cairn-test-bus' };
-    const result = await runCliCommand('secret', ['set', 'cairn-test-nokeychain'], { env, input: 'value\n' });
+    const env = {
+      ...process.env,
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/cairn-test-bus',
+    };
+    const result = await runCliCommand('secret', ['set', 'cairn-test-nokeychain'], {
+      env,
+      input: 'value\n',
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^cairn secret set: no OS keychain is available \(on Linux: no Secret Service on the D-Bus session/);
+    expect(result.stderr).toMatch(
+      /^cairn secret set: no OS keychain is available \(on Linux: no Secret Service on the D-Bus session/,
+    );
     expect(result.stderr).not.toContain('value\n');
   });
 });

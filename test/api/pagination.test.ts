@@ -10,31 +10,118 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const styles: Array<[string, Record<string, unknown>]> = [
-  ['page', { path: '/items', records: 'data', pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page', size: 10 } }],
+  [
+    'page',
+    {
+      path: '/items',
+      records: 'data',
+      pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page', size: 10 },
+    },
+  ],
   [
     'page without short-page stop (ends on the empty page)',
-    { path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10, stopOnShortPage: false } },
+    {
+      path: '/items',
+      records: 'data',
+      pagination: { type: 'page', sizeParam: 'per_page', size: 10, stopOnShortPage: false },
+    },
   ],
-  ['page without a size (ends on the empty page)', { path: '/items', records: 'data', pagination: { type: 'page', startPage: 1 } }],
-  ['offset', { path: '/items-offset', records: 'results', pagination: { type: 'offset', offsetParam: 'offset', limitParam: 'limit', limit: 25 } }],
-  ['offset without a limit', { path: '/items-offset', records: 'results', pagination: { type: 'offset' } }],
-  ['cursor in the body', { path: '/items-cursor', records: 'items', pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor', sizeParam: 'limit', size: 20 } }],
-  ['cursor in a header', { path: '/items-cursor-header', records: '$', pagination: { type: 'cursor', cursorParam: 'cursor', nextCursorHeader: 'X-Next-Page' } }],
+  [
+    'page without a size (ends on the empty page)',
+    { path: '/items', records: 'data', pagination: { type: 'page', startPage: 1 } },
+  ],
+  [
+    'offset',
+    {
+      path: '/items-offset',
+      records: 'results',
+      pagination: { type: 'offset', offsetParam: 'offset', limitParam: 'limit', limit: 25 },
+    },
+  ],
+  [
+    'offset without a limit',
+    { path: '/items-offset', records: 'results', pagination: { type: 'offset' } },
+  ],
+  [
+    'cursor in the body',
+    {
+      path: '/items-cursor',
+      records: 'items',
+      pagination: {
+        type: 'cursor',
+        cursorParam: 'cursor',
+        nextCursor: 'next_cursor',
+        sizeParam: 'limit',
+        size: 20,
+      },
+    },
+  ],
+  [
+    'cursor in a header',
+    {
+      path: '/items-cursor-header',
+      records: '$',
+      pagination: { type: 'cursor', cursorParam: 'cursor', nextCursorHeader: 'X-Next-Page' },
+    },
+  ],
   [
     'cursor from the last record with has_more (Stripe)',
-    { path: '/items-after', records: 'data', pagination: { type: 'cursor', cursorParam: 'starting_after', nextCursor: 'data[-1].id', hasMore: 'has_more', sizeParam: 'limit', size: 30 } },
+    {
+      path: '/items-after',
+      records: 'data',
+      pagination: {
+        type: 'cursor',
+        cursorParam: 'starting_after',
+        nextCursor: 'data[-1].id',
+        hasMore: 'has_more',
+        sizeParam: 'limit',
+        size: 30,
+      },
+    },
   ],
-  ['next URL, relative', { path: '/items-next-url?style=relative', records: 'entries', pagination: { type: 'next-url', next: 'links.next' } }],
-  ['next URL, absolute', { path: '/items-next-url?style=absolute', records: 'entries', pagination: { type: 'next-url', next: 'links.next' } }],
-  ['next URL under a bracketed key', { path: '/items-odata', records: '["odata.value"]', pagination: { type: 'next-url', next: '["@odata.nextLink"]' } }],
+  [
+    'next URL, relative',
+    {
+      path: '/items-next-url?style=relative',
+      records: 'entries',
+      pagination: { type: 'next-url', next: 'links.next' },
+    },
+  ],
+  [
+    'next URL, absolute',
+    {
+      path: '/items-next-url?style=absolute',
+      records: 'entries',
+      pagination: { type: 'next-url', next: 'links.next' },
+    },
+  ],
+  [
+    'next URL under a bracketed key',
+    {
+      path: '/items-odata',
+      records: '["odata.value"]',
+      pagination: { type: 'next-url', next: '["@odata.nextLink"]' },
+    },
+  ],
   ['Link header', { path: '/items-link?per_page=7', records: '$', pagination: { type: 'link' } }],
   ['none', { path: '/items-all', records: 'items' }],
-  ['POST with page parameters in the body', { path: '/items-search', method: 'POST', body: { filter: 'all' }, records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 15, in: 'body' } }],
+  [
+    'POST with page parameters in the body',
+    {
+      path: '/items-search',
+      method: 'POST',
+      body: { filter: 'all' },
+      records: 'data',
+      pagination: { type: 'page', sizeParam: 'per_page', size: 15, in: 'body' },
+    },
+  ],
 ];
 
 describe('every pagination style stores exactly the records the API holds', () => {
   it.each(styles)('%s', async (_style, endpoint) => {
-    const run = await pullRun(definition({ baseUrl: server.baseUrl, endpoints: [{ name: 'items', ...endpoint }] }));
+    const run = await pullRun(
+      definition({ baseUrl: server.baseUrl, endpoints: [{ name: 'items', ...endpoint }] }),
+    );
     const meta = run.metas.get('items')!;
     expect(meta.error).toBeNull();
     expect(meta.status).toBe('ok');
@@ -46,7 +133,19 @@ describe('every pagination style stores exactly the records the API holds', () =
 describe('pagination', () => {
   it('sends the pages of a Link-paginated endpoint one after another, each once', async () => {
     const before = server.log.length;
-    await pullRun(definition({ baseUrl: server.baseUrl, endpoints: [{ name: 'items', path: '/items-link?per_page=10', records: '$', pagination: { type: 'link' } }] }));
+    await pullRun(
+      definition({
+        baseUrl: server.baseUrl,
+        endpoints: [
+          {
+            name: 'items',
+            path: '/items-link?per_page=10',
+            records: '$',
+            pagination: { type: 'link' },
+          },
+        ],
+      }),
+    );
     const pages = server.log.slice(before).map((r) => r.query.page ?? '1');
     expect(pages).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
   });
@@ -58,7 +157,14 @@ describe('pagination', () => {
         definition({
           baseUrl: slow.baseUrl,
           limits: { concurrency: 4 },
-          endpoints: [{ name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 10 } }],
+          endpoints: [
+            {
+              name: 'items',
+              path: '/items',
+              records: 'data',
+              pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+            },
+          ],
         }),
       );
       expect(storedRecords(run, 'items')).toEqual(slow.data.items.all());
@@ -74,7 +180,14 @@ describe('pagination', () => {
     const run = await pullRun(
       definition({
         baseUrl: server.baseUrl,
-        endpoints: [{ name: 'loop', path: '/loop', records: 'items', pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' } }],
+        endpoints: [
+          {
+            name: 'loop',
+            path: '/loop',
+            records: 'items',
+            pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' },
+          },
+        ],
       }),
     );
     const meta = run.metas.get('loop')!;
@@ -85,11 +198,18 @@ describe('pagination', () => {
 
   it('stops with a clear error when the records are not where the definition says', async () => {
     const run = await pullRun(
-      definition({ baseUrl: server.baseUrl, endpoints: [{ name: 'items', path: '/items', records: 'results', pagination: { type: 'page' } }] }),
+      definition({
+        baseUrl: server.baseUrl,
+        endpoints: [
+          { name: 'items', path: '/items', records: 'results', pagination: { type: 'page' } },
+        ],
+      }),
     );
     const meta = run.metas.get('items')!;
     expect(meta.status).toBe('failed');
-    expect(meta.error?.message).toContain('expected an array of records at "results", found nothing');
+    expect(meta.error?.message).toContain(
+      'expected an array of records at "results", found nothing',
+    );
     expect(meta.error?.url).toBe(`${server.baseUrl}/items?page=1`);
   });
 });

@@ -12,7 +12,12 @@ afterAll(() => server.close());
 
 describe('stored form of API data (F13)', () => {
   it('stores one canonical JSON object per line: keys sorted, no whitespace', async () => {
-    const run = await pullRun(definition({ baseUrl: server.baseUrl, endpoints: [{ name: 'items', path: '/items-all', records: 'items' }] }));
+    const run = await pullRun(
+      definition({
+        baseUrl: server.baseUrl,
+        endpoints: [{ name: 'items', path: '/items-all', records: 'items' }],
+      }),
+    );
     const lines = run.files.get('items')!.split('\n');
     expect(lines.at(-1)).toBe(''); // every line ends with a newline
     expect(lines[0]).toBe(
@@ -41,11 +46,13 @@ describe('stored form of API data (F13)', () => {
   });
 
   it('canonical JSON follows RFC 8785 for numbers, strings and nesting', () => {
-    expect(canonicalJson({ b: [1e21, 1e-7, -0, 0.1, 100], a: 'é\u2028"\\\n', c: { z: null, y: true } })).toBe(
-      '{"a":"é\u2028\\"\\\\\\n","b":[1e+21,1e-7,0,0.1,100],"c":{"y":true,"z":null}}',
-    );
+    expect(
+      canonicalJson({ b: [1e21, 1e-7, -0, 0.1, 100], a: 'é\u2028"\\\n', c: { z: null, y: true } }),
+    ).toBe('{"a":"é\u2028\\"\\\\\\n","b":[1e+21,1e-7,0,0.1,100],"c":{"y":true,"z":null}}');
     // Keys sort by UTF-16 code units (RFC 8785 §3.2.3), not by code points.
-    expect(canonicalJson({ '\uFF5E': 1, '\u{1F600}': 2, a: 3 })).toBe('{"a":3,"\u{1F600}":2,"\uFF5E":1}');
+    expect(canonicalJson({ '\uFF5E': 1, '\u{1F600}': 2, a: 3 })).toBe(
+      '{"a":3,"\u{1F600}":2,"\uFF5E":1}',
+    );
   });
 
   it('compares strings as their UTF-8 bytes do', () => {

@@ -39,7 +39,12 @@ interface ServerProcess {
 async function startServer(items: number): Promise<ServerProcess> {
   const main = fileURLToPath(new URL('../fixtures/api-server/main.ts', import.meta.url));
   // The server's bucket holds a few requests, as real APIs' do, so timer jitter is not a 429.
-  const options = { items, projects: 0, rateLimit: { requestsPerSecond: rps, burst: 3 }, latencyMs };
+  const options = {
+    items,
+    projects: 0,
+    rateLimit: { requestsPerSecond: rps, burst: 3 },
+    latencyMs,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', main, JSON.stringify(options)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -65,12 +70,24 @@ async function startServer(items: number): Promise<ServerProcess> {
 
 function endpointFor(style: string) {
   if (style === 'offset') {
-    return { path: '/items-offset', records: 'results', pagination: { type: 'offset', limitParam: 'limit', limit: pageSize } };
+    return {
+      path: '/items-offset',
+      records: 'results',
+      pagination: { type: 'offset', limitParam: 'limit', limit: pageSize },
+    };
   }
   if (style === 'cursor') {
-    return { path: `/items-cursor?limit=${pageSize}`, records: 'items', pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' } };
+    return {
+      path: `/items-cursor?limit=${pageSize}`,
+      records: 'items',
+      pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' },
+    };
   }
-  return { path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: pageSize } };
+  return {
+    path: '/items',
+    records: 'data',
+    pagination: { type: 'page', sizeParam: 'per_page', size: pageSize },
+  };
 }
 
 async function bench(items: number) {

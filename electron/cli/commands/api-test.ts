@@ -30,7 +30,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const definition = await loadSourceDefinition(file);
     const probes = await probeFirstPages(definition, { endpoints: parsed.values.endpoint });
-    if (parsed.values.json) process.stdout.write(`${JSON.stringify(probes.map(toJson), null, 2)}\n`);
+    if (parsed.values.json)
+      process.stdout.write(`${JSON.stringify(probes.map(toJson), null, 2)}\n`);
     else for (const probe of probes) process.stdout.write(describe(probe));
     return probes.every((p) => p.error === null) ? 0 : 1;
   } catch (err) {
@@ -46,7 +47,10 @@ function describe(probe: FirstPageProbe): string {
     lines.push(`  records found: ${probe.records}`);
     lines.push(`  next page: ${probe.nextPage ?? '(none: this is the last page)'}`);
     if (probe.firstRecord !== null) {
-      const preview = probe.firstRecord.length > PREVIEW_CHARS ? `${probe.firstRecord.slice(0, PREVIEW_CHARS)}…` : probe.firstRecord;
+      const preview =
+        probe.firstRecord.length > PREVIEW_CHARS
+          ? `${probe.firstRecord.slice(0, PREVIEW_CHARS)}…`
+          : probe.firstRecord;
       lines.push(`  first record: ${preview}`);
     }
   }

@@ -19,15 +19,19 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const keychain = openKeychain();
     if (action === 'set') {
-      const value = process.stdin.isTTY ? await promptHidden(`Secret for ${entry}: `) : await readStdin();
-      if (value.length === 0) throw new CairnError('invalid-argument', 'the secret is empty; nothing was stored');
+      const value = process.stdin.isTTY
+        ? await promptHidden(`Secret for ${entry}: `)
+        : await readStdin();
+      if (value.length === 0)
+        throw new CairnError('invalid-argument', 'the secret is empty; nothing was stored');
       await keychain.set(entry, value);
       process.stderr.write(`stored keychain entry "${entry}"; refer to it as keychain:${entry}\n`);
       return 0;
     }
     if (action === 'get') {
       const value = await keychain.get(entry);
-      if (value === null) throw new CairnError('invalid-argument', `the OS keychain has no entry "${entry}"`);
+      if (value === null)
+        throw new CairnError('invalid-argument', `the OS keychain has no entry "${entry}"`);
       process.stdout.write(`${value}\n`);
       return 0;
     }
@@ -45,7 +49,9 @@ export async function run(argv: string[]): Promise<number> {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Reads one line from the terminal without echoing it. */

@@ -5,6 +5,7 @@
  * text, and on Linux the entry is pinned to the Secret Service so the library's own fallback to
  * the kernel keyring (lost at reboot) is never used silently either.
  */
+import type * as Keyring from '@napi-rs/keyring';
 import { CairnError, errorMessage } from '../errors.js';
 
 export const KEYCHAIN_SERVICE = 'cairn';
@@ -16,7 +17,7 @@ export interface Keychain {
   delete(entry: string): Promise<boolean>;
 }
 
-type KeyringModule = typeof import('@napi-rs/keyring');
+type KeyringModule = typeof Keyring;
 
 let keyringModule: Promise<KeyringModule> | undefined;
 
@@ -53,7 +54,7 @@ export function openKeychain(): Keychain {
 }
 
 function validateEntryName(name: string): void {
-  if (name.length === 0 || name.length > 256 || /[\0-\x1f]/.test(name)) {
+  if (name.length === 0 || name.length > 256 || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
     throw new CairnError('invalid-argument', `invalid keychain entry name ${JSON.stringify(name)}`);
   }
 }
@@ -75,13 +76,21 @@ function unavailable(err: unknown): CairnError {
 
 function keychainFailure(name: string, err: unknown): CairnError {
   if (/locked|unlock|prompt/i.test(errorMessage(err))) {
-    return new CairnError('failure', `the OS keychain is locked and was not unlocked, so entry "${name}" could not be used`, {
-      detail: errorMessage(err),
-      cause: err,
-    });
+    return new CairnError(
+      'failure',
+      `the OS keychain is locked and was not unlocked, so entry "${name}" could not be used`,
+      {
+        detail: errorMessage(err),
+        cause: err,
+      },
+    );
   }
   if (looksUnavailable(err)) return unavailable(err);
-  return new CairnError('failure', `the OS keychain could not use entry "${name}": ${errorMessage(err)}`, {
-    cause: err,
-  });
+  return new CairnError(
+    'failure',
+    `the OS keychain could not use entry "${name}": ${errorMessage(err)}`,
+    {
+      cause: err,
+    },
+  );
 }

@@ -33,7 +33,10 @@ export interface SecretResolverOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function resolveSecret(value: string, options: SecretResolverOptions = {}): Promise<string> {
+export async function resolveSecret(
+  value: string,
+  options: SecretResolverOptions = {},
+): Promise<string> {
   const reference = parseSecretReference(value);
   switch (reference.kind) {
     case 'plain':
@@ -41,7 +44,10 @@ export async function resolveSecret(value: string, options: SecretResolverOption
     case 'env': {
       const found = (options.env ?? process.env)[reference.name];
       if (found === undefined) {
-        throw new CairnError('invalid-argument', `secret ${value}: environment variable ${reference.name} is not set`);
+        throw new CairnError(
+          'invalid-argument',
+          `secret ${value}: environment variable ${reference.name} is not set`,
+        );
       }
       return found;
     }
@@ -50,7 +56,10 @@ export async function resolveSecret(value: string, options: SecretResolverOption
         const text = await fs.readFile(reference.path, 'utf8');
         return text.replace(/\r?\n$/, '');
       } catch (err) {
-        throw new CairnError('invalid-argument', `secret ${value}: cannot read the file: ${errorMessage(err)}`);
+        throw new CairnError(
+          'invalid-argument',
+          `secret ${value}: cannot read the file: ${errorMessage(err)}`,
+        );
       }
     }
     case 'keychain': {

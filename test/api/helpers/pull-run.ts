@@ -5,8 +5,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { nextApiSourceMeta, type ApiSourceMeta, type EndpointFetchMeta } from '../../../electron/engine/sources/api/api-source-meta.js';
-import { pullApiSource, type PullApiSourceOptions } from '../../../electron/engine/sources/api/pull-api-source.js';
+import {
+  nextApiSourceMeta,
+  type ApiSourceMeta,
+  type EndpointFetchMeta,
+} from '../../../electron/engine/sources/api/api-source-meta.js';
+import {
+  pullApiSource,
+  type PullApiSourceOptions,
+} from '../../../electron/engine/sources/api/pull-api-source.js';
 import { parseSourceDefinition } from '../../../electron/engine/sources/api/load-source-definition.js';
 import type { SourceDefinition } from '../../../electron/engine/sources/api/source-definition.js';
 
@@ -24,7 +31,9 @@ export const fastRetry = { baseDelayMs: 5, maxDelayMs: 50 };
 
 export async function pullRun(
   def: SourceDefinition,
-  options: Partial<Omit<PullApiSourceOptions, 'definition' | 'previous' | 'tempDir'>> & { previous?: StoredRun } = {},
+  options: Partial<Omit<PullApiSourceOptions, 'definition' | 'previous' | 'tempDir'>> & {
+    previous?: StoredRun;
+  } = {},
 ): Promise<StoredRun> {
   const tempDir = await mkdtemp(path.join(tmpdir(), 'cairn-api-test-'));
   try {
@@ -51,7 +60,11 @@ export async function pullRun(
     }
     // Endpoints not fetched this run keep the previous snapshot's files, as the engine does.
     for (const [name, text] of previous?.files ?? []) if (!files.has(name)) files.set(name, text);
-    return { files, metas, sourceMeta: nextApiSourceMeta(previous?.sourceMeta, [...metas.values()]) };
+    return {
+      files,
+      metas,
+      sourceMeta: nextApiSourceMeta(previous?.sourceMeta, [...metas.values()]),
+    };
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }

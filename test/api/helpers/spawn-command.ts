@@ -58,10 +58,15 @@ export async function runInKeyringSession(
   // unlocked with a known password: the user's own keyring is neither needed nor touched.
   const dataHome = await mkdtemp(path.join(tmpdir(), 'cairn-keyring-'));
   try {
-    const script = 'echo -n cairn-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"';
-    return await spawnAndWait('dbus-run-session', ['--', 'sh', '-c', script, 'sh', command, ...args], {
-      env: { ...env, XDG_DATA_HOME: dataHome },
-    });
+    const script =
+      'echo -n cairn-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"';
+    return await spawnAndWait(
+      'dbus-run-session',
+      ['--', 'sh', '-c', script, 'sh', command, ...args],
+      {
+        env: { ...env, XDG_DATA_HOME: dataHome },
+      },
+    );
   } finally {
     await rm(dataHome, { recursive: true, force: true });
   }

@@ -105,7 +105,11 @@ export function nextApiSourceMeta(
 export function readApiSourceMeta(value: unknown): ApiSourceMeta | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const meta = value as Partial<ApiSourceMeta>;
-  if (meta.format !== API_SOURCE_META_FORMAT || typeof meta.endpoints !== 'object' || meta.endpoints === null) {
+  if (
+    meta.format !== API_SOURCE_META_FORMAT ||
+    typeof meta.endpoints !== 'object' ||
+    meta.endpoints === null
+  ) {
     return undefined;
   }
   return { format: API_SOURCE_META_FORMAT, endpoints: meta.endpoints, errors: meta.errors ?? [] };
@@ -115,7 +119,7 @@ export function readApiSourceMeta(value: unknown): ApiSourceMeta | undefined {
 export function describeEndpointFailure(meta: EndpointFetchMeta): string {
   const where = meta.error?.url ? ` (${meta.error.url})` : '';
   const carried = meta.carried_over
-    ? '; the previous snapshot\'s records were carried over'
+    ? "; the previous snapshot's records were carried over"
     : '; no earlier records to carry over';
   return `API source ${meta.source}, endpoint ${meta.endpoint}${where}: ${meta.error?.message ?? 'failed'}${carried}`;
 }

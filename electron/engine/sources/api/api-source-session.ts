@@ -2,7 +2,10 @@
  * Everything a run against one source shares: resolved secrets, the redactor that keeps them out
  * of messages, the authenticator and the HTTP client holding the source's limits.
  */
-import { resolveSecret as resolveSecretReference, isSecretReference } from '../../credentials/secret-reference.js';
+import {
+  resolveSecret as resolveSecretReference,
+  isSecretReference,
+} from '../../credentials/secret-reference.js';
 import { createAuthenticator } from './auth/create-authenticator.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { ApiHttpClient, type ApiResponse } from './http/api-http-client.js';
@@ -48,7 +51,15 @@ export async function openApiSourceSession(
     resolveSecret: resolve,
     redactor,
     requestToken: async (url, form, headers) =>
-      (await client.requestJson({ method: 'POST', url, form, headers, outsideConcurrencyLimit: true })).body,
+      (
+        await client.requestJson({
+          method: 'POST',
+          url,
+          form,
+          headers,
+          outsideConcurrencyLimit: true,
+        })
+      ).body,
   });
   const resolveHeaders = async (headers: Record<string, string> | undefined) => {
     const out: Record<string, string> = {};
@@ -76,6 +87,9 @@ export async function openApiSourceSession(
     redactor,
     headersFor,
     request: async (endpoint, url, body) =>
-      client.requestJson({ method: endpoint.method, url, headers: await headersFor(endpoint), body }, auth),
+      client.requestJson(
+        { method: endpoint.method, url, headers: await headersFor(endpoint), body },
+        auth,
+      ),
   };
 }

@@ -11,7 +11,10 @@ export function asBookmark(value: unknown): Bookmark | undefined {
   return undefined;
 }
 
-export function laterBookmark(a: Bookmark | null | undefined, b: Bookmark | null | undefined): Bookmark | null {
+export function laterBookmark(
+  a: Bookmark | null | undefined,
+  b: Bookmark | null | undefined,
+): Bookmark | null {
   if (a === null || a === undefined) return b ?? null;
   if (b === null || b === undefined) return a;
   if (typeof a === 'number' && typeof b === 'number') return b > a ? b : a;

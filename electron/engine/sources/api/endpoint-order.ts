@@ -11,7 +11,10 @@ export interface PlannedEndpoint {
   child: ChildPathTemplate | null;
 }
 
-export function planEndpoints(definition: SourceDefinition, requested?: readonly string[]): PlannedEndpoint[] {
+export function planEndpoints(
+  definition: SourceDefinition,
+  requested?: readonly string[],
+): PlannedEndpoint[] {
   const names = definition.endpoints.map((e) => e.name);
   const byName = new Map(definition.endpoints.map((e) => [e.name, e]));
   for (const name of requested ?? []) {
@@ -22,7 +25,9 @@ export function planEndpoints(definition: SourceDefinition, requested?: readonly
       );
     }
   }
-  const templates = new Map(definition.endpoints.map((e) => [e.name, parseChildPathTemplate(e.path, names)]));
+  const templates = new Map(
+    definition.endpoints.map((e) => [e.name, parseChildPathTemplate(e.path, names)]),
+  );
   const wanted = new Set<string>();
   const want = (name: string) => {
     if (wanted.has(name)) return;

@@ -121,7 +121,9 @@ interface RunHead {
 }
 
 async function* mergeRuns(files: string[]): AsyncGenerator<SortedRecord> {
-  const heap = new MinHeap<RunHead>((a, b) => compareKeys(a.record.key, b.record.key) || b.runIndex - a.runIndex);
+  const heap = new MinHeap<RunHead>(
+    (a, b) => compareKeys(a.record.key, b.record.key) || b.runIndex - a.runIndex,
+  );
   const advance = async (head: RunHead): Promise<void> => {
     const next = await head.lines.next();
     if (!next.done) heap.push({ ...head, record: decodeSpillLine(next.value) });

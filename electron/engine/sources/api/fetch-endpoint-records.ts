@@ -43,11 +43,15 @@ export interface EndpointFetchOutcome {
   parents?: number;
 }
 
-export async function fetchEndpointRecords(request: EndpointFetchRequest): Promise<EndpointFetchOutcome> {
+export async function fetchEndpointRecords(
+  request: EndpointFetchRequest,
+): Promise<EndpointFetchOutcome> {
   const { session, endpoint, parent } = request;
   const idPath = compileRecordPath(endpoint.id);
   const recordsPath = compileRecordPath(endpoint.records);
-  const cursorField = endpoint.incremental ? compileRecordPath(endpoint.incremental.cursorField) : undefined;
+  const cursorField = endpoint.incremental
+    ? compileRecordPath(endpoint.incremental.cursorField)
+    : undefined;
   let fetched = 0;
   let bookmark: Bookmark | null = null;
 

@@ -18,18 +18,27 @@ export async function loadSourceDefinition(file: string): Promise<SourceDefiniti
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new CairnError('invalid-argument', `cannot read source definition ${file}: ${errorMessage(err)}`);
+    throw new CairnError(
+      'invalid-argument',
+      `cannot read source definition ${file}: ${errorMessage(err)}`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new CairnError('invalid-argument', `source definition ${file} is not valid JSON: ${errorMessage(err)}`);
+    throw new CairnError(
+      'invalid-argument',
+      `source definition ${file} is not valid JSON: ${errorMessage(err)}`,
+    );
   }
   return parseSourceDefinition(json, file);
 }
 
-export function parseSourceDefinition(json: unknown, origin = 'source definition'): SourceDefinition {
+export function parseSourceDefinition(
+  json: unknown,
+  origin = 'source definition',
+): SourceDefinition {
   const schema = (json as { $schema?: unknown } | null)?.$schema;
   if (typeof schema === 'string' && schema !== SOURCE_DEFINITION_SCHEMA_V1) {
     throw new CairnError(
@@ -64,9 +73,7 @@ function describeIssue(issue: ZodIssue): string {
 }
 
 function formatPath(path: ReadonlyArray<string | number>): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 function semanticProblems(definition: SourceDefinition): string[] {
@@ -96,11 +103,19 @@ function semanticProblems(definition: SourceDefinition): string[] {
     if ('in' in p && p.in === 'body' && endpoint.method !== 'POST') {
       problems.push(`endpoints[${i}].pagination.in: "body" needs "method": "POST"`);
     }
-    if ((p.type === 'page' || p.type === 'cursor') && (p.sizeParam === undefined) !== (p.size === undefined)) {
+    if (
+      (p.type === 'page' || p.type === 'cursor') &&
+      (p.sizeParam === undefined) !== (p.size === undefined)
+    ) {
       problems.push(`endpoints[${i}].pagination: "sizeParam" and "size" go together`);
     }
-    if (p.type === 'cursor' && (p.nextCursor === undefined) === (p.nextCursorHeader === undefined)) {
-      problems.push(`endpoints[${i}].pagination: cursor pagination needs exactly one of "nextCursor" or "nextCursorHeader"`);
+    if (
+      p.type === 'cursor' &&
+      (p.nextCursor === undefined) === (p.nextCursorHeader === undefined)
+    ) {
+      problems.push(
+        `endpoints[${i}].pagination: cursor pagination needs exactly one of "nextCursor" or "nextCursorHeader"`,
+      );
     }
     if (p.type === 'offset' && (p.limitParam === undefined) !== (p.limit === undefined)) {
       problems.push(`endpoints[${i}].pagination: "limitParam" and "limit" go together`);
@@ -119,7 +134,8 @@ function semanticProblems(definition: SourceDefinition): string[] {
     }
   }
   for (const key of Object.keys(definition.restore ?? {})) {
-    if (!seen.has(key)) problems.push(`restore.${key}: no endpoint is named ${JSON.stringify(key)}`);
+    if (!seen.has(key))
+      problems.push(`restore.${key}: no endpoint is named ${JSON.stringify(key)}`);
   }
   return problems;
 }

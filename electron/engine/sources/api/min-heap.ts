@@ -31,7 +31,8 @@ export class MinHeap<T> {
         const left = 2 * i + 1;
         const right = left + 1;
         let smallest = i;
-        if (left < items.length && this.compare(items[left]!, items[smallest]!) < 0) smallest = left;
+        if (left < items.length && this.compare(items[left]!, items[smallest]!) < 0)
+          smallest = left;
         if (right < items.length && this.compare(items[right]!, items[smallest]!) < 0) {
           smallest = right;
         }

@@ -55,7 +55,10 @@ export async function probeFirstPages(
         if (expanded === null) throw new Error(`no record of ${child.parent} to try it with`);
         path = expanded;
       }
-      const paginator = createPaginator(endpoint.pagination, baseRequest(session, endpoint, path, null));
+      const paginator = createPaginator(
+        endpoint.pagination,
+        baseRequest(session, endpoint, path, null),
+      );
       let page: FetchedPage | undefined;
       await runPages({
         paginator,

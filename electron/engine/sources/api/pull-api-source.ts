@@ -77,10 +77,14 @@ export interface PulledEndpoint {
   meta: EndpointFetchMeta;
 }
 
-export async function* pullApiSource(options: PullApiSourceOptions): AsyncGenerator<PulledEndpoint> {
+export async function* pullApiSource(
+  options: PullApiSourceOptions,
+): AsyncGenerator<PulledEndpoint> {
   const { definition } = options;
   const plan = planEndpoints(definition, options.endpoints);
-  const workDir = await mkdtemp(path.join(options.tempDir, `cairn-api-${safeName(definition.name)}-`));
+  const workDir = await mkdtemp(
+    path.join(options.tempDir, `cairn-api-${safeName(definition.name)}-`),
+  );
   try {
     let session: ApiSourceSession | undefined;
     let sessionError: unknown;
@@ -121,7 +125,13 @@ async function pullEndpoint(
   const previousData = previous?.readEndpoint(name);
   const previousState = previous?.meta?.endpoints[name];
   const previousBookmark = previousState?.bookmark ?? null;
-  const full = isFullSync(definition, name, previous?.meta, previousData !== undefined, options.fullSync ?? false);
+  const full = isFullSync(
+    definition,
+    name,
+    previous?.meta,
+    previousData !== undefined,
+    options.fullSync ?? false,
+  );
   const startedAt = new Date().toISOString();
   const requestsBefore = session?.client.requestCount ?? 0;
   const progress = (phase: ApiPullProgress['phase'], records: number) =>
@@ -140,14 +150,19 @@ async function pullEndpoint(
     previous_bookmark: previousBookmark,
   };
 
-  const sorter = new ExternalRecordSorter({ tempDir: workDir, memoryLimitBytes: options.memoryLimitBytes });
+  const sorter = new ExternalRecordSorter({
+    tempDir: workDir,
+    memoryLimitBytes: options.memoryLimitBytes,
+  });
   try {
     if (!session) throw sessionError;
     let parentRecords;
     if (child) {
       const parentOutcome = outcomes.get(child.parent);
       if (!parentOutcome?.ok) {
-        throw new Error(`its parent endpoint ${child.parent} failed, so its records could not be listed`);
+        throw new Error(
+          `its parent endpoint ${child.parent} failed, so its records could not be listed`,
+        );
       }
       const parentEndpoint = definition.endpoints.find((e) => e.name === child.parent)!;
       parentRecords = {
@@ -237,7 +252,6 @@ async function* mapLines(records: AsyncIterable<SortedRecord>): AsyncGenerator<s
   for await (const record of records) yield record.line;
 }
 
-// eslint-disable-next-line require-yield
 async function* emptyLines(): AsyncGenerator<string> {}
 
 async function writeLines(file: string, lines: AsyncIterable<string>): Promise<number> {
@@ -260,7 +274,9 @@ async function writeLines(file: string, lines: AsyncIterable<string>): Promise<n
   return count;
 }
 
-async function* parseLines(data: AsyncIterable<Uint8Array>): AsyncGenerator<Record<string, unknown>> {
+async function* parseLines(
+  data: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Record<string, unknown>> {
   for await (const line of readLines(data)) yield JSON.parse(line) as Record<string, unknown>;
 }
 

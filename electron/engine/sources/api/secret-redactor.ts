@@ -13,7 +13,11 @@ export class SecretRedactor {
 
   add(secret: string | undefined): void {
     if (secret === undefined || secret.length === 0) return;
-    for (const form of [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]) {
+    for (const form of [
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+    ]) {
       this.secrets.add(form);
     }
     // Longest first, so a secret that contains another is removed whole.

@@ -9,7 +9,10 @@ import type { RecordPath } from './record-path.js';
 
 export const PARENT_KEY = '$parent';
 
-export function recordKeyOf(record: Record<string, unknown>, idPath: RecordPath): RecordKey | undefined {
+export function recordKeyOf(
+  record: Record<string, unknown>,
+  idPath: RecordPath,
+): RecordKey | undefined {
   const id = asRecordId(idPath.get(record));
   if (id === undefined) return undefined;
   const parent = asRecordId(record[PARENT_KEY]);

@@ -4,8 +4,15 @@ import type { AuthDefinition } from '../source-definition.js';
 import type { SecretRedactor } from '../secret-redactor.js';
 import type { Authenticator } from './authenticator.js';
 import { noAuthentication } from './authenticator.js';
-import { OAuth2ClientCredentialsAuthenticator, type TokenRequester } from './oauth2-client-credentials.js';
-import { apiKeyAuthenticator, basicAuthenticator, bearerAuthenticator } from './static-authenticators.js';
+import {
+  OAuth2ClientCredentialsAuthenticator,
+  type TokenRequester,
+} from './oauth2-client-credentials.js';
+import {
+  apiKeyAuthenticator,
+  basicAuthenticator,
+  bearerAuthenticator,
+} from './static-authenticators.js';
 
 export interface AuthenticatorDeps {
   resolveSecret: (value: string) => Promise<string>;
@@ -13,7 +20,10 @@ export interface AuthenticatorDeps {
   requestToken: TokenRequester;
 }
 
-export async function createAuthenticator(auth: AuthDefinition, deps: AuthenticatorDeps): Promise<Authenticator> {
+export async function createAuthenticator(
+  auth: AuthDefinition,
+  deps: AuthenticatorDeps,
+): Promise<Authenticator> {
   const { redactor } = deps;
   const secret = async (value: string) => {
     const resolved = await deps.resolveSecret(value);

@@ -66,9 +66,12 @@ export class OAuth2ClientCredentialsAuthenticator implements Authenticator {
     const basic = Buffer.from(
       `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
     ).toString('base64');
-    const answer = (await this.requestToken(tokenUrl, form, { authorization: `Basic ${basic}` }, signal)) as
-      | TokenResponse
-      | null;
+    const answer = (await this.requestToken(
+      tokenUrl,
+      form,
+      { authorization: `Basic ${basic}` },
+      signal,
+    )) as TokenResponse | null;
     const value = answer?.access_token;
     if (typeof value !== 'string' || value.length === 0) {
       throw new Error('the token endpoint answered without an access_token');

@@ -21,7 +21,11 @@ export function basicAuthenticator(username: string, password: string): Authenti
   });
 }
 
-export function apiKeyAuthenticator(where: 'header' | 'query', name: string, value: string): Authenticator {
+export function apiKeyAuthenticator(
+  where: 'header' | 'query',
+  name: string,
+  value: string,
+): Authenticator {
   return fixed((request) => {
     if (where === 'header') request.headers[name.toLowerCase()] = value;
     else request.url.searchParams.set(name, value);

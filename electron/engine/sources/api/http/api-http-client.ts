@@ -10,7 +10,12 @@ import { ApiRequestError } from './api-request-error.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { NodeHttpTransport, type TransportResponse } from './node-http-transport.js';
 import { RequestRateLimiter } from './request-rate-limiter.js';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import {
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry-policy.js';
 
 export interface HttpLimits {
   concurrency: number;
@@ -77,7 +82,10 @@ export class ApiHttpClient {
     return this.options.redactor.redact(url);
   }
 
-  async requestJson(request: ApiRequest, auth: Authenticator = noAuthentication): Promise<ApiResponse> {
+  async requestJson(
+    request: ApiRequest,
+    auth: Authenticator = noAuthentication,
+  ): Promise<ApiResponse> {
     let refreshedAuth = false;
     for (let attempt = 1; ; attempt++) {
       this.throwIfCancelled(request.url);
@@ -184,18 +192,38 @@ export class ApiHttpClient {
     }
   }
 
-  private transportError(err: unknown, label: string, shownUrl: string, timeout: AbortSignal): ApiRequestError {
-    if (this.options.signal?.aborted) return new ApiRequestError('cancelled', 'cancelled', shownUrl);
+  private transportError(
+    err: unknown,
+    label: string,
+    shownUrl: string,
+    timeout: AbortSignal,
+  ): ApiRequestError {
+    if (this.options.signal?.aborted)
+      return new ApiRequestError('cancelled', 'cancelled', shownUrl);
     if (timeout.aborted) {
-      return new ApiRequestError('timeout', `${label}: no complete answer within ${this.limits.timeoutMs} ms`, shownUrl, {
-        retryable: true,
-      });
+      return new ApiRequestError(
+        'timeout',
+        `${label}: no complete answer within ${this.limits.timeoutMs} ms`,
+        shownUrl,
+        {
+          retryable: true,
+        },
+      );
     }
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = (err as NodeJS.ErrnoException).code ?? cause?.code ?? cause?.message ?? (err as Error).message;
-    return new ApiRequestError('network', `${label}: ${this.options.redactor.redact(String(why))}`, shownUrl, {
-      retryable: true,
-    });
+    const why =
+      (err as NodeJS.ErrnoException).code ??
+      cause?.code ??
+      cause?.message ??
+      (err as Error).message;
+    return new ApiRequestError(
+      'network',
+      `${label}: ${this.options.redactor.redact(String(why))}`,
+      shownUrl,
+      {
+        retryable: true,
+      },
+    );
   }
 
   private checkStatus(response: TransportResponse, label: string, shownUrl: string): void {
@@ -204,10 +232,16 @@ export class ApiHttpClient {
     const what = `${label}: HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     if (status === 429) {
-      throw new ApiRequestError('rate-limited', what, shownUrl, { status, retryable: true, retryAfterMs });
+      throw new ApiRequestError('rate-limited', what, shownUrl, {
+        status,
+        retryable: true,
+        retryAfterMs,
+      });
     }
     if (status === 401 || status === 403) {
-      throw new ApiRequestError('auth', `${what} (the API refused the credentials)`, shownUrl, { status });
+      throw new ApiRequestError('auth', `${what} (the API refused the credentials)`, shownUrl, {
+        status,
+      });
     }
     if (status >= 500 || status === 408) {
       throw new ApiRequestError('http', what, shownUrl, { status, retryable: true, retryAfterMs });
@@ -215,10 +249,18 @@ export class ApiHttpClient {
     throw new ApiRequestError('http', what, shownUrl, { status });
   }
 
-  private async readBody(response: TransportResponse, label: string, shownUrl: string): Promise<string> {
+  private async readBody(
+    response: TransportResponse,
+    label: string,
+    shownUrl: string,
+  ): Promise<string> {
     const max = this.limits.maxResponseBytes;
     const tooLarge = () =>
-      new ApiRequestError('too-large', `${label}: the response is larger than the limit of ${max} bytes`, shownUrl);
+      new ApiRequestError(
+        'too-large',
+        `${label}: the response is larger than the limit of ${max} bytes`,
+        shownUrl,
+      );
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > max) {
       response.cancel();

@@ -40,12 +40,20 @@ export class NodeHttpTransport {
     for (let redirects = 0; ; redirects++) {
       const response = await this.once(current, { ...request, method, body });
       const location = response.headers.get('location');
-      if (response.status < 300 || response.status >= 400 || location === null || redirects >= MAX_REDIRECTS) {
+      if (
+        response.status < 300 ||
+        response.status >= 400 ||
+        location === null ||
+        redirects >= MAX_REDIRECTS
+      ) {
         return response;
       }
       response.cancel();
       current = new URL(location, current);
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && method === 'POST')
+      ) {
         method = 'GET';
         body = undefined;
       }
@@ -55,7 +63,8 @@ export class NodeHttpTransport {
   private once(url: URL, request: TransportRequest): Promise<TransportResponse> {
     const secure = url.protocol === 'https:';
     const headers: Record<string, string> = { ...request.headers };
-    if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+    if (request.body !== undefined)
+      headers['content-length'] = String(Buffer.byteLength(request.body));
     return new Promise((resolve, reject) => {
       const outgoing = (secure ? https : http).request(url, {
         method: request.method,

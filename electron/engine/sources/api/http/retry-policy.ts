@@ -22,7 +22,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 /** Equal jitter: half the exponential delay is fixed, half random, so retries spread out. */
-export function backoffDelayMs(policy: RetryPolicy, failedAttempts: number, random = Math.random): number {
+export function backoffDelayMs(
+  policy: RetryPolicy,
+  failedAttempts: number,
+  random = Math.random,
+): number {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
   return exponential / 2 + random() * (exponential / 2);
 }

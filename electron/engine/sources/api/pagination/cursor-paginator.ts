@@ -18,7 +18,8 @@ export interface CursorOptions {
 }
 
 export function cursorPaginator(base: PageRequest, options: CursorOptions): SequentialPaginator {
-  const nextCursor = options.nextCursor === undefined ? undefined : compileRecordPath(options.nextCursor);
+  const nextCursor =
+    options.nextCursor === undefined ? undefined : compileRecordPath(options.nextCursor);
   const hasMore = options.hasMore === undefined ? undefined : compileRecordPath(options.hasMore);
   const size = options.sizeParam ? [[options.sizeParam, options.size] as const] : [];
   return {

@@ -14,7 +14,10 @@ export interface PageNumberOptions {
   in: ParamPlace;
 }
 
-export function pageNumberPaginator(base: PageRequest, options: PageNumberOptions): IndexedPaginator {
+export function pageNumberPaginator(
+  base: PageRequest,
+  options: PageNumberOptions,
+): IndexedPaginator {
   return {
     kind: 'indexed',
     pageAt: (index) =>
@@ -30,7 +33,11 @@ export function pageNumberPaginator(base: PageRequest, options: PageNumberOption
   };
 }
 
-export function isShortPage(count: number, size: number | undefined, stopOnShortPage: boolean): boolean {
+export function isShortPage(
+  count: number,
+  size: number | undefined,
+  stopOnShortPage: boolean,
+): boolean {
   if (count === 0) return true;
   return stopOnShortPage && size !== undefined && count < size;
 }

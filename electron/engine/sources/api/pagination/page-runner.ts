@@ -7,7 +7,13 @@
 import { ApiRequestError } from '../http/api-request-error.js';
 import type { ApiResponse } from '../http/api-http-client.js';
 import type { RecordPath } from '../record-path.js';
-import type { FetchedPage, IndexedPaginator, PageRequest, Paginator, SequentialPaginator } from './paginator.js';
+import type {
+  FetchedPage,
+  IndexedPaginator,
+  PageRequest,
+  Paginator,
+  SequentialPaginator,
+} from './paginator.js';
 
 export interface PageRunnerOptions {
   paginator: Paginator;
@@ -40,7 +46,10 @@ async function fetchPage(options: PageRunnerOptions, request: PageRequest): Prom
   return { request, response, records: found };
 }
 
-async function runSequential(options: PageRunnerOptions, paginator: SequentialPaginator): Promise<void> {
+async function runSequential(
+  options: PageRunnerOptions,
+  paginator: SequentialPaginator,
+): Promise<void> {
   const seen = new Set<string>();
   let request: PageRequest | null = paginator.first();
   for (let pages = 0; request !== null; pages++) {
