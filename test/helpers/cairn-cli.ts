@@ -39,10 +39,16 @@ export function cairn(args: string[], options: CliOptions = {}): Promise<CliResu
 }
 
 /** Runs and fails with the process's own output when the exit code is not the expected one. */
-export async function cairnOk(args: string[], options: CliOptions = {}, expected = 0): Promise<CliResult> {
+export async function cairnOk(
+  args: string[],
+  options: CliOptions = {},
+  expected = 0,
+): Promise<CliResult> {
   const res = await cairn(args, options);
   if (res.code !== expected) {
-    throw new Error(`cairn ${args.join(' ')} exited ${res.code} (wanted ${expected})\n${res.stderr}\n${res.stdout}`);
+    throw new Error(
+      `cairn ${args.join(' ')} exited ${res.code} (wanted ${expected})\n${res.stderr}\n${res.stdout}`,
+    );
   }
   return res;
 }

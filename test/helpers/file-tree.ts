@@ -18,7 +18,10 @@ export interface EntryDescription {
   hardLinkOf?: string;
 }
 
-export function describeTree(root: string, options: { mtimes?: boolean } = {}): Record<string, EntryDescription> {
+export function describeTree(
+  root: string,
+  options: { mtimes?: boolean } = {},
+): Record<string, EntryDescription> {
   const out: Record<string, EntryDescription> = {};
   const inodes = new Map<string, string>();
   const walk = (dir: string, rel: string): void => {

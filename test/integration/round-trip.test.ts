@@ -4,7 +4,15 @@
  * cache-tagged content must not.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cairnOk } from '../helpers/cairn-cli.js';
@@ -14,7 +22,8 @@ import { tempDir } from '../helpers/temp-dir.js';
 const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n# a cache\n';
 
 function makeSource(src: string): void {
-  const when = (days: number): Date => new Date(Date.UTC(2021, 2, 14, 15, 9, 26) + days * 86_400_000 + 535);
+  const when = (days: number): Date =>
+    new Date(Date.UTC(2021, 2, 14, 15, 9, 26) + days * 86_400_000 + 535);
   mkdirSync(path.join(src, 'docs/deep/deeper'), { recursive: true });
   mkdirSync(path.join(src, 'empty'));
   mkdirSync(path.join(src, 'ünïcödé 文件'));
@@ -27,7 +36,10 @@ function makeSource(src: string): void {
   writeFileSync(path.join(src, 'readonly.txt'), 'frozen\n', { mode: 0o444 });
   // Several chunks: random data (incompressible) and text (compressible).
   writeFileSync(path.join(src, 'big-random.bin'), randomBytes(12 * 1024 * 1024 + 12345));
-  writeFileSync(path.join(src, 'big-log.txt'), Array.from({ length: 200_000 }, (_, i) => `line ${i} value=${(i * 7919) % 10007}\n`).join(''));
+  writeFileSync(
+    path.join(src, 'big-log.txt'),
+    Array.from({ length: 200_000 }, (_, i) => `line ${i} value=${(i * 7919) % 10007}\n`).join(''),
+  );
   symlinkSync('docs/readme.txt', path.join(src, 'link-relative'));
   symlinkSync('/nonexistent/target', path.join(src, 'link-dangling'));
   symlinkSync('docs', path.join(src, 'link-to-dir'));
@@ -43,10 +55,13 @@ function makeSource(src: string): void {
   writeFileSync(path.join(src, 'cache/CACHEDIR.TAG'), CACHEDIR_TAG);
   writeFileSync(path.join(src, 'cache/blob'), 'cached data\n');
   // Fixed mtimes, deepest first so folder times are not disturbed afterwards.
-  const all = Object.keys(describeTree(src, { mtimes: false })).sort((a, b) => b.split('/').length - a.split('/').length);
+  const all = Object.keys(describeTree(src, { mtimes: false })).sort(
+    (a, b) => b.split('/').length - a.split('/').length,
+  );
   all.forEach((rel, i) => {
     const abs = path.join(src, rel);
-    if (describeTree(path.dirname(abs), { mtimes: false })[path.basename(abs)]?.type !== 'symlink') utimesSync(abs, when(-i), when(-i));
+    if (describeTree(path.dirname(abs), { mtimes: false })[path.basename(abs)]?.type !== 'symlink')
+      utimesSync(abs, when(-i), when(-i));
   });
   utimesSync(src, when(1), when(1));
   chmodSync(path.join(src, 'private'), 0o700);
@@ -65,7 +80,17 @@ describe('folder backup and restore round trip', () => {
   });
 
   it('restores every kind of entry exactly, and leaves out what was excluded', async () => {
-    const backup = await cairnOk(['backup', src, '--repo', repo, '--exclude', '*.log', '--exclude', 'node_modules/', '--json']);
+    const backup = await cairnOk([
+      'backup',
+      src,
+      '--repo',
+      repo,
+      '--exclude',
+      '*.log',
+      '--exclude',
+      'node_modules/',
+      '--json',
+    ]);
     const { snapshot, warnings } = JSON.parse(backup.stdout);
     expect(warnings).toEqual([]);
     expect(snapshot.incomplete).toBe(false);
@@ -73,7 +98,14 @@ describe('folder backup and restore round trip', () => {
 
     await cairnOk(['restore', snapshot.short_id, '--target', out, '--repo', repo]);
     const expected = describeTree(src);
-    for (const gone of ['debug.log', 'node_modules', 'node_modules/pkg', 'node_modules/pkg/index.js', 'docs/scratch.tmp', 'cache/blob']) {
+    for (const gone of [
+      'debug.log',
+      'node_modules',
+      'node_modules/pkg',
+      'node_modules/pkg/index.js',
+      'docs/scratch.tmp',
+      'cache/blob',
+    ]) {
       expect(expected[gone]).toBeDefined();
       delete expected[gone];
     }
@@ -82,7 +114,9 @@ describe('folder backup and restore round trip', () => {
     delete expected['cache']!.mtimeMs;
     delete restored['cache']!.mtimeMs;
     expect(restored).toEqual(expected);
-    expect(restored['hardlink-to-readme']?.hardLinkOf ?? restored['docs/readme.txt']?.hardLinkOf).toBeDefined();
+    expect(
+      restored['hardlink-to-readme']?.hardLinkOf ?? restored['docs/readme.txt']?.hardLinkOf,
+    ).toBeDefined();
   });
 
   it('lists the snapshot in the restore layout', async () => {
@@ -95,9 +129,27 @@ describe('folder backup and restore round trip', () => {
 
   it('restores only the included paths', async () => {
     const partial = path.join(dir, 'partial');
-    await cairnOk(['restore', 'latest', '--target', partial, '--repo', repo, '--include', '/data/docs/deep', '--include', '/data/script.sh']);
+    await cairnOk([
+      'restore',
+      'latest',
+      '--target',
+      partial,
+      '--repo',
+      repo,
+      '--include',
+      '/data/docs/deep',
+      '--include',
+      '/data/script.sh',
+    ]);
     const tree = describeTree(partial, { mtimes: false });
-    expect(Object.keys(tree).sort()).toEqual(['data', 'data/docs', 'data/docs/deep', 'data/docs/deep/deeper', 'data/docs/deep/deeper/zero.bin', 'data/script.sh']);
+    expect(Object.keys(tree).sort()).toEqual([
+      'data',
+      'data/docs',
+      'data/docs/deep',
+      'data/docs/deep/deeper',
+      'data/docs/deep/deeper/zero.bin',
+      'data/script.sh',
+    ]);
     expect(tree['data/script.sh']?.mode).toBe('755');
   });
 
@@ -107,15 +159,51 @@ describe('folder backup and restore round trip', () => {
     const readme = path.join(target, 'data/docs/readme.txt');
     const include = ['--include', '/data/docs/readme.txt'];
     writeFileSync(readme, 'local edit\n');
-    await cairnOk(['restore', 'latest', '--target', target, '--repo', repo, ...include, '--overwrite', 'skip']);
-    expect(describeTree(path.join(target, 'data/docs'))['readme.txt']?.size).toBe('local edit\n'.length);
+    await cairnOk([
+      'restore',
+      'latest',
+      '--target',
+      target,
+      '--repo',
+      repo,
+      ...include,
+      '--overwrite',
+      'skip',
+    ]);
+    expect(describeTree(path.join(target, 'data/docs'))['readme.txt']?.size).toBe(
+      'local edit\n'.length,
+    );
 
-    await cairnOk(['restore', 'latest', '--target', target, '--repo', repo, ...include, '--overwrite', 'rename']);
+    await cairnOk([
+      'restore',
+      'latest',
+      '--target',
+      target,
+      '--repo',
+      repo,
+      ...include,
+      '--overwrite',
+      'rename',
+    ]);
     expect(existsSync(path.join(target, 'data/docs/readme (restored).txt'))).toBe(true);
-    expect(describeTree(path.join(target, 'data/docs'))['readme.txt']?.size).toBe('local edit\n'.length);
+    expect(describeTree(path.join(target, 'data/docs'))['readme.txt']?.size).toBe(
+      'local edit\n'.length,
+    );
 
-    await cairnOk(['restore', 'latest', '--target', target, '--repo', repo, ...include, '--overwrite', 'always']);
-    expect(describeTree(path.join(target, 'data/docs'))['readme.txt']?.sha256).toBe(describeTree(path.join(src, 'docs'))['readme.txt']?.sha256);
+    await cairnOk([
+      'restore',
+      'latest',
+      '--target',
+      target,
+      '--repo',
+      repo,
+      ...include,
+      '--overwrite',
+      'always',
+    ]);
+    expect(describeTree(path.join(target, 'data/docs'))['readme.txt']?.sha256).toBe(
+      describeTree(path.join(src, 'docs'))['readme.txt']?.sha256,
+    );
   });
 
   it('check --read-data passes on a healthy repository', async () => {

@@ -60,7 +60,10 @@ export async function readFileChunks(
         content.push(...(await Promise.all(ids)));
       }
       const after = await handle.stat({ bigint: true });
-      const stable = after.size === before.size && after.mtimeNs === before.mtimeNs && BigInt(size) === after.size;
+      const stable =
+        after.size === before.size &&
+        after.mtimeNs === before.mtimeNs &&
+        BigInt(size) === after.size;
       if (stable || attempt >= 1) return { content, size, unstable: !stable };
     } finally {
       await handle.close();

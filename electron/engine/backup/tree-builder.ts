@@ -15,7 +15,8 @@ import type { ProgressMeter } from '../util/progress-meter.js';
 import type { Semaphore } from '../util/semaphore.js';
 import type { ChunkStore } from './chunk-store.js';
 import { readFileChunks } from './file-reader.js';
-import { CACHEDIR_SIGNATURE, IGNORE_FILE, IgnoreRules } from './ignore-rules.js';
+import type { IgnoreRules } from './ignore-rules.js';
+import { CACHEDIR_SIGNATURE, IGNORE_FILE } from './ignore-rules.js';
 import type { StatsCounter } from './stats-counter.js';
 
 export interface WalkContext {
@@ -80,7 +81,12 @@ export async function storeEntry(
     case 'file':
       return (await storeFile(ctx, abs, node, st, parent)) ? node : undefined;
     case 'dir': {
-      const subtree = await storeDir(ctx, abs, parent?.type === 'dir' ? parent.subtree : undefined, rules);
+      const subtree = await storeDir(
+        ctx,
+        abs,
+        parent?.type === 'dir' ? parent.subtree : undefined,
+        rules,
+      );
       if (subtree === undefined) return undefined;
       node.subtree = subtree;
       return node;
@@ -125,13 +131,20 @@ async function storeFile(
   }
   return ctx.fileSlots.use(async () => {
     try {
-      const result = await readFileChunks(abs, ctx.repo.config.chunker, ctx.gear, ctx.store, (n) => {
-        ctx.meter.bytes += n;
-        ctx.meter.emit();
-      });
+      const result = await readFileChunks(
+        abs,
+        ctx.repo.config.chunker,
+        ctx.gear,
+        ctx.store,
+        (n) => {
+          ctx.meter.bytes += n;
+          ctx.meter.emit();
+        },
+      );
       node.content = result.content;
       node.size = result.size;
-      if (result.unstable) ctx.warnings.push({ path: abs, message: 'changed while being read; saved as read' });
+      if (result.unstable)
+        ctx.warnings.push({ path: abs, message: 'changed while being read; saved as read' });
     } catch (err) {
       warn(ctx, abs, err);
       return false;

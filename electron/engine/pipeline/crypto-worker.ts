@@ -12,7 +12,8 @@ const { encryptKey, chunkIdKey } = workerData as { encryptKey: Uint8Array; chunk
 const port = parentPort!;
 
 function toTransferable(buf: Buffer): ArrayBuffer {
-  if (buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength) return buf.buffer as ArrayBuffer;
+  if (buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength)
+    return buf.buffer as ArrayBuffer;
   const copy = new Uint8Array(buf.byteLength);
   copy.set(buf);
   return copy.buffer;

@@ -66,7 +66,11 @@ export class WorkerPool {
   }
 
   /** Decrypts and decompresses; with verifyId, also returns the blob id of the plaintext. */
-  open(data: Buffer, what: string, verifyId = false): Promise<{ data: Buffer; id?: string | undefined }> {
+  open(
+    data: Buffer,
+    what: string,
+    verifyId = false,
+  ): Promise<{ data: Buffer; id?: string | undefined }> {
     return this.submit((seq) => ({ op: 'open', seq, data: detachable(data), what, verifyId }));
   }
 
@@ -75,7 +79,9 @@ export class WorkerPool {
     this.workers.length = 0;
   }
 
-  private submit(make: (seq: number) => WorkerRequest): Promise<{ data: Buffer; id?: string | undefined }> {
+  private submit(
+    make: (seq: number) => WorkerRequest,
+  ): Promise<{ data: Buffer; id?: string | undefined }> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = ++this.seq;
     const req = make(seq);

@@ -39,7 +39,13 @@ export class PackWriter {
   /** Adds a sealed blob. Resolves once there is room (bounded uploads in flight). */
   async add(id: string, type: BlobType, sealed: Buffer, rawLength: number): Promise<void> {
     if (this.failure) throw this.failure;
-    this.blobs.push({ id, type, offset: this.offset, length: sealed.length, raw_length: rawLength });
+    this.blobs.push({
+      id,
+      type,
+      offset: this.offset,
+      length: sealed.length,
+      raw_length: rawLength,
+    });
     this.parts.push(sealed);
     this.offset += sealed.length;
     this.stats.blobs++;
