@@ -24,7 +24,9 @@ export interface WalkContext {
   store: ChunkStore;
   gear: Int32Array;
   forceFull: boolean;
+  /** Files below one chunk are read many at a time; large ones a few at a time (memory). */
   fileSlots: Semaphore;
+  largeFileSlots: Semaphore;
   meter: ProgressMeter;
   stats: StatsCounter;
   warnings: BackupWarning[];
@@ -129,7 +131,8 @@ async function storeFile(
     ctx.meter.emit();
     return true;
   }
-  return ctx.fileSlots.use(async () => {
+  const slots = node.size >= ctx.repo.config.chunker.min_size ? ctx.largeFileSlots : ctx.fileSlots;
+  return slots.use(async () => {
     try {
       const result = await readFileChunks(
         abs,
