@@ -3,7 +3,12 @@
  * applying it cannot meet a bad value halfway through.
  */
 import { CairnError } from '../errors.js';
-import { formatDuration, isZeroDuration, parseDuration, type RetentionDuration } from './duration.js';
+import {
+  formatDuration,
+  isZeroDuration,
+  parseDuration,
+  type RetentionDuration,
+} from './duration.js';
 
 /** As given by the CLI, the plan editor or the IPC contract. 0 or absent: rule not used. */
 export interface RetentionRules {
@@ -116,9 +121,7 @@ export function describePolicy(policy: RetentionPolicy): string {
   );
   if (counted.length > 0) parts.push(`${counted.join(', ')} snapshots`);
   if (policy.tagSets.length > 0) {
-    parts.push(
-      `all snapshots tagged ${policy.tagSets.map((set) => set.join('+')).join(' or ')}`,
-    );
+    parts.push(`all snapshots tagged ${policy.tagSets.map((set) => set.join('+')).join(' or ')}`);
   }
   if (policy.within) {
     parts.push(`all snapshots within ${formatDuration(policy.within)} of the newest`);

@@ -58,9 +58,7 @@ describe('durationBefore', () => {
 
   it('takes calendar days off, so a day across fall-back is 25 hours', () => {
     // New York, 3 November 2024: 12:00 EST → 2 November, 12:00 EDT.
-    expect(back('2024-11-03T17:00:00Z', '1d', 'America/New_York')).toBe(
-      '2024-11-02T16:00:00.000Z',
-    );
+    expect(back('2024-11-03T17:00:00Z', '1d', 'America/New_York')).toBe('2024-11-02T16:00:00.000Z');
   });
 
   it('rolls 29 February minus a year over to 1 March, as Go AddDate does', () => {

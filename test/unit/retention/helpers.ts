@@ -1,4 +1,7 @@
-import type { GroupRetention, RetentionSnapshot } from '../../../electron/engine/retention/apply-retention.js';
+import type {
+  GroupRetention,
+  RetentionSnapshot,
+} from '../../../electron/engine/retention/apply-retention.js';
 
 export interface TestSnapshot extends RetentionSnapshot {
   tags: string[];
