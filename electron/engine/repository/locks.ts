@@ -15,7 +15,7 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
-import type { Target } from '../targets/target.js';
+import type { FileInfo, Target } from '../targets/target.js';
 import { decodeLock, encodeLock, type LockOperation, type LockRecord } from './lock-file.js';
 import { formatAge, isProcessAlive, staleReason } from './lock-staleness.js';
 
@@ -192,24 +192,23 @@ class HeldLock implements Lock {
   }
 
   private async writeHeartbeat(): Promise<void> {
-    if (this.released)
+    if (this.released) {
       throw new CairnError('failure', `the ${this.operation} lock was already released`);
-    if (this.signal.aborted) throw this.signal.reason;
-    const present = new Set((await this.target.list('locks')).map((file) => file.name));
-    if (!present.has(this.current)) {
-      const lost = new CairnError(
-        'repository-locked',
-        `the ${this.operation} lock on ${this.target.displayName} was removed by another process ` +
-          `(it looked stale); stopping so that the two cannot collide`,
-      );
-      this.lose(lost);
-      throw lost;
     }
+    if (this.signal.aborted) throw this.signal.reason;
+    if (!(await this.stillPresent())) throw this.lost();
     const now = new Date().toISOString();
     const record = { ...this.record, heartbeat: now };
     const file = encodeLock(this.key, record);
     // New file first, then the old one goes: the repository is never without our lock.
     await this.target.save('locks', file.name, file.bytes);
+    // Had another process removed the old file while we were writing (we were frozen, say), it
+    // may already hold an exclusive lock that it checked before our new file existed. Seeing
+    // the old file still there after writing the new one rules that out, as in restic.
+    if (!(await this.stillPresent())) {
+      await this.target.remove('locks', file.name).catch(() => undefined);
+      throw this.lost();
+    }
     this.leftovers.add(this.current);
     this.current = file.name;
     this.record = record;
@@ -221,6 +220,20 @@ class HeldLock implements Lock {
         () => undefined,
       );
     }
+  }
+
+  private async stillPresent(): Promise<boolean> {
+    return (await listLocks(this.target)).some((file) => file.name === this.current);
+  }
+
+  private lost(): CairnError {
+    const error = new CairnError(
+      'repository-locked',
+      `the ${this.operation} lock on ${this.target.displayName} was removed by another process ` +
+        `(it looked stale); stopping so that the two cannot collide`,
+    );
+    this.lose(error);
+    return error;
   }
 
   private async beat(): Promise<void> {
@@ -283,7 +296,7 @@ async function findConflict(
   own?: string,
 ): Promise<Conflict | undefined> {
   let conflict: Conflict | undefined;
-  for (const file of await target.list('locks')) {
+  for (const file of await listLocks(target)) {
     // Size 0: an upload interrupted on a target without atomic writes; it never held anything.
     if (file.name === own || file.size === 0) continue;
     let bytes: Buffer;
@@ -315,6 +328,21 @@ async function findConflict(
     if (settings.exclusive || record.exclusive) conflict ??= { name: file.name, record };
   }
   return conflict;
+}
+
+/**
+ * Locks come and go while others list them. LocalTarget.list reads the folder and then stats
+ * each entry, so a lock released in between fails the whole listing with ENOENT; another look
+ * sees a consistent folder.
+ */
+async function listLocks(target: Target): Promise<FileInfo[]> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await target.list('locks');
+    } catch (err) {
+      if (!isNotFound(err) || attempt >= 5) throw err;
+    }
+  }
 }
 
 function conflictError(target: Target, settings: Settings, conflict: Conflict): CairnError {

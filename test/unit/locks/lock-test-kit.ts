@@ -1,7 +1,7 @@
 /** Temp repositories, real holder processes and condition waits for the lock tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,9 @@ export async function createRepository(): Promise<TestRepository> {
     dir,
     target,
     key,
-    lockNames: async () => (await target.list('locks')).map((f) => f.name).sort(),
+    // Straight from the folder: LocalTarget.list fails when a file vanishes while it looks.
+    lockNames: async () =>
+      (await readdir(path.join(dir, 'locks'))).filter((n) => !n.endsWith('.tmp')).sort(),
     plantLock: async (record) => {
       const file = encodeLock(key, {
         time: now,

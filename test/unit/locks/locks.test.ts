@@ -241,6 +241,24 @@ describe('a lost lock', () => {
     expect(await repo.lockNames()).toEqual([]); // it does not quietly come back
   });
 
+  it('withdraws a refreshed file when the old one vanished while it was being written', async () => {
+    const racing = Object.create(repo.target) as typeof repo.target;
+    let interfere: (() => Promise<void>) | undefined;
+    racing.save = async (kind, name, data) => {
+      // Another process removes the lock as stale at the worst moment: mid-refresh.
+      await interfere?.();
+      return repo.target.save(kind, name, data);
+    };
+    const lock = await acquireLock(racing, repo.key, { exclusive: false, operation: 'backup' });
+    held.push(lock);
+    const old = lock.name;
+    interfere = () => repo.target.remove('locks', old);
+    const error = await refusal(lock.refresh());
+    expect(error.message).toContain('was removed by another process');
+    expect(lock.signal.aborted).toBe(true);
+    expect(await repo.lockNames()).toEqual([]);
+  });
+
   it('aborts its signal when the heartbeat cannot be written for too long', async () => {
     const failing = Object.create(repo.target) as typeof repo.target;
     let broken = false;
