@@ -243,16 +243,16 @@ describe('a lost lock', () => {
 
   it('withdraws a refreshed file when the old one vanished while it was being written', async () => {
     const racing = Object.create(repo.target) as typeof repo.target;
-    let interfere: (() => Promise<void>) | undefined;
+    const hooks: { beforeSave?: () => Promise<void> } = {};
     racing.save = async (kind, name, data) => {
       // Another process removes the lock as stale at the worst moment: mid-refresh.
-      await interfere?.();
+      await hooks.beforeSave?.();
       return repo.target.save(kind, name, data);
     };
     const lock = await acquireLock(racing, repo.key, { exclusive: false, operation: 'backup' });
     held.push(lock);
     const old = lock.name;
-    interfere = () => repo.target.remove('locks', old);
+    hooks.beforeSave = () => repo.target.remove('locks', old);
     const error = await refusal(lock.refresh());
     expect(error.message).toContain('was removed by another process');
     expect(lock.signal.aborted).toBe(true);
