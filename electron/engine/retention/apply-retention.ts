@@ -21,7 +21,7 @@
  * An empty policy is refused rather than treated as "remove everything".
  */
 import { CairnError, errorMessage } from '../errors.js';
-import { bucketOf, type CalendarBucket } from './buckets.js';
+import { bucketsAt, type Buckets, type CalendarBucket } from './buckets.js';
 import { durationBefore, formatDuration } from './duration.js';
 import { resolveTimeZone } from './local-time.js';
 import {
@@ -183,10 +183,13 @@ function applyToGroup<S extends RetentionSnapshot>(
     if (withinStart && compareInstants(instant, withinStart) > 0) reasons.push(withinReason);
 
     if (!snapshot.incomplete) {
+      let buckets: Buckets | undefined;
       for (const rule of COUNT_RULES) {
         if (remaining[rule] === 0) continue;
         const bucket =
-          rule === 'last' ? snapshot.id : bucketOf(BUCKET_OF_RULE[rule], instant.ms, timeZone);
+          rule === 'last'
+            ? snapshot.id
+            : (buckets ??= bucketsAt(instant.ms, timeZone))[BUCKET_OF_RULE[rule]];
         const label = rule === 'last' ? 'last' : rule;
         let reason: string | undefined;
         if (rule === 'last' || bucket !== lastBucket.get(rule)) reason = `${label} snapshot`;

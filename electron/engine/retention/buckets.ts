@@ -6,27 +6,28 @@
  * snapshot from each (restic's wall-clock key would merge them). Days, weeks, months and
  * years are plain calendar ones: a 23- or 25-hour day is still one day.
  */
-import { formatOffset, pad, wallTimeAt } from './local-time.js';
+import { formatOffsetMs, pad, utcOfWallTime, wallTimeAt } from './local-time.js';
 
 export type CalendarBucket = 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly';
 
-export function bucketOf(kind: CalendarBucket, ms: number, timeZone: string): string {
+export type Buckets = Record<CalendarBucket, string>;
+
+/** Every bucket the instant `ms` falls in, from one reading of the wall clock. */
+export function bucketsAt(ms: number, timeZone: string): Buckets {
   const t = wallTimeAt(ms, timeZone);
   const date = `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}`;
-  switch (kind) {
-    case 'hourly':
-      return `${date}T${pad(t.hour)}${formatOffset(ms, timeZone)}`;
-    case 'daily':
-      return date;
-    case 'weekly': {
-      const week = isoWeek(t.year, t.month, t.day);
-      return `${pad(week.year, 4)}-W${pad(week.week)}`;
-    }
-    case 'monthly':
-      return `${pad(t.year, 4)}-${pad(t.month)}`;
-    case 'yearly':
-      return pad(t.year, 4);
-  }
+  const week = isoWeek(t.year, t.month, t.day);
+  return {
+    hourly: `${date}T${pad(t.hour)}${formatOffsetMs(utcOfWallTime(t) - ms)}`,
+    daily: date,
+    weekly: `${pad(week.year, 4)}-W${pad(week.week)}`,
+    monthly: `${pad(t.year, 4)}-${pad(t.month)}`,
+    yearly: pad(t.year, 4),
+  };
+}
+
+export function bucketOf(kind: CalendarBucket, ms: number, timeZone: string): string {
+  return bucketsAt(ms, timeZone)[kind];
 }
 
 /**

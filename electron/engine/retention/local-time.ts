@@ -105,7 +105,12 @@ export function instantOfWallTime(wall: WallTime, timeZone: string): number {
 
 /** "+01:00"-style offset of `timeZone` at `ms`. */
 export function formatOffset(ms: number, timeZone: string): string {
-  const minutes = Math.round(offsetAt(ms, timeZone) / 60_000);
+  return formatOffsetMs(offsetAt(ms, timeZone));
+}
+
+/** "+05:30"-style text for an offset in milliseconds. */
+export function formatOffsetMs(offsetMs: number): string {
+  const minutes = Math.round(offsetMs / 60_000);
   const sign = minutes < 0 ? '-' : '+';
   const abs = Math.abs(minutes);
   return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
