@@ -33,6 +33,8 @@ export interface LockOptions {
   staleAfterMs?: number;
   /** This host's name as written into locks; default os.hostname(). */
   hostname?: string;
+  /** Stops waiting out the retry window; the acquire then fails with CairnError('cancelled'). */
+  signal?: AbortSignal;
   /** Told about each stale lock removed, e.g. to log it. */
   onStaleLock?: (stale: { name: string; record: LockRecord; reason: string }) => void;
 }
@@ -99,7 +101,15 @@ export async function acquireLock(
     }
     const left = deadline - Date.now();
     if (left <= 0) throw conflictError(target, settings, conflict);
-    await sleep(Math.min(left, backoff(attempt)));
+    await sleep(Math.min(left, backoff(attempt)), undefined, { signal: options.signal }).catch(
+      (err: unknown) => {
+        throw new CairnError(
+          'cancelled',
+          `stopped waiting for the lock on ${target.displayName} (${describeConflict(conflict)})`,
+          { cause: err },
+        );
+      },
+    );
   }
 }
 
@@ -343,6 +353,12 @@ async function listLocks(target: Target): Promise<FileInfo[]> {
       if (!isNotFound(err) || attempt >= 5) throw err;
     }
   }
+}
+
+function describeConflict(conflict: Conflict): string {
+  return 'unreadable' in conflict
+    ? `unreadable lock file locks/${conflict.name}`
+    : `held by ${describeHolder(conflict.record)}`;
 }
 
 function conflictError(target: Target, settings: Settings, conflict: Conflict): CairnError {

@@ -190,10 +190,9 @@ function applyToGroup<S extends RetentionSnapshot>(
           rule === 'last'
             ? snapshot.id
             : (buckets ??= bucketsAt(instant.ms, timeZone))[BUCKET_OF_RULE[rule]];
-        const label = rule === 'last' ? 'last' : rule;
         let reason: string | undefined;
-        if (rule === 'last' || bucket !== lastBucket.get(rule)) reason = `${label} snapshot`;
-        else if (entry === oldestComplete) reason = `oldest ${label} snapshot`;
+        if (bucket !== lastBucket.get(rule)) reason = `${rule} snapshot`;
+        else if (entry === oldestComplete) reason = `oldest ${rule} snapshot`;
         if (reason === undefined) continue;
         lastBucket.set(rule, bucket);
         if (remaining[rule] > 0) remaining[rule] -= 1;

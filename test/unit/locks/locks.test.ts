@@ -157,6 +157,16 @@ describe('conflicts', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
 
+  it('stops waiting when its signal aborts', async () => {
+    await take(true);
+    const controller = new AbortController();
+    const waiting = take(false, { retryForMs: 60_000, signal: controller.signal });
+    controller.abort();
+    const error = await refusal(waiting);
+    expect(error.kind).toBe('cancelled');
+    expect(error.message).toContain('held by prune (pid');
+  });
+
   it('waits within the retry window for a holder to release', async () => {
     const holder = await take(true);
     const waiting = take(false, { retryForMs: 20_000 });
