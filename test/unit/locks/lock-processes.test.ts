@@ -125,8 +125,9 @@ describe('locks between processes', () => {
       retryForMs: 20_000,
       onStaleLock: (s) => reasons.push(s.reason),
     });
-    expect(reasons).toHaveLength(1);
-    expect(reasons[0]).toMatch(/^no heartbeat for \d+ s$/);
+    // Frozen between writing a new heartbeat and removing the old file, it leaves two.
+    expect(reasons.length).toBeGreaterThanOrEqual(1);
+    for (const reason of reasons) expect(reason).toMatch(/^no heartbeat for \d+ s$/);
 
     // Woken up, the old holder finds its lock gone and stops instead of writing it back.
     holder.child.kill('SIGCONT');
