@@ -150,6 +150,7 @@ class HeldLock implements Lock {
   private record: LockRecord;
   private lastHeartbeatMs: number;
   private released = false;
+  private beating = false;
   /** Files of ours a refresh replaced but could not remove yet. */
   private readonly leftovers = new Set<string>();
   private readonly controller = new AbortController();
@@ -247,6 +248,9 @@ class HeldLock implements Lock {
   }
 
   private async beat(): Promise<void> {
+    // On a slow target one refresh may outlast the interval; ticks must not pile up behind it.
+    if (this.beating) return;
+    this.beating = true;
     try {
       await this.refresh();
     } catch (err) {
@@ -264,6 +268,8 @@ class HeldLock implements Lock {
           ),
         );
       }
+    } finally {
+      this.beating = false;
     }
   }
 
