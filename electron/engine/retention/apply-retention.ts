@@ -13,12 +13,19 @@
  * Incomplete snapshots (an endpoint failed, SPEC F12) must never cost a complete one its place:
  * - they neither fill a bucket nor use up a count, so a complete snapshot is kept exactly as if
  *   the incomplete ones did not exist;
- * - one newer than the group's newest complete snapshot is kept ("newest, incomplete"): it holds
- *   the freshest data there is, and the next complete snapshot supersedes it;
+ * - each one newer than the group's newest complete snapshot is kept ("newest, incomplete"): it
+ *   holds the freshest data there is, and the next complete snapshot supersedes it. A long run
+ *   of failures therefore keeps every run since the last success, which the activity alert
+ *   (F42) brings to the user's attention; older incomplete ones are removed like any other;
  * - keep-within and keep-tag still keep them (they displace nothing), and keep-within measures
  *   from the newest complete snapshot, so a run of failures cannot slide the window past it.
  *
  * An empty policy is refused rather than treated as "remove everything".
+ *
+ * Where Cairn differs from restic on purpose: the hour that clocks repeat is two hourly
+ * buckets (buckets.ts); a wall time that happens twice resolves to the earlier instant
+ * (local-time.ts); an empty keep-tag and a DURATION unit given twice are errors, not silently
+ * "keep all" or "last one wins"; incomplete snapshots as above.
  */
 import { CairnError, errorMessage } from '../errors.js';
 import { bucketsAt, type Buckets, type CalendarBucket } from './buckets.js';
