@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<Command>> = {
   restore: () => import('./commands/restore.js'),
   check: () => import('./commands/check.js'),
   key: () => import('./commands/key.js'),
+  forget: () => import('./commands/forget.js'),
+  prune: () => import('./commands/prune.js'),
 };
 
 const HELP = `cairn ${PROGRAM_VERSION} — encrypted, deduplicated backups of folders and REST APIs
@@ -27,6 +29,8 @@ usage: cairn COMMAND [options]
   ls         SNAPSHOT [PATH] --repo LOC         list files in a snapshot (--json)
   restore    SNAPSHOT --target DIR --repo LOC   restore (--include PATH, --overwrite skip|always|rename)
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)
+  forget     --repo LOC --keep-… [--prune]       remove snapshots by retention policy (--dry-run, --json)
+  prune      --repo LOC                         delete data no snapshot uses
   key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
