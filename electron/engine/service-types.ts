@@ -75,7 +75,7 @@ export interface RepositoryRef {
 }
 
 export interface EngineService {
-  initRepository(repo: RepositoryRef): Promise<{ id: string }>;
+  initRepository(repo: RepositoryRef, options?: { copyChunkerParamsFrom?: RepositoryRef | undefined }): Promise<{ id: string }>;
   listSnapshots(repo: RepositoryRef): Promise<Snapshot[]>;
   /** Children of PATH ('/' for the root) in a snapshot; `recursive` lists the whole subtree. */
   listTree(repo: RepositoryRef, snapshot: string, path: string, recursive?: boolean): Promise<ListEntry[]>;
