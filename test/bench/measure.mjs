@@ -3,7 +3,8 @@
 // the whole life of the process; sampling /proc/<pid>/status VmHWM is the fallback when GNU
 // time is missing, and may miss growth in the last sampling interval before exit.
 // Wall time is taken here around the whole spawn, so start-up cost (node, python) counts: a
-// user waits for it too.
+// user waits for it too. CPU time (user + system, from GNU time) is recorded as well: on a
+// shared, busy machine it moves far less than wall time, so it tells noise from real change.
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,13 +23,13 @@ export const memorySource = hasGnuTime ? 'GNU time %M' : '/proc VmHWM sampling';
  * @param {string} cmd
  * @param {string[]} args
  * @param {{ env?: object, cwd?: string, timeoutS?: number }} [opts]
- * @returns {Promise<{ seconds: number, rssMB: number|null, code: number|null, signal: string|null,
- *   stdout: string, stderr: string, timedOut: boolean }>}
+ * @returns {Promise<{ seconds: number, cpuSeconds: number|null, rssMB: number|null,
+ *   code: number|null, signal: string|null, stdout: string, stderr: string, timedOut: boolean }>}
  */
 export function measure(cmd, args, { env, cwd, timeoutS = 900 } = {}) {
   const rssFile = path.join(os.tmpdir(), `cairn-bench-rss-${process.pid}-${Date.now()}`);
   const [file, argv] = hasGnuTime
-    ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]]
+    ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]]
     : [cmd, args];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -63,15 +64,18 @@ export function measure(cmd, args, { env, cwd, timeoutS = 900 } = {}) {
       clearTimeout(timer);
       if (sampler) clearInterval(sampler);
       let rssKiB = sampledKiB || null;
+      let cpuSeconds = null;
       if (hasGnuTime) {
-        // GNU time writes "Command exited with non-zero status N" before the number on failure.
+        // GNU time writes "Command exited with non-zero status N" before the numbers on failure.
         const lines = safeRead(rssFile).trim().split('\n');
-        const n = Number(lines[lines.length - 1]);
-        rssKiB = Number.isFinite(n) && n > 0 ? n : null;
+        const [maxRss, user, sys] = lines[lines.length - 1].split(' ').map(Number);
+        rssKiB = maxRss > 0 ? maxRss : null;
+        cpuSeconds = Number.isFinite(user + sys) ? user + sys : null;
         fs.rmSync(rssFile, { force: true });
       }
       resolve({
         seconds,
+        cpuSeconds,
         rssMB: rssKiB === null ? null : (rssKiB * 1024) / 1e6,
         code,
         signal,

@@ -7,6 +7,7 @@
 // Settings (environment): BENCH_SIZE_MB (400), BENCH_SEED, BENCH_RUNS (3),
 // BENCH_TOOLS (cairn,restic,borg), BENCH_TIMEOUT_S (900, per command).
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,7 @@ fs.rmSync(workRoot, { recursive: true, force: true });
 const samples = Object.fromEntries(active.map((t) => [t.name, {}]));
 const failures = [];
 const failed = new Set();
+const loads = [];
 
 // Phases in order; each is run for every tool before the next begins.
 const PHASES = [
@@ -66,7 +68,7 @@ const PHASES = [
   },
   async function backup(tool, ctx) {
     const r = await exec(tool, ctx, 'backup', tool.backup(ctx.repo, data.dir, 1));
-    record(tool, 'backup', r.seconds, r.rssMB);
+    record(tool, 'backup', r);
   },
   async function size(tool, ctx) {
     // Measured after the first backup: the data once, plus one snapshot's metadata.
@@ -79,7 +81,7 @@ const PHASES = [
   },
   async function rebackup(tool, ctx) {
     const r = await exec(tool, ctx, 're-backup', tool.backup(ctx.repo, data.dir, 2));
-    record(tool, 'rebackup', r.seconds, r.rssMB);
+    record(tool, 'rebackup', r);
     // A fast re-backup that saved nothing must not count: there must be two snapshots now.
     const list = await exec(tool, ctx, 'snapshots', tool.snapshots(ctx.repo));
     const n = tool.countSnapshots(list.stdout);
@@ -94,19 +96,25 @@ const PHASES = [
     if (diffs.length) {
       throw new ToolFailure(`restored data differs from the original:\n  ${diffs.join('\n  ')}`);
     }
-    record(tool, 'restore', r.seconds, r.rssMB);
+    record(tool, 'restore', r);
     fs.rmSync(ctx.target, { recursive: true, force: true });
   },
   async function check(tool, ctx) {
     const r = await exec(tool, ctx, 'check', tool.check(ctx.repo));
-    record(tool, 'check', r.seconds, r.rssMB);
+    record(tool, 'check', r);
   },
 ];
 
 for (let run = 0; run < cfg.runs; run++) {
   // Rotate the order each run: run 1 a,b,c; run 2 b,c,a; run 3 c,a,b.
   const order = active.map((_, i) => active[(i + run) % active.length]);
-  console.log(`\nrun ${run + 1}/${cfg.runs}: ${order.map((t) => t.name).join(', ')}`);
+  // Other work on the machine makes wall times noisy; record how busy it was for each run.
+  const load = os.loadavg()[0];
+  loads.push(load);
+  const busy = load > os.cpus().length / 2 ? ' — machine busy, times will be noisy' : '';
+  console.log(
+    `\nrun ${run + 1}/${cfg.runs}: ${order.map((t) => t.name).join(', ')} (load ${load.toFixed(2)}${busy})`,
+  );
   const ctxs = new Map();
   for (const tool of order) {
     const base = path.join(workRoot, tool.name);
@@ -145,6 +153,7 @@ const results = {
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: os.totalmem() / 1e9 },
   node: process.version,
   memorySource,
+  loadAverageAtRunStart: loads,
   config: cfg,
   data: { seed: data.seed, sizeMB: data.sizeMB, files: data.files, bytes: data.bytes },
   versions,
@@ -172,6 +181,9 @@ if (failures.length) {
 
 /** Runs one command of a tool; a non-zero exit, a signal or a timeout is a ToolFailure. */
 async function exec(tool, ctx, what, [cmd, args], { cwd } = {}) {
+  // Flush dirty pages first (this drops nothing from the cache): otherwise the write-back of
+  // the previous tool's repository or restore would be charged to whoever runs next.
+  spawnSync('sync');
   const r = await measure(cmd, args, { env: ctx.env, cwd, timeoutS: cfg.timeoutS });
   const tag = `  ${tool.name.padEnd(6)} ${what.padEnd(9)}`;
   if (r.timedOut || r.code !== 0) {
@@ -179,14 +191,16 @@ async function exec(tool, ctx, what, [cmd, args], { cwd } = {}) {
     const tail = (r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n    ');
     throw new ToolFailure(`${what}: ${cmd} ${args.join(' ')}: ${why}\n    ${tail}`);
   }
+  const cpu = r.cpuSeconds == null ? '' : ` (CPU ${r.cpuSeconds.toFixed(2)} s)`;
   const rss = r.rssMB == null ? '' : `, peak RSS ${r.rssMB.toFixed(0)} MB`;
-  console.log(`${tag} ${r.seconds.toFixed(2)} s${rss}`);
+  console.log(`${tag} ${r.seconds.toFixed(2)} s${cpu}${rss}`);
   return r;
 }
 
-function record(tool, key, seconds, rssMB) {
-  add(tool, key, seconds);
-  add(tool, `${key}RssMB`, rssMB);
+function record(tool, key, r) {
+  add(tool, key, r.seconds);
+  add(tool, `${key}Cpu`, r.cpuSeconds);
+  add(tool, `${key}RssMB`, r.rssMB);
 }
 
 function add(tool, key, value) {
