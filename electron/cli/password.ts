@@ -5,18 +5,27 @@
 import { promises as fs } from 'node:fs';
 import { CairnError } from '../engine/errors.js';
 
-export async function readPassword(options: { confirm?: boolean; prompt?: string } = {}): Promise<string> {
-  if (process.env.CAIRN_PASSWORD !== undefined && process.env.CAIRN_PASSWORD !== '') return process.env.CAIRN_PASSWORD;
+export async function readPassword(
+  options: { confirm?: boolean; prompt?: string } = {},
+): Promise<string> {
+  if (process.env.CAIRN_PASSWORD !== undefined && process.env.CAIRN_PASSWORD !== '')
+    return process.env.CAIRN_PASSWORD;
   const file = process.env.CAIRN_PASSWORD_FILE;
   if (file) {
     try {
       return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
     } catch (err) {
-      throw new CairnError('invalid-argument', `cannot read CAIRN_PASSWORD_FILE ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new CairnError(
+        'invalid-argument',
+        `cannot read CAIRN_PASSWORD_FILE ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
   }
   if (!process.stdin.isTTY) {
-    throw new CairnError('invalid-argument', 'no password: set CAIRN_PASSWORD or CAIRN_PASSWORD_FILE, or run on a terminal');
+    throw new CairnError(
+      'invalid-argument',
+      'no password: set CAIRN_PASSWORD or CAIRN_PASSWORD_FILE, or run on a terminal',
+    );
   }
   const first = await askHidden(options.prompt ?? 'Repository password: ');
   if (!first) throw new CairnError('invalid-argument', 'empty password');

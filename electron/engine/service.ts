@@ -15,7 +15,10 @@ export async function openRepository(ref: RepositoryRef): Promise<Repository> {
   return Repository.open(openTarget(ref.location), ref.password);
 }
 
-async function withRepository<T>(ref: RepositoryRef, fn: (repo: Repository) => Promise<T>): Promise<T> {
+async function withRepository<T>(
+  ref: RepositoryRef,
+  fn: (repo: Repository) => Promise<T>,
+): Promise<T> {
   const repo = await openRepository(ref);
   try {
     return await fn(repo);
@@ -33,7 +36,11 @@ export function createEngine(): EngineService {
         chunker = other.config.chunker;
         await other.close();
       }
-      const repo = await Repository.init(openTarget(ref.location), ref.password, chunker ? { chunker } : {});
+      const repo = await Repository.init(
+        openTarget(ref.location),
+        ref.password,
+        chunker ? { chunker } : {},
+      );
       await repo.close();
       return { id: repo.config.id };
     },
@@ -50,8 +57,11 @@ export function createEngine(): EngineService {
         const snap = await findSnapshot(repo, snapshot);
         return readRange(repo, snap.tree, p, range);
       }),
-    backup: (ref, request, control) => withRepository(ref, (repo) => backupFolders(repo, request, control)),
-    restore: (ref, request, control) => withRepository(ref, (repo) => restoreSnapshot(repo, request, control)),
-    check: (ref, request, control) => withRepository(ref, (repo) => checkRepository(repo, request, control)),
+    backup: (ref, request, control) =>
+      withRepository(ref, (repo) => backupFolders(repo, request, control)),
+    restore: (ref, request, control) =>
+      withRepository(ref, (repo) => restoreSnapshot(repo, request, control)),
+    check: (ref, request, control) =>
+      withRepository(ref, (repo) => checkRepository(repo, request, control)),
   };
 }

@@ -5,7 +5,8 @@ import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, formatBytes, printJson, progressPrinter } from '../output.js';
 import { readPassword } from '../password.js';
 
-const USAGE = 'cairn backup PATH... --repo LOC [--exclude GLOB]... [--tag T]... [--force-full] [--json]';
+const USAGE =
+  'cairn backup PATH... --repo LOC [--exclude GLOB]... [--tag T]... [--force-full] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -23,8 +24,16 @@ export async function run(argv: string[]): Promise<number> {
     USAGE,
   );
   const location = requireRepo(values.repo, USAGE);
-  if (values.api) throw new CairnError('invalid-argument', 'API sources (--api) are not available in this build yet');
-  if (positionals.length === 0) throw new CairnError('invalid-argument', `name at least one folder to back up\nusage: ${USAGE}`);
+  if (values.api)
+    throw new CairnError(
+      'invalid-argument',
+      'API sources (--api) are not available in this build yet',
+    );
+  if (positionals.length === 0)
+    throw new CairnError(
+      'invalid-argument',
+      `name at least one folder to back up\nusage: ${USAGE}`,
+    );
   const json = values.json ?? false;
   const password = await readPassword();
   const controller = new AbortController();
@@ -32,7 +41,12 @@ export async function run(argv: string[]): Promise<number> {
   const onProgress = progressPrinter(json);
   const result = await createEngine().backup(
     { location, password },
-    { paths: positionals, excludes: values.exclude ?? [], tags: values.tag ?? [], forceFull: values['force-full'] ?? false },
+    {
+      paths: positionals,
+      excludes: values.exclude ?? [],
+      tags: values.tag ?? [],
+      forceFull: values['force-full'] ?? false,
+    },
     { signal: controller.signal, ...(onProgress ? { onProgress } : {}) },
   );
   clearProgress(json);
@@ -54,7 +68,9 @@ export function report(result: BackupResult, json: boolean): number {
     );
   }
   if (snapshot.incomplete) {
-    process.stderr.write(`cairn: snapshot ${snapshot.short_id} saved but incomplete: ${warnings.length} item(s) could not be read\n`);
+    process.stderr.write(
+      `cairn: snapshot ${snapshot.short_id} saved but incomplete: ${warnings.length} item(s) could not be read\n`,
+    );
     return 3;
   }
   return 0;

@@ -7,13 +7,23 @@ import { readPassword } from '../password.js';
 const USAGE = 'cairn check --repo LOC [--read-data | --read-data-subset N%] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...repoOption, ...jsonOption, 'read-data': { type: 'boolean' }, 'read-data-subset': { type: 'string' } }, USAGE);
+  const { values } = parse(
+    argv,
+    {
+      ...repoOption,
+      ...jsonOption,
+      'read-data': { type: 'boolean' },
+      'read-data-subset': { type: 'string' },
+    },
+    USAGE,
+  );
   const location = requireRepo(values.repo, USAGE);
   let subset: number | undefined;
   if (values['read-data-subset'] !== undefined) {
     const m = /^(\d+(?:\.\d+)?)%?$/.exec(values['read-data-subset']);
     subset = m ? Number(m[1]) : NaN;
-    if (!(subset > 0 && subset <= 100)) throw new CairnError('invalid-argument', '--read-data-subset takes a percentage like 10%');
+    if (!(subset > 0 && subset <= 100))
+      throw new CairnError('invalid-argument', '--read-data-subset takes a percentage like 10%');
   }
   const json = values.json ?? false;
   const onProgress = progressPrinter(json);
@@ -30,10 +40,14 @@ export async function run(argv: string[]): Promise<number> {
       for (const path of p.paths ?? []) process.stdout.write(`  depends on it: ${path}\n`);
     }
     const read = report.packs_read ? `, read ${report.packs_read} pack(s)` : '';
-    process.stdout.write(`checked ${report.snapshots} snapshot(s), ${report.packs} pack(s), ${report.blobs} blob(s)${read}: ${report.ok ? 'no errors' : `${report.problems.length} problem(s)`}\n`);
+    process.stdout.write(
+      `checked ${report.snapshots} snapshot(s), ${report.packs} pack(s), ${report.blobs} blob(s)${read}: ${report.ok ? 'no errors' : `${report.problems.length} problem(s)`}\n`,
+    );
   }
   if (!report.ok) {
-    process.stderr.write(`cairn: the repository at ${location} has ${report.problems.length} problem(s); see above\n`);
+    process.stderr.write(
+      `cairn: the repository at ${location} has ${report.problems.length} problem(s); see above\n`,
+    );
     return 1;
   }
   return 0;

@@ -11,8 +11,17 @@ export async function run(argv: string[]): Promise<number> {
   const location = requireRepo(values.repo, USAGE);
   const [snapshot, p = '/'] = positionals;
   if (!snapshot) throw new CairnError('invalid-argument', `name a snapshot\nusage: ${USAGE}`);
-  const entries = await createEngine().listTree({ location, password: await readPassword() }, snapshot, p, true);
+  const entries = await createEngine().listTree(
+    { location, password: await readPassword() },
+    snapshot,
+    p,
+    true,
+  );
   if (values.json) printJson(entries);
-  else process.stdout.write(entries.map((e) => (e.type === 'dir' ? e.path + '/' : e.path)).join('\n') + (entries.length ? '\n' : ''));
+  else
+    process.stdout.write(
+      entries.map((e) => (e.type === 'dir' ? e.path + '/' : e.path)).join('\n') +
+        (entries.length ? '\n' : ''),
+    );
   return 0;
 }

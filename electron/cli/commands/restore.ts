@@ -5,28 +5,46 @@ import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, formatBytes, printJson, progressPrinter } from '../output.js';
 import { readPassword } from '../password.js';
 
-const USAGE = 'cairn restore SNAPSHOT --target DIR --repo LOC [--include PATH]... [--overwrite skip|always|rename]';
+const USAGE =
+  'cairn restore SNAPSHOT --target DIR --repo LOC [--include PATH]... [--overwrite skip|always|rename]';
 const POLICIES = ['skip', 'always', 'rename'];
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { ...repoOption, ...jsonOption, target: { type: 'string', short: 't' }, include: { type: 'string', multiple: true }, overwrite: { type: 'string' } },
+    {
+      ...repoOption,
+      ...jsonOption,
+      target: { type: 'string', short: 't' },
+      include: { type: 'string', multiple: true },
+      overwrite: { type: 'string' },
+    },
     USAGE,
   );
   const location = requireRepo(values.repo, USAGE);
   const snapshot = positionals[0];
-  if (!snapshot) throw new CairnError('invalid-argument', `name a snapshot (an id or latest)\nusage: ${USAGE}`);
-  if (!values.target) throw new CairnError('invalid-argument', `--target DIR is required\nusage: ${USAGE}`);
+  if (!snapshot)
+    throw new CairnError('invalid-argument', `name a snapshot (an id or latest)\nusage: ${USAGE}`);
+  if (!values.target)
+    throw new CairnError('invalid-argument', `--target DIR is required\nusage: ${USAGE}`);
   const overwrite = values.overwrite ?? 'skip';
-  if (!POLICIES.includes(overwrite)) throw new CairnError('invalid-argument', `--overwrite must be skip, always or rename, not ${overwrite}`);
+  if (!POLICIES.includes(overwrite))
+    throw new CairnError(
+      'invalid-argument',
+      `--overwrite must be skip, always or rename, not ${overwrite}`,
+    );
   const json = values.json ?? false;
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const onProgress = progressPrinter(json);
   const result = await createEngine().restore(
     { location, password: await readPassword() },
-    { snapshot, target: values.target, include: values.include ?? [], overwrite: overwrite as OverwritePolicy },
+    {
+      snapshot,
+      target: values.target,
+      include: values.include ?? [],
+      overwrite: overwrite as OverwritePolicy,
+    },
     { signal: controller.signal, ...(onProgress ? { onProgress } : {}) },
   );
   clearProgress(json);

@@ -8,7 +8,10 @@ const USAGE = 'cairn snapshots --repo LOC [--json]';
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...repoOption, ...jsonOption }, USAGE);
   const location = requireRepo(values.repo, USAGE);
-  const snapshots = await createEngine().listSnapshots({ location, password: await readPassword() });
+  const snapshots = await createEngine().listSnapshots({
+    location,
+    password: await readPassword(),
+  });
   if (values.json) {
     printJson(snapshots);
     return 0;

@@ -23,9 +23,14 @@ import { sourceNames } from './source-names.js';
 import { StatsCounter } from './stats-counter.js';
 import { storeEntry, type WalkContext } from './tree-builder.js';
 
-export async function backupFolders(repo: Repository, request: BackupRequest, control: JobControl = {}): Promise<BackupResult> {
+export async function backupFolders(
+  repo: Repository,
+  request: BackupRequest,
+  control: JobControl = {},
+): Promise<BackupResult> {
   const started = Date.now();
-  if (request.paths.length === 0) throw new CairnError('invalid-argument', 'nothing to back up: name at least one folder');
+  if (request.paths.length === 0)
+    throw new CairnError('invalid-argument', 'nothing to back up: name at least one folder');
   const paths = request.paths.map((p) => path.resolve(p));
   const roots: { abs: string; st: BigIntStats }[] = [];
   for (const abs of paths) {
@@ -33,13 +38,19 @@ export async function backupFolders(repo: Repository, request: BackupRequest, co
       roots.push({ abs, st: await fs.lstat(abs, { bigint: true }) });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new CairnError('invalid-argument', code === 'ENOENT' ? `${abs} does not exist` : `cannot read ${abs}: ${(err as Error).message}`);
+      throw new CairnError(
+        'invalid-argument',
+        code === 'ENOENT'
+          ? `${abs} does not exist`
+          : `cannot read ${abs}: ${(err as Error).message}`,
+      );
     }
   }
   const hostname = os.hostname();
   const group = request.group ?? folderGroup(hostname, paths);
   await repo.loadIndex();
-  const parent = request.forceFull ? undefined : await findSnapshot(repo, 'latest', group).catch(() => undefined);
+  // With forceFull the parent is still the parent (history, statistics); only its chunk lists are not trusted.
+  const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
   const parentRoot = parent ? await repo.loadTree(parent.tree).catch(() => undefined) : undefined;
 
   const pool = new WorkerPool(repo.key);
@@ -52,7 +63,8 @@ export async function backupFolders(repo: Repository, request: BackupRequest, co
     store,
     gear: gearTable(repo.config.chunker.seed),
     forceFull: request.forceFull ?? false,
-    fileSlots: new Semaphore(4),
+    fileSlots: new Semaphore(8),
+    largeFileSlots: new Semaphore(2),
     meter,
     stats,
     warnings,
@@ -66,7 +78,14 @@ export async function backupFolders(repo: Repository, request: BackupRequest, co
       const { abs, st } = roots[i]!;
       const name = names[i]!;
       const parentNode = parentRoot?.nodes.find((n) => n.name === name);
-      const node = await storeEntry(ctx, abs, name, st, parentNode, IgnoreRules.forRoot(abs, request.excludes ?? []));
+      const node = await storeEntry(
+        ctx,
+        abs,
+        name,
+        st,
+        parentNode,
+        IgnoreRules.forRoot(abs, request.excludes ?? []),
+      );
       if (node) rootNodes.push(node);
       sources.push({ kind: 'folder', path: abs, name });
     }

@@ -5,7 +5,10 @@
  */
 import path from 'node:path';
 
-export function sourceNames(paths: readonly string[], reserved: readonly string[] = ['api']): string[] {
+export function sourceNames(
+  paths: readonly string[],
+  reserved: readonly string[] = ['api'],
+): string[] {
   const used = new Set<string>(reserved);
   return paths.map((p) => {
     const base = path.basename(p) || 'root';

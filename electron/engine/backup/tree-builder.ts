@@ -15,7 +15,8 @@ import type { ProgressMeter } from '../util/progress-meter.js';
 import type { Semaphore } from '../util/semaphore.js';
 import type { ChunkStore } from './chunk-store.js';
 import { readFileChunks } from './file-reader.js';
-import { CACHEDIR_SIGNATURE, IGNORE_FILE, IgnoreRules } from './ignore-rules.js';
+import type { IgnoreRules } from './ignore-rules.js';
+import { CACHEDIR_SIGNATURE, IGNORE_FILE } from './ignore-rules.js';
 import type { StatsCounter } from './stats-counter.js';
 
 export interface WalkContext {
@@ -23,7 +24,9 @@ export interface WalkContext {
   store: ChunkStore;
   gear: Int32Array;
   forceFull: boolean;
+  /** Files below one chunk are read many at a time; large ones a few at a time (memory). */
   fileSlots: Semaphore;
+  largeFileSlots: Semaphore;
   meter: ProgressMeter;
   stats: StatsCounter;
   warnings: BackupWarning[];
@@ -80,7 +83,12 @@ export async function storeEntry(
     case 'file':
       return (await storeFile(ctx, abs, node, st, parent)) ? node : undefined;
     case 'dir': {
-      const subtree = await storeDir(ctx, abs, parent?.type === 'dir' ? parent.subtree : undefined, rules);
+      const subtree = await storeDir(
+        ctx,
+        abs,
+        parent?.type === 'dir' ? parent.subtree : undefined,
+        rules,
+      );
       if (subtree === undefined) return undefined;
       node.subtree = subtree;
       return node;
@@ -123,15 +131,23 @@ async function storeFile(
     ctx.meter.emit();
     return true;
   }
-  return ctx.fileSlots.use(async () => {
+  const slots = node.size >= ctx.repo.config.chunker.min_size ? ctx.largeFileSlots : ctx.fileSlots;
+  return slots.use(async () => {
     try {
-      const result = await readFileChunks(abs, ctx.repo.config.chunker, ctx.gear, ctx.store, (n) => {
-        ctx.meter.bytes += n;
-        ctx.meter.emit();
-      });
+      const result = await readFileChunks(
+        abs,
+        ctx.repo.config.chunker,
+        ctx.gear,
+        ctx.store,
+        (n) => {
+          ctx.meter.bytes += n;
+          ctx.meter.emit();
+        },
+      );
       node.content = result.content;
       node.size = result.size;
-      if (result.unstable) ctx.warnings.push({ path: abs, message: 'changed while being read; saved as read' });
+      if (result.unstable)
+        ctx.warnings.push({ path: abs, message: 'changed while being read; saved as read' });
     } catch (err) {
       warn(ctx, abs, err);
       return false;

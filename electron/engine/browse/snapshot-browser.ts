@@ -21,12 +21,18 @@ function toEntry(node: TreeNode, p: string): ListEntry {
 }
 
 /** The node at a snapshot path; the root ('/') is a synthetic folder. */
-export async function nodeAt(repo: Repository, rootTree: string, snapshotPath: string): Promise<TreeNode> {
+export async function nodeAt(
+  repo: Repository,
+  rootTree: string,
+  snapshotPath: string,
+): Promise<TreeNode> {
   const parts = splitSnapshotPath(snapshotPath);
-  if (!parts) throw new CairnError('invalid-argument', `${snapshotPath} is not a valid snapshot path`);
+  if (!parts)
+    throw new CairnError('invalid-argument', `${snapshotPath} is not a valid snapshot path`);
   let node: TreeNode = { name: '', type: 'dir', mode: 0o755, mtime_ns: '0', subtree: rootTree };
   for (const part of parts) {
-    if (node.type !== 'dir' || !node.subtree) throw new CairnError('path-not-found', `${snapshotPath} is not in the snapshot`);
+    if (node.type !== 'dir' || !node.subtree)
+      throw new CairnError('path-not-found', `${snapshotPath} is not in the snapshot`);
     const next = (await repo.loadTree(node.subtree)).nodes.find((n) => n.name === part);
     if (!next) throw new CairnError('path-not-found', `${snapshotPath} is not in the snapshot`);
     node = next;
@@ -34,7 +40,12 @@ export async function nodeAt(repo: Repository, rootTree: string, snapshotPath: s
   return node;
 }
 
-export async function listPath(repo: Repository, rootTree: string, snapshotPath: string, recursive: boolean): Promise<ListEntry[]> {
+export async function listPath(
+  repo: Repository,
+  rootTree: string,
+  snapshotPath: string,
+  recursive: boolean,
+): Promise<ListEntry[]> {
   const base = '/' + (splitSnapshotPath(snapshotPath) ?? []).join('/');
   const node = await nodeAt(repo, rootTree, snapshotPath);
   if (node.type !== 'dir') return [toEntry(node, base)];
@@ -58,7 +69,8 @@ export async function readRange(
   range: { offset: number; length: number },
 ): Promise<Buffer> {
   const node = await nodeAt(repo, rootTree, snapshotPath);
-  if (node.type !== 'file') throw new CairnError('invalid-argument', `${snapshotPath} is not a file`);
+  if (node.type !== 'file')
+    throw new CairnError('invalid-argument', `${snapshotPath} is not a file`);
   const out: Buffer[] = [];
   let pos = 0;
   const end = range.offset + range.length;

@@ -51,7 +51,8 @@ export function decodePackHeader(key: Uint8Array, pack: Uint8Array, packId: stri
   const headerStart = view.length - 4 - headerLength;
   if (headerStart < 0) throw new CairnError('corrupt', `${what} has an impossible header length`);
   const plain = openObject(key, view.subarray(headerStart, view.length - 4), `${what} header`);
-  if (plain.length % ENTRY_BYTES !== 0) throw new CairnError('corrupt', `${what} header is malformed`);
+  if (plain.length % ENTRY_BYTES !== 0)
+    throw new CairnError('corrupt', `${what} header is malformed`);
   const blobs: PackBlob[] = [];
   let offset = 0;
   for (let at = 0; at < plain.length; at += ENTRY_BYTES) {
@@ -65,6 +66,7 @@ export function decodePackHeader(key: Uint8Array, pack: Uint8Array, packId: stri
     });
     offset += length;
   }
-  if (offset !== headerStart) throw new CairnError('corrupt', `${what} header does not match its contents`);
+  if (offset !== headerStart)
+    throw new CairnError('corrupt', `${what} header does not match its contents`);
   return blobs;
 }

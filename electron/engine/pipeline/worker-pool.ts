@@ -33,9 +33,20 @@ export class WorkerPool {
   private seq = 0;
   private failure: Error | undefined;
 
-  constructor(key: MasterKey, size = Math.max(1, Math.min(os.availableParallelism(), 8))) {
+  readonly size: number;
+
+  /** Workers start on first use: a backup where nothing changed never needs them. */
+  constructor(
+    private readonly key: MasterKey,
+    size = Math.max(1, Math.min(os.availableParallelism(), 8)),
+  ) {
+    this.size = size;
+  }
+
+  private start(): void {
+    const key = this.key;
     const { url, execArgv } = workerUrl();
-    for (let i = 0; i < size; i++) {
+    for (let i = 0; i < this.size; i++) {
       const worker = new Worker(url, {
         workerData: { encryptKey: key.encrypt, chunkIdKey: key.chunkId },
         execArgv,
@@ -55,10 +66,6 @@ export class WorkerPool {
     }
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** Compresses (where it pays) and encrypts. `data` is transferred: do not use it afterwards. */
   async seal(data: Buffer, level?: number): Promise<Buffer> {
     const res = await this.submit((seq) => ({ op: 'seal', seq, data: detachable(data), level }));
@@ -66,7 +73,11 @@ export class WorkerPool {
   }
 
   /** Decrypts and decompresses; with verifyId, also returns the blob id of the plaintext. */
-  open(data: Buffer, what: string, verifyId = false): Promise<{ data: Buffer; id?: string | undefined }> {
+  open(
+    data: Buffer,
+    what: string,
+    verifyId = false,
+  ): Promise<{ data: Buffer; id?: string | undefined }> {
     return this.submit((seq) => ({ op: 'open', seq, data: detachable(data), what, verifyId }));
   }
 
@@ -75,8 +86,11 @@ export class WorkerPool {
     this.workers.length = 0;
   }
 
-  private submit(make: (seq: number) => WorkerRequest): Promise<{ data: Buffer; id?: string | undefined }> {
+  private submit(
+    make: (seq: number) => WorkerRequest,
+  ): Promise<{ data: Buffer; id?: string | undefined }> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.workers.length === 0) this.start();
     const seq = ++this.seq;
     const req = make(seq);
     let target = this.workers[0]!;

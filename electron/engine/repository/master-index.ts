@@ -27,7 +27,13 @@ export class MasterIndex {
 
   addPack(packId: string, blobs: readonly PackBlob[]): void {
     for (const b of blobs) {
-      this.blobs.set(b.id, { pack: packId, type: b.type, offset: b.offset, length: b.length, raw_length: b.raw_length });
+      this.blobs.set(b.id, {
+        pack: packId,
+        type: b.type,
+        offset: b.offset,
+        length: b.length,
+        raw_length: b.raw_length,
+      });
       this.inFlight.delete(b.id);
     }
   }

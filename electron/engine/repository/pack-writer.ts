@@ -32,14 +32,20 @@ export class PackWriter {
     private readonly key: MasterKey,
     private readonly index: MasterIndex,
     private readonly packSize = 16 * 1024 * 1024,
-    private readonly maxUploads = 2,
+    private readonly maxUploads = target.saveConcurrency,
     private readonly indexEvery = 32,
   ) {}
 
   /** Adds a sealed blob. Resolves once there is room (bounded uploads in flight). */
   async add(id: string, type: BlobType, sealed: Buffer, rawLength: number): Promise<void> {
     if (this.failure) throw this.failure;
-    this.blobs.push({ id, type, offset: this.offset, length: sealed.length, raw_length: rawLength });
+    this.blobs.push({
+      id,
+      type,
+      offset: this.offset,
+      length: sealed.length,
+      raw_length: rawLength,
+    });
     this.parts.push(sealed);
     this.offset += sealed.length;
     this.stats.blobs++;
@@ -63,11 +69,12 @@ export class PackWriter {
     this.blobs = [];
     this.parts = [];
     this.offset = 0;
-    const pack = Buffer.concat(parts);
-    const id = createHash('sha256').update(pack).digest('hex');
+    const hash = createHash('sha256');
+    for (const p of parts) hash.update(p);
+    const id = hash.digest('hex');
     while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
     const upload = this.target
-      .save('data', id, pack)
+      .save('data', id, parts)
       .then(() => {
         this.index.addPack(id, blobs);
         this.unindexed.push({ id, blobs });

@@ -5,9 +5,19 @@
 import { createHash } from 'node:crypto';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
 import { blobId } from '../crypto/chunk-id.js';
-import { newMasterKey, unwrapMasterKey, wrapMasterKey, type MasterKey } from '../crypto/key-slot.js';
+import {
+  newMasterKey,
+  unwrapMasterKey,
+  wrapMasterKey,
+  type MasterKey,
+} from '../crypto/key-slot.js';
 import { openJson, openObject, sealJson, sealObject } from '../format/sealed-object.js';
-import { assertReadableConfig, newRepoConfig, type ChunkerParams, type RepoConfig } from '../format/repo-config.js';
+import {
+  assertReadableConfig,
+  newRepoConfig,
+  type ChunkerParams,
+  type RepoConfig,
+} from '../format/repo-config.js';
 import type { IndexFile } from '../format/index-file.js';
 import type { BlobType } from '../format/pack.js';
 import type { Tree } from '../format/tree.js';
@@ -28,7 +38,11 @@ export class Repository {
     readonly config: RepoConfig,
   ) {}
 
-  static async init(target: Target, password: string, options?: { chunker?: ChunkerParams }): Promise<Repository> {
+  static async init(
+    target: Target,
+    password: string,
+    options?: { chunker?: ChunkerParams },
+  ): Promise<Repository> {
     await guard(target, () => target.create());
     const key = newMasterKey();
     const config = newRepoConfig(options?.chunker);
@@ -51,7 +65,10 @@ export class Repository {
       if (key) break;
     }
     if (!key) {
-      throw new CairnError('wrong-password', `wrong password for repository at ${target.displayName}`);
+      throw new CairnError(
+        'wrong-password',
+        `wrong password for repository at ${target.displayName}`,
+      );
     }
     const sealedConfig = await guard(target, () => target.load('config', 'config'));
     const config = openJson<RepoConfig>(key.encrypt, sealedConfig, 'repository config');
@@ -71,7 +88,10 @@ export class Repository {
     await mapLimit(files, 8, async (f) => {
       if (this.index.files.has(f.name)) return;
       const sealed = await this.target.load('index', f.name);
-      this.index.addFile(f.name, openJson<IndexFile>(this.key.encrypt, sealed, `index ${f.name.slice(0, 12)}`));
+      this.index.addFile(
+        f.name,
+        openJson<IndexFile>(this.key.encrypt, sealed, `index ${f.name.slice(0, 12)}`),
+      );
     });
   }
 
@@ -88,7 +108,12 @@ export class Repository {
   async saveBlob(type: BlobType, plaintext: Buffer): Promise<{ id: string; added: boolean }> {
     const id = this.blobId(plaintext);
     if (!this.index.claim(id)) return { id, added: false };
-    await this.packWriter().add(id, type, sealObject(this.key.encrypt, plaintext), plaintext.length);
+    await this.packWriter().add(
+      id,
+      type,
+      sealObject(this.key.encrypt, plaintext),
+      plaintext.length,
+    );
     return { id, added: true };
   }
 
@@ -105,8 +130,13 @@ export class Repository {
   }
 
   async loadBlob(id: string): Promise<Buffer> {
-    const plain = openObject(this.key.encrypt, await this.loadSealedBlob(id), `blob ${id.slice(0, 12)}`);
-    if (this.blobId(plain) !== id) throw new CairnError('corrupt', `blob ${id.slice(0, 12)} does not match its id`);
+    const plain = openObject(
+      this.key.encrypt,
+      await this.loadSealedBlob(id),
+      `blob ${id.slice(0, 12)}`,
+    );
+    if (this.blobId(plain) !== id)
+      throw new CairnError('corrupt', `blob ${id.slice(0, 12)} does not match its id`);
     return plain;
   }
 
@@ -133,11 +163,15 @@ export class Repository {
     try {
       sealed = await this.target.load(kind, id);
     } catch (err) {
-      if (isNotFound(err)) throw new CairnError('corrupt', `${kind} file ${id.slice(0, 12)} is missing`);
+      if (isNotFound(err))
+        throw new CairnError('corrupt', `${kind} file ${id.slice(0, 12)} is missing`);
       throw err;
     }
     if (createHash('sha256').update(sealed).digest('hex') !== id) {
-      throw new CairnError('corrupt', `${kind} file ${id.slice(0, 12)} does not match its name (damaged)`);
+      throw new CairnError(
+        'corrupt',
+        `${kind} file ${id.slice(0, 12)} does not match its name (damaged)`,
+      );
     }
     return openJson<T>(this.key.encrypt, sealed, `${kind} file ${id.slice(0, 12)}`);
   }
@@ -157,13 +191,21 @@ async function guard<T>(target: Target, op: () => Promise<T>): Promise<T> {
     return await op();
   } catch (err) {
     if (err instanceof CairnError) throw err;
-    throw new CairnError('target-unreachable', `cannot reach repository at ${target.displayName}: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw new CairnError(
+      'target-unreachable',
+      `cannot reach repository at ${target.displayName}: ${errorMessage(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
-export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const run = async (): Promise<void> => {
     while (next < items.length) {

@@ -5,19 +5,25 @@
  * followed through a symlink), and files are created with O_EXCL, which refuses to write
  * through a link. Modes, mtimes, symlinks and hard links are restored; ownership as root.
  */
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { BackupWarning } from '../../../shared/domain.js';
 import { CairnError, isNotFound } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
-import type { JobControl, OverwritePolicy, RestoreRequest, RestoreResult } from '../service-types.js';
+import type {
+  JobControl,
+  OverwritePolicy,
+  RestoreRequest,
+  RestoreResult,
+} from '../service-types.js';
 import { findSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { Semaphore } from '../util/semaphore.js';
 import { BlobLoader } from './blob-loader.js';
+import * as fd from '../util/fd-fs.js';
 import { isSafeName, splitSnapshotPath } from './safe-name.js';
 import { treeSize } from './tree-size.js';
 
@@ -30,7 +36,9 @@ interface RestoreContext {
   warnings: BackupWarning[];
   /** (device, inode) → the restored path of the first file of a hard-link group, once written. */
   hardLinks: Map<string, Promise<string>>;
+  /** Single-chunk files restore many at a time; multi-chunk files two at a time (memory). */
   fileSlots: Semaphore;
+  largeFileSlots: Semaphore;
   meter: ProgressMeter;
   signal: AbortSignal | undefined;
   asRoot: boolean;
@@ -52,20 +60,31 @@ function select(includes: string[][] | undefined, parts: readonly string[]): Sel
   return ancestor ? 'ancestor' : 'none';
 }
 
-export async function restoreSnapshot(repo: Repository, request: RestoreRequest, control: JobControl = {}): Promise<RestoreResult> {
+export async function restoreSnapshot(
+  repo: Repository,
+  request: RestoreRequest,
+  control: JobControl = {},
+): Promise<RestoreResult> {
   await repo.loadIndex();
   const snapshot = await findSnapshot(repo, request.snapshot);
   const includes = request.include?.length
     ? request.include.map((p) => {
         const parts = splitSnapshotPath(p);
-        if (!parts) throw new CairnError('invalid-argument', `--include ${p} is not a valid snapshot path`);
+        if (!parts)
+          throw new CairnError('invalid-argument', `--include ${p} is not a valid snapshot path`);
         return parts;
       })
     : undefined;
   const target = path.resolve(request.target);
   await fs.mkdir(target, { recursive: true });
   const pool = new WorkerPool(repo.key);
-  const result: RestoreResult = { files_restored: 0, files_skipped: 0, files_renamed: 0, bytes_restored: 0, warnings: [] };
+  const result: RestoreResult = {
+    files_restored: 0,
+    files_skipped: 0,
+    files_renamed: 0,
+    bytes_restored: 0,
+    warnings: [],
+  };
   const ctx: RestoreContext = {
     repo,
     loader: new BlobLoader(repo, pool),
@@ -74,7 +93,8 @@ export async function restoreSnapshot(repo: Repository, request: RestoreRequest,
     result,
     warnings: result.warnings,
     hardLinks: new Map(),
-    fileSlots: new Semaphore(4),
+    fileSlots: new Semaphore(16),
+    largeFileSlots: new Semaphore(2),
     meter: new ProgressMeter('restore', control.onProgress),
     signal: control.signal,
     asRoot: process.getuid?.() === 0,
@@ -91,7 +111,10 @@ export async function restoreSnapshot(repo: Repository, request: RestoreRequest,
       const found = await Promise.all(includes.map((inc) => pathExists(repo, root.nodes, inc)));
       const missing = includes.filter((_, i) => !found[i]);
       if (missing.length) {
-        throw new CairnError('path-not-found', `not in snapshot ${snapshot.short_id}: ${missing.map((m) => '/' + m.join('/')).join(', ')}`);
+        throw new CairnError(
+          'path-not-found',
+          `not in snapshot ${snapshot.short_id}: ${missing.map((m) => '/' + m.join('/')).join(', ')}`,
+        );
       }
     }
     ctx.meter.emit(true);
@@ -113,7 +136,12 @@ async function pathExists(repo: Repository, nodes: TreeNode[], parts: string[]):
   return true;
 }
 
-async function restoreChildren(ctx: RestoreContext, nodes: TreeNode[], dir: string, parts: string[]): Promise<void> {
+async function restoreChildren(
+  ctx: RestoreContext,
+  nodes: TreeNode[],
+  dir: string,
+  parts: string[],
+): Promise<void> {
   const seen = new Set<string>();
   const work: Promise<void>[] = [];
   for (const node of nodes) {
@@ -130,13 +158,20 @@ async function restoreChildren(ctx: RestoreContext, nodes: TreeNode[], dir: stri
     if (node.type === 'dir') {
       await restoreDir(ctx, node, path.join(dir, node.name), childParts, selection);
     } else if (selection === 'all') {
-      work.push(ctx.fileSlots.use(() => restoreLeaf(ctx, node, dir, shown)));
+      const slots = (node.content?.length ?? 0) > 1 ? ctx.largeFileSlots : ctx.fileSlots;
+      work.push(slots.use(() => restoreLeaf(ctx, node, dir, shown)));
     }
   }
   await Promise.all(work);
 }
 
-async function restoreDir(ctx: RestoreContext, node: TreeNode, dest: string, parts: string[], selection: Selection): Promise<void> {
+async function restoreDir(
+  ctx: RestoreContext,
+  node: TreeNode,
+  dest: string,
+  parts: string[],
+  selection: Selection,
+): Promise<void> {
   const shown = '/' + parts.join('/');
   let existing = await lstatOrUndefined(dest);
   if (existing && !existing.isDirectory()) {
@@ -153,7 +188,12 @@ async function restoreDir(ctx: RestoreContext, node: TreeNode, dest: string, par
   if (selection === 'all' || !existing) await applyMetadata(ctx, node, dest);
 }
 
-async function restoreLeaf(ctx: RestoreContext, node: TreeNode, dir: string, shown: string): Promise<void> {
+async function restoreLeaf(
+  ctx: RestoreContext,
+  node: TreeNode,
+  dir: string,
+  shown: string,
+): Promise<void> {
   let dest = path.join(dir, node.name);
   const existing = await lstatOrUndefined(dest);
   if (existing) {
@@ -187,7 +227,8 @@ async function restoreLeaf(ctx: RestoreContext, node: TreeNode, dir: string, sho
 }
 
 async function restoreFile(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
-  const key = node.links && node.links > 1 && node.inode ? `${node.device}:${node.inode}` : undefined;
+  const key =
+    node.links && node.links > 1 && node.inode ? `${node.device}:${node.inode}` : undefined;
   const first = key ? ctx.hardLinks.get(key) : undefined;
   if (first) {
     await fs.link(await first, dest);
@@ -201,7 +242,11 @@ async function restoreFile(ctx: RestoreContext, node: TreeNode, dest: string): P
 async function writeFile(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
   ctx.meter.current = dest;
   // O_EXCL: never write through something that appeared at this name (a planted symlink).
-  const handle = await fs.open(dest, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  const handle = await fd.open(
+    dest,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+    0o600,
+  );
   try {
     const ids = node.content ?? [];
     // Keep a few blobs loading ahead of the one being written.
@@ -214,31 +259,44 @@ async function writeFile(ctx: RestoreContext, node: TreeNode, dest: string): Pro
     while (ahead.length > 0) {
       const data = await ahead.shift()!;
       fill();
-      await handle.write(data);
+      await fd.writeAll(handle, data);
       ctx.result.bytes_restored += data.length;
       ctx.meter.bytes += data.length;
       ctx.meter.emit();
     }
+    if (needsChown(ctx, node)) await fd.fchown(handle, node.uid!, node.gid ?? 0);
+    await fd.fchmod(handle, node.mode);
+    const mtime = mtimeSeconds(node);
+    await fd.futimes(handle, mtime, mtime);
   } finally {
-    await handle.close();
+    await fd.close(handle);
   }
   ctx.meter.files++;
-  await applyMetadata(ctx, node, dest);
+}
+
+function mtimeSeconds(node: TreeNode): number {
+  return Number(BigInt(node.mtime_ns) / 1000n) / 1e6;
+}
+
+/** Ownership is restored as root only, and only where it differs from root's own. */
+function needsChown(ctx: RestoreContext, node: TreeNode): boolean {
+  return ctx.asRoot && node.uid !== undefined && (node.uid !== 0 || (node.gid ?? 0) !== 0);
 }
 
 async function applyMetadata(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
-  const mtime = Number(BigInt(node.mtime_ns) / 1000n) / 1e6;
+  const mtime = mtimeSeconds(node);
   if (node.type === 'symlink') {
     await fs.lutimes(dest, mtime, mtime).catch(() => undefined);
-    if (ctx.asRoot && node.uid !== undefined) await fs.lchown(dest, node.uid, node.gid ?? 0).catch(() => undefined);
+    if (needsChown(ctx, node))
+      await fs.lchown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
     return;
   }
-  if (ctx.asRoot && node.uid !== undefined) await fs.chown(dest, node.uid, node.gid ?? 0).catch(() => undefined);
+  if (needsChown(ctx, node)) await fs.chown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
   await fs.chmod(dest, node.mode);
   await fs.utimes(dest, mtime, mtime);
 }
 
-async function lstatOrUndefined(p: string): Promise<import('node:fs').Stats | undefined> {
+async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   try {
     return await fs.lstat(p);
   } catch (err) {
@@ -252,7 +310,10 @@ async function freeName(dir: string, name: string): Promise<string> {
   const ext = path.extname(name);
   const stem = ext && ext !== name ? name.slice(0, -ext.length) : name;
   for (let n = 1; ; n++) {
-    const candidate = path.join(dir, `${stem} (restored${n > 1 ? ` ${n}` : ''})${ext === name ? '' : ext}`);
+    const candidate = path.join(
+      dir,
+      `${stem} (restored${n > 1 ? ` ${n}` : ''})${ext === name ? '' : ext}`,
+    );
     if (!(await lstatOrUndefined(candidate))) return candidate;
   }
 }

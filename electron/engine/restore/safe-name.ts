@@ -6,7 +6,8 @@
 export function isSafeName(name: string): boolean {
   if (name === '' || name === '.' || name === '..') return false;
   if (name.includes('/') || name.includes('\0')) return false;
-  if (process.platform === 'win32' && (name.includes('\\') || /^[a-zA-Z]:/.test(name))) return false;
+  if (process.platform === 'win32' && (name.includes('\\') || /^[a-zA-Z]:/.test(name)))
+    return false;
   return true;
 }
 

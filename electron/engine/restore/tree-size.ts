@@ -15,7 +15,12 @@ export async function treeSize(
     const s = select(p);
     if (s === 'none') continue;
     if (node.type === 'dir' && node.subtree) {
-      const sub = await treeSize(repo, await repo.loadTree(node.subtree), s === 'all' ? () => 'all' : select, p);
+      const sub = await treeSize(
+        repo,
+        await repo.loadTree(node.subtree),
+        s === 'all' ? () => 'all' : select,
+        p,
+      );
       files += sub.files;
       bytes += sub.bytes;
     } else if (s === 'all') {

@@ -31,20 +31,33 @@ export async function listSnapshots(repo: Repository): Promise<Snapshot[]> {
  * Resolves a full id, a unique id prefix, or `latest` (the newest snapshot of `group` when
  * given, else of the repository).
  */
-export async function findSnapshot(repo: Repository, ref: string, group?: string): Promise<Snapshot> {
+export async function findSnapshot(
+  repo: Repository,
+  ref: string,
+  group?: string,
+): Promise<Snapshot> {
   const all = await listSnapshots(repo);
   if (ref === 'latest') {
     const pool = group ? all.filter((s) => s.group === group) : all;
     const latest = pool.at(-1);
     if (!latest) {
-      throw new CairnError('snapshot-not-found', group ? `no snapshot yet in group ${group}` : 'the repository has no snapshots yet');
+      throw new CairnError(
+        'snapshot-not-found',
+        group ? `no snapshot yet in group ${group}` : 'the repository has no snapshots yet',
+      );
     }
     return latest;
   }
-  if (!/^[0-9a-f]+$/.test(ref)) throw new CairnError('invalid-argument', `${JSON.stringify(ref)} is not a snapshot id`);
+  if (!/^[0-9a-f]+$/.test(ref))
+    throw new CairnError('invalid-argument', `${JSON.stringify(ref)} is not a snapshot id`);
   const matches = all.filter((s) => s.id.startsWith(ref));
-  if (matches.length === 0) throw new CairnError('snapshot-not-found', `no snapshot ${ref} in ${repo.target.displayName}`);
-  if (matches.length > 1) throw new CairnError('invalid-argument', `snapshot prefix ${ref} is ambiguous; give more characters`);
+  if (matches.length === 0)
+    throw new CairnError('snapshot-not-found', `no snapshot ${ref} in ${repo.target.displayName}`);
+  if (matches.length > 1)
+    throw new CairnError(
+      'invalid-argument',
+      `snapshot prefix ${ref} is ambiguous; give more characters`,
+    );
   return matches[0]!;
 }
 
