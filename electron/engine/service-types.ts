@@ -5,6 +5,7 @@
 import type { BackupWarning, JobProgress, ListEntry, Snapshot } from '../../shared/domain.js';
 import type { PruneReport } from './prune/prune.js';
 import type { RetentionRules } from './retention/policy.js';
+import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
 
 export type { PruneReport, RetentionRules };
 
@@ -122,6 +123,12 @@ export interface EngineService {
     range?: { offset: number; length: number },
   ): Promise<Buffer>;
   backup(repo: RepositoryRef, request: BackupRequest, control?: JobControl): Promise<BackupResult>;
+  /** Backs up a REST API source (sources/api/backup-api-source.ts). */
+  backupApi(
+    repo: RepositoryRef,
+    request: ApiBackupRequest,
+    control?: JobControl,
+  ): Promise<BackupResult>;
   restore(
     repo: RepositoryRef,
     request: RestoreRequest,

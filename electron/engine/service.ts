@@ -12,6 +12,7 @@ import type { LockOperation } from './repository/lock-file.js';
 import { withLock } from './repository/locks.js';
 import { Repository } from './repository/repository.js';
 import { restoreSnapshot } from './restore/restore.js';
+import { backupApiSource } from './sources/api/backup-api-source.js';
 import type { EngineService, JobControl, RepositoryRef } from './service-types.js';
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
@@ -81,6 +82,10 @@ export function createEngine(): EngineService {
       }),
     backup: (ref, request, control) =>
       withRepository(ref, shared('backup'), control, (repo, c) => backupFolders(repo, request, c)),
+    backupApi: (ref, request, control) =>
+      withRepository(ref, shared('backup'), control, (repo, c) =>
+        backupApiSource(repo, request, c),
+      ),
     restore: (ref, request, control) =>
       withRepository(ref, shared('restore'), control, (repo, c) =>
         restoreSnapshot(repo, request, c),

@@ -1,12 +1,14 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
+import { loadSourceDefinition } from '../../engine/sources/api/load-source-definition.js';
 import type { BackupResult } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, formatBytes, printJson, progressPrinter } from '../output.js';
 import { readPassword } from '../password.js';
 
 const USAGE =
-  'cairn backup PATH... --repo LOC [--exclude GLOB]... [--tag T]... [--force-full] [--json]';
+  'cairn backup PATH... --repo LOC [--exclude GLOB]... [--tag T]... [--force-full] [--json]\n' +
+  '       cairn backup --api SOURCE.json --repo LOC [--endpoint NAME]... [--full-sync] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -24,11 +26,21 @@ export async function run(argv: string[]): Promise<number> {
     USAGE,
   );
   const location = requireRepo(values.repo, USAGE);
-  if (values.api)
-    throw new CairnError(
-      'invalid-argument',
-      'API sources (--api) are not available in this build yet',
+  if (values.api) {
+    if (positionals.length > 0)
+      throw new CairnError(
+        'invalid-argument',
+        `back up either folders or an API source (--api), not both\nusage: ${USAGE}`,
+      );
+    return backupApi(
+      location,
+      values.api,
+      values.endpoint ?? [],
+      values['full-sync'] ?? false,
+      values.tag ?? [],
+      values.json ?? false,
     );
+  }
   if (positionals.length === 0)
     throw new CairnError(
       'invalid-argument',
@@ -51,6 +63,44 @@ export async function run(argv: string[]): Promise<number> {
   );
   clearProgress(json);
   return report(result, json);
+}
+
+async function backupApi(
+  location: string,
+  sourceFile: string,
+  endpoints: string[],
+  fullSync: boolean,
+  tags: string[],
+  json: boolean,
+): Promise<number> {
+  const definition = await loadSourceDefinition(sourceFile);
+  const password = await readPassword();
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const onProgress = progressPrinter(json);
+  const result = await createEngine().backupApi(
+    { location, password },
+    { definition, endpoints, fullSync, tags },
+    { signal: controller.signal, ...(onProgress ? { onProgress } : {}) },
+  );
+  clearProgress(json);
+  const { snapshot } = result;
+  if (json) printJson({ snapshot, warnings: result.warnings });
+  else {
+    const s = snapshot.stats;
+    process.stdout.write(
+      `API source ${definition.name}: ${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged file(s)\n` +
+        `Added to the repository: ${formatBytes(s.bytes_added)} (${formatBytes(s.bytes_added_raw)} before compression)\n` +
+        `Processed ${formatBytes(s.bytes_processed)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
+        `snapshot ${snapshot.short_id} saved${snapshot.incomplete ? ' (incomplete)' : ''}\n`,
+    );
+  }
+  if (!snapshot.incomplete) return 0;
+  for (const reason of snapshot.incomplete_reasons) process.stderr.write(`warning: ${reason}\n`);
+  process.stderr.write(
+    `cairn: snapshot ${snapshot.short_id} saved but incomplete: ${snapshot.incomplete_reasons.length} endpoint(s) failed\n`,
+  );
+  return 3;
 }
 
 export function report(result: BackupResult, json: boolean): number {

@@ -1,0 +1,212 @@
+/**
+ * An API source backup: pulls the source's endpoints and stores them as one snapshot whose tree
+ * is `/api/<source>/<endpoint>.ndjson` plus `<endpoint>.meta.json`, in the repository's usual
+ * order — packs, index, snapshot — so a killed backup leaves no partial snapshot, and so the
+ * bookmarks in the snapshot's `meta.api` only move forward with the data they describe.
+ *
+ * The previous snapshot of the same group (host + source name) supplies the incremental merge
+ * and the records carried over for a failed endpoint; endpoints not asked for (`--endpoint`)
+ * keep the previous snapshot's files, so every snapshot holds the whole source.
+ */
+import os from 'node:os';
+import type { BackupWarning, Snapshot } from '../../../../shared/domain.js';
+import { ChunkStore } from '../../backup/chunk-store.js';
+import { Chunker, gearTable } from '../../chunker/fastcdc.js';
+import type { Tree, TreeNode } from '../../format/tree.js';
+import { compareNames } from '../../format/tree.js';
+import { WorkerPool } from '../../pipeline/worker-pool.js';
+import type { Repository } from '../../repository/repository.js';
+import type { BackupResult, JobControl } from '../../service-types.js';
+import { findSnapshot, saveSnapshot } from '../../snapshots/snapshot-store.js';
+import { ProgressMeter } from '../../util/progress-meter.js';
+import { PROGRAM_VERSION } from '../../version.js';
+import {
+  describeEndpointFailure,
+  nextApiSourceMeta,
+  readApiSourceMeta,
+  type EndpointFetchMeta,
+} from './api-source-meta.js';
+import { pullApiSource } from './pull-api-source.js';
+import type { SourceDefinition } from './source-definition.js';
+
+export interface ApiBackupRequest {
+  definition: SourceDefinition;
+  /** Only these endpoints (and their parents); the others keep the previous snapshot's files. */
+  endpoints?: string[];
+  fullSync?: boolean;
+  tags?: string[];
+  /** Overrides the CLI's grouping (host + source name), e.g. a plan's name. */
+  group?: string;
+  /** Where sort runs spill (default: the OS temp folder). */
+  tempDir?: string;
+}
+
+export function apiGroup(hostname: string, sourceName: string): string {
+  return `host:${hostname};api:${sourceName}`;
+}
+
+export async function backupApiSource(
+  repo: Repository,
+  request: ApiBackupRequest,
+  control: JobControl = {},
+): Promise<BackupResult> {
+  const started = Date.now();
+  const { definition } = request;
+  const hostname = os.hostname();
+  const group = request.group ?? apiGroup(hostname, definition.name);
+  await repo.loadIndex();
+  const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
+  const previousFiles = parent
+    ? await sourceFiles(repo, parent, definition.name)
+    : new Map<string, TreeNode>();
+  const previousMeta = readApiSourceMeta(
+    (parent?.meta?.api as Record<string, unknown> | undefined)?.[definition.name],
+  );
+
+  const pool = new WorkerPool(repo.key);
+  const store = new ChunkStore(repo, pool);
+  const gear = gearTable(repo.config.chunker.seed);
+  const meter = new ProgressMeter('backup', control.onProgress);
+  const counts = { new: 0, changed: 0, unchanged: 0, bytes: 0 };
+  const files = new Map<string, TreeNode>();
+  const metas: EndpointFetchMeta[] = [];
+  const warnings: BackupWarning[] = [];
+  const mtime = `${BigInt(Date.now()) * 1_000_000n}`;
+
+  const storeFile = async (name: string, data: AsyncIterable<Uint8Array>) => {
+    const ids: Array<Promise<string>> = [];
+    const content: string[] = [];
+    const chunker = new Chunker(repo.config.chunker, (chunk) => ids.push(store.store(chunk)), gear);
+    let size = 0;
+    for await (const piece of data) {
+      size += piece.byteLength;
+      meter.bytes += piece.byteLength;
+      chunker.push(piece);
+      // Backpressure: wait for the chunk store to accept what was cut so far.
+      if (ids.length > 0) content.push(...(await Promise.all(ids.splice(0))));
+      meter.emit();
+    }
+    chunker.finish();
+    content.push(...(await Promise.all(ids)));
+    const before = previousFiles.get(name);
+    if (!before) counts.new++;
+    else if (before.content?.join() === content.join()) counts.unchanged++;
+    else counts.changed++;
+    counts.bytes += size;
+    meter.files++;
+    files.set(name, { name, type: 'file', mode: 0o644, mtime_ns: mtime, size, content });
+  };
+
+  try {
+    for await (const pulled of pullApiSource({
+      definition,
+      fullSync: request.fullSync,
+      endpoints: request.endpoints,
+      signal: control.signal,
+      tempDir: request.tempDir ?? os.tmpdir(),
+      previous: {
+        meta: previousMeta,
+        readEndpoint: (endpoint) => {
+          const node = previousFiles.get(`${endpoint}.ndjson`);
+          return node ? readContent(repo, node) : undefined;
+        },
+      },
+      onProgress: (p) => {
+        meter.current = `/api/${p.source}/${p.endpoint}.ndjson`;
+        meter.emit();
+      },
+    })) {
+      await storeFile(`${pulled.endpoint}.ndjson`, pulled.data);
+      await storeFile(
+        `${pulled.endpoint}.meta.json`,
+        once(Buffer.from(`${JSON.stringify(pulled.meta, null, 2)}\n`)),
+      );
+      metas.push(pulled.meta);
+      if (pulled.meta.status === 'failed') {
+        warnings.push({ path: pulled.paths.data, message: pulled.meta.error?.message ?? 'failed' });
+      }
+    }
+    for (const [name, node] of previousFiles) if (!files.has(name)) files.set(name, node);
+
+    meter.setPhase('finishing');
+    await store.drain();
+    const sourceTree = await repo.saveTree(sortedTree([...files.values()]));
+    const apiTree = await repo.saveTree(sortedTree([dirNode(definition.name, sourceTree, mtime)]));
+    const tree = await repo.saveTree(sortedTree([dirNode('api', apiTree, mtime)]));
+    await repo.flush();
+    const written = repo.packWriter().stats;
+    const failed = metas.filter((m) => m.status === 'failed');
+    const snapshot: Snapshot = await saveSnapshot(repo, {
+      time: new Date().toISOString(),
+      hostname,
+      username: safeUsername(),
+      group,
+      paths: [],
+      sources: [{ kind: 'api', source: definition.name, name: definition.name }],
+      tags: request.tags ?? [],
+      parent: parent?.id ?? null,
+      tree,
+      incomplete: failed.length > 0,
+      incomplete_reasons: failed.map(describeEndpointFailure),
+      stats: {
+        files_new: counts.new,
+        files_changed: counts.changed,
+        files_unchanged: counts.unchanged,
+        dirs: 2,
+        bytes_processed: counts.bytes,
+        blobs_added: written.blobs,
+        bytes_added: written.bytes,
+        bytes_added_raw: written.bytesRaw,
+        duration_ms: Date.now() - started,
+      },
+      program_version: PROGRAM_VERSION,
+      meta: { api: { [definition.name]: nextApiSourceMeta(previousMeta, metas) } },
+    });
+    meter.emit(true);
+    return { snapshot, warnings };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The files under `/api/<source>/` in a snapshot, by name. */
+async function sourceFiles(
+  repo: Repository,
+  snapshot: Snapshot,
+  source: string,
+): Promise<Map<string, TreeNode>> {
+  const out = new Map<string, TreeNode>();
+  const root = await repo.loadTree(snapshot.tree);
+  const api = root.nodes.find((n) => n.name === 'api' && n.subtree);
+  if (!api?.subtree) return out;
+  const dir = (await repo.loadTree(api.subtree)).nodes.find((n) => n.name === source && n.subtree);
+  if (!dir?.subtree) return out;
+  for (const node of (await repo.loadTree(dir.subtree)).nodes) {
+    if (node.type === 'file') out.set(node.name, node);
+  }
+  return out;
+}
+
+async function* readContent(repo: Repository, node: TreeNode): AsyncGenerator<Uint8Array> {
+  for (const id of node.content ?? []) yield await repo.loadBlob(id);
+}
+
+async function* once(buffer: Buffer): AsyncGenerator<Uint8Array> {
+  yield buffer;
+}
+
+function dirNode(name: string, subtree: string, mtime: string): TreeNode {
+  return { name, type: 'dir', mode: 0o755, mtime_ns: mtime, subtree };
+}
+
+function sortedTree(nodes: TreeNode[]): Tree {
+  return { nodes: nodes.sort((a, b) => compareNames(a.name, b.name)) };
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return '';
+  }
+}
