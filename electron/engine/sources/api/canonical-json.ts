@@ -6,6 +6,15 @@
  */
 
 export function canonicalJson(value: unknown): string {
+  const text = build(value);
+  // Built by concatenation, the string is a rope of many small pieces (~1.2 KB of heap for a
+  // 160-byte record); reading a character makes V8 flatten it (~190 bytes). Records wait in
+  // the sorter by the ten thousand, so this is what keeps its memory bound honest.
+  text.charCodeAt(0);
+  return text;
+}
+
+function build(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) {
       throw new TypeError('canonical JSON cannot hold NaN or Infinity');
@@ -19,7 +28,7 @@ export function canonicalJson(value: unknown): string {
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
       const item: unknown = value[i];
-      out += item === undefined ? 'null' : canonicalJson(item);
+      out += item === undefined ? 'null' : build(item);
     }
     return `${out}]`;
   }
@@ -33,7 +42,7 @@ export function canonicalJson(value: unknown): string {
     if (item === undefined) continue;
     if (!first) out += ',';
     first = false;
-    out += `${JSON.stringify(key)}:${canonicalJson(item)}`;
+    out += `${JSON.stringify(key)}:${build(item)}`;
   }
   return `${out}}`;
 }
