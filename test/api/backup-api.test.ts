@@ -15,10 +15,19 @@ let server: FixtureServer;
 let dir: string;
 let repo: string;
 let source: string;
-const env = { ...process.env, CAIRN_PASSWORD: 'correct horse', CAIRN_TEST_API_TOKEN: 'api-token-123' };
+const env = {
+  ...process.env,
+  CAIRN_PASSWORD: 'correct horse',
+  CAIRN_TEST_API_TOKEN: 'api-token-123',
+};
 
 beforeAll(async () => {
-  server = await startFixtureServer({ items: 95, projects: 4, commentsPerProject: 5, auth: { type: 'bearer', token: 'api-token-123' } });
+  server = await startFixtureServer({
+    items: 95,
+    projects: 4,
+    commentsPerProject: 5,
+    auth: { type: 'bearer', token: 'api-token-123' },
+  });
   dir = await mkdtemp(path.join(tmpdir(), 'cairn-api-backup-'));
   repo = path.join(dir, 'repo');
   source = path.join(dir, 'fixture.source.json');
@@ -30,16 +39,32 @@ beforeAll(async () => {
       auth: { type: 'bearer', token: 'env:CAIRN_TEST_API_TOKEN' },
       limits: { concurrency: 3, requestsPerSecond: 200 },
       endpoints: [
-        { name: 'items', path: '/items', records: 'data', pagination: { type: 'page', sizeParam: 'per_page', size: 20 } },
+        {
+          name: 'items',
+          path: '/items',
+          records: 'data',
+          pagination: { type: 'page', sizeParam: 'per_page', size: 20 },
+        },
         {
           name: 'tasks',
           path: '/items-cursor',
           records: 'items',
-          pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor', sizeParam: 'limit', size: 25 },
+          pagination: {
+            type: 'cursor',
+            cursorParam: 'cursor',
+            nextCursor: 'next_cursor',
+            sizeParam: 'limit',
+            size: 25,
+          },
           incremental: { cursorField: 'updated_at', param: 'updated_since' },
         },
         { name: 'projects', path: '/projects', records: 'data' },
-        { name: 'comments', path: '/projects/{projects.id}/comments', records: '$', pagination: { type: 'link' } },
+        {
+          name: 'comments',
+          path: '/projects/{projects.id}/comments',
+          records: '$',
+          pagination: { type: 'link' },
+        },
       ],
     }),
   );
@@ -52,36 +77,60 @@ afterAll(async () => {
 });
 
 function cairn(args: string[]): Promise<Finished> {
-  return spawnAndWait(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'electron/cli/index.ts'), ...args], { env });
+  return spawnAndWait(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'electron/cli/index.ts'), ...args],
+    { env },
+  );
 }
 
 async function backup(...extra: string[]) {
   const result = await cairn(['backup', '--api', source, '--repo', repo, '--json', ...extra]);
-  const parsed = JSON.parse(result.stdout || '{}') as { snapshot: { id: string; incomplete: boolean; incomplete_reasons: string[]; meta: unknown } };
+  const parsed = JSON.parse(result.stdout || '{}') as {
+    snapshot: { id: string; incomplete: boolean; incomplete_reasons: string[]; meta: unknown };
+  };
   return { ...result, snapshot: parsed.snapshot };
 }
 
 /** Restores the snapshot and reads one endpoint's stored records. */
-async function restored(snapshot: string, endpoint: string): Promise<{ records: unknown[]; meta: Record<string, unknown> }> {
+async function restored(
+  snapshot: string,
+  endpoint: string,
+): Promise<{ records: unknown[]; meta: Record<string, unknown> }> {
   const target = await mkdtemp(path.join(dir, 'restore-'));
   const result = await cairn(['restore', snapshot, '--target', target, '--repo', repo]);
   expect(result.code, result.stderr).toBe(0);
   const text = await readFile(path.join(target, 'api', 'fixture', `${endpoint}.ndjson`), 'utf8');
-  const meta = JSON.parse(await readFile(path.join(target, 'api', 'fixture', `${endpoint}.meta.json`), 'utf8')) as Record<string, unknown>;
-  return { records: text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown), meta };
+  const meta = JSON.parse(
+    await readFile(path.join(target, 'api', 'fixture', `${endpoint}.meta.json`), 'utf8'),
+  ) as Record<string, unknown>;
+  return {
+    records: text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as unknown),
+    meta,
+  };
 }
 
 const comments = () =>
   server.data.projects
     .all()
-    .flatMap((p) => commentsOf(server.data, p.id as number).all().map((c) => ({ ...c, $parent: p.id })))
-    .sort((a, b) => (a.id as number) - (b.id as number) || (a.$parent as number) - (b.$parent as number));
+    .flatMap((p) =>
+      commentsOf(server.data, p.id as number)
+        .all()
+        .map((c) => ({ ...c, $parent: p.id })),
+    )
+    .sort(
+      (a, b) =>
+        (a.id as number) - (b.id as number) || (a.$parent as number) - (b.$parent as number),
+    );
 
 describe('cairn backup --api', () => {
   let first = '';
   let second = '';
 
-  it('stores every endpoint; the snapshot restores to exactly the server\'s records', async () => {
+  it("stores every endpoint; the snapshot restores to exactly the server's records", async () => {
     const result = await backup();
     expect(result.code, result.stderr).toBe(0);
     expect(result.snapshot.incomplete).toBe(false);
@@ -90,7 +139,13 @@ describe('cairn backup --api', () => {
     expect((await restored(first, 'tasks')).records).toEqual(server.data.items.all());
     expect((await restored(first, 'comments')).records).toEqual(comments());
     expect(result.snapshot.meta).toMatchObject({
-      api: { fixture: { endpoints: { tasks: { bookmark: server.data.items.record(95).updated_at, runs_since_full_sync: 0 } } } },
+      api: {
+        fixture: {
+          endpoints: {
+            tasks: { bookmark: server.data.items.record(95).updated_at, runs_since_full_sync: 0 },
+          },
+        },
+      },
     });
   });
 
@@ -125,7 +180,9 @@ describe('cairn backup --api', () => {
       expect(tasks.records).toEqual((await restored(second, 'tasks')).records);
       expect(tasks.meta).toMatchObject({ status: 'failed', carried_over: true });
       // The other endpoints are fresh.
-      expect((await restored(result.snapshot.id, 'items')).records).toEqual(server.data.items.all());
+      expect((await restored(result.snapshot.id, 'items')).records).toEqual(
+        server.data.items.all(),
+      );
       expect(JSON.stringify(result)).not.toContain('api-token-123');
     } finally {
       server.faults.clear();

@@ -16,7 +16,8 @@ export class RequestRateLimiter {
   private readonly perMs: number;
 
   constructor(requestsPerSecond: number | undefined) {
-    this.perMs = requestsPerSecond === undefined ? Number.POSITIVE_INFINITY : requestsPerSecond / 1000;
+    this.perMs =
+      requestsPerSecond === undefined ? Number.POSITIVE_INFINITY : requestsPerSecond / 1000;
   }
 
   async acquire(signal?: AbortSignal): Promise<void> {
