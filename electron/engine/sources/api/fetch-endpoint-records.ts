@@ -86,7 +86,9 @@ export async function fetchEndpointRecords(
 
   const concurrency = session.client.limits.concurrency;
   if (!parent) {
-    await walk(endpoint.path, undefined, concurrency);
+    // Twice the concurrency: the gate keeps every slot busy while a slow page at the head of
+    // the line is read, instead of waiting for it before asking for more.
+    await walk(endpoint.path, undefined, concurrency * 2);
     return { recordsFetched: fetched, bookmark };
   }
   // Children run in parallel across parents, each paging one request at a time, so no request
