@@ -2,10 +2,11 @@
 # Installs the Debian packages Cairn's tests and benchmarks use, when they are missing:
 #   restic, borgbackup  — reference tools for `npm run bench`
 #   util-linux (setpriv) — runs a test as an unprivileged user (unreadable-file tests)
+#   time (GNU) — peak memory of each command in the bench
 # Later issues add rclone, chromium, gnome-keyring, dbus, xvfb here.
 # It needs root (or sudo) and apt-get; otherwise it says what to install and carries on.
 set -u
-PACKAGES=(restic borgbackup util-linux)
+PACKAGES=(restic borgbackup util-linux time)
 [ -n "${CAIRN_EXTRA_PACKAGES:-}" ] && PACKAGES+=(${CAIRN_EXTRA_PACKAGES})
 
 missing=()
