@@ -2,11 +2,12 @@
 # Installs the Debian packages Cairn's tests and benchmarks use, when they are missing:
 #   restic, borgbackup  — reference tools for `npm run bench`
 #   util-linux (setpriv) — runs a test as an unprivileged user (unreadable-file tests)
+#   time (GNU) — peak memory of each command in the bench
 #   gnome-keyring, dbus, dbus-x11 — the real Secret Service for keychain tests (dbus-run-session)
 # Later issues add rclone, chromium, xvfb here.
 # It needs root (or sudo) and apt-get; otherwise it says what to install and carries on.
 set -u
-PACKAGES=(restic borgbackup util-linux gnome-keyring dbus dbus-x11)
+PACKAGES=(restic borgbackup util-linux time gnome-keyring dbus dbus-x11)
 [ -n "${CAIRN_EXTRA_PACKAGES:-}" ] && PACKAGES+=(${CAIRN_EXTRA_PACKAGES})
 
 missing=()

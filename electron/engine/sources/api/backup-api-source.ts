@@ -10,7 +10,6 @@
  */
 import os from 'node:os';
 import type { BackupWarning, Snapshot } from '../../../../shared/domain.js';
-import { ChunkStore } from '../../backup/chunk-store.js';
 import { Chunker, gearTable } from '../../chunker/fastcdc.js';
 import type { Tree, TreeNode } from '../../format/tree.js';
 import { compareNames } from '../../format/tree.js';
@@ -26,6 +25,7 @@ import {
   readApiSourceMeta,
   type EndpointFetchMeta,
 } from './api-source-meta.js';
+import { ApiChunkStore } from './api-chunk-store.js';
 import { pullApiSource } from './pull-api-source.js';
 import type { SourceDefinition } from './source-definition.js';
 
@@ -64,7 +64,7 @@ export async function backupApiSource(
   );
 
   const pool = new WorkerPool(repo.key);
-  const store = new ChunkStore(repo, pool);
+  const store = new ApiChunkStore(repo, pool);
   const gear = gearTable(repo.config.chunker.seed);
   const meter = new ProgressMeter('backup', control.onProgress);
   const counts = { new: 0, changed: 0, unchanged: 0, bytes: 0 };

@@ -1,17 +1,18 @@
 /**
- * Stores chunks of file content: dedup against the index, seal new ones on the worker pool
- * (small ones inline, where a thread hop costs more than the work), and hand them to the pack
- * writer. In-flight chunks are bounded, so memory does not grow with file size.
+ * Stores the chunks of an API endpoint's `.ndjson` stream (which, unlike folder files, is not a
+ * file the workers can read themselves): dedup against the index, seal new chunks on the worker
+ * pool (small ones inline, where a thread hop costs more than the work), and hand them to the
+ * pack writer. In-flight chunks are bounded, so memory does not grow with the endpoint's size.
  */
-import type { Repository } from '../repository/repository.js';
-import type { WorkerPool } from '../pipeline/worker-pool.js';
-import { sealObject } from '../format/sealed-object.js';
-import { Semaphore } from '../util/semaphore.js';
-import { GarbageBound } from '../util/memory.js';
+import { sealObject } from '../../format/sealed-object.js';
+import type { WorkerPool } from '../../pipeline/worker-pool.js';
+import type { Repository } from '../../repository/repository.js';
+import { GarbageBound } from '../../util/memory.js';
+import { Semaphore } from '../../util/semaphore.js';
 
 const INLINE_BELOW = 64 * 1024;
 
-export class ChunkStore {
+export class ApiChunkStore {
   private readonly slots: Semaphore;
   private readonly pending = new Set<Promise<void>>();
   private failure: unknown;
@@ -33,6 +34,7 @@ export class ChunkStore {
     if (!this.repo.index.claim(id)) return id;
     this.added++;
     const writer = this.repo.packWriter();
+    await writer.waitForRoom(); // the pack writer sets the pace, not the API
     const rawLength = chunk.length;
     if (rawLength < INLINE_BELOW) {
       await writer.add(id, 'data', sealObject(this.repo.key.encrypt, chunk), rawLength);
