@@ -197,6 +197,22 @@ describe('pagination', () => {
     expect(meta.requests).toBe(2);
   });
 
+  it('stops with an error when a next URL leads back to the first page', async () => {
+    const run = await pullRun(
+      definition({
+        baseUrl: server.baseUrl,
+        endpoints: [
+          { name: 'loop', path: '/link-loop', records: '$', pagination: { type: 'link' } },
+        ],
+      }),
+    );
+    const meta = run.metas.get('loop')!;
+    expect(meta.error?.message).toMatch(
+      /page=2: the API returned the same next page \(.*\/api\/link-loop\) twice/,
+    );
+    expect(meta.requests).toBe(2);
+  });
+
   it('stops with a clear error when the records are not where the definition says', async () => {
     const run = await pullRun(
       definition({

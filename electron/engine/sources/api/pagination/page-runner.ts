@@ -50,8 +50,9 @@ async function runSequential(
   options: PageRunnerOptions,
   paginator: SequentialPaginator,
 ): Promise<void> {
-  const seen = new Set<string>();
   let request: PageRequest | null = paginator.first();
+  // The first URL counts too: a next link back to it is a loop (a cursor never equals a URL).
+  const seen = new Set<string>([new URL(request.url).toString()]);
   for (let pages = 0; request !== null; pages++) {
     if (options.maxPages !== undefined && pages >= options.maxPages) return;
     const page = await fetchPage(options, request);
