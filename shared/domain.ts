@@ -20,8 +20,7 @@ export interface SnapshotStats {
 }
 
 export type SourceRef =
-  | { kind: 'folder'; path: string; name: string }
-  | { kind: 'api'; source: string; name: string };
+  { kind: 'folder'; path: string; name: string } | { kind: 'api'; source: string; name: string };
 
 export interface Snapshot {
   id: string;
