@@ -8,7 +8,6 @@ import {
   requestSchemas,
   type Envelope,
   type JobEvent,
-  type RequestName,
 } from '../../shared/contract.js';
 import type { EngineService } from '../engine/service-types.js';
 import type { HostPlatform } from './host-platform.js';
