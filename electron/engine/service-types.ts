@@ -75,13 +75,30 @@ export interface RepositoryRef {
 }
 
 export interface EngineService {
-  initRepository(repo: RepositoryRef): Promise<{ id: string }>;
+  initRepository(
+    repo: RepositoryRef,
+    options?: { copyChunkerParamsFrom?: RepositoryRef | undefined },
+  ): Promise<{ id: string }>;
   listSnapshots(repo: RepositoryRef): Promise<Snapshot[]>;
   /** Children of PATH ('/' for the root) in a snapshot; `recursive` lists the whole subtree. */
-  listTree(repo: RepositoryRef, snapshot: string, path: string, recursive?: boolean): Promise<ListEntry[]>;
+  listTree(
+    repo: RepositoryRef,
+    snapshot: string,
+    path: string,
+    recursive?: boolean,
+  ): Promise<ListEntry[]>;
   /** Reads up to `length` bytes of a file in a snapshot (previews). */
-  readFile(repo: RepositoryRef, snapshot: string, path: string, range?: { offset: number; length: number }): Promise<Buffer>;
+  readFile(
+    repo: RepositoryRef,
+    snapshot: string,
+    path: string,
+    range?: { offset: number; length: number },
+  ): Promise<Buffer>;
   backup(repo: RepositoryRef, request: BackupRequest, control?: JobControl): Promise<BackupResult>;
-  restore(repo: RepositoryRef, request: RestoreRequest, control?: JobControl): Promise<RestoreResult>;
+  restore(
+    repo: RepositoryRef,
+    request: RestoreRequest,
+    control?: JobControl,
+  ): Promise<RestoreResult>;
   check(repo: RepositoryRef, request: CheckRequest, control?: JobControl): Promise<CheckReport>;
 }

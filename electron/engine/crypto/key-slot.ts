@@ -60,7 +60,11 @@ export async function wrapMasterKey(
 }
 
 /** Returns the master key, or undefined when the password does not open this slot. */
-export async function unwrapMasterKey(bytes: Buffer, password: string, slotName: string): Promise<MasterKey | undefined> {
+export async function unwrapMasterKey(
+  bytes: Buffer,
+  password: string,
+  slotName: string,
+): Promise<MasterKey | undefined> {
   let file: KeySlotFile;
   try {
     file = JSON.parse(bytes.toString('utf8')) as KeySlotFile;
@@ -74,7 +78,10 @@ export async function unwrapMasterKey(bytes: Buffer, password: string, slotName:
     );
   }
   if (file.kdf?.name !== 'scrypt') {
-    throw new CairnError('corrupt', `key slot ${slotName.slice(0, 8)} names an unknown key derivation`);
+    throw new CairnError(
+      'corrupt',
+      `key slot ${slotName.slice(0, 8)} names an unknown key derivation`,
+    );
   }
   const kek = await deriveKey(password, file.kdf);
   let inner: Buffer;

@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
+import type * as ZstdNapi from 'zstd-napi';
 
 interface Codec {
   compress(data: Uint8Array, level: number): Buffer;
@@ -28,7 +29,7 @@ function loadCodec(): Codec {
     };
   }
   const require = createRequire(import.meta.url);
-  const napi = require('zstd-napi') as typeof import('zstd-napi');
+  const napi = require('zstd-napi') as typeof ZstdNapi;
   const compressors = new Map<number, InstanceType<typeof napi.Compressor>>();
   const decompressor = new napi.Decompressor();
   return {

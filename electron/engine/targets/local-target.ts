@@ -38,7 +38,10 @@ export class LocalTarget implements Target {
         if (kind !== 'config') await fs.mkdir(path.join(this.root, kind), { recursive: true });
       }
     } catch (err) {
-      throw new CairnError('target-unreachable', `cannot create repository at ${this.root}: ${(err as Error).message}`);
+      throw new CairnError(
+        'target-unreachable',
+        `cannot create repository at ${this.root}: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -59,7 +62,11 @@ export class LocalTarget implements Target {
       this.knownDirs.add(dir);
     }
     const tmp = `${file}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`;
-    const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const handle = await fs.open(
+      tmp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+      0o600,
+    );
     try {
       await handle.writeFile(data);
       await handle.sync();
@@ -73,7 +80,11 @@ export class LocalTarget implements Target {
     await syncDir(dir);
   }
 
-  async load(kind: FileKind, name: string, range?: { offset: number; length: number }): Promise<Buffer> {
+  async load(
+    kind: FileKind,
+    name: string,
+    range?: { offset: number; length: number },
+  ): Promise<Buffer> {
     const file = this.pathOf(kind, name);
     if (!range) return fs.readFile(file);
     const handle = await fs.open(file, 'r');
@@ -81,7 +92,12 @@ export class LocalTarget implements Target {
       const buf = Buffer.allocUnsafe(range.length);
       let done = 0;
       while (done < range.length) {
-        const { bytesRead } = await handle.read(buf, done, range.length - done, range.offset + done);
+        const { bytesRead } = await handle.read(
+          buf,
+          done,
+          range.length - done,
+          range.offset + done,
+        );
         if (bytesRead === 0) break;
         done += bytesRead;
       }
@@ -103,7 +119,9 @@ export class LocalTarget implements Target {
     }
     const dirs =
       kind === 'data'
-        ? (await readdirOrEmpty(path.join(this.root, 'data'))).map((d) => path.join(this.root, 'data', d))
+        ? (await readdirOrEmpty(path.join(this.root, 'data'))).map((d) =>
+            path.join(this.root, 'data', d),
+          )
         : [path.join(this.root, kind)];
     const out: FileInfo[] = [];
     for (const dir of dirs) {

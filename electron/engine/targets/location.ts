@@ -15,7 +15,10 @@ export function openTarget(location: string): Target {
   if (location.startsWith('file://')) return new LocalTarget(fileURLToPath(location));
   const scheme = REMOTE_SCHEMES.find((s) => location.startsWith(s));
   if (scheme) {
-    throw new CairnError('invalid-argument', `${scheme.slice(0, -1)} targets are not supported yet`);
+    throw new CairnError(
+      'invalid-argument',
+      `${scheme.slice(0, -1)} targets are not supported yet`,
+    );
   }
   return new LocalTarget(path.resolve(location));
 }

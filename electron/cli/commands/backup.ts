@@ -1,0 +1,77 @@
+import { CairnError } from '../../engine/errors.js';
+import { createEngine } from '../../engine/service.js';
+import type { BackupResult } from '../../engine/service-types.js';
+import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
+import { clearProgress, formatBytes, printJson, progressPrinter } from '../output.js';
+import { readPassword } from '../password.js';
+
+const USAGE =
+  'cairn backup PATH... --repo LOC [--exclude GLOB]... [--tag T]... [--force-full] [--json]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      ...repoOption,
+      ...jsonOption,
+      exclude: { type: 'string', multiple: true },
+      tag: { type: 'string', multiple: true },
+      'force-full': { type: 'boolean' },
+      api: { type: 'string' },
+      endpoint: { type: 'string', multiple: true },
+      'full-sync': { type: 'boolean' },
+    },
+    USAGE,
+  );
+  const location = requireRepo(values.repo, USAGE);
+  if (values.api)
+    throw new CairnError(
+      'invalid-argument',
+      'API sources (--api) are not available in this build yet',
+    );
+  if (positionals.length === 0)
+    throw new CairnError(
+      'invalid-argument',
+      `name at least one folder to back up\nusage: ${USAGE}`,
+    );
+  const json = values.json ?? false;
+  const password = await readPassword();
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const onProgress = progressPrinter(json);
+  const result = await createEngine().backup(
+    { location, password },
+    {
+      paths: positionals,
+      excludes: values.exclude ?? [],
+      tags: values.tag ?? [],
+      forceFull: values['force-full'] ?? false,
+    },
+    { signal: controller.signal, ...(onProgress ? { onProgress } : {}) },
+  );
+  clearProgress(json);
+  return report(result, json);
+}
+
+export function report(result: BackupResult, json: boolean): number {
+  const { snapshot, warnings } = result;
+  if (json) {
+    printJson({ snapshot, warnings });
+  } else {
+    for (const w of warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
+    const s = snapshot.stats;
+    process.stdout.write(
+      `Files: ${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged; ${s.dirs} folders\n` +
+        `Added to the repository: ${formatBytes(s.bytes_added)} (${formatBytes(s.bytes_added_raw)} before compression)\n` +
+        `Processed ${formatBytes(s.bytes_processed)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
+        `snapshot ${snapshot.short_id} saved${snapshot.incomplete ? ' (incomplete)' : ''}\n`,
+    );
+  }
+  if (snapshot.incomplete) {
+    process.stderr.write(
+      `cairn: snapshot ${snapshot.short_id} saved but incomplete: ${warnings.length} item(s) could not be read\n`,
+    );
+    return 3;
+  }
+  return 0;
+}

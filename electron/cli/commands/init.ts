@@ -1,0 +1,26 @@
+import { parse, repoOption, requireRepo } from '../args.js';
+import { createEngine } from '../../engine/service.js';
+import { readPassword } from '../password.js';
+
+const USAGE = 'cairn init --repo LOC [--copy-chunker-params-from LOC2]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    { ...repoOption, 'copy-chunker-params-from': { type: 'string' } },
+    USAGE,
+  );
+  const location = requireRepo(values.repo, USAGE);
+  const password = await readPassword({ confirm: true, prompt: 'New repository password: ' });
+  const from = values['copy-chunker-params-from'];
+  const copyFrom = from
+    ? { location: from, password: process.env.CAIRN_PASSWORD2 || password }
+    : undefined;
+  const { id } = await createEngine().initRepository(
+    { location, password },
+    { copyChunkerParamsFrom: copyFrom },
+  );
+  process.stdout.write(`created repository ${id.slice(0, 10)} at ${location}\n`);
+  process.stdout.write('Keep the password safe: without it, the data cannot be recovered.\n');
+  return 0;
+}

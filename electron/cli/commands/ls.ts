@@ -1,0 +1,27 @@
+import { createEngine } from '../../engine/service.js';
+import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
+import { printJson } from '../output.js';
+import { readPassword } from '../password.js';
+import { CairnError } from '../../engine/errors.js';
+
+const USAGE = 'cairn ls SNAPSHOT [PATH] --repo LOC [--json]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...repoOption, ...jsonOption }, USAGE);
+  const location = requireRepo(values.repo, USAGE);
+  const [snapshot, p = '/'] = positionals;
+  if (!snapshot) throw new CairnError('invalid-argument', `name a snapshot\nusage: ${USAGE}`);
+  const entries = await createEngine().listTree(
+    { location, password: await readPassword() },
+    snapshot,
+    p,
+    true,
+  );
+  if (values.json) printJson(entries);
+  else
+    process.stdout.write(
+      entries.map((e) => (e.type === 'dir' ? e.path + '/' : e.path)).join('\n') +
+        (entries.length ? '\n' : ''),
+    );
+  return 0;
+}

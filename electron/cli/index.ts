@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+/**
+ * `cairn`: dispatches to one command module; prints one-line errors with SPEC §9 exit codes.
+ */
+import { CairnError } from '../engine/errors.js';
+import { PROGRAM_VERSION } from '../engine/version.js';
+
+type Command = { run(argv: string[]): Promise<number> };
+
+const commands: Record<string, () => Promise<Command>> = {
+  init: () => import('./commands/init.js'),
+  backup: () => import('./commands/backup.js'),
+  snapshots: () => import('./commands/snapshots.js'),
+  ls: () => import('./commands/ls.js'),
+  restore: () => import('./commands/restore.js'),
+  check: () => import('./commands/check.js'),
+};
+
+const HELP = `cairn ${PROGRAM_VERSION} — encrypted, deduplicated backups of folders and REST APIs
+
+usage: cairn COMMAND [options]
+
+  init       --repo LOC                         create a repository
+  backup     PATH... --repo LOC                 back up folders (--exclude, --tag, --force-full, --json)
+  snapshots  --repo LOC                         list snapshots (--json)
+  ls         SNAPSHOT [PATH] --repo LOC         list files in a snapshot (--json)
+  restore    SNAPSHOT --target DIR --repo LOC   restore (--include PATH, --overwrite skip|always|rename)
+  check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)
+
+The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
+SNAPSHOT is an id, a unique id prefix, or latest.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP + '\n');
+    return name ? 0 : 1;
+  }
+  if (name === '--version' || name === 'version') {
+    process.stdout.write(`cairn ${PROGRAM_VERSION}\n`);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`cairn: unknown command ${JSON.stringify(name)}; see cairn --help\n`);
+    return 1;
+  }
+  return (await load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof CairnError) {
+      process.stderr.write(`cairn: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      const e = err as NodeJS.ErrnoException;
+      process.stderr.write(`cairn: ${e?.message ?? String(err)}\n`);
+      if (process.env.CAIRN_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,50 @@
+/** Printing helpers: sizes, tables, JSON and the terminal progress line. */
+import type { JobProgress } from '../../shared/domain.js';
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
+  return rows
+    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
+    .join('\n');
+}
+
+/** A progress line on stderr, only on a terminal and never with --json. */
+export function progressPrinter(json: boolean): ((p: JobProgress) => void) | undefined {
+  if (json || !process.stderr.isTTY) return undefined;
+  return (p) => {
+    const parts = [
+      `${p.files_done}${p.files_total !== null ? '/' + p.files_total : ''} files`,
+      `${formatBytes(p.bytes_done)}${p.bytes_total !== null ? ' / ' + formatBytes(p.bytes_total) : ''}`,
+      `${formatBytes(p.rate)}/s`,
+    ];
+    if (p.eta_s !== null) parts.push(`ETA ${formatDuration(p.eta_s)}`);
+    const line = `${p.phase}: ${parts.join(', ')}`;
+    process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 80) - 1)}`);
+  };
+}
+
+export function clearProgress(json: boolean): void {
+  if (!json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+}
+
+export function formatDuration(s: number): string {
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

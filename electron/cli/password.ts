@@ -1,0 +1,63 @@
+/**
+ * The repository password for the CLI: CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, else asked on the
+ * terminal without echo. Never printed, never logged.
+ */
+import { promises as fs } from 'node:fs';
+import { CairnError } from '../engine/errors.js';
+
+export async function readPassword(
+  options: { confirm?: boolean; prompt?: string } = {},
+): Promise<string> {
+  if (process.env.CAIRN_PASSWORD !== undefined && process.env.CAIRN_PASSWORD !== '')
+    return process.env.CAIRN_PASSWORD;
+  const file = process.env.CAIRN_PASSWORD_FILE;
+  if (file) {
+    try {
+      return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new CairnError(
+        'invalid-argument',
+        `cannot read CAIRN_PASSWORD_FILE ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
+  }
+  if (!process.stdin.isTTY) {
+    throw new CairnError(
+      'invalid-argument',
+      'no password: set CAIRN_PASSWORD or CAIRN_PASSWORD_FILE, or run on a terminal',
+    );
+  }
+  const first = await askHidden(options.prompt ?? 'Repository password: ');
+  if (!first) throw new CairnError('invalid-argument', 'empty password');
+  if (options.confirm && (await askHidden('Repeat password: ')) !== first) {
+    throw new CairnError('invalid-argument', 'the passwords do not match');
+  }
+  return first;
+}
+
+function askHidden(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(prompt);
+    stdin.setRawMode(true);
+    stdin.resume();
+    let value = '';
+    const done = (err?: Error): void => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (buf: Buffer): void => {
+      for (const ch of buf.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new CairnError('cancelled', 'cancelled'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}

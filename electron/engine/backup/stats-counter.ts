@@ -1,0 +1,7 @@
+export class StatsCounter {
+  filesNew = 0;
+  filesChanged = 0;
+  filesUnchanged = 0;
+  dirs = 0;
+  bytesProcessed = 0;
+}

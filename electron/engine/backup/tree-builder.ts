@@ -1,0 +1,235 @@
+/**
+ * Walks a folder and stores it as tree blobs, bottom-up. For each file it compares size, mtime
+ * and inode with the same path in the parent snapshot and reuses the parent's chunk list when
+ * nothing changed (unless forceFull). Unreadable or vanishing entries become warnings; the walk
+ * goes on.
+ */
+import type { BigIntStats } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { BackupWarning, NodeType } from '../../../shared/domain.js';
+import { compareNames, type Tree, type TreeNode } from '../format/tree.js';
+import type { Repository } from '../repository/repository.js';
+import { throwIfCancelled } from '../util/cancel.js';
+import type { ProgressMeter } from '../util/progress-meter.js';
+import type { Semaphore } from '../util/semaphore.js';
+import type { ChunkStore } from './chunk-store.js';
+import { readFileChunks } from './file-reader.js';
+import type { IgnoreRules } from './ignore-rules.js';
+import { CACHEDIR_SIGNATURE, IGNORE_FILE } from './ignore-rules.js';
+import type { StatsCounter } from './stats-counter.js';
+
+export interface WalkContext {
+  repo: Repository;
+  store: ChunkStore;
+  gear: Int32Array;
+  forceFull: boolean;
+  fileSlots: Semaphore;
+  meter: ProgressMeter;
+  stats: StatsCounter;
+  warnings: BackupWarning[];
+  signal: AbortSignal | undefined;
+}
+
+export function nodeType(st: BigIntStats): NodeType {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'dir';
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'chardev';
+  return 'blockdev';
+}
+
+function baseNode(name: string, st: BigIntStats): TreeNode {
+  return {
+    name,
+    type: nodeType(st),
+    mode: Number(st.mode & 0o7777n),
+    mtime_ns: st.mtimeNs.toString(),
+    uid: Number(st.uid),
+    gid: Number(st.gid),
+    inode: st.ino.toString(),
+    device: st.dev.toString(),
+    links: Number(st.nlink),
+  };
+}
+
+function warn(ctx: WalkContext, file: string, err: unknown): void {
+  const code = (err as NodeJS.ErrnoException).code;
+  const message =
+    code === 'ENOENT'
+      ? 'vanished during backup'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : (err as Error).message;
+  ctx.warnings.push({ path: file, message });
+}
+
+/** Stores one entry (any type) and returns its node, or undefined when it was skipped. */
+export async function storeEntry(
+  ctx: WalkContext,
+  abs: string,
+  name: string,
+  st: BigIntStats,
+  parent: TreeNode | undefined,
+  rules: IgnoreRules,
+): Promise<TreeNode | undefined> {
+  throwIfCancelled(ctx.signal);
+  const node = baseNode(name, st);
+  switch (node.type) {
+    case 'file':
+      return (await storeFile(ctx, abs, node, st, parent)) ? node : undefined;
+    case 'dir': {
+      const subtree = await storeDir(
+        ctx,
+        abs,
+        parent?.type === 'dir' ? parent.subtree : undefined,
+        rules,
+      );
+      if (subtree === undefined) return undefined;
+      node.subtree = subtree;
+      return node;
+    }
+    case 'symlink':
+      try {
+        node.link_target = await fs.readlink(abs);
+      } catch (err) {
+        warn(ctx, abs, err);
+        return undefined;
+      }
+      return node;
+    default:
+      return node;
+  }
+}
+
+async function storeFile(
+  ctx: WalkContext,
+  abs: string,
+  node: TreeNode,
+  st: BigIntStats,
+  parent: TreeNode | undefined,
+): Promise<boolean> {
+  node.size = Number(st.size);
+  ctx.meter.current = abs;
+  if (
+    !ctx.forceFull &&
+    parent?.type === 'file' &&
+    parent.size === node.size &&
+    parent.mtime_ns === node.mtime_ns &&
+    parent.inode === node.inode &&
+    parent.content?.every((id) => ctx.repo.index.has(id))
+  ) {
+    node.content = parent.content;
+    ctx.stats.filesUnchanged++;
+    ctx.stats.bytesProcessed += node.size;
+    ctx.meter.files++;
+    ctx.meter.bytes += node.size;
+    ctx.meter.emit();
+    return true;
+  }
+  return ctx.fileSlots.use(async () => {
+    try {
+      const result = await readFileChunks(
+        abs,
+        ctx.repo.config.chunker,
+        ctx.gear,
+        ctx.store,
+        (n) => {
+          ctx.meter.bytes += n;
+          ctx.meter.emit();
+        },
+      );
+      node.content = result.content;
+      node.size = result.size;
+      if (result.unstable)
+        ctx.warnings.push({ path: abs, message: 'changed while being read; saved as read' });
+    } catch (err) {
+      warn(ctx, abs, err);
+      return false;
+    }
+    if (parent?.type === 'file') ctx.stats.filesChanged++;
+    else ctx.stats.filesNew++;
+    ctx.stats.bytesProcessed += node.size ?? 0;
+    ctx.meter.files++;
+    return true;
+  });
+}
+
+async function isCacheDir(dir: string, names: readonly string[]): Promise<boolean> {
+  if (!names.includes('CACHEDIR.TAG')) return false;
+  try {
+    const head = Buffer.alloc(CACHEDIR_SIGNATURE.length);
+    const handle = await fs.open(path.join(dir, 'CACHEDIR.TAG'), 'r');
+    try {
+      await handle.read(head, 0, head.length, 0);
+    } finally {
+      await handle.close();
+    }
+    return head.toString('latin1') === CACHEDIR_SIGNATURE;
+  } catch {
+    return false;
+  }
+}
+
+/** Stores a folder's tree; returns its id, or undefined when the folder could not be read. */
+export async function storeDir(
+  ctx: WalkContext,
+  dir: string,
+  parentTreeId: string | undefined,
+  inherited: IgnoreRules,
+): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)).sort(compareNames);
+  } catch (err) {
+    warn(ctx, dir, err);
+    return undefined;
+  }
+  ctx.stats.dirs++;
+  let rules = inherited;
+  if (names.includes(IGNORE_FILE)) {
+    try {
+      rules = rules.withFile(dir, await fs.readFile(path.join(dir, IGNORE_FILE), 'utf8'));
+    } catch (err) {
+      warn(ctx, path.join(dir, IGNORE_FILE), err);
+    }
+  }
+  // A cache folder tagged with CACHEDIR.TAG keeps only its tag, as restic and borg do.
+  if (await isCacheDir(dir, names)) names = ['CACHEDIR.TAG'];
+
+  const parentNodes = new Map<string, TreeNode>();
+  if (parentTreeId) {
+    try {
+      for (const n of (await ctx.repo.loadTree(parentTreeId)).nodes) parentNodes.set(n.name, n);
+    } catch {
+      // A damaged parent only costs a full read of this folder.
+    }
+  }
+
+  const nodes: (TreeNode | undefined)[] = new Array(names.length);
+  const work: Promise<void>[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const abs = path.join(dir, name);
+    let st: BigIntStats;
+    try {
+      st = await fs.lstat(abs, { bigint: true });
+    } catch (err) {
+      warn(ctx, abs, err);
+      continue;
+    }
+    if (rules.ignores(abs, st.isDirectory())) continue;
+    const job = storeEntry(ctx, abs, name, st, parentNodes.get(name), rules).then((n) => {
+      nodes[i] = n;
+    });
+    // Files run concurrently (bounded by fileSlots); folders one after another, so the number
+    // of open folders stays proportional to depth.
+    if (st.isDirectory()) await job;
+    else work.push(job);
+  }
+  await Promise.all(work);
+  const tree: Tree = { nodes: nodes.filter((n): n is TreeNode => n !== undefined) };
+  return ctx.repo.saveTree(tree);
+}

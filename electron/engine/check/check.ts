@@ -1,0 +1,230 @@
+/**
+ * `check`: structure (index files readable, every pack the index names exists, every snapshot
+ * and tree readable, every blob they reference indexed) and, with readData, every pack read,
+ * hashed, and every blob decrypted and verified against its id. Damage is reported naming the
+ * pack and the snapshots and paths that depend on it.
+ */
+import { createHash } from 'node:crypto';
+import { errorMessage } from '../errors.js';
+import type { IndexFile } from '../format/index-file.js';
+import { decodePackHeader } from '../format/pack.js';
+import { openJson } from '../format/sealed-object.js';
+import type { Tree } from '../format/tree.js';
+import { WorkerPool } from '../pipeline/worker-pool.js';
+import { mapLimit, type Repository } from '../repository/repository.js';
+import type { CheckProblem, CheckReport, CheckRequest, JobControl } from '../service-types.js';
+import { withId, type StoredSnapshot } from '../snapshots/snapshot-store.js';
+import { throwIfCancelled } from '../util/cancel.js';
+import { ProgressMeter } from '../util/progress-meter.js';
+import { choosePacksToRead } from './read-subset.js';
+
+export async function checkRepository(
+  repo: Repository,
+  request: CheckRequest,
+  control: JobControl = {},
+): Promise<CheckReport> {
+  const problems: CheckProblem[] = [];
+  const meter = new ProgressMeter('check', control.onProgress);
+
+  // Index files, one by one, so a damaged one is named rather than fatal.
+  for (const f of await repo.target.list('index')) {
+    try {
+      const sealed = await repo.target.load('index', f.name);
+      if (createHash('sha256').update(sealed).digest('hex') !== f.name)
+        throw new Error('content does not match its name');
+      repo.index.addFile(
+        f.name,
+        openJson<IndexFile>(repo.key.encrypt, sealed, `index ${f.name.slice(0, 12)}`),
+      );
+    } catch (err) {
+      problems.push({
+        kind: 'index',
+        id: f.name,
+        message: `index file ${f.name.slice(0, 12)}: ${errorMessage(err)}`,
+      });
+    }
+  }
+  const onDisk = new Map((await repo.target.list('data')).map((p) => [p.name, p.size]));
+  const damagedPacks = new Map<string, string>();
+  // Packs lost as a whole (missing, unreadable header), and single damaged blobs in packs
+  // whose other blobs are still sound.
+  const wholePacks = new Set<string>();
+  const damagedBlobs = new Set<string>();
+  for (const pack of repo.index.packIds()) {
+    if (!onDisk.has(pack)) {
+      damagedPacks.set(pack, 'missing');
+      wholePacks.add(pack);
+    }
+  }
+
+  let packsRead = 0;
+  if (request.readData || request.readDataSubset) {
+    const all = [...repo.index.packIds()].filter((p) => onDisk.has(p)).sort();
+    const chosen = request.readDataSubset
+      ? await choosePacksToRead(repo, all, request.readDataSubset)
+      : all;
+    meter.bytesTotal = chosen.reduce((sum, p) => sum + (onDisk.get(p) ?? 0), 0);
+    meter.filesTotal = chosen.length;
+    const pool = new WorkerPool(repo.key);
+    try {
+      await mapLimit(chosen, 2, async (packId) => {
+        throwIfCancelled(control.signal);
+        const damage = await readPack(repo, pool, packId);
+        if (damage) {
+          damagedPacks.set(packId, damage.reason);
+          if (damage.blobs) for (const id of damage.blobs) damagedBlobs.add(id);
+          else wholePacks.add(packId);
+        }
+        packsRead++;
+        meter.files++;
+        meter.bytes += onDisk.get(packId) ?? 0;
+        meter.emit();
+      });
+    } finally {
+      await pool.close();
+    }
+  }
+  for (const [id, loc] of repo.index.entries()) if (wholePacks.has(loc.pack)) damagedBlobs.add(id);
+
+  // Walk every snapshot: which ones (and which paths) depend on missing or damaged blobs.
+  const dependents = new Map<string, { snapshots: Set<string>; paths: Set<string> }>();
+  const note = (pack: string, snapshot: string, p: string): void => {
+    let d = dependents.get(pack);
+    if (!d) dependents.set(pack, (d = { snapshots: new Set(), paths: new Set() }));
+    d.snapshots.add(snapshot);
+    if (d.paths.size < 100) d.paths.add(p);
+  };
+  const snapshotFiles = await repo.target.list('snapshots');
+  let snapshots = 0;
+  for (const f of snapshotFiles) {
+    let snap;
+    try {
+      snap = withId(f.name, await repo.loadJson<StoredSnapshot>('snapshots', f.name));
+    } catch (err) {
+      problems.push({
+        kind: 'snapshot',
+        id: f.name,
+        message: `snapshot ${f.name.slice(0, 8)}: ${errorMessage(err)}`,
+      });
+      continue;
+    }
+    snapshots++;
+    const visit = async (treeId: string, p: string): Promise<void> => {
+      const loc = repo.index.lookup(treeId);
+      if (!loc) {
+        problems.push({
+          kind: 'tree',
+          id: treeId,
+          message: `tree ${treeId.slice(0, 12)} for ${p} is not in the index`,
+          snapshots: [snap.short_id],
+          paths: [p],
+        });
+        return;
+      }
+      if (damagedBlobs.has(treeId)) {
+        note(loc.pack, snap.short_id, p);
+        return;
+      }
+      let tree: Tree;
+      try {
+        tree = await repo.loadTree(treeId);
+      } catch (err) {
+        damagedPacks.set(loc.pack, damagedPacks.get(loc.pack) ?? errorMessage(err));
+        note(loc.pack, snap.short_id, p);
+        return;
+      }
+      for (const node of tree.nodes) {
+        const child = p === '/' ? `/${node.name}` : `${p}/${node.name}`;
+        if (node.type === 'dir' && node.subtree) await visit(node.subtree, child);
+        for (const id of node.content ?? []) {
+          const blob = repo.index.lookup(id);
+          if (!blob) {
+            problems.push({
+              kind: 'blob',
+              id,
+              message: `data blob ${id.slice(0, 12)} of ${child} is not in the index`,
+              snapshots: [snap.short_id],
+              paths: [child],
+            });
+          } else if (damagedBlobs.has(id)) {
+            note(blob.pack, snap.short_id, child);
+          }
+        }
+      }
+    };
+    await visit(snap.tree, '/');
+  }
+
+  for (const [pack, reason] of damagedPacks) {
+    const d = dependents.get(pack);
+    const snaps = d ? [...d.snapshots].sort() : [];
+    problems.push({
+      kind: 'pack',
+      id: pack,
+      message:
+        `pack ${pack.slice(0, 12)} is damaged (${reason})` +
+        (snaps.length ? `; affects snapshots ${snaps.join(', ')}` : '; no snapshot uses it'),
+      snapshots: snaps,
+      paths: d ? [...d.paths] : [],
+    });
+  }
+  meter.emit(true);
+  return {
+    ok: problems.length === 0,
+    snapshots,
+    packs: repo.index.packIds().size,
+    packs_read: packsRead,
+    blobs: repo.index.size,
+    problems,
+  };
+}
+
+interface PackDamage {
+  reason: string;
+  /** The damaged blobs, or undefined when none of the pack can be trusted. */
+  blobs?: string[];
+}
+
+/** Reads one pack fully and verifies every blob; returns the damage, or undefined when sound. */
+async function readPack(
+  repo: Repository,
+  pool: WorkerPool,
+  packId: string,
+): Promise<PackDamage | undefined> {
+  let pack: Buffer;
+  try {
+    pack = await repo.target.load('data', packId);
+  } catch (err) {
+    return { reason: `unreadable: ${errorMessage(err)}` };
+  }
+  const hashOk = createHash('sha256').update(pack).digest('hex') === packId;
+  let blobs;
+  try {
+    blobs = decodePackHeader(repo.key.encrypt, pack, packId);
+  } catch (err) {
+    return { reason: errorMessage(err) };
+  }
+  const bad: string[] = [];
+  for (const b of blobs) {
+    const indexed = repo.index.lookup(b.id);
+    if (
+      indexed &&
+      indexed.pack === packId &&
+      (indexed.offset !== b.offset || indexed.length !== b.length)
+    ) {
+      bad.push(b.id);
+      continue;
+    }
+    const sealed = Buffer.from(pack.subarray(b.offset, b.offset + b.length));
+    try {
+      const { id } = await pool.open(sealed, `blob ${b.id.slice(0, 12)}`, true);
+      if (id !== b.id) bad.push(b.id);
+    } catch {
+      bad.push(b.id);
+    }
+  }
+  if (bad.length > 0) {
+    return { reason: `${bad.length} of ${blobs.length} blob(s) fail verification`, blobs: bad };
+  }
+  return hashOk ? undefined : { reason: 'content does not match its name', blobs: [] };
+}

@@ -1,0 +1,33 @@
+/**
+ * `--read-data-subset N%`: each run reads the next N% of packs (sorted by id) after where the
+ * previous run stopped, so repeated runs cover the whole repository. The position lives in
+ * Cairn's local state folder, per repository.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Repository } from '../repository/repository.js';
+import { stateDir } from '../util/paths.js';
+
+export async function choosePacksToRead(
+  repo: Repository,
+  sortedPacks: string[],
+  percent: number,
+): Promise<string[]> {
+  if (sortedPacks.length === 0) return [];
+  const count = Math.max(1, Math.ceil((sortedPacks.length * percent) / 100));
+  const file = path.join(stateDir(), `check-${repo.config.id.slice(0, 16)}.json`);
+  let after = '';
+  try {
+    after = (JSON.parse(await fs.readFile(file, 'utf8')) as { after: string }).after ?? '';
+  } catch {
+    // First run, or unreadable state: start from the beginning.
+  }
+  let start = sortedPacks.findIndex((p) => p > after);
+  if (start < 0) start = 0;
+  const chosen: string[] = [];
+  for (let i = 0; i < Math.min(count, sortedPacks.length); i++)
+    chosen.push(sortedPacks[(start + i) % sortedPacks.length]!);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, JSON.stringify({ after: chosen.at(-1) }));
+  return chosen;
+}

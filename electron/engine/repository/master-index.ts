@@ -1,0 +1,69 @@
+/**
+ * The in-memory view of all index files: blob id → where it lives. Blobs being written by
+ * this process (packed but not yet uploaded) are tracked too, so one backup never stores the
+ * same chunk twice.
+ */
+import type { BlobType, PackBlob } from '../format/pack.js';
+import type { IndexFile } from '../format/index-file.js';
+
+export interface BlobLocation {
+  pack: string;
+  type: BlobType;
+  offset: number;
+  length: number;
+  raw_length: number;
+}
+
+export class MasterIndex {
+  private readonly blobs = new Map<string, BlobLocation>();
+  private readonly inFlight = new Set<string>();
+  /** Index file ids that have been loaded. */
+  readonly files = new Set<string>();
+
+  addFile(id: string, file: IndexFile): void {
+    this.files.add(id);
+    for (const pack of file.packs) this.addPack(pack.id, pack.blobs);
+  }
+
+  addPack(packId: string, blobs: readonly PackBlob[]): void {
+    for (const b of blobs) {
+      this.blobs.set(b.id, {
+        pack: packId,
+        type: b.type,
+        offset: b.offset,
+        length: b.length,
+        raw_length: b.raw_length,
+      });
+      this.inFlight.delete(b.id);
+    }
+  }
+
+  has(id: string): boolean {
+    return this.blobs.has(id) || this.inFlight.has(id);
+  }
+
+  /** Claims a blob for writing; false when it is stored or already on its way. */
+  claim(id: string): boolean {
+    if (this.has(id)) return false;
+    this.inFlight.add(id);
+    return true;
+  }
+
+  lookup(id: string): BlobLocation | undefined {
+    return this.blobs.get(id);
+  }
+
+  get size(): number {
+    return this.blobs.size;
+  }
+
+  entries(): IterableIterator<[string, BlobLocation]> {
+    return this.blobs.entries();
+  }
+
+  packIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const loc of this.blobs.values()) ids.add(loc.pack);
+    return ids;
+  }
+}

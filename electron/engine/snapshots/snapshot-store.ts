@@ -1,0 +1,66 @@
+/**
+ * Snapshot manifests (snapshots/<id>): sealed JSON of the Snapshot type without `id` and
+ * `short_id`, which come from the file name (the SHA-256 of the sealed bytes).
+ */
+import type { Snapshot } from '../../../shared/domain.js';
+import { CairnError } from '../errors.js';
+import { mapLimit, type Repository } from '../repository/repository.js';
+
+export type StoredSnapshot = Omit<Snapshot, 'id' | 'short_id'>;
+
+export async function saveSnapshot(repo: Repository, snap: StoredSnapshot): Promise<Snapshot> {
+  const id = await repo.saveJson('snapshots', snap);
+  return withId(id, snap);
+}
+
+export function withId(id: string, snap: StoredSnapshot): Snapshot {
+  return { id, short_id: id.slice(0, 8), ...snap };
+}
+
+/** All snapshots, oldest first. */
+export async function listSnapshots(repo: Repository): Promise<Snapshot[]> {
+  const files = await repo.target.list('snapshots');
+  const out: Snapshot[] = [];
+  await mapLimit(files, 8, async (f) => {
+    out.push(withId(f.name, await repo.loadJson<StoredSnapshot>('snapshots', f.name)));
+  });
+  return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Resolves a full id, a unique id prefix, or `latest` (the newest snapshot of `group` when
+ * given, else of the repository).
+ */
+export async function findSnapshot(
+  repo: Repository,
+  ref: string,
+  group?: string,
+): Promise<Snapshot> {
+  const all = await listSnapshots(repo);
+  if (ref === 'latest') {
+    const pool = group ? all.filter((s) => s.group === group) : all;
+    const latest = pool.at(-1);
+    if (!latest) {
+      throw new CairnError(
+        'snapshot-not-found',
+        group ? `no snapshot yet in group ${group}` : 'the repository has no snapshots yet',
+      );
+    }
+    return latest;
+  }
+  if (!/^[0-9a-f]+$/.test(ref))
+    throw new CairnError('invalid-argument', `${JSON.stringify(ref)} is not a snapshot id`);
+  const matches = all.filter((s) => s.id.startsWith(ref));
+  if (matches.length === 0)
+    throw new CairnError('snapshot-not-found', `no snapshot ${ref} in ${repo.target.displayName}`);
+  if (matches.length > 1)
+    throw new CairnError(
+      'invalid-argument',
+      `snapshot prefix ${ref} is ambiguous; give more characters`,
+    );
+  return matches[0]!;
+}
+
+export function folderGroup(hostname: string, paths: readonly string[]): string {
+  return `host:${hostname};paths:${[...paths].sort().join(',')}`;
+}

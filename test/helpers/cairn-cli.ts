@@ -1,0 +1,54 @@
+/**
+ * Runs the built `cairn` CLI as a real process, as users and scripts do.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(ROOT, 'dist/electron/cli/index.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Run through another program first, e.g. ['setpriv', '--reuid=65534', …]. */
+  wrapper?: string[];
+}
+
+export function cairn(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const argv = [...(options.wrapper ?? []), process.execPath, CLI, ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: options.cwd,
+      env: { ...process.env, CAIRN_PASSWORD: 'correct horse battery staple', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Runs and fails with the process's own output when the exit code is not the expected one. */
+export async function cairnOk(
+  args: string[],
+  options: CliOptions = {},
+  expected = 0,
+): Promise<CliResult> {
+  const res = await cairn(args, options);
+  if (res.code !== expected) {
+    throw new Error(
+      `cairn ${args.join(' ')} exited ${res.code} (wanted ${expected})\n${res.stderr}\n${res.stdout}`,
+    );
+  }
+  return res;
+}

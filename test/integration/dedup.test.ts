@@ -1,0 +1,77 @@
+/**
+ * Deduplication: an unchanged re-backup stores nothing new, and a small insertion in the middle
+ * of a large file costs about one chunk, not the file.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cairnOk } from '../helpers/cairn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const MiB = 1024 * 1024;
+
+async function backup(src: string, repo: string, extra: string[] = []) {
+  const res = await cairnOk(['backup', src, '--repo', repo, '--json', ...extra]);
+  return JSON.parse(res.stdout).snapshot as { id: string; stats: Record<string, number> };
+}
+
+describe('deduplication', () => {
+  const dir = tempDir();
+  const src = path.join(dir, 'src');
+  const repo = path.join(dir, 'repo');
+
+  it('adds nothing for an unchanged re-backup and reuses unchanged files without reading them', async () => {
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'large.bin'), randomBytes(40 * MiB));
+    for (let i = 0; i < 50; i++)
+      writeFileSync(
+        path.join(src, `small-${i}.json`),
+        JSON.stringify({ i, text: 'x'.repeat(i * 10) }),
+      );
+    await cairnOk(['init', '--repo', repo]);
+    const first = await backup(src, repo);
+    expect(first.stats.bytes_added_raw).toBeGreaterThanOrEqual(40 * MiB);
+
+    const second = await backup(src, repo);
+    expect(second.stats.files_unchanged).toBe(51);
+    expect(second.stats.blobs_added).toBe(0);
+    expect(second.stats.bytes_added).toBe(0);
+
+    // --force-full reads every file again, and still stores nothing new.
+    const forced = await backup(src, repo, ['--force-full']);
+    expect(forced.stats.files_unchanged).toBe(0);
+    expect(forced.stats.files_changed).toBe(51);
+    expect(forced.stats.bytes_added).toBe(0);
+  });
+
+  it('stores about one chunk for a small insertion in the middle of a large file', async () => {
+    const file = path.join(src, 'large.bin');
+    const data = readFileSync(file);
+    const mid = data.length / 2;
+    writeFileSync(
+      file,
+      Buffer.concat([data.subarray(0, mid), Buffer.from('a small insertion'), data.subarray(mid)]),
+    );
+    const after = await backup(src, repo);
+    expect(after.stats.files_changed).toBe(1);
+    // One or two new chunks (average 1 MiB, at most 8 MiB) plus a tree — never the 40 MiB file.
+    expect(after.stats.blobs_added).toBeLessThanOrEqual(4);
+    expect(after.stats.bytes_added_raw).toBeLessThan(6 * MiB);
+
+    const restored = path.join(dir, 'restored');
+    await cairnOk([
+      'restore',
+      'latest',
+      '--target',
+      restored,
+      '--repo',
+      repo,
+      '--include',
+      '/src/large.bin',
+    ]);
+    expect(readFileSync(path.join(restored, 'src/large.bin')).equals(readFileSync(file))).toBe(
+      true,
+    );
+  });
+});

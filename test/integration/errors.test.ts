@@ -1,0 +1,86 @@
+/**
+ * What a user sees when things are wrong: each case its own one-line message and exit code
+ * (SPEC §9), and nothing lost.
+ */
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+describe('error messages and exit codes', () => {
+  const dir = tempDir();
+  const src = path.join(dir, 'src');
+  const repo = path.join(dir, 'repo');
+
+  beforeAll(async () => {
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'a.txt'), 'a\n');
+    await cairnOk(['init', '--repo', repo]);
+    await cairnOk(['backup', src, '--repo', repo]);
+  });
+
+  it('wrong password: exit 12 and says so', async () => {
+    const res = await cairn(['snapshots', '--repo', repo], {
+      env: { CAIRN_PASSWORD: 'not the password' },
+    });
+    expect(res.code).toBe(12);
+    expect(res.stderr.trim()).toBe(`cairn: wrong password for repository at ${repo}`);
+    expect(res.stderr).not.toContain('not the password');
+  });
+
+  it('missing repository: exit 10 and names the location', async () => {
+    const missing = path.join(dir, 'no-such-repo');
+    const res = await cairn(['backup', src, '--repo', missing]);
+    expect(res.code).toBe(10);
+    expect(res.stderr.trim()).toBe(`cairn: repository not found at ${missing}`);
+  });
+
+  it('init refuses to overwrite an existing repository', async () => {
+    const res = await cairn(['init', '--repo', repo]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/a repository already exists/);
+    // …and the repository still opens with its password.
+    await cairnOk(['snapshots', '--repo', repo]);
+  });
+
+  it('unknown snapshot and bad arguments: exit 1 with a one-line message', async () => {
+    const snap = await cairn(['ls', 'deadbeef', '--repo', repo]);
+    expect(snap.code).toBe(1);
+    expect(snap.stderr).toMatch(/no snapshot deadbeef/);
+    const bad = await cairn(['restore', 'latest', '--repo', repo]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.split('\n')[0]).toBe('cairn: --target DIR is required');
+  });
+
+  it('unreadable file: the snapshot is saved, marked incomplete, warning names the file, exit 3', async () => {
+    const unreadable = path.join(src, 'locked.txt');
+    writeFileSync(unreadable, 'secret\n');
+    chmodSync(unreadable, 0o000);
+    // Root reads anything; run the backup as an unprivileged user so the permission is real.
+    let wrapper: string[] = [];
+    if (process.getuid?.() === 0) {
+      const setpriv = spawnSync('which', ['setpriv']).stdout.toString().trim();
+      if (!setpriv) throw new Error('setpriv (util-linux) is needed to run this test as root');
+      wrapper = [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups'];
+      chownRecursive(dir, 65534);
+    }
+    const res = await cairn(['backup', src, '--repo', repo, '--json'], { wrapper });
+    expect(res.code).toBe(3);
+    const { snapshot, warnings } = JSON.parse(res.stdout);
+    expect(warnings).toEqual([{ path: unreadable, message: 'permission denied' }]);
+    expect(snapshot.incomplete).toBe(true);
+    expect(snapshot.incomplete_reasons).toEqual([`${unreadable}: permission denied`]);
+    expect(res.stderr).toMatch(/saved but incomplete/);
+    // The readable file is in it.
+    const ls = await cairnOk(['ls', snapshot.id, '--repo', repo], { wrapper });
+    expect(ls.stdout.split('\n')).toContain('/src/a.txt');
+    expect(ls.stdout).not.toContain('locked.txt');
+  });
+});
+
+function chownRecursive(p: string, uid: number): void {
+  spawnSync('chown', ['-R', `${uid}:${uid}`, p]);
+  chownSync(p, uid, uid);
+}
