@@ -130,6 +130,9 @@ async function storeFile(
     return true;
   }
   return ctx.fileSlots.use(async () => {
+    // Files queue for a slot after passing storeEntry's check; look again once one frees,
+    // or a cancel would only land after every queued file was read.
+    throwIfCancelled(ctx.signal);
     try {
       const result = await readFileChunks(
         abs,
