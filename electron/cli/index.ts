@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   ls: () => import('./commands/ls.js'),
   restore: () => import('./commands/restore.js'),
   check: () => import('./commands/check.js'),
+  serve: () => import('./commands/serve.js'),
 };
 
 const HELP = `cairn ${PROGRAM_VERSION} — encrypted, deduplicated backups of folders and REST APIs
@@ -26,6 +27,7 @@ usage: cairn COMMAND [options]
   ls         SNAPSHOT [PATH] --repo LOC         list files in a snapshot (--json)
   restore    SNAPSHOT --target DIR --repo LOC   restore (--include PATH, --overwrite skip|always|rename)
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)
+  serve      [--port N] [--host 127.0.0.1]      the web UI; prints its address with an access token
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
 SNAPSHOT is an id, a unique id prefix, or latest.`;

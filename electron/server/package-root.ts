@@ -20,13 +20,6 @@ export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): 
   }
 }
 
-export function packageVersion(root: string): string {
-  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    version?: string;
-  };
-  return version ?? '0.0.0';
-}
-
 export function rendererDir(root: string): string {
   return join(root, 'dist', 'renderer');
 }

@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EngineService } from '../engine/service-types.js';
+import { PROGRAM_VERSION } from '../engine/version.js';
 import { Session } from '../session/session.js';
-import { findPackageRoot, packageVersion, rendererDir } from './package-root.js';
+import { findPackageRoot, rendererDir } from './package-root.js';
 import { isLoopback } from './request-guard.js';
 import { startWebServer } from './web-server.js';
 
@@ -50,7 +51,7 @@ export async function runServe(
     io.err(`cairn serve: the web UI is not built (no ${dir}); run npm run build`);
     return 1;
   }
-  const session = new Session(createEngine(), { mode: 'web', version: packageVersion(root) });
+  const session = new Session(createEngine(), { mode: 'web', version: PROGRAM_VERSION });
   let server;
   try {
     server = await startWebServer({

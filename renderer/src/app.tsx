@@ -20,7 +20,9 @@ export function App() {
     <>
       {connectionLost && (
         <div className="banner" data-testid="connection-lost">
-          <ErrorNotice error={{ kind: 'disconnected', message: 'The connection to Cairn was lost.' }} />
+          <ErrorNotice
+            error={{ kind: 'disconnected', message: 'The connection to Cairn was lost.' }}
+          />
         </div>
       )}
       {startupError && !connectionLost && (

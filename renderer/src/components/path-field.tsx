@@ -36,7 +36,12 @@ export function PathField({
           onChange={(e) => onChange(e.target.value)}
           data-testid={testId}
         />
-        <button type="button" className="button" onClick={onBrowse} data-testid={`${testId}-browse`}>
+        <button
+          type="button"
+          className="button"
+          onClick={onBrowse}
+          data-testid={`${testId}-browse`}
+        >
           Browse…
         </button>
       </div>

@@ -14,7 +14,10 @@ export function ProgressBar({ fraction, label }: { fraction: number | null; labe
       aria-valuenow={percent === null ? undefined : Math.round(percent)}
       data-testid="progress-bar"
     >
-      <div className="progress-fill" style={percent === null ? undefined : { width: `${percent}%` }} />
+      <div
+        className="progress-fill"
+        style={percent === null ? undefined : { width: `${percent}%` }}
+      />
     </div>
   );
 }

@@ -11,7 +11,10 @@ import {
   type FolderPickerSlice,
 } from '../features/folder-picker/folder-picker-slice';
 import { createJobsSlice, type JobsSlice } from '../features/jobs/jobs-slice';
-import { createNavigationSlice, type NavigationSlice } from '../features/navigation/navigation-slice';
+import {
+  createNavigationSlice,
+  type NavigationSlice,
+} from '../features/navigation/navigation-slice';
 import {
   createRepositorySlice,
   type RepositorySlice,

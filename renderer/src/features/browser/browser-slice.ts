@@ -91,7 +91,8 @@ export const createBrowserSlice: SliceCreator<BrowserSlice> = (api) => (set, get
       }
       try {
         const { entries, truncated } = await api.call('searchTree', { snapshot, query });
-        if (get().searchQuery === query) set({ searchResults: entries, searchTruncated: truncated });
+        if (get().searchQuery === query)
+          set({ searchResults: entries, searchTruncated: truncated });
       } catch (err) {
         if (get().searchQuery === query) set({ treeError: asContractError(err) });
       }

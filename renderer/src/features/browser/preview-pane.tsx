@@ -10,7 +10,11 @@ export function PreviewPane() {
   const error = useAppStore((s) => s.previewError);
 
   if (selected === null) {
-    return <div className="empty preview-empty">Select a file to preview it, or a folder to restore it.</div>;
+    return (
+      <div className="empty preview-empty">
+        Select a file to preview it, or a folder to restore it.
+      </div>
+    );
   }
   return (
     <div className="preview" data-testid="preview">
@@ -43,12 +47,16 @@ export function PreviewPane() {
       )}
       {preview && (preview.kind === 'text' || preview.kind === 'binary') && (
         <>
-          {preview.kind === 'binary' && <p className="muted small">Binary file: first bytes shown.</p>}
+          {preview.kind === 'binary' && (
+            <p className="muted small">Binary file: first bytes shown.</p>
+          )}
           <pre className="preview-text" data-testid="preview-text">
             {preview.text}
           </pre>
           {preview.truncated && (
-            <p className="muted small">Preview shows the beginning of the file. Restore it to see it all.</p>
+            <p className="muted small">
+              Preview shows the beginning of the file. Restore it to see it all.
+            </p>
           )}
         </>
       )}

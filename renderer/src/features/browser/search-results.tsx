@@ -35,7 +35,9 @@ export function SearchResults() {
           </button>
         </li>
       ))}
-      {truncated && <li className="muted small pad">Showing the first matches; type more to narrow.</li>}
+      {truncated && (
+        <li className="muted small pad">Showing the first matches; type more to narrow.</li>
+      )}
     </ul>
   );
 }

@@ -36,7 +36,12 @@ export function SnapshotBrowserScreen() {
     <div className="screen screen-full" data-testid="browser-screen" data-snapshot-id={snapshotId}>
       <header className="screen-header">
         <div>
-          <button type="button" className="link-button back" onClick={() => go('snapshots')} data-testid="browser-back">
+          <button
+            type="button"
+            className="link-button back"
+            onClick={() => go('snapshots')}
+            data-testid="browser-back"
+          >
             ← Snapshots
           </button>
           <h1>
@@ -53,7 +58,12 @@ export function SnapshotBrowserScreen() {
             </p>
           )}
         </div>
-        <button type="button" className="button button-primary" onClick={() => setRestoring(true)} data-testid="restore-open">
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => setRestoring(true)}
+          data-testid="restore-open"
+        >
           <Icon name="restore" /> Restore…
         </button>
       </header>

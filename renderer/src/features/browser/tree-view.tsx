@@ -13,7 +13,13 @@ export function TreeView() {
   if (root === undefined) return <p className="muted pad">Loading…</p>;
   if (root.length === 0) return <p className="muted pad">This snapshot is empty.</p>;
   return (
-    <ul className="tree" role="tree" aria-label="Snapshot contents" onKeyDown={moveFocus} data-testid="tree">
+    <ul
+      className="tree"
+      role="tree"
+      aria-label="Snapshot contents"
+      onKeyDown={moveFocus}
+      data-testid="tree"
+    >
       {root.map((entry) => (
         <TreeNode key={entry.path} entry={entry} depth={0} />
       ))}
@@ -46,7 +52,10 @@ function TreeNode({ entry, depth }: { entry: ListEntry; depth: number }) {
         data-path={entry.path}
         data-type={entry.type}
       >
-        <Icon name="chevron" className={`chevron ${isDir ? '' : 'invisible'} ${open ? 'open' : ''}`} />
+        <Icon
+          name="chevron"
+          className={`chevron ${isDir ? '' : 'invisible'} ${open ? 'open' : ''}`}
+        />
         <Icon name={iconFor(entry)} className="muted" />
         <span className="grow ellipsis">{entry.name}</span>
         {!isDir && <span className="muted small">{formatBytes(entry.size)}</span>}
@@ -75,7 +84,8 @@ function moveFocus(e: KeyboardEvent<HTMLUListElement>) {
   if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
   const rows = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('[data-tree-item]')];
   const at = rows.indexOf(document.activeElement as HTMLButtonElement);
-  const next = rows[e.key === 'ArrowDown' ? Math.min(rows.length - 1, at + 1) : Math.max(0, at - 1)];
+  const next =
+    rows[e.key === 'ArrowDown' ? Math.min(rows.length - 1, at + 1) : Math.max(0, at - 1)];
   next?.focus();
   e.preventDefault();
 }

@@ -61,7 +61,12 @@ export function FolderPickerDialog() {
           <ul className="folder-list" data-testid="folder-picker-list" aria-busy={picker.loading}>
             {listing?.parent && (
               <li>
-                <button type="button" className="tree-row" onClick={() => void browseTo(listing.parent ?? undefined)} data-testid="folder-picker-up">
+                <button
+                  type="button"
+                  className="tree-row"
+                  onClick={() => void browseTo(listing.parent ?? undefined)}
+                  data-testid="folder-picker-up"
+                >
                   <Icon name="folder" className="muted" /> ..
                 </button>
               </li>
@@ -79,10 +84,17 @@ export function FolderPickerDialog() {
                 </button>
               </li>
             ))}
-            {listing && listing.entries.length === 0 && <li className="muted small pad">No sub-folders.</li>}
+            {listing && listing.entries.length === 0 && (
+              <li className="muted small pad">No sub-folders.</li>
+            )}
           </ul>
           <div className="button-row end">
-            <button type="button" className="button" onClick={() => finish(null)} data-testid="folder-picker-cancel">
+            <button
+              type="button"
+              className="button"
+              onClick={() => finish(null)}
+              data-testid="folder-picker-cancel"
+            >
               Cancel
             </button>
             <button

@@ -3,11 +3,7 @@
  * dialog; web mode opens Cairn's own folder browser over the server's disk. Either way the
  * caller gets `Promise<string | null>`.
  */
-import type {
-  ContractError,
-  FolderListing,
-  ParsedArgsOf,
-} from '../../../../shared/contract';
+import type { ContractError, FolderListing, ParsedArgsOf } from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
 
@@ -45,7 +41,8 @@ export const createFolderPickerSlice: SliceCreator<FolderPickerSlice> = (api) =>
       });
       await get().browseTo(startAt !== undefined && startAt.startsWith('/') ? startAt : undefined);
       // A start folder that does not exist (yet) falls back to home.
-      if (get().folderPicker?.listing === null && startAt !== undefined) await get().browseTo(undefined);
+      if (get().folderPicker?.listing === null && startAt !== undefined)
+        await get().browseTo(undefined);
       return picked;
     },
     async browseTo(path) {

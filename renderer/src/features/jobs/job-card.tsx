@@ -23,7 +23,12 @@ export function JobCard({ jobId }: { jobId: string }) {
   const { progress } = job;
 
   return (
-    <section className="card job-card" data-testid="job-card" data-status={job.status} data-kind={job.kind}>
+    <section
+      className="card job-card"
+      data-testid="job-card"
+      data-status={job.status}
+      data-kind={job.kind}
+    >
       <header className="job-header">
         <h3>
           {titles[job.kind]}
@@ -113,10 +118,13 @@ function ResultSummary({ result }: { result: JobResult }) {
           Snapshot <code data-testid="job-snapshot-id">{snapshot.short_id}</code> saved:{' '}
           {plural(s.files_new, 'new file')}, {plural(s.files_changed, 'changed file')},{' '}
           {plural(s.files_unchanged, 'unchanged file')}; {formatBytes(s.bytes_processed)} read,{' '}
-          {formatBytes(s.bytes_added)} added to the repository in {formatDuration(s.duration_ms / 1000)}.
+          {formatBytes(s.bytes_added)} added to the repository in{' '}
+          {formatDuration(s.duration_ms / 1000)}.
         </p>
         {snapshot.incomplete && (
-          <p className="warning-text">This snapshot is incomplete: {snapshot.incomplete_reasons.join('; ')}</p>
+          <p className="warning-text">
+            This snapshot is incomplete: {snapshot.incomplete_reasons.join('; ')}
+          </p>
         )}
         {warnings.length > 0 && <Warnings warnings={warnings} />}
       </div>
@@ -129,7 +137,9 @@ function ResultSummary({ result }: { result: JobResult }) {
         <p>
           {plural(r.files_restored, 'file')} restored ({formatBytes(r.bytes_restored)})
           {r.files_skipped > 0 && `, ${plural(r.files_skipped, 'existing file')} left as they were`}
-          {r.files_renamed > 0 && `, ${plural(r.files_renamed, 'file')} restored beside existing ones`}.
+          {r.files_renamed > 0 &&
+            `, ${plural(r.files_renamed, 'file')} restored beside existing ones`}
+          .
         </p>
         {r.warnings.length > 0 && <Warnings warnings={r.warnings} />}
       </div>

@@ -70,7 +70,9 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
   const patch = (jobId: string, change: (job: JobView) => Partial<JobView>): void =>
     set((state) => {
       const job = state.jobs[jobId];
-      return job === undefined ? {} : { jobs: { ...state.jobs, [jobId]: { ...job, ...change(job) } } };
+      return job === undefined
+        ? {}
+        : { jobs: { ...state.jobs, [jobId]: { ...job, ...change(job) } } };
     });
 
   const track = (jobId: string, kind: JobKind): void =>
@@ -103,11 +105,13 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
     }
   };
 
-  const finished = (status: JobStatus, extra: Partial<JobView> = {}) => (): Partial<JobView> => ({
-    status,
-    finishedAt: new Date().toISOString(),
-    ...extra,
-  });
+  const finished =
+    (status: JobStatus, extra: Partial<JobView> = {}) =>
+    (): Partial<JobView> => ({
+      status,
+      finishedAt: new Date().toISOString(),
+      ...extra,
+    });
 
   return {
     jobs: {},
@@ -122,7 +126,8 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
           ...(options.forceFull === true ? { forceFull: true } : {}),
         }),
       ),
-    startRestore: (order) => start('restore', (jobId) => api.call('startRestore', { jobId, ...order })),
+    startRestore: (order) =>
+      start('restore', (jobId) => api.call('startRestore', { jobId, ...order })),
     startCheck: (options = {}) =>
       start('check', (jobId) => api.call('startCheck', { jobId, ...options })),
 

@@ -114,7 +114,12 @@ export function ConnectScreen() {
         <button
           type="submit"
           className="button button-primary button-wide"
-          disabled={busy || location.trim() === '' || password === '' || (mode === 'create' && confirm !== password)}
+          disabled={
+            busy ||
+            location.trim() === '' ||
+            password === '' ||
+            (mode === 'create' && confirm !== password)
+          }
           data-testid="repository-submit"
         >
           {busy ? 'Working…' : mode === 'open' ? 'Open repository' : 'Create repository'}

@@ -26,7 +26,9 @@ export function RestorePanel({ snapshotId, onClose }: { snapshotId: string; onCl
   const [target, setTarget] = useState('');
   const [overwrite, setOverwrite] = useState<Overwrite>('skip');
   const [jobId, setJobId] = useState<string | null>(null);
-  const running = useAppStore((s) => (jobId === null ? false : s.jobs[jobId]?.status === 'running'));
+  const running = useAppStore((s) =>
+    jobId === null ? false : s.jobs[jobId]?.status === 'running',
+  );
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -45,7 +47,11 @@ export function RestorePanel({ snapshotId, onClose }: { snapshotId: string; onCl
   };
 
   return (
-    <form className="card restore-panel" onSubmit={(e) => void submit(e)} data-testid="restore-panel">
+    <form
+      className="card restore-panel"
+      onSubmit={(e) => void submit(e)}
+      data-testid="restore-panel"
+    >
       <h2 className="card-title">Restore</h2>
       <fieldset className="field">
         <legend>What</legend>
@@ -102,7 +108,9 @@ export function RestorePanel({ snapshotId, onClose }: { snapshotId: string; onCl
           ))}
         </select>
       </div>
-      {startError && jobId === null && <ErrorNotice error={startError} testId="restore-start-error" />}
+      {startError && jobId === null && (
+        <ErrorNotice error={startError} testId="restore-start-error" />
+      )}
       {jobId !== null && <JobCard jobId={jobId} />}
       <div className="button-row end">
         <button type="button" className="button" onClick={onClose} data-testid="restore-close">

@@ -18,7 +18,9 @@ export function AppShell() {
   const go = useAppStore((s) => s.go);
   const repository = useAppStore((s) => s.repository);
   const disconnect = useAppStore((s) => s.disconnectRepository);
-  const running = useAppStore((s) => s.jobOrder.filter((id) => s.jobs[id]?.status === 'running').length);
+  const running = useAppStore(
+    (s) => s.jobOrder.filter((id) => s.jobs[id]?.status === 'running').length,
+  );
   const snapshotCount = useAppStore((s) => s.snapshots?.length);
 
   return (
@@ -59,7 +61,12 @@ export function AppShell() {
               {repository?.location}
             </span>
           </div>
-          <button type="button" className="button button-quiet button-wide" onClick={() => void disconnect()} data-testid="repository-close">
+          <button
+            type="button"
+            className="button button-quiet button-wide"
+            onClick={() => void disconnect()}
+            data-testid="repository-close"
+          >
             Close repository
           </button>
         </div>

@@ -34,11 +34,24 @@ export function SizeChart({ snapshots }: { snapshots: Snapshot[] }) {
           <i className="swatch swatch-line" /> Repository growth ({formatBytes(total)} added)
         </span>
       </div>
-      <svg viewBox={`0 0 ${width} ${height}`} className="chart" role="img" aria-label="Repository size over time">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        className="chart"
+        role="img"
+        aria-label="Repository size over time"
+      >
         {points.map((p, i) => {
           const h = Math.max(1, (p.added / maxAdded) * (height - 12));
           return (
-            <rect key={p.snap.id} className="chart-bar" x={(i + 0.5) * slot - bar / 2} y={height - 4 - h} width={bar} height={h} rx={2}>
+            <rect
+              key={p.snap.id}
+              className="chart-bar"
+              x={(i + 0.5) * slot - bar / 2}
+              y={height - 4 - h}
+              width={bar}
+              height={h}
+              rx={2}
+            >
               <title>
                 {formatDateTime(p.snap.time)}: {formatBytes(p.added)} new
               </title>

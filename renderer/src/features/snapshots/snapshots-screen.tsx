@@ -20,7 +20,13 @@ export function SnapshotsScreen() {
             Every snapshot is a full restore point; only new data takes space.
           </p>
         </div>
-        <button type="button" className="button" onClick={() => void load()} disabled={loading} data-testid="snapshots-refresh">
+        <button
+          type="button"
+          className="button"
+          onClick={() => void load()}
+          disabled={loading}
+          data-testid="snapshots-refresh"
+        >
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </header>
@@ -77,7 +83,10 @@ export function SnapshotsScreen() {
                     <td className="sources-cell" title={snap.paths.join('\n')}>
                       {snap.sources.map((src) => src.name).join(', ') || snap.paths.join(', ')}
                     </td>
-                    <td className="num" title={`${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged`}>
+                    <td
+                      className="num"
+                      title={`${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged`}
+                    >
                       {files.toLocaleString()}
                     </td>
                     <td className="num">{formatBytes(s.bytes_processed)}</td>

@@ -43,10 +43,20 @@ export function ApiSources() {
         <ApiSourceEditor key={draft.id} id={draft.id} />
       ))}
       <div className="button-row">
-        <button type="button" className="button" onClick={() => add('')} data-testid="api-source-paste">
+        <button
+          type="button"
+          className="button"
+          onClick={() => add('')}
+          data-testid="api-source-paste"
+        >
           Paste a definition
         </button>
-        <button type="button" className="button" onClick={() => void loadFromFile()} data-testid="api-source-load">
+        <button
+          type="button"
+          className="button"
+          onClick={() => void loadFromFile()}
+          data-testid="api-source-load"
+        >
           Load from file…
         </button>
         <input
@@ -95,8 +105,8 @@ function ApiSourceEditor({ id }: { id: string }) {
           {draft.validationError && <span className="field-error">{draft.validationError}</span>}
           {v && !v.available && (
             <span className="muted">
-              This build of Cairn cannot check API source definitions yet; the definition is kept
-              as typed.
+              This build of Cairn cannot check API source definitions yet; the definition is kept as
+              typed.
             </span>
           )}
           {v && v.available && v.ok && (

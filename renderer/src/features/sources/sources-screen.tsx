@@ -89,7 +89,12 @@ export function SourcesScreen() {
             placeholder="/home/me/Documents"
             testId="folder-path"
           />
-          <button type="submit" className="button" disabled={draft.trim() === ''} data-testid="folder-add">
+          <button
+            type="submit"
+            className="button"
+            disabled={draft.trim() === ''}
+            data-testid="folder-add"
+          >
             Add
           </button>
         </form>

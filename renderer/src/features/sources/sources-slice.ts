@@ -31,7 +31,9 @@ let nextDraft = 1;
 export const createSourcesSlice: SliceCreator<SourcesSlice> = (api) => (set, get) => {
   const patchDraft = (id: string, patch: Partial<ApiSourceDraft>): void =>
     set((state) => ({
-      apiSources: state.apiSources.map((draft) => (draft.id === id ? { ...draft, ...patch } : draft)),
+      apiSources: state.apiSources.map((draft) =>
+        draft.id === id ? { ...draft, ...patch } : draft,
+      ),
     }));
 
   return {
