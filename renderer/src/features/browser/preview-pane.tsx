@@ -28,6 +28,11 @@ export function PreviewPane() {
           {selected.link_target && ` · link to ${selected.link_target}`}
         </p>
       </header>
+      {selected.type === 'dir' && (
+        <p className="muted" data-testid="preview-folder">
+          A folder. Choose “Restore…” to bring it back with everything in it.
+        </p>
+      )}
       {loading && <p className="muted">Loading preview…</p>}
       {error && <ErrorNotice error={error} testId="preview-error" />}
       {preview && preview.kind === 'records' && (

@@ -15,21 +15,12 @@ export function FolderPickerDialog() {
   const browseTo = useAppStore((s) => s.browseTo);
   const finish = useAppStore((s) => s.finishFolderPick);
   const dialog = useRef<HTMLDialogElement>(null);
-  const [typed, setTyped] = useState('');
   const listing = picker?.listing ?? null;
 
   useEffect(() => {
     if (picker !== null && dialog.current?.open === false) dialog.current.showModal();
     if (picker === null && dialog.current?.open) dialog.current.close();
   }, [picker]);
-  useEffect(() => {
-    if (listing) setTyped(listing.path);
-  }, [listing]);
-
-  const go = (e: FormEvent) => {
-    e.preventDefault();
-    void browseTo(typed.trim());
-  };
 
   return (
     <dialog
@@ -45,18 +36,11 @@ export function FolderPickerDialog() {
         <div className="dialog-body">
           <h2>{titles[picker.purpose]}</h2>
           <p className="muted small">Folders on the computer running Cairn.</p>
-          <form className="input-row" onSubmit={go}>
-            <input
-              className="input mono"
-              value={typed}
-              aria-label="Folder path"
-              onChange={(e) => setTyped(e.target.value)}
-              data-testid="folder-picker-path"
-            />
-            <button type="submit" className="button">
-              Go
-            </button>
-          </form>
+          <PathInput
+            key={listing?.path ?? ''}
+            initial={listing?.path ?? ''}
+            onGo={(p) => void browseTo(p)}
+          />
           {picker.error && <ErrorNotice error={picker.error} testId="folder-picker-error" />}
           <ul className="folder-list" data-testid="folder-picker-list" aria-busy={picker.loading}>
             {listing?.parent && (
@@ -110,5 +94,28 @@ export function FolderPickerDialog() {
         </div>
       )}
     </dialog>
+  );
+}
+
+/** The typed path; keyed by the listed folder so it resets whenever the listing moves. */
+function PathInput({ initial, onGo }: { initial: string; onGo: (path: string) => void }) {
+  const [typed, setTyped] = useState(initial);
+  const go = (e: FormEvent) => {
+    e.preventDefault();
+    onGo(typed.trim());
+  };
+  return (
+    <form className="input-row" onSubmit={go}>
+      <input
+        className="input mono"
+        value={typed}
+        aria-label="Folder path"
+        onChange={(e) => setTyped(e.target.value)}
+        data-testid="folder-picker-path"
+      />
+      <button type="submit" className="button">
+        Go
+      </button>
+    </form>
   );
 }

@@ -11,11 +11,18 @@ const maxBars = 60;
  */
 export function SizeChart({ snapshots }: { snapshots: Snapshot[] }) {
   const shown = [...snapshots].reverse().slice(-maxBars);
-  let total = 0;
-  const points = shown.map((snap) => {
-    total += snap.stats.bytes_added;
-    return { snap, added: snap.stats.bytes_added, total };
-  });
+  const points = shown.reduce<{ snap: Snapshot; added: number; total: number }[]>(
+    (acc, snap) => [
+      ...acc,
+      {
+        snap,
+        added: snap.stats.bytes_added,
+        total: (acc.at(-1)?.total ?? 0) + snap.stats.bytes_added,
+      },
+    ],
+    [],
+  );
+  const total = points.at(-1)?.total ?? 0;
   const maxAdded = Math.max(1, ...points.map((p) => p.added));
   const maxTotal = Math.max(1, total);
   const slot = width / Math.max(points.length, 1);
