@@ -53,6 +53,11 @@ export class JobRegistry {
 
     // Deferred so the caller's reply goes out before the first progress event.
     setImmediate(() => {
+      if (abort.signal.aborted) {
+        summary.status = 'cancelled';
+        this.emit({ type: 'cancelled', jobId });
+        return;
+      }
       const log: JobLog = (level, message) => this.emit({ type: 'log', jobId, level, message });
       work({ signal: abort.signal, onProgress }, log)
         .then((result) => {
