@@ -33,6 +33,9 @@ The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
 SNAPSHOT is an id, a unique id prefix, or latest.`;
 
 async function main(argv: string[]): Promise<number> {
+  // More libuv threads than the default 4: backup and restore keep many small file operations
+  // in flight, and the pool is only created on first use, so setting it here still counts.
+  process.env.UV_THREADPOOL_SIZE ??= '12';
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(HELP + '\n');

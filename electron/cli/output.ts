@@ -24,8 +24,15 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
-/** A progress line on stderr, only on a terminal and never with --json. */
+/**
+ * A progress line on stderr, only on a terminal and never with --json. With
+ * CAIRN_PROGRESS=json every progress event goes to stderr as one JSON line instead, for
+ * programs that drive the CLI (and for the crash tests, which kill it at chosen moments).
+ */
 export function progressPrinter(json: boolean): ((p: JobProgress) => void) | undefined {
+  if (process.env.CAIRN_PROGRESS === 'json') {
+    return (p) => process.stderr.write(JSON.stringify({ type: 'progress', ...p }) + '\n');
+  }
   if (json || !process.stderr.isTTY) return undefined;
   return (p) => {
     const parts = [

@@ -19,6 +19,7 @@ import { Semaphore } from '../util/semaphore.js';
 import { PROGRAM_VERSION } from '../version.js';
 import { ChunkStore } from './chunk-store.js';
 import { IgnoreRules } from './ignore-rules.js';
+import { scan } from './scanner.js';
 import { sourceNames } from './source-names.js';
 import { StatsCounter } from './stats-counter.js';
 import { storeEntry, type WalkContext } from './tree-builder.js';
@@ -63,12 +64,27 @@ export async function backupFolders(
     store,
     gear: gearTable(repo.config.chunker.seed),
     forceFull: request.forceFull ?? false,
-    fileSlots: new Semaphore(4),
+    fileSlots: new Semaphore(8),
+    largeFileSlots: new Semaphore(2),
     meter,
     stats,
     warnings,
     signal: control.signal,
   };
+  const rulesFor = roots.map((r) => IgnoreRules.forRoot(r.abs, request.excludes ?? []));
+  if (control.onProgress) {
+    // Totals for the progress bar arrive while the backup already runs.
+    void scan(
+      roots.map((r, i) => ({ ...r, rules: rulesFor[i]! })),
+      control.signal,
+    ).then(
+      (totals) => {
+        meter.filesTotal = totals.files;
+        meter.bytesTotal = totals.bytes;
+      },
+      () => undefined,
+    );
+  }
   try {
     const names = sourceNames(paths);
     const sources: SourceRef[] = [];

@@ -7,6 +7,7 @@ import type { Repository } from '../repository/repository.js';
 import type { WorkerPool } from '../pipeline/worker-pool.js';
 import { sealObject } from '../format/sealed-object.js';
 import { Semaphore } from '../util/semaphore.js';
+import { GarbageBound } from '../util/memory.js';
 
 const INLINE_BELOW = 64 * 1024;
 
@@ -14,18 +15,20 @@ export class ChunkStore {
   private readonly slots: Semaphore;
   private readonly pending = new Set<Promise<void>>();
   private failure: unknown;
+  private readonly garbage = new GarbageBound();
   added = 0;
 
   constructor(
     private readonly repo: Repository,
     private readonly pool: WorkerPool,
   ) {
-    this.slots = new Semaphore(pool.size * 4);
+    this.slots = new Semaphore(pool.size * 2);
   }
 
   /** Returns the chunk's id at once; the chunk is stored in the background. */
   async store(chunk: Buffer): Promise<string> {
     if (this.failure) throw this.failure;
+    this.garbage.add(chunk.length);
     const id = this.repo.blobId(chunk);
     if (!this.repo.index.claim(id)) return id;
     this.added++;

@@ -6,9 +6,8 @@
  */
 import type { BigIntStats } from 'node:fs';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { BackupWarning, NodeType } from '../../../shared/domain.js';
-import { compareNames, type Tree, type TreeNode } from '../format/tree.js';
+import type { Tree, TreeNode } from '../format/tree.js';
 import type { Repository } from '../repository/repository.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
@@ -16,7 +15,7 @@ import type { Semaphore } from '../util/semaphore.js';
 import type { ChunkStore } from './chunk-store.js';
 import { readFileChunks } from './file-reader.js';
 import type { IgnoreRules } from './ignore-rules.js';
-import { CACHEDIR_SIGNATURE, IGNORE_FILE } from './ignore-rules.js';
+import { readDirEntries } from './dir-reader.js';
 import type { StatsCounter } from './stats-counter.js';
 
 export interface WalkContext {
@@ -24,7 +23,9 @@ export interface WalkContext {
   store: ChunkStore;
   gear: Int32Array;
   forceFull: boolean;
+  /** Files below one chunk are read many at a time; large ones a few at a time (memory). */
   fileSlots: Semaphore;
+  largeFileSlots: Semaphore;
   meter: ProgressMeter;
   stats: StatsCounter;
   warnings: BackupWarning[];
@@ -129,7 +130,8 @@ async function storeFile(
     ctx.meter.emit();
     return true;
   }
-  return ctx.fileSlots.use(async () => {
+  const slots = node.size >= ctx.repo.config.chunker.min_size ? ctx.largeFileSlots : ctx.fileSlots;
+  return slots.use(async () => {
     // Files queue for a slot after passing storeEntry's check; look again once one frees,
     // or a cancel would only land after every queued file was read.
     throwIfCancelled(ctx.signal);
@@ -160,22 +162,6 @@ async function storeFile(
   });
 }
 
-async function isCacheDir(dir: string, names: readonly string[]): Promise<boolean> {
-  if (!names.includes('CACHEDIR.TAG')) return false;
-  try {
-    const head = Buffer.alloc(CACHEDIR_SIGNATURE.length);
-    const handle = await fs.open(path.join(dir, 'CACHEDIR.TAG'), 'r');
-    try {
-      await handle.read(head, 0, head.length, 0);
-    } finally {
-      await handle.close();
-    }
-    return head.toString('latin1') === CACHEDIR_SIGNATURE;
-  } catch {
-    return false;
-  }
-}
-
 /** Stores a folder's tree; returns its id, or undefined when the folder could not be read. */
 export async function storeDir(
   ctx: WalkContext,
@@ -183,24 +169,9 @@ export async function storeDir(
   parentTreeId: string | undefined,
   inherited: IgnoreRules,
 ): Promise<string | undefined> {
-  let names: string[];
-  try {
-    names = (await fs.readdir(dir)).sort(compareNames);
-  } catch (err) {
-    warn(ctx, dir, err);
-    return undefined;
-  }
+  const listing = await readDirEntries(dir, inherited, (file, err) => warn(ctx, file, err));
+  if (!listing) return undefined;
   ctx.stats.dirs++;
-  let rules = inherited;
-  if (names.includes(IGNORE_FILE)) {
-    try {
-      rules = rules.withFile(dir, await fs.readFile(path.join(dir, IGNORE_FILE), 'utf8'));
-    } catch (err) {
-      warn(ctx, path.join(dir, IGNORE_FILE), err);
-    }
-  }
-  // A cache folder tagged with CACHEDIR.TAG keeps only its tag, as restic and borg do.
-  if (await isCacheDir(dir, names)) names = ['CACHEDIR.TAG'];
 
   const parentNodes = new Map<string, TreeNode>();
   if (parentTreeId) {
@@ -211,24 +182,14 @@ export async function storeDir(
     }
   }
 
-  const nodes: (TreeNode | undefined)[] = new Array(names.length);
+  const nodes: (TreeNode | undefined)[] = new Array(listing.entries.length);
   const work: Promise<void>[] = [];
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const abs = path.join(dir, name);
-    let st: BigIntStats;
-    try {
-      st = await fs.lstat(abs, { bigint: true });
-    } catch (err) {
-      warn(ctx, abs, err);
-      continue;
-    }
-    if (rules.ignores(abs, st.isDirectory())) continue;
-    const job = storeEntry(ctx, abs, name, st, parentNodes.get(name), rules).then((n) => {
+  for (const [i, { name, abs, st }] of listing.entries.entries()) {
+    const job = storeEntry(ctx, abs, name, st, parentNodes.get(name), listing.rules).then((n) => {
       nodes[i] = n;
     });
-    // Files run concurrently (bounded by fileSlots); folders one after another, so the number
-    // of open folders stays proportional to depth.
+    // Files run concurrently (bounded by the file slots); folders one after another, so the
+    // number of open folders stays proportional to depth.
     if (st.isDirectory()) await job;
     else work.push(job);
   }

@@ -7,9 +7,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openObject, sealObject } from '../format/sealed-object.js';
 import { blobId } from '../crypto/chunk-id.js';
 import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
+import { GarbageBound } from '../util/memory.js';
 
 const { encryptKey, chunkIdKey } = workerData as { encryptKey: Uint8Array; chunkIdKey: Uint8Array };
 const port = parentPort!;
+const garbage = new GarbageBound();
 
 function toTransferable(buf: Buffer): ArrayBuffer {
   if (buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength)
@@ -34,4 +36,5 @@ port.on('message', (req: WorkerRequest) => {
     res = { seq: req.seq, ok: false, error: (err as Error).message };
   }
   port.postMessage(res, res.ok ? [res.data] : []);
+  garbage.add(req.data.byteLength);
 });

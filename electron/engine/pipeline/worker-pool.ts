@@ -33,9 +33,20 @@ export class WorkerPool {
   private seq = 0;
   private failure: Error | undefined;
 
-  constructor(key: MasterKey, size = Math.max(1, Math.min(os.availableParallelism(), 8))) {
+  readonly size: number;
+
+  /** Workers start on first use: a backup where nothing changed never needs them. */
+  constructor(
+    private readonly key: MasterKey,
+    size = Math.max(1, Math.min(os.availableParallelism(), 8)),
+  ) {
+    this.size = size;
+  }
+
+  private start(): void {
+    const key = this.key;
     const { url, execArgv } = workerUrl();
-    for (let i = 0; i < size; i++) {
+    for (let i = 0; i < this.size; i++) {
       const worker = new Worker(url, {
         workerData: { encryptKey: key.encrypt, chunkIdKey: key.chunkId },
         execArgv,
@@ -53,10 +64,6 @@ export class WorkerPool {
       worker.on('error', (err) => this.fail(err));
       this.workers.push(entry);
     }
-  }
-
-  get size(): number {
-    return this.workers.length;
   }
 
   /** Compresses (where it pays) and encrypts. `data` is transferred: do not use it afterwards. */
@@ -83,6 +90,7 @@ export class WorkerPool {
     make: (seq: number) => WorkerRequest,
   ): Promise<{ data: Buffer; id?: string | undefined }> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.workers.length === 0) this.start();
     const seq = ++this.seq;
     const req = make(seq);
     let target = this.workers[0]!;

@@ -32,8 +32,8 @@ export class PackWriter {
     private readonly key: MasterKey,
     private readonly index: MasterIndex,
     private readonly packSize = 16 * 1024 * 1024,
-    private readonly maxUploads = 2,
-    private readonly indexEvery = 32,
+    private readonly maxUploads = target.saveConcurrency,
+    private readonly indexEvery = 4,
   ) {}
 
   /** Adds a sealed blob. Resolves once there is room (bounded uploads in flight). */
@@ -56,10 +56,22 @@ export class PackWriter {
 
   /** Uploads what is pending and writes an index file for every uploaded pack. */
   async flush(): Promise<void> {
+    await this.flushPacks();
+    await this.writeIndex();
+  }
+
+  /** Uploads what is pending without writing an index (prune writes its own). */
+  async flushPacks(): Promise<void> {
     if (this.blobs.length > 0) await this.finishPack();
     await Promise.all(this.uploads);
     if (this.failure) throw this.failure;
-    await this.writeIndex();
+  }
+
+  /** The uploaded packs no index file describes yet; the caller now owns describing them. */
+  takeUnindexed(): IndexPack[] {
+    const packs = this.unindexed;
+    this.unindexed = [];
+    return packs;
   }
 
   private async finishPack(): Promise<void> {
@@ -69,11 +81,12 @@ export class PackWriter {
     this.blobs = [];
     this.parts = [];
     this.offset = 0;
-    const pack = Buffer.concat(parts);
-    const id = createHash('sha256').update(pack).digest('hex');
+    const hash = createHash('sha256');
+    for (const p of parts) hash.update(p);
+    const id = hash.digest('hex');
     while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
     const upload = this.target
-      .save('data', id, pack)
+      .save('data', id, parts)
       .then(() => {
         this.index.addPack(id, blobs);
         this.unindexed.push({ id, blobs });

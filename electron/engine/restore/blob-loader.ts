@@ -6,10 +6,13 @@
 import { CairnError } from '../errors.js';
 import type { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
+import { GarbageBound } from '../util/memory.js';
 
 const INLINE_BELOW = 64 * 1024;
 
 export class BlobLoader {
+  private readonly garbage = new GarbageBound();
+
   constructor(
     private readonly repo: Repository,
     private readonly pool: WorkerPool,

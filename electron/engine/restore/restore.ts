@@ -23,6 +23,7 @@ import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { Semaphore } from '../util/semaphore.js';
 import { BlobLoader } from './blob-loader.js';
+import * as fd from '../util/fd-fs.js';
 import { isSafeName, splitSnapshotPath } from './safe-name.js';
 import { treeSize } from './tree-size.js';
 
@@ -35,7 +36,9 @@ interface RestoreContext {
   warnings: BackupWarning[];
   /** (device, inode) → the restored path of the first file of a hard-link group, once written. */
   hardLinks: Map<string, Promise<string>>;
+  /** Single-chunk files restore many at a time; multi-chunk files two at a time (memory). */
   fileSlots: Semaphore;
+  largeFileSlots: Semaphore;
   meter: ProgressMeter;
   signal: AbortSignal | undefined;
   asRoot: boolean;
@@ -90,7 +93,8 @@ export async function restoreSnapshot(
     result,
     warnings: result.warnings,
     hardLinks: new Map(),
-    fileSlots: new Semaphore(4),
+    fileSlots: new Semaphore(16),
+    largeFileSlots: new Semaphore(2),
     meter: new ProgressMeter('restore', control.onProgress),
     signal: control.signal,
     asRoot: process.getuid?.() === 0,
@@ -154,7 +158,8 @@ async function restoreChildren(
     if (node.type === 'dir') {
       await restoreDir(ctx, node, path.join(dir, node.name), childParts, selection);
     } else if (selection === 'all') {
-      work.push(ctx.fileSlots.use(() => restoreLeaf(ctx, node, dir, shown)));
+      const slots = (node.content?.length ?? 0) > 1 ? ctx.largeFileSlots : ctx.fileSlots;
+      work.push(slots.use(() => restoreLeaf(ctx, node, dir, shown)));
     }
   }
   await Promise.all(work);
@@ -237,7 +242,7 @@ async function restoreFile(ctx: RestoreContext, node: TreeNode, dest: string): P
 async function writeFile(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
   ctx.meter.current = dest;
   // O_EXCL: never write through something that appeared at this name (a planted symlink).
-  const handle = await fs.open(
+  const handle = await fd.open(
     dest,
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
     0o600,
@@ -254,28 +259,39 @@ async function writeFile(ctx: RestoreContext, node: TreeNode, dest: string): Pro
     while (ahead.length > 0) {
       const data = await ahead.shift()!;
       fill();
-      await handle.write(data);
+      await fd.writeAll(handle, data);
       ctx.result.bytes_restored += data.length;
       ctx.meter.bytes += data.length;
       ctx.meter.emit();
     }
+    if (needsChown(ctx, node)) await fd.fchown(handle, node.uid!, node.gid ?? 0);
+    await fd.fchmod(handle, node.mode);
+    const mtime = mtimeSeconds(node);
+    await fd.futimes(handle, mtime, mtime);
   } finally {
-    await handle.close();
+    await fd.close(handle);
   }
   ctx.meter.files++;
-  await applyMetadata(ctx, node, dest);
+}
+
+function mtimeSeconds(node: TreeNode): number {
+  return Number(BigInt(node.mtime_ns) / 1000n) / 1e6;
+}
+
+/** Ownership is restored as root only, and only where it differs from root's own. */
+function needsChown(ctx: RestoreContext, node: TreeNode): boolean {
+  return ctx.asRoot && node.uid !== undefined && (node.uid !== 0 || (node.gid ?? 0) !== 0);
 }
 
 async function applyMetadata(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
-  const mtime = Number(BigInt(node.mtime_ns) / 1000n) / 1e6;
+  const mtime = mtimeSeconds(node);
   if (node.type === 'symlink') {
     await fs.lutimes(dest, mtime, mtime).catch(() => undefined);
-    if (ctx.asRoot && node.uid !== undefined)
-      await fs.lchown(dest, node.uid, node.gid ?? 0).catch(() => undefined);
+    if (needsChown(ctx, node))
+      await fs.lchown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
     return;
   }
-  if (ctx.asRoot && node.uid !== undefined)
-    await fs.chown(dest, node.uid, node.gid ?? 0).catch(() => undefined);
+  if (needsChown(ctx, node)) await fs.chown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
   await fs.chmod(dest, node.mode);
   await fs.utimes(dest, mtime, mtime);
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
+import * as fd from '../util/fd-fs.js';
 import path from 'node:path';
 import { CairnError, isNotFound } from '../errors.js';
 import { FILE_KINDS, type FileInfo, type FileKind, type Target } from './target.js';
@@ -13,7 +14,10 @@ const TMP_SUFFIX = '.tmp';
 
 export class LocalTarget implements Target {
   readonly displayName: string;
+  readonly saveConcurrency = 1;
   private readonly knownDirs = new Set<string>();
+  /** Open descriptors of recently read files: restore reads many small ranges of few packs. */
+  private readonly openFiles = new Map<string, OpenFile>();
 
   constructor(private readonly root: string) {
     this.displayName = root;
@@ -54,7 +58,11 @@ export class LocalTarget implements Target {
     }
   }
 
-  async save(kind: FileKind, name: string, data: Uint8Array): Promise<void> {
+  async save(
+    kind: FileKind,
+    name: string,
+    data: Uint8Array | readonly Uint8Array[],
+  ): Promise<void> {
     const file = this.pathOf(kind, name);
     const dir = path.dirname(file);
     if (!this.knownDirs.has(dir)) {
@@ -62,20 +70,20 @@ export class LocalTarget implements Target {
       this.knownDirs.add(dir);
     }
     const tmp = `${file}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`;
-    const handle = await fs.open(
+    const handle = await fd.open(
       tmp,
       constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
       0o600,
     );
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      await fd.writev(handle, data instanceof Uint8Array ? [data] : data);
+      await fd.fsync(handle);
     } catch (err) {
-      await handle.close();
+      await fd.close(handle);
       await fs.rm(tmp, { force: true });
       throw err;
     }
-    await handle.close();
+    await fd.close(handle);
     await fs.rename(tmp, file);
     await syncDir(dir);
   }
@@ -87,24 +95,39 @@ export class LocalTarget implements Target {
   ): Promise<Buffer> {
     const file = this.pathOf(kind, name);
     if (!range) return fs.readFile(file);
-    const handle = await fs.open(file, 'r');
+    const entry = this.openCached(file);
+    entry.users++;
     try {
       const buf = Buffer.allocUnsafe(range.length);
-      let done = 0;
-      while (done < range.length) {
-        const { bytesRead } = await handle.read(
-          buf,
-          done,
-          range.length - done,
-          range.offset + done,
-        );
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === range.length ? buf : buf.subarray(0, done);
+      const n = await fd.readFully(await entry.fd, buf, range.length, range.offset);
+      return n === range.length ? buf : buf.subarray(0, n);
     } finally {
-      await handle.close();
+      entry.users--;
+      if (entry.evicted && entry.users === 0) closeQuietly(entry);
     }
+  }
+
+  private openCached(file: string): OpenFile {
+    let entry = this.openFiles.get(file);
+    if (entry) {
+      // Most recently used last.
+      this.openFiles.delete(file);
+      this.openFiles.set(file, entry);
+      return entry;
+    }
+    entry = { fd: fd.open(file, 'r'), users: 0, evicted: false };
+    entry.fd.catch(() => this.evict(file));
+    this.openFiles.set(file, entry);
+    if (this.openFiles.size > 64) this.evict(this.openFiles.keys().next().value as string);
+    return entry;
+  }
+
+  private evict(file: string): void {
+    const entry = this.openFiles.get(file);
+    if (!entry) return;
+    this.openFiles.delete(file);
+    entry.evicted = true;
+    if (entry.users === 0) closeQuietly(entry);
   }
 
   async list(kind: FileKind): Promise<FileInfo[]> {
@@ -139,10 +162,24 @@ export class LocalTarget implements Target {
   }
 
   async remove(kind: FileKind, name: string): Promise<void> {
-    await fs.rm(this.pathOf(kind, name), { force: true });
+    const file = this.pathOf(kind, name);
+    this.evict(file);
+    await fs.rm(file, { force: true });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    for (const file of [...this.openFiles.keys()]) this.evict(file);
+  }
+}
+
+interface OpenFile {
+  fd: Promise<number>;
+  users: number;
+  evicted: boolean;
+}
+
+function closeQuietly(entry: OpenFile): void {
+  entry.fd.then((n) => fd.close(n)).catch(() => undefined);
 }
 
 async function readdirOrEmpty(dir: string): Promise<string[]> {

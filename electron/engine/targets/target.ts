@@ -33,8 +33,10 @@ export interface Target {
   create(): Promise<void>;
   /** Whether a repository lives here (its config file exists). */
   exists(): Promise<boolean>;
-  /** Stores a whole file; readers never see a partial one. */
-  save(kind: FileKind, name: string, data: Uint8Array): Promise<void>;
+  /** How many saves are worth running at once (1 for a local disk, more for remote targets). */
+  readonly saveConcurrency: number;
+  /** Stores a whole file (given whole or in parts, concatenated); readers never see a partial one. */
+  save(kind: FileKind, name: string, data: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** Reads a file, or the byte range [offset, offset+length). */
   load(kind: FileKind, name: string, range?: { offset: number; length: number }): Promise<Buffer>;
   list(kind: FileKind): Promise<FileInfo[]>;

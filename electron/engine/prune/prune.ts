@@ -1,0 +1,152 @@
+/**
+ * `prune`: removes data no snapshot needs. Under an exclusive lock (no backup can be adding
+ * packs meanwhile):
+ *
+ * 1. mark every blob a snapshot uses;
+ * 2. classify packs: fully used (kept), unused (deleted), mostly garbage (repacked: the used
+ *    blobs are copied, still sealed, into new packs), unindexed (left by killed backups: deleted);
+ * 3. write the new packs, then one new index describing every kept blob, superseding all old
+ *    index files; then delete the old index files; then the obsolete packs.
+ *
+ * A prune killed at any step leaves a consistent repository: until the old index files are
+ * gone every pack they name still exists, and the new index never names a deleted pack.
+ * Memory is bounded by the index (one entry per blob), not by the amount of data.
+ */
+import { createHash } from 'node:crypto';
+import type { IndexFile, IndexPack } from '../format/index-file.js';
+import { openJson, sealJson } from '../format/sealed-object.js';
+import { mapLimit, type Repository } from '../repository/repository.js';
+import { PackWriter } from '../repository/pack-writer.js';
+import { MasterIndex } from '../repository/master-index.js';
+import type { JobControl } from '../service-types.js';
+import { throwIfCancelled } from '../util/cancel.js';
+import { ProgressMeter } from '../util/progress-meter.js';
+import { usedBlobs } from './used-blobs.js';
+
+export interface PruneOptions {
+  /** Repack a pack when at least this share of its bytes is unused (0–1). */
+  repackThreshold?: number;
+  dryRun?: boolean;
+}
+
+export interface PruneReport {
+  packs_before: number;
+  packs_deleted: number;
+  packs_repacked: number;
+  packs_written: number;
+  bytes_freed: number;
+  blobs_kept: number;
+  blobs_removed: number;
+  dry_run: boolean;
+}
+
+export async function prune(
+  repo: Repository,
+  options: PruneOptions = {},
+  control: JobControl = {},
+): Promise<PruneReport> {
+  const threshold = options.repackThreshold ?? 0.5;
+  const meter = new ProgressMeter('prune', control.onProgress);
+  meter.setPhase('scanning');
+
+  const indexFiles = await repo.target.list('index');
+  const packs = new Map<string, IndexPack>();
+  await mapLimit(indexFiles, 8, async (f) => {
+    const file = openJson<IndexFile>(
+      repo.key.encrypt,
+      await repo.target.load('index', f.name),
+      `index ${f.name.slice(0, 12)}`,
+    );
+    repo.index.addFile(f.name, file);
+    for (const p of file.packs) packs.set(p.id, p);
+  });
+  const onDisk = new Map((await repo.target.list('data')).map((p) => [p.name, p.size]));
+  const used = await usedBlobs(repo, control.signal);
+
+  // Classify. A blob stored in several packs is kept in the first pack that holds it.
+  const kept = new Set<string>();
+  const keep: IndexPack[] = [];
+  const repack: IndexPack[] = [];
+  const remove: string[] = [];
+  let blobsRemoved = 0;
+  for (const pack of packs.values()) {
+    if (!onDisk.has(pack.id)) continue; // named by an index but gone: check reports it
+    let usedBytes = 0;
+    let totalBytes = 0;
+    const needed = pack.blobs.filter((b) => {
+      totalBytes += b.length;
+      if (!used.has(b.id) || kept.has(b.id)) return false;
+      kept.add(b.id);
+      usedBytes += b.length;
+      return true;
+    });
+    blobsRemoved += pack.blobs.length - needed.length;
+    if (needed.length === pack.blobs.length) keep.push(pack);
+    else if (needed.length === 0) remove.push(pack.id);
+    else if (1 - usedBytes / totalBytes >= threshold) repack.push({ id: pack.id, blobs: needed });
+    else keep.push({ id: pack.id, blobs: needed });
+  }
+  const unindexed = [...onDisk.keys()].filter((id) => !packs.has(id));
+  const obsolete = [...remove, ...repack.map((p) => p.id), ...unindexed];
+  const report: PruneReport = {
+    packs_before: onDisk.size,
+    packs_deleted: obsolete.length,
+    packs_repacked: repack.length,
+    packs_written: 0,
+    bytes_freed: 0,
+    blobs_kept: kept.size,
+    blobs_removed: blobsRemoved,
+    dry_run: options.dryRun ?? false,
+  };
+  const freedBefore = obsolete.reduce((sum, id) => sum + (onDisk.get(id) ?? 0), 0);
+  if (options.dryRun || (obsolete.length === 0 && indexFiles.length <= 1)) {
+    report.bytes_freed = options.dryRun ? freedBefore : 0;
+    return report;
+  }
+
+  // 1. Repack: copy the used blobs, still sealed, into new packs.
+  meter.setPhase('prune');
+  meter.filesTotal = repack.length;
+  const fresh = new MasterIndex();
+  const writer = new PackWriter(
+    repo.target,
+    repo.key,
+    fresh,
+    undefined,
+    undefined,
+    Number.MAX_SAFE_INTEGER,
+  );
+  for (const pack of repack) {
+    throwIfCancelled(control.signal);
+    const bytes = await repo.target.load('data', pack.id);
+    for (const b of pack.blobs) {
+      await writer.add(
+        b.id,
+        b.type,
+        Buffer.from(bytes.subarray(b.offset, b.offset + b.length)),
+        b.raw_length,
+      );
+    }
+    meter.files++;
+    meter.bytes += bytes.length;
+    meter.emit();
+  }
+  await writer.flushPacks();
+  report.packs_written = writer.stats.packs;
+
+  // 2. One index for everything kept, superseding every old index file.
+  const all: IndexPack[] = [...keep, ...writer.takeUnindexed()];
+  const newIndex: IndexFile = { packs: all, supersedes: indexFiles.map((f) => f.name) };
+  const sealed = sealJson(repo.key.encrypt, newIndex);
+  const newIndexId = createHash('sha256').update(sealed).digest('hex');
+  await repo.target.save('index', newIndexId, sealed);
+
+  // 3. Old index files, then the packs nothing names any more.
+  for (const f of indexFiles) if (f.name !== newIndexId) await repo.target.remove('index', f.name);
+  for (const id of obsolete) {
+    await repo.target.remove('data', id);
+    report.bytes_freed += onDisk.get(id) ?? 0;
+  }
+  meter.emit(true);
+  return report;
+}

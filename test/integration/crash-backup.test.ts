@@ -1,0 +1,75 @@
+/**
+ * A backup killed with SIGKILL at any moment leaves a repository that checks clean, lists no
+ * partial snapshot, restores every earlier snapshot, and takes the next backup — which reuses
+ * the packs the killed one had already indexed.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cairnOk } from '../helpers/cairn-cli.js';
+import { describeTree } from '../helpers/file-tree.js';
+import { killOnProgress } from '../helpers/kill-on-progress.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const MiB = 1024 * 1024;
+
+describe('a backup killed with SIGKILL', () => {
+  const dir = tempDir();
+  const src = path.join(dir, 'src');
+  const repo = path.join(dir, 'repo');
+  let first: { id: string };
+  const expected = (): ReturnType<typeof describeTree> => describeTree(src);
+  let original: ReturnType<typeof describeTree>;
+
+  beforeAll(async () => {
+    mkdirSync(path.join(src, 'small'), { recursive: true });
+    for (let i = 0; i < 200; i++)
+      writeFileSync(path.join(src, 'small', `note-${i}.txt`), `note ${i}\n`.repeat(i + 1));
+    writeFileSync(path.join(src, 'base.bin'), randomBytes(8 * MiB));
+    await cairnOk(['init', '--repo', repo]);
+    first = JSON.parse((await cairnOk(['backup', src, '--repo', repo, '--json'])).stdout).snapshot;
+    original = expected();
+    // New data for the backups that will be killed: 160 MiB, several index flushes' worth.
+    for (let i = 0; i < 10; i++)
+      writeFileSync(path.join(src, `new-${i}.bin`), randomBytes(16 * MiB));
+  });
+
+  async function assertHealthy(): Promise<void> {
+    const check = await cairnOk(['check', '--repo', repo, '--read-data']);
+    expect(check.stdout).toMatch(/no errors/);
+    const snaps = JSON.parse((await cairnOk(['snapshots', '--repo', repo, '--json'])).stdout) as {
+      id: string;
+    }[];
+    expect(snaps.map((s) => s.id)).toEqual([first.id]);
+    const out = path.join(dir, `restore-${Date.now()}`);
+    await cairnOk(['restore', first.id, '--target', out, '--repo', repo]);
+    expect(describeTree(path.join(out, 'src'))).toEqual(original);
+  }
+
+  const points: [string, (p: { phase: string; bytes_done: number }) => boolean][] = [
+    ['early in the data', (p) => p.phase === 'backup' && p.bytes_done >= 20 * MiB],
+    ['late in the data', (p) => p.phase === 'backup' && p.bytes_done >= 130 * MiB],
+    ['while finishing (index and snapshot)', (p) => p.phase === 'finishing'],
+  ];
+  for (const [label, when] of points) {
+    it(`leaves the repository healthy when killed ${label}`, async () => {
+      const res = await killOnProgress(['backup', src, '--repo', repo, '--force-full'], when);
+      expect(res.killed).toBe(true);
+      expect(res.code).toBe(null);
+      await assertHealthy();
+    });
+  }
+
+  it('the next backup completes and reuses what the killed ones uploaded', async () => {
+    const next = JSON.parse(
+      (await cairnOk(['backup', src, '--repo', repo, '--json'])).stdout,
+    ).snapshot;
+    // 160 MiB are new since the first snapshot; the killed runs had indexed much of it already.
+    expect(next.stats.bytes_added_raw).toBeLessThan(120 * MiB);
+    const out = path.join(dir, 'final');
+    await cairnOk(['restore', 'latest', '--target', out, '--repo', repo]);
+    expect(describeTree(path.join(out, 'src'))).toEqual(expected());
+    expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
+  });
+});
