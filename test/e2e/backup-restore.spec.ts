@@ -49,6 +49,7 @@ test.describe('backup and restore', () => {
     const snapshots = new SnapshotsPage(app);
     await expect(snapshots.rows).toHaveCount(1);
     await expect(snapshots.row(shortId)).toContainText('Complete');
+    await expect(await snapshots.check()).toContainText('No problems found in 1 snapshot');
     await shot('08-snapshots');
 
     await snapshots.open(shortId);

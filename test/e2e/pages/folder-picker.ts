@@ -11,6 +11,8 @@ export class FolderPicker {
   /** Walks from wherever the dialog opened to `folder` by typing its parent, then clicking it. */
   async choose(folder: string): Promise<void> {
     await expect(this.root).toBeVisible();
+    // Type only once the first listing is in, as a person would.
+    await expect(this.page.getByTestId('folder-picker-list')).toHaveAttribute('aria-busy', 'false');
     const parent = folder.slice(0, folder.lastIndexOf('/')) || '/';
     const path = this.page.getByTestId('folder-picker-path');
     await path.fill(parent);

@@ -23,6 +23,8 @@ export interface FolderPickerSlice {
 
 export const createFolderPickerSlice: SliceCreator<FolderPickerSlice> = (api) => (set, get) => {
   let resolvePick: ((path: string | null) => void) | null = null;
+  // Only the answer to the latest listing request counts; an older one may arrive later.
+  let latestListing = 0;
 
   return {
     folderPicker: null,
@@ -48,14 +50,17 @@ export const createFolderPickerSlice: SliceCreator<FolderPickerSlice> = (api) =>
     async browseTo(path) {
       const picker = get().folderPicker;
       if (picker === null) return;
+      const request = ++latestListing;
       set({ folderPicker: { ...picker, loading: true, error: null } });
       try {
         const listing = await api.call('browseFolders', path === undefined ? {} : { path });
         const current = get().folderPicker;
-        if (current !== null) set({ folderPicker: { ...current, listing, loading: false } });
+        if (current !== null && request === latestListing) {
+          set({ folderPicker: { ...current, listing, loading: false } });
+        }
       } catch (err) {
         const current = get().folderPicker;
-        if (current !== null) {
+        if (current !== null && request === latestListing) {
           set({ folderPicker: { ...current, loading: false, error: asContractError(err) } });
         }
       }

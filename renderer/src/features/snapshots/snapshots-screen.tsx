@@ -1,6 +1,8 @@
+import { useShallow } from 'zustand/react/shallow';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatBytes, formatDateTime, formatDuration, plural } from '../../components/format';
 import { useAppStore } from '../../store/store-context';
+import { JobCard } from '../jobs/job-card';
 import { SizeChart } from './size-chart';
 
 /** Every snapshot with its statistics; a click opens it in the browser. */
@@ -10,6 +12,12 @@ export function SnapshotsScreen() {
   const error = useAppStore((s) => s.snapshotsError);
   const load = useAppStore((s) => s.loadSnapshots);
   const open = useAppStore((s) => s.openSnapshot);
+  const startCheck = useAppStore((s) => s.startCheck);
+  const checkIds = useAppStore(
+    useShallow((s) => s.jobOrder.filter((id) => s.jobs[id]?.kind === 'check')),
+  );
+  const checking = useAppStore((s) => checkIds.some((id) => s.jobs[id]?.status === 'running'));
+  const latestCheck = checkIds[0];
 
   return (
     <div className="screen" data-testid="snapshots-screen">
@@ -20,17 +28,30 @@ export function SnapshotsScreen() {
             Every snapshot is a full restore point; only new data takes space.
           </p>
         </div>
-        <button
-          type="button"
-          className="button"
-          onClick={() => void load()}
-          disabled={loading}
-          data-testid="snapshots-refresh"
-        >
-          {loading ? 'Refreshing…' : 'Refresh'}
-        </button>
+        <div className="button-row tight">
+          <button
+            type="button"
+            className="button"
+            onClick={() => void startCheck()}
+            disabled={checking}
+            title="Verifies that every snapshot's data is present in the repository"
+            data-testid="check-start"
+          >
+            {checking ? 'Checking…' : 'Check repository'}
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void load()}
+            disabled={loading}
+            data-testid="snapshots-refresh"
+          >
+            {loading ? 'Refreshing…' : 'Refresh'}
+          </button>
+        </div>
       </header>
       {error && <ErrorNotice error={error} testId="snapshots-error" />}
+      {latestCheck !== undefined && <JobCard jobId={latestCheck} />}
       {snapshots !== null && snapshots.length > 0 && <SizeChart snapshots={snapshots} />}
       {snapshots !== null && snapshots.length === 0 && (
         <div className="empty" data-testid="snapshots-empty">
