@@ -74,6 +74,11 @@ test.describe('backup and restore', () => {
     });
     await expect(summary).toContainText('4 files restored');
     await shot('11-restore-done');
+    await shell.goTo('activity');
+    await expect(app.getByTestId('job-card')).toHaveCount(4); // backup ×2, check, restore
+    await shot('12-activity');
+    await app.getByTestId('nav-snapshots').click();
+    await snapshots.open(shortId);
     expect(describeTree(path.join(restored, 'Documents'), { mtimes: false })).toEqual(
       describeTree(documents, { mtimes: false }),
     );
@@ -81,6 +86,14 @@ test.describe('backup and restore', () => {
     // Overwrite policy: a changed file comes back as it was only when asked to overwrite.
     const budget = path.join(restored, 'Documents', 'budget.csv');
     writeFileSync(budget, 'changed after the backup\n');
+    await browser.select('/Documents');
+    const skipped = await browser.restore({
+      scope: 'selected',
+      target: restored,
+      overwrite: 'skip',
+    });
+    await expect(skipped).toContainText('4 existing files left as they were');
+    expect(readFileSync(budget, 'utf8')).toBe('changed after the backup\n');
     await app.getByTestId('restore-close').click();
     const again = await browser.restore({
       scope: 'selected',

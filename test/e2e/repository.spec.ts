@@ -31,7 +31,16 @@ test.describe('repository', () => {
     await connect.create(repo, 'another password');
     await connect.expectError('repository-exists', /already holds a Cairn repository/);
 
-    await connect.open(repo, 'correct horse battery');
+    // By keyboard alone: type the location, Tab past "Browse…" to the password, Enter.
+    await app.getByTestId('repository-mode-open').click();
+    await connect.location.fill('');
+    await connect.location.focus();
+    await app.keyboard.type(repo);
+    await app.keyboard.press('Tab');
+    await app.keyboard.press('Tab');
+    await expect(connect.password).toBeFocused();
+    await app.keyboard.type('correct horse battery');
+    await app.keyboard.press('Enter');
     await shell.expectOpen(repo);
   });
 });

@@ -67,6 +67,19 @@ export function SnapshotBrowserScreen() {
           <Icon name="restore" /> Restore…
         </button>
       </header>
+      {snapshot?.incomplete && (
+        <div className="notice notice-warning" data-testid="snapshot-incomplete-reasons">
+          <div className="notice-text">
+            <strong>This snapshot is incomplete</strong>
+            <span>Everything else in it restores normally. What is missing:</span>
+            <ul className="warnings">
+              {snapshot.incomplete_reasons.map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
       {treeError && <ErrorNotice error={treeError} testId="tree-error" />}
       {restoring && <RestorePanel snapshotId={snapshotId} onClose={() => setRestoring(false)} />}
       <div className="browser">
