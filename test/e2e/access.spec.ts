@@ -48,6 +48,10 @@ test.describe('web access @web-only', () => {
     await page.getByTestId('sign-in-token').fill(served!.token);
     await page.getByTestId('sign-in-submit').click();
     await expect(page.getByTestId('connect-screen')).toBeVisible();
+
+    // When the server goes away, the page says so instead of failing silently.
+    await served!.stop();
+    await expect(page.getByTestId('connection-lost')).toContainText('Connection lost');
     await context.close();
   });
 });

@@ -42,5 +42,9 @@ test.describe('repository', () => {
     await app.keyboard.type('correct horse battery');
     await app.keyboard.press('Enter');
     await shell.expectOpen(repo);
+
+    // The host keeps the open repository: a reload does not ask for the password again.
+    await app.reload();
+    await shell.expectOpen(repo);
   });
 });

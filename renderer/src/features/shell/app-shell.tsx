@@ -22,6 +22,7 @@ export function AppShell() {
     (s) => s.jobOrder.filter((id) => s.jobs[id]?.status === 'running').length,
   );
   const snapshotCount = useAppStore((s) => s.snapshots?.length);
+  const appInfo = useAppStore((s) => s.appInfo);
 
   return (
     <div className="shell">
@@ -69,6 +70,12 @@ export function AppShell() {
           >
             Close repository
           </button>
+          {appInfo && (
+            <p className="muted small version" data-testid="app-version">
+              Cairn {appInfo.version} ·{' '}
+              {appInfo.mode === 'web' ? `web, on ${appInfo.hostname}` : 'desktop'}
+            </p>
+          )}
         </div>
       </nav>
       <main className="content">
