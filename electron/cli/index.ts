@@ -14,6 +14,9 @@ const commands: Record<string, () => Promise<Command>> = {
   ls: () => import('./commands/ls.js'),
   restore: () => import('./commands/restore.js'),
   check: () => import('./commands/check.js'),
+  key: () => import('./commands/key.js'),
+  forget: () => import('./commands/forget.js'),
+  prune: () => import('./commands/prune.js'),
   serve: () => import('./commands/serve.js'),
 };
 
@@ -27,6 +30,9 @@ usage: cairn COMMAND [options]
   ls         SNAPSHOT [PATH] --repo LOC         list files in a snapshot (--json)
   restore    SNAPSHOT --target DIR --repo LOC   restore (--include PATH, --overwrite skip|always|rename)
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)
+  forget     --repo LOC --keep-… [--prune]       remove snapshots by retention policy (--dry-run, --json)
+  prune      --repo LOC                         delete data no snapshot uses
+  key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)
   serve      [--port N] [--host 127.0.0.1]      the web UI; prints its address with an access token
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.

@@ -3,6 +3,10 @@
  * None of those three holds engine logic; each only parses, validates and prints.
  */
 import type { BackupWarning, JobProgress, ListEntry, Snapshot } from '../../shared/domain.js';
+import type { PruneReport } from './prune/prune.js';
+import type { RetentionRules } from './retention/policy.js';
+
+export type { PruneReport, RetentionRules };
 
 export interface JobControl {
   /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
@@ -68,6 +72,29 @@ export interface CheckReport {
   problems: CheckProblem[];
 }
 
+export interface ForgetRequest {
+  rules: RetentionRules;
+  dryRun?: boolean;
+  /** Prune right after, under the same exclusive lock. */
+  prune?: boolean;
+  /** IANA time zone for hourly/daily/… buckets; default the process's. */
+  timeZone?: string;
+}
+
+export interface ForgetGroup {
+  group: string;
+  keep: { snapshot: Snapshot; reasons: string[] }[];
+  remove: Snapshot[];
+}
+
+export interface ForgetResult {
+  /** Human-readable report of the policy and every decision. */
+  report: string;
+  groups: ForgetGroup[];
+  removed: string[];
+  prune: PruneReport | null;
+}
+
 export interface RepositoryRef {
   /** Location string (SPEC §4). */
   location: string;
@@ -101,4 +128,10 @@ export interface EngineService {
     control?: JobControl,
   ): Promise<RestoreResult>;
   check(repo: RepositoryRef, request: CheckRequest, control?: JobControl): Promise<CheckReport>;
+  forget(repo: RepositoryRef, request: ForgetRequest, control?: JobControl): Promise<ForgetResult>;
+  prune(
+    repo: RepositoryRef,
+    request: { dryRun?: boolean },
+    control?: JobControl,
+  ): Promise<PruneReport>;
 }

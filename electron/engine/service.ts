@@ -1,13 +1,18 @@
 /**
  * The engine as one service object (see service-types.ts). Each call opens the repository,
- * does its work and closes it; the CLI, IPC handlers and the web server share this.
+ * does its work under the right lock and closes it; the CLI, IPC handlers and the web server
+ * share this.
  */
 import { backupFolders } from './backup/backup.js';
 import { listPath, readRange } from './browse/snapshot-browser.js';
 import { checkRepository } from './check/check.js';
+import { forgetSnapshots } from './forget/forget.js';
+import { prune } from './prune/prune.js';
+import type { LockOperation } from './repository/lock-file.js';
+import { withLock } from './repository/locks.js';
 import { Repository } from './repository/repository.js';
 import { restoreSnapshot } from './restore/restore.js';
-import type { EngineService, RepositoryRef } from './service-types.js';
+import type { EngineService, JobControl, RepositoryRef } from './service-types.js';
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
 
@@ -15,13 +20,29 @@ export async function openRepository(ref: RepositoryRef): Promise<Repository> {
   return Repository.open(openTarget(ref.location), ref.password);
 }
 
+type LockKind = { exclusive: boolean; operation: LockOperation } | undefined;
+
+const shared = (operation: LockOperation): LockKind => ({ exclusive: false, operation });
+const exclusive = (operation: LockOperation): LockKind => ({ exclusive: true, operation });
+
+/**
+ * Opens the repository and runs `fn` under a lock: shared for what only adds or reads,
+ * exclusive for what deletes (forget, prune), none for quick reads. A lost lock cancels the
+ * operation through the signal `fn` receives.
+ */
 async function withRepository<T>(
   ref: RepositoryRef,
-  fn: (repo: Repository) => Promise<T>,
+  lock: LockKind,
+  control: JobControl | undefined,
+  fn: (repo: Repository, control: JobControl) => Promise<T>,
 ): Promise<T> {
   const repo = await openRepository(ref);
   try {
-    return await fn(repo);
+    if (!lock) return await fn(repo, control ?? {});
+    return await withLock(repo.target, repo.key.encrypt, lock, (held) => {
+      const signal = control?.signal ? AbortSignal.any([control.signal, held.signal]) : held.signal;
+      return fn(repo, { ...control, signal });
+    });
   } finally {
     await repo.close();
   }
@@ -44,24 +65,35 @@ export function createEngine(): EngineService {
       await repo.close();
       return { id: repo.config.id };
     },
-    listSnapshots: (ref) => withRepository(ref, (repo) => listSnapshots(repo)),
+    listSnapshots: (ref) =>
+      withRepository(ref, undefined, undefined, (repo) => listSnapshots(repo)),
     listTree: (ref, snapshot, p, recursive = false) =>
-      withRepository(ref, async (repo) => {
+      withRepository(ref, undefined, undefined, async (repo) => {
         await repo.loadIndex();
         const snap = await findSnapshot(repo, snapshot);
         return listPath(repo, snap.tree, p, recursive);
       }),
     readFile: (ref, snapshot, p, range = { offset: 0, length: 1024 * 1024 }) =>
-      withRepository(ref, async (repo) => {
+      withRepository(ref, undefined, undefined, async (repo) => {
         await repo.loadIndex();
         const snap = await findSnapshot(repo, snapshot);
         return readRange(repo, snap.tree, p, range);
       }),
     backup: (ref, request, control) =>
-      withRepository(ref, (repo) => backupFolders(repo, request, control)),
+      withRepository(ref, shared('backup'), control, (repo, c) => backupFolders(repo, request, c)),
     restore: (ref, request, control) =>
-      withRepository(ref, (repo) => restoreSnapshot(repo, request, control)),
+      withRepository(ref, shared('restore'), control, (repo, c) =>
+        restoreSnapshot(repo, request, c),
+      ),
     check: (ref, request, control) =>
-      withRepository(ref, (repo) => checkRepository(repo, request, control)),
+      withRepository(ref, shared('check'), control, (repo, c) => checkRepository(repo, request, c)),
+    forget: (ref, request, control) =>
+      withRepository(ref, exclusive('forget'), control, async (repo, c) => {
+        const result = await forgetSnapshots(repo, request);
+        const pruned = request.prune && !request.dryRun ? await prune(repo, {}, c) : null;
+        return { ...result, prune: pruned };
+      }),
+    prune: (ref, request, control) =>
+      withRepository(ref, exclusive('prune'), control, (repo, c) => prune(repo, request, c)),
   };
 }

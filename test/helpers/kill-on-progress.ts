@@ -1,9 +1,10 @@
 /**
  * Starts the CLI with progress events on stderr (CAIRN_PROGRESS=json) and kills it with
  * SIGKILL the moment an event matches — a crash at a chosen point, triggered by what the
- * process reports rather than by a sleep.
+ * process reports rather than by a sleep. Another signal (SIGSTOP) freezes it there instead;
+ * `onSignalled` then gets the process to continue it later.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { JobProgress } from '../../shared/domain.js';
 import { CLI } from './cairn-cli.js';
 
@@ -18,6 +19,8 @@ export function killOnProgress(
   args: string[],
   when: (p: JobProgress) => boolean,
   env: Record<string, string> = {},
+  signal: NodeJS.Signals = 'SIGKILL',
+  onSignalled?: (child: ChildProcess) => void,
 ): Promise<KillResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -44,7 +47,8 @@ export function killOnProgress(
         last = JSON.parse(line) as JobProgress;
         if (!killed && when(last)) {
           killed = true;
-          child.kill('SIGKILL');
+          child.kill(signal);
+          onSignalled?.(child);
         }
       }
     });

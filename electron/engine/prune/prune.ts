@@ -129,7 +129,7 @@ export async function prune(
     }
     meter.files++;
     meter.bytes += bytes.length;
-    meter.emit();
+    meter.emit(true);
   }
   await writer.flushPacks();
   report.packs_written = writer.stats.packs;
@@ -142,10 +142,20 @@ export async function prune(
   await repo.target.save('index', newIndexId, sealed);
 
   // 3. Old index files, then the packs nothing names any more.
-  for (const f of indexFiles) if (f.name !== newIndexId) await repo.target.remove('index', f.name);
+  meter.setPhase('finishing');
+  meter.files = 0;
+  meter.filesTotal = indexFiles.length + obsolete.length;
+  for (const f of indexFiles) {
+    if (f.name !== newIndexId) await repo.target.remove('index', f.name);
+    meter.files++;
+    meter.emit(true);
+  }
   for (const id of obsolete) {
+    throwIfCancelled(control.signal);
     await repo.target.remove('data', id);
     report.bytes_freed += onDisk.get(id) ?? 0;
+    meter.files++;
+    meter.emit(true);
   }
   meter.emit(true);
   return report;

@@ -27,6 +27,15 @@ import { PackWriter } from './pack-writer.js';
 
 const MAX_KEY_SLOTS_TRIED = 32;
 
+export interface KeySlotInfo {
+  id: string;
+  created: string;
+  hostname: string;
+  username: string;
+  /** Opened by the password in use. */
+  current: boolean;
+}
+
 export class Repository {
   readonly index = new MasterIndex();
   private writer: PackWriter | undefined;
@@ -36,6 +45,8 @@ export class Repository {
     readonly target: Target,
     readonly key: MasterKey,
     readonly config: RepoConfig,
+    /** The key slot the password opened. */
+    readonly openedSlot: string,
   ) {}
 
   static async init(
@@ -49,7 +60,7 @@ export class Repository {
     const slot = await wrapMasterKey(key, password);
     await guard(target, () => target.save('keys', slot.name, slot.bytes));
     await guard(target, () => target.save('config', 'config', sealJson(key.encrypt, config)));
-    return new Repository(target, key, config);
+    return new Repository(target, key, config, slot.name);
   }
 
   static async open(target: Target, password: string): Promise<Repository> {
@@ -59,10 +70,14 @@ export class Repository {
     }
     const slots = await guard(target, () => target.list('keys'));
     let key: MasterKey | undefined;
+    let opened = '';
     for (const slot of slots.slice(0, MAX_KEY_SLOTS_TRIED)) {
       const bytes = await guard(target, () => target.load('keys', slot.name));
       key = await unwrapMasterKey(bytes, password, slot.name);
-      if (key) break;
+      if (key) {
+        opened = slot.name;
+        break;
+      }
     }
     if (!key) {
       throw new CairnError(
@@ -73,7 +88,7 @@ export class Repository {
     const sealedConfig = await guard(target, () => target.load('config', 'config'));
     const config = openJson<RepoConfig>(key.encrypt, sealedConfig, 'repository config');
     assertReadableConfig(config, target.displayName);
-    return new Repository(target, key, config);
+    return new Repository(target, key, config, opened);
   }
 
   /** Adds a key slot for another password. */
@@ -81,6 +96,32 @@ export class Repository {
     const slot = await wrapMasterKey(this.key, password);
     await this.target.save('keys', slot.name, slot.bytes);
     return slot.name;
+  }
+
+  async listKeySlots(): Promise<KeySlotInfo[]> {
+    const out: KeySlotInfo[] = [];
+    for (const f of await this.target.list('keys')) {
+      const slot = JSON.parse((await this.target.load('keys', f.name)).toString('utf8')) as Omit<
+        KeySlotInfo,
+        'id' | 'current'
+      >;
+      out.push({
+        id: f.name,
+        created: slot.created,
+        hostname: slot.hostname,
+        username: slot.username,
+        current: f.name === this.openedSlot,
+      });
+    }
+    return out.sort((a, b) => (a.created < b.created ? -1 : 1));
+  }
+
+  /** Removes a key slot; refuses to remove the last one, which would lock everyone out. */
+  async removeKeySlot(id: string): Promise<void> {
+    const slots = await this.target.list('keys');
+    if (slots.length <= 1)
+      throw new CairnError('invalid-argument', 'refusing to remove the only key of the repository');
+    await this.target.remove('keys', id);
   }
 
   async loadIndex(): Promise<void> {

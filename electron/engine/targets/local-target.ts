@@ -154,8 +154,13 @@ export class LocalTarget implements Target {
       });
       for (const e of entries) {
         if (!e.isFile() || e.name.endsWith(TMP_SUFFIX)) continue;
-        const st = await fs.stat(path.join(dir, e.name));
-        out.push({ name: e.name, size: st.size });
+        try {
+          const st = await fs.stat(path.join(dir, e.name));
+          out.push({ name: e.name, size: st.size });
+        } catch (err) {
+          // Removed between readdir and stat (a lock released, a pack pruned): not there.
+          if (!isNotFound(err)) throw err;
+        }
       }
     }
     return out;

@@ -1,0 +1,85 @@
+import { CairnError } from '../../engine/errors.js';
+import { createEngine } from '../../engine/service.js';
+import type { RetentionRules } from '../../engine/service-types.js';
+import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
+import { clearProgress, printJson, progressPrinter } from '../output.js';
+import { readPassword } from '../password.js';
+import { printPrune } from './prune.js';
+
+const USAGE =
+  'cairn forget --repo LOC [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N] [--keep-within DURATION] [--keep-tag T] [--prune] [--dry-run] [--json]';
+
+const COUNTS = {
+  'keep-last': 'keepLast',
+  'keep-hourly': 'keepHourly',
+  'keep-daily': 'keepDaily',
+  'keep-weekly': 'keepWeekly',
+  'keep-monthly': 'keepMonthly',
+  'keep-yearly': 'keepYearly',
+} as const;
+
+function count(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value))
+    throw new CairnError(
+      'invalid-argument',
+      `--${flag} takes a whole number (or -1 for all), not ${JSON.stringify(value)}`,
+    );
+  return Number(value);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      ...repoOption,
+      ...jsonOption,
+      'keep-last': { type: 'string' },
+      'keep-hourly': { type: 'string' },
+      'keep-daily': { type: 'string' },
+      'keep-weekly': { type: 'string' },
+      'keep-monthly': { type: 'string' },
+      'keep-yearly': { type: 'string' },
+      'keep-within': { type: 'string' },
+      'keep-tag': { type: 'string', multiple: true },
+      prune: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+    },
+    USAGE,
+  );
+  const location = requireRepo(values.repo, USAGE);
+  const rules: RetentionRules = {};
+  for (const [flag, key] of Object.entries(COUNTS)) {
+    const n = count(flag, values[flag as keyof typeof COUNTS]);
+    if (n !== undefined) rules[key] = n;
+  }
+  if (values['keep-within']) rules.keepWithin = values['keep-within'];
+  if (values['keep-tag']) rules.keepTag = values['keep-tag'];
+  const json = values.json ?? false;
+  const onProgress = progressPrinter(json);
+  const result = await createEngine().forget(
+    { location, password: await readPassword() },
+    { rules, dryRun: values['dry-run'] ?? false, prune: values.prune ?? false },
+    onProgress ? { onProgress } : {},
+  );
+  clearProgress(json);
+  if (json) {
+    printJson({
+      dry_run: values['dry-run'] ?? false,
+      groups: result.groups.map((g) => ({
+        group: g.group,
+        keep: g.keep.map((k) => ({ ...k.snapshot, reasons: k.reasons })),
+        remove: g.remove,
+      })),
+      removed: result.removed,
+      prune: result.prune,
+    });
+    return 0;
+  }
+  process.stdout.write(result.report + '\n');
+  if (!values['dry-run']) process.stdout.write(`removed ${result.removed.length} snapshot(s)\n`);
+  if (result.prune) printPrune(result.prune);
+  else if (result.removed.length > 0)
+    process.stdout.write('their data stays in the repository until you run cairn prune\n');
+  return 0;
+}

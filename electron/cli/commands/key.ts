@@ -1,0 +1,65 @@
+/**
+ * `cairn key list|add|passwd`: the repository's key slots. Each slot wraps the same master
+ * key under one password, so adding or changing a password never re-encrypts any data.
+ * The new password comes from CAIRN_NEW_PASSWORD or is asked for.
+ */
+import { CairnError } from '../../engine/errors.js';
+import { openRepository } from '../../engine/service.js';
+import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
+import { printJson, table } from '../output.js';
+import { readPassword } from '../password.js';
+
+const USAGE = 'cairn key list|add|passwd --repo LOC';
+
+async function newPassword(): Promise<string> {
+  const fromEnv = process.env.CAIRN_NEW_PASSWORD;
+  if (fromEnv) return fromEnv;
+  const saved = process.env.CAIRN_PASSWORD;
+  delete process.env.CAIRN_PASSWORD;
+  try {
+    return await readPassword({ confirm: true, prompt: 'New password: ' });
+  } finally {
+    if (saved !== undefined) process.env.CAIRN_PASSWORD = saved;
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...repoOption, ...jsonOption }, USAGE);
+  const location = requireRepo(values.repo, USAGE);
+  const action = positionals[0];
+  if (!action || !['list', 'add', 'passwd'].includes(action))
+    throw new CairnError('invalid-argument', `usage: ${USAGE}`);
+  const repo = await openRepository({ location, password: await readPassword() });
+  try {
+    if (action === 'list') {
+      const slots = await repo.listKeySlots();
+      if (values.json) printJson(slots);
+      else
+        process.stdout.write(
+          table([
+            ['ID', 'Created', 'Host', 'User', ''],
+            ...slots.map((s) => [
+              s.id.slice(0, 8),
+              s.created,
+              s.hostname,
+              s.username,
+              s.current ? '(this password)' : '',
+            ]),
+          ]) + '\n',
+        );
+      return 0;
+    }
+    const slot = await repo.addPassword(await newPassword());
+    if (action === 'passwd') {
+      await repo.removeKeySlot(repo.openedSlot);
+      process.stdout.write(`password changed (key ${slot.slice(0, 8)})\n`);
+    } else {
+      process.stdout.write(
+        `added key ${slot.slice(0, 8)}; both passwords now open the repository\n`,
+      );
+    }
+    return 0;
+  } finally {
+    await repo.close();
+  }
+}

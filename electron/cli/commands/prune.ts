@@ -1,0 +1,36 @@
+import { createEngine } from '../../engine/service.js';
+import type { PruneReport } from '../../engine/service-types.js';
+import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
+import { clearProgress, formatBytes, printJson, progressPrinter } from '../output.js';
+import { readPassword } from '../password.js';
+
+const USAGE = 'cairn prune --repo LOC [--dry-run] [--json]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    { ...repoOption, ...jsonOption, 'dry-run': { type: 'boolean' } },
+    USAGE,
+  );
+  const location = requireRepo(values.repo, USAGE);
+  const json = values.json ?? false;
+  const onProgress = progressPrinter(json);
+  const report = await createEngine().prune(
+    { location, password: await readPassword() },
+    { dryRun: values['dry-run'] ?? false },
+    onProgress ? { onProgress } : {},
+  );
+  clearProgress(json);
+  if (json) printJson(report);
+  else printPrune(report);
+  return 0;
+}
+
+export function printPrune(r: PruneReport): void {
+  const verb = r.dry_run ? 'would free' : 'freed';
+  process.stdout.write(
+    `prune: ${r.blobs_kept} blob(s) in use, ${r.blobs_removed} unused; ` +
+      `${r.packs_deleted} of ${r.packs_before} pack(s) ${r.dry_run ? 'would go' : 'removed'} (${r.packs_repacked} repacked into ${r.packs_written}); ` +
+      `${verb} ${formatBytes(r.bytes_freed)}\n`,
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * A repository lock file (SPEC F5), stored as locks/<sha256 hex of the stored bytes>. The bytes
+ * are a sealed object (sealed-object.ts) holding JSON:
+ *
+ *   { "time": RFC 3339, when the lock was taken,
+ *     "heartbeat": RFC 3339, when its holder last said it is alive,
+ *     "hostname", "username", "pid",
+ *     "exclusive": boolean,
+ *     "operation": "backup" | "prune" | … }
+ *
+ * A refresh writes a new file with a newer heartbeat and removes the old one, so a lock file is
+ * never rewritten in place (targets like S3 have no atomic overwrite of a name another process
+ * may be reading).
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { CairnError } from '../errors.js';
+import { openJson, sealJson } from '../format/sealed-object.js';
+
+/** What a lock is for; shown to whoever finds the repository locked. */
+export type LockOperation =
+  'backup' | 'forget' | 'prune' | 'check' | 'copy' | 'restore' | 'export' | 'init';
+
+const lockRecordSchema = z.object({
+  time: z.string(),
+  heartbeat: z.string(),
+  hostname: z.string(),
+  username: z.string(),
+  pid: z.number().int(),
+  exclusive: z.boolean(),
+  // A newer Cairn may lock for operations this one does not know; it still has to respect them.
+  operation: z.string(),
+});
+
+export type LockRecord = z.infer<typeof lockRecordSchema>;
+
+export interface LockFile {
+  name: string;
+  bytes: Buffer;
+}
+
+export function encodeLock(key: Uint8Array, record: LockRecord): LockFile {
+  const bytes = sealJson(key, record);
+  return { name: createHash('sha256').update(bytes).digest('hex'), bytes };
+}
+
+/** Throws CairnError('corrupt') when the file cannot be opened or is not a lock. */
+export function decodeLock(key: Uint8Array, name: string, bytes: Uint8Array): LockRecord {
+  const what = `lock ${name.slice(0, 8)}`;
+  const parsed = lockRecordSchema.safeParse(openJson<unknown>(key, bytes, what));
+  if (!parsed.success) throw new CairnError('corrupt', `${what} is not a valid lock`);
+  return parsed.data;
+}

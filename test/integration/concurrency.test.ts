@@ -1,0 +1,73 @@
+/**
+ * Two backups into one repository at once both produce valid snapshots; a prune while a backup
+ * runs refuses (exit 11, naming the holder) and loses nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { describeTree } from '../helpers/file-tree.js';
+import { killOnProgress } from '../helpers/kill-on-progress.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const MiB = 1024 * 1024;
+
+describe('concurrent operations on one repository', () => {
+  const dir = tempDir();
+  const repo = path.join(dir, 'repo');
+  const a = path.join(dir, 'alpha');
+  const b = path.join(dir, 'beta');
+
+  it('two backups at once both save valid snapshots', async () => {
+    for (const d of [a, b]) {
+      mkdirSync(d);
+      for (let i = 0; i < 4; i++) writeFileSync(path.join(d, `f${i}.bin`), randomBytes(8 * MiB));
+      // Identical content in both: the two processes race to store the same chunks.
+      writeFileSync(path.join(d, 'common.bin'), Buffer.alloc(4 * MiB, 7));
+    }
+    await cairnOk(['init', '--repo', repo]);
+    const [ra, rb] = await Promise.all([
+      cairnOk(['backup', a, '--repo', repo, '--json']),
+      cairnOk(['backup', b, '--repo', repo, '--json']),
+    ]);
+    const sa = JSON.parse(ra.stdout).snapshot;
+    const sb = JSON.parse(rb.stdout).snapshot;
+    expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
+    for (const [snap, src] of [
+      [sa, a],
+      [sb, b],
+    ] as const) {
+      const out = path.join(dir, `out-${snap.short_id}`);
+      await cairnOk(['restore', snap.id, '--target', out, '--repo', repo]);
+      expect(describeTree(path.join(out, path.basename(src)))).toEqual(describeTree(src));
+    }
+  });
+
+  it('prune refuses while a backup holds its lock, naming the backup, and loses nothing', async () => {
+    for (let i = 0; i < 8; i++) writeFileSync(path.join(a, `more-${i}.bin`), randomBytes(8 * MiB));
+    // Freeze the backup mid-way (it holds its shared lock), prune, then let the backup finish.
+    let pruneResult: Awaited<ReturnType<typeof cairn>> | undefined;
+    const done = await killOnProgress(
+      ['backup', a, '--repo', repo, '--json'],
+      (p) => p.phase === 'backup' && p.bytes_done > 0,
+      {},
+      'SIGSTOP',
+      (child) => {
+        void cairn(['prune', '--repo', repo]).then((r) => {
+          pruneResult = r;
+          child.kill('SIGCONT');
+        });
+      },
+    );
+    expect(done.code).toBe(0);
+    expect(pruneResult!.code).toBe(11);
+    expect(pruneResult!.stderr).toMatch(/locked by backup \(pid \d+/);
+    expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
+    const out = path.join(dir, 'after-race');
+    await cairnOk(['restore', 'latest', '--target', out, '--repo', repo]);
+    expect(describeTree(path.join(out, 'alpha'))).toEqual(describeTree(a));
+    // With the backup finished, prune runs.
+    await cairnOk(['prune', '--repo', repo]);
+  });
+});
