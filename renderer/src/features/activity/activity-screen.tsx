@@ -1,6 +1,5 @@
 import { useAppStore } from '../../store/store-context';
 import { JobCard } from '../jobs/job-card';
-import { formatDateTime } from '../../components/format';
 
 /** Every job of this session, newest first, with its log. */
 export function ActivityScreen() {
@@ -20,28 +19,9 @@ export function ActivityScreen() {
       ) : (
         <div className="stack">
           {order.map((id) => (
-            <ActivityItem key={id} jobId={id} />
+            <JobCard key={id} jobId={id} withLog />
           ))}
         </div>
-      )}
-    </div>
-  );
-}
-
-function ActivityItem({ jobId }: { jobId: string }) {
-  const startedAt = useAppStore((s) => s.jobs[jobId]?.startedAt);
-  const logs = useAppStore((s) => s.jobs[jobId]?.logs);
-  return (
-    <div className="activity-item">
-      <p className="muted small">Started {startedAt ? formatDateTime(startedAt) : ''}</p>
-      <JobCard jobId={jobId} />
-      {logs && logs.length > 0 && (
-        <details className="log" data-testid="job-log">
-          <summary>Log ({logs.length})</summary>
-          <pre>
-            {logs.map((l) => `${l.level === 'warning' ? '⚠ ' : ''}${l.message}`).join('\n')}
-          </pre>
-        </details>
       )}
     </div>
   );

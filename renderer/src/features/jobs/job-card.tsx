@@ -1,7 +1,13 @@
 import type { JobResult } from '../../../../shared/contract';
 import type { JobProgress } from '../../../../shared/domain';
 import { ErrorNotice } from '../../components/error-notice';
-import { formatBytes, formatDuration, formatRate, plural } from '../../components/format';
+import {
+  formatBytes,
+  formatDateTime,
+  formatDuration,
+  formatRate,
+  plural,
+} from '../../components/format';
 import { ProgressBar } from '../../components/progress-bar';
 import { useAppStore } from '../../store/store-context';
 
@@ -16,7 +22,7 @@ const phases: Record<JobProgress['phase'], string> = {
 };
 
 /** One job as it runs and after: progress with rate and ETA, cancel, then the outcome. */
-export function JobCard({ jobId }: { jobId: string }) {
+export function JobCard({ jobId, withLog = false }: { jobId: string; withLog?: boolean }) {
   const job = useAppStore((s) => s.jobs[jobId]);
   const cancel = useAppStore((s) => s.cancelJob);
   if (job === undefined) return null;
@@ -32,6 +38,12 @@ export function JobCard({ jobId }: { jobId: string }) {
       <header className="job-header">
         <h3>
           {titles[job.kind]}
+          {withLog && (
+            <span className="muted small job-started">
+              {' '}
+              · started {formatDateTime(job.startedAt)}
+            </span>
+          )}
           <span className={`badge badge-${job.status}`} data-testid="job-status">
             {statusWords(job.status, job.cancelRequested)}
           </span>
@@ -55,6 +67,14 @@ export function JobCard({ jobId }: { jobId: string }) {
         <p className="muted" data-testid="job-cancelled">
           Cancelled. Earlier snapshots are untouched.
         </p>
+      )}
+      {withLog && job.logs.length > 0 && (
+        <details className="log" data-testid="job-log">
+          <summary>Log ({job.logs.length})</summary>
+          <pre>
+            {job.logs.map((l) => `${l.level === 'warning' ? '⚠ ' : ''}${l.message}`).join('\n')}
+          </pre>
+        </details>
       )}
     </section>
   );
