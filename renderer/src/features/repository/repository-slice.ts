@@ -27,6 +27,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
     try {
       const { location } = await work();
       set({ repository: { location }, repositoryBusy: false, screen: 'sources' });
+      get().restoreFolders(location);
       void get().loadSnapshots();
       return true;
     } catch (err) {
@@ -50,7 +51,10 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
         ]);
         set({ appInfo, repository: state.repository });
         get().adoptJobs(state.jobs);
-        if (state.repository !== null) void get().loadSnapshots();
+        if (state.repository !== null) {
+          get().restoreFolders(state.repository.location);
+          void get().loadSnapshots();
+        }
       } catch (err) {
         set({ repositoryError: asContractError(err) });
       }
@@ -61,7 +65,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
       open(() => api.call('createRepository', { location, password })),
     async disconnectRepository() {
       await api.call('disconnectRepository', {});
-      set({ repository: null, snapshots: null, screen: 'sources' });
+      set({ repository: null, snapshots: null, folders: [], screen: 'sources' });
       get().closeSnapshot();
     },
     clearRepositoryError: () => set({ repositoryError: null }),

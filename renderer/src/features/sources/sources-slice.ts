@@ -5,6 +5,7 @@
 import type { ApiSourceValidation } from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
+import { loadFolders, saveFolders } from './saved-folders';
 
 export interface ApiSourceDraft {
   id: string;
@@ -16,6 +17,8 @@ export interface ApiSourceDraft {
 export interface SourcesSlice {
   folders: string[];
   apiSources: ApiSourceDraft[];
+  /** Offers again the folders last used with this repository. */
+  restoreFolders(location: string): void;
   addFolder(path: string): void;
   removeFolder(path: string): void;
   addApiSource(text: string): string;
@@ -36,15 +39,25 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (api) => (set, get
       ),
     }));
 
+  const remember = (): void => {
+    const location = get().repository?.location;
+    if (location !== undefined) saveFolders(location, get().folders);
+  };
+
   return {
     folders: [],
     apiSources: [],
+    restoreFolders: (location) => set({ folders: loadFolders(location) }),
     addFolder(path) {
       const trimmed = path.trim();
       if (trimmed === '' || get().folders.includes(trimmed)) return;
       set((state) => ({ folders: [...state.folders, trimmed] }));
+      remember();
     },
-    removeFolder: (path) => set((state) => ({ folders: state.folders.filter((f) => f !== path) })),
+    removeFolder(path) {
+      set((state) => ({ folders: state.folders.filter((f) => f !== path) }));
+      remember();
+    },
     addApiSource(text) {
       const id = `api-${nextDraft++}`;
       set((state) => ({
