@@ -37,6 +37,11 @@ export async function runServe(
   createEngine: () => EngineService,
   io: ServeIo = processIo,
 ): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(usage);
+    io.out('Serves the web UI on this machine; open the printed address in a browser.');
+    return 0;
+  }
   let options: { port: number; host: string };
   try {
     options = parseServeArgs(argv);
