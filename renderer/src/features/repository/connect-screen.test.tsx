@@ -6,6 +6,7 @@ import { createAppStore } from '../../store/app-store';
 import { StoreProvider } from '../../store/store-context';
 import { fakeApi } from '../../testing/fake-api';
 import { ConnectScreen } from './connect-screen';
+import { rememberRepository } from './recent-repositories';
 
 afterEach(cleanup);
 
@@ -62,5 +63,35 @@ describe('ConnectScreen', () => {
     exists = true;
     fireEvent.click(screen.getByTestId('repository-submit'));
     await waitFor(() => expect(store.getState().repository?.location).toBe('/backups/cairn'));
+  });
+
+  it('offers recently opened repositories, newest first, and never stores a password', async () => {
+    localStorage.clear();
+    const store = renderWith(
+      fakeApi({
+        connectRepository: ({ location }) => ({ location, snapshots: 0 }),
+        listSnapshots: () => [],
+      }),
+    );
+    cleanup();
+    rememberRepository('/backups/old');
+    rememberRepository('/backups/new');
+    render(
+      <StoreProvider store={store}>
+        <ConnectScreen />
+      </StoreProvider>,
+    );
+    const location = screen.getByTestId('repository-location') as HTMLInputElement;
+    expect(location.value).toBe('/backups/new');
+    fireEvent.click(screen.getAllByTestId('recent-repository')[1] as HTMLElement);
+    expect(location.value).toBe('/backups/old');
+    type('repository-password', 'secret');
+    fireEvent.click(screen.getByTestId('repository-submit'));
+    await waitFor(() => expect(store.getState().repository?.location).toBe('/backups/old'));
+    expect(JSON.stringify({ ...localStorage })).not.toContain('secret');
+    expect(JSON.parse(localStorage.getItem('cairn.recent-repositories') ?? '[]')).toEqual([
+      '/backups/old',
+      '/backups/new',
+    ]);
   });
 });

@@ -3,13 +3,15 @@ import { ErrorNotice } from '../../components/error-notice';
 import { Icon } from '../../components/icons';
 import { PathField } from '../../components/path-field';
 import { useAppStore } from '../../store/store-context';
+import { recentRepositories } from './recent-repositories';
 
 type Mode = 'open' | 'create';
 
 /** Open an existing repository or create a new one: the first thing a user sees. */
 export function ConnectScreen() {
+  const [recent] = useState(recentRepositories);
   const [mode, setMode] = useState<Mode>('open');
-  const [location, setLocation] = useState('');
+  const [location, setLocation] = useState(recent[0] ?? '');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const busy = useAppStore((s) => s.repositoryBusy);
@@ -75,6 +77,22 @@ export function ConnectScreen() {
               : undefined
           }
         />
+        {mode === 'open' && recent.length > 1 && (
+          <div className="recent" aria-label="Recently opened">
+            {recent.map((r) => (
+              <button
+                key={r}
+                type="button"
+                className={`chip mono ${r === location ? 'active' : ''}`}
+                onClick={() => setLocation(r)}
+                title={r}
+                data-testid="recent-repository"
+              >
+                {r}
+              </button>
+            ))}
+          </div>
+        )}
         <div className="field">
           <label htmlFor="repository-password">Password</label>
           <input

@@ -5,6 +5,7 @@
 import type { AppInfo, ContractError } from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
+import { rememberRepository } from './recent-repositories';
 
 export interface RepositorySlice {
   appInfo: AppInfo | null;
@@ -28,6 +29,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
       const { location } = await work();
       set({ repository: { location }, repositoryBusy: false, screen: 'sources' });
       get().restoreFolders(location);
+      rememberRepository(location);
       void get().loadSnapshots();
       return true;
     } catch (err) {
