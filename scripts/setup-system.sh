@@ -2,11 +2,12 @@
 # Installs the Debian packages Cairn's tests and benchmarks use, when they are missing:
 #   restic, borgbackup  — reference tools for `npm run bench`
 #   util-linux (setpriv) — runs a test as an unprivileged user (unreadable-file tests)
-#   chromium             — the browser the e2e tests drive (Playwright, web mode)
+#   time (GNU) — peak memory of each command in the bench
+#   chromium   — the browser the e2e tests drive (Playwright, web mode)
 # Later issues add rclone, gnome-keyring, dbus, xvfb here.
 # It needs root (or sudo) and apt-get; otherwise it says what to install and carries on.
 set -u
-PACKAGES=(restic borgbackup util-linux chromium)
+PACKAGES=(restic borgbackup util-linux time chromium)
 [ -n "${CAIRN_EXTRA_PACKAGES:-}" ] && PACKAGES+=(${CAIRN_EXTRA_PACKAGES})
 
 missing=()

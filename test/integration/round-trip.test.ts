@@ -29,6 +29,9 @@ function makeSource(src: string): void {
   mkdirSync(path.join(src, 'ünïcödé 文件'));
   mkdirSync(path.join(src, 'private'), { mode: 0o700 });
   writeFileSync(path.join(src, 'docs/readme.txt'), 'hello, cairn\n');
+  // Small files sorting before and after the large ones: each must keep its own content.
+  writeFileSync(path.join(src, 'aaa-first.txt'), 'small, sorts first\n');
+  writeFileSync(path.join(src, 'zzz-last.txt'), 'small, sorts last\n');
   writeFileSync(path.join(src, 'docs/deep/deeper/zero.bin'), '');
   writeFileSync(path.join(src, 'ünïcödé 文件/ñame – ✓.txt'), 'unicode content ✓\n');
   writeFileSync(path.join(src, 'private/secret.txt'), 'only me\n', { mode: 0o600 });

@@ -7,7 +7,6 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackupWarning, Snapshot, SourceRef } from '../../../shared/domain.js';
-import { gearTable } from '../chunker/fastcdc.js';
 import { CairnError } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
@@ -15,9 +14,8 @@ import type { Repository } from '../repository/repository.js';
 import type { BackupRequest, BackupResult, JobControl } from '../service-types.js';
 import { findSnapshot, folderGroup, saveSnapshot } from '../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../util/progress-meter.js';
-import { Semaphore } from '../util/semaphore.js';
 import { PROGRAM_VERSION } from '../version.js';
-import { ChunkStore } from './chunk-store.js';
+import { FileStore } from './file-store.js';
 import { IgnoreRules } from './ignore-rules.js';
 import { scan } from './scanner.js';
 import { sourceNames } from './source-names.js';
@@ -54,18 +52,15 @@ export async function backupFolders(
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
   const parentRoot = parent ? await repo.loadTree(parent.tree).catch(() => undefined) : undefined;
 
-  const pool = new WorkerPool(repo.key);
+  const pool = new WorkerPool(repo.key, repo.config.chunker.seed);
   const meter = new ProgressMeter('backup', control.onProgress);
   const warnings: BackupWarning[] = [];
   const stats = new StatsCounter();
-  const store = new ChunkStore(repo, pool);
+  const files = new FileStore(repo, pool, meter);
   const ctx: WalkContext = {
     repo,
-    store,
-    gear: gearTable(repo.config.chunker.seed),
+    files,
     forceFull: request.forceFull ?? false,
-    fileSlots: new Semaphore(8),
-    largeFileSlots: new Semaphore(2),
     meter,
     stats,
     warnings,
@@ -104,7 +99,7 @@ export async function backupFolders(
       if (node) rootNodes.push(node);
       sources.push({ kind: 'folder', path: abs, name });
     }
-    await store.drain();
+    await files.drain();
     meter.setPhase('finishing');
     rootNodes.sort((a, b) => (a.name < b.name ? -1 : 1));
     const tree = await repo.saveTree({ nodes: rootNodes });

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { compareNames } from '../format/tree.js';
 import { mapLimit } from '../repository/repository.js';
+import * as fd from '../util/fd-fs.js';
 import { CACHEDIR_SIGNATURE, IGNORE_FILE, type IgnoreRules } from './ignore-rules.js';
 
 export interface DirEntry {
@@ -32,7 +33,7 @@ export async function readDirEntries(
 ): Promise<DirListing | undefined> {
   let names: string[];
   try {
-    names = (await fs.readdir(dir)).sort(compareNames);
+    names = (await fd.readdir(dir)).sort(compareNames);
   } catch (err) {
     warn(dir, err);
     return undefined;
@@ -55,7 +56,7 @@ export async function readDirEntries(
     async (i) => {
       const abs = path.join(dir, names[i]!);
       try {
-        stats[i] = await fs.lstat(abs, { bigint: true });
+        stats[i] = await fd.lstatBig(abs);
       } catch (err) {
         warn(abs, err);
       }

@@ -1,31 +1,26 @@
 /**
  * Walks a folder and stores it as tree blobs, bottom-up. For each file it compares size, mtime
  * and inode with the same path in the parent snapshot and reuses the parent's chunk list when
- * nothing changed (unless forceFull). Unreadable or vanishing entries become warnings; the walk
- * goes on.
+ * nothing changed (unless forceFull); the other files go to the workers through the file
+ * store. Unreadable or vanishing entries become warnings; the walk goes on.
  */
 import type { BigIntStats } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import type { BackupWarning, NodeType } from '../../../shared/domain.js';
 import type { Tree, TreeNode } from '../format/tree.js';
+import type { FileOutcome } from '../pipeline/worker-messages.js';
 import type { Repository } from '../repository/repository.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
-import type { Semaphore } from '../util/semaphore.js';
-import type { ChunkStore } from './chunk-store.js';
-import { readFileChunks } from './file-reader.js';
-import type { IgnoreRules } from './ignore-rules.js';
 import { readDirEntries } from './dir-reader.js';
+import type { FileStore } from './file-store.js';
+import type { IgnoreRules } from './ignore-rules.js';
 import type { StatsCounter } from './stats-counter.js';
 
 export interface WalkContext {
   repo: Repository;
-  store: ChunkStore;
-  gear: Int32Array;
+  files: FileStore;
   forceFull: boolean;
-  /** Files below one chunk are read many at a time; large ones a few at a time (memory). */
-  fileSlots: Semaphore;
-  largeFileSlots: Semaphore;
   meter: ProgressMeter;
   stats: StatsCounter;
   warnings: BackupWarning[];
@@ -56,15 +51,59 @@ function baseNode(name: string, st: BigIntStats): TreeNode {
   };
 }
 
+function describeError(code: string | undefined, fallback: string): string {
+  if (code === 'ENOENT') return 'vanished during backup';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return fallback;
+}
+
 function warn(ctx: WalkContext, file: string, err: unknown): void {
-  const code = (err as NodeJS.ErrnoException).code;
-  const message =
-    code === 'ENOENT'
-      ? 'vanished during backup'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : (err as Error).message;
-  ctx.warnings.push({ path: file, message });
+  const e = err as NodeJS.ErrnoException;
+  ctx.warnings.push({ path: file, message: describeError(e.code, e.message) });
+}
+
+/** Reuses the parent's chunks for a file that has not changed; false when it must be read. */
+function reuseUnchanged(ctx: WalkContext, node: TreeNode, parent: TreeNode | undefined): boolean {
+  if (
+    ctx.forceFull ||
+    parent?.type !== 'file' ||
+    parent.size !== node.size ||
+    parent.mtime_ns !== node.mtime_ns ||
+    parent.inode !== node.inode ||
+    !parent.content?.every((id) => ctx.repo.index.has(id))
+  ) {
+    return false;
+  }
+  node.content = parent.content;
+  ctx.stats.filesUnchanged++;
+  ctx.stats.bytesProcessed += node.size ?? 0;
+  ctx.meter.files++;
+  ctx.meter.bytes += node.size ?? 0;
+  ctx.meter.emit();
+  return true;
+}
+
+/** Fills a file node from what a worker read; false (after a warning) when it could not be read. */
+function applyOutcome(
+  ctx: WalkContext,
+  abs: string,
+  node: TreeNode,
+  parent: TreeNode | undefined,
+  outcome: FileOutcome,
+): boolean {
+  if (!outcome.ok) {
+    ctx.warnings.push({ path: abs, message: describeError(outcome.code, outcome.message) });
+    return false;
+  }
+  node.content = outcome.content;
+  node.size = outcome.size;
+  if (outcome.unstable)
+    ctx.warnings.push({ path: abs, message: 'changed while being read; saved as read' });
+  if (parent?.type === 'file') ctx.stats.filesChanged++;
+  else ctx.stats.filesNew++;
+  ctx.stats.bytesProcessed += outcome.size;
+  ctx.meter.files++;
+  return true;
 }
 
 /** Stores one entry (any type) and returns its node, or undefined when it was skipped. */
@@ -79,8 +118,12 @@ export async function storeEntry(
   throwIfCancelled(ctx.signal);
   const node = baseNode(name, st);
   switch (node.type) {
-    case 'file':
-      return (await storeFile(ctx, abs, node, st, parent)) ? node : undefined;
+    case 'file': {
+      node.size = Number(st.size);
+      if (reuseUnchanged(ctx, node, parent)) return node;
+      const [outcome] = await ctx.files.readAll([{ path: abs, size: node.size }]);
+      return applyOutcome(ctx, abs, node, parent, outcome!) ? node : undefined;
+    }
     case 'dir': {
       const subtree = await storeDir(
         ctx,
@@ -105,63 +148,6 @@ export async function storeEntry(
   }
 }
 
-async function storeFile(
-  ctx: WalkContext,
-  abs: string,
-  node: TreeNode,
-  st: BigIntStats,
-  parent: TreeNode | undefined,
-): Promise<boolean> {
-  node.size = Number(st.size);
-  ctx.meter.current = abs;
-  if (
-    !ctx.forceFull &&
-    parent?.type === 'file' &&
-    parent.size === node.size &&
-    parent.mtime_ns === node.mtime_ns &&
-    parent.inode === node.inode &&
-    parent.content?.every((id) => ctx.repo.index.has(id))
-  ) {
-    node.content = parent.content;
-    ctx.stats.filesUnchanged++;
-    ctx.stats.bytesProcessed += node.size;
-    ctx.meter.files++;
-    ctx.meter.bytes += node.size;
-    ctx.meter.emit();
-    return true;
-  }
-  const slots = node.size >= ctx.repo.config.chunker.min_size ? ctx.largeFileSlots : ctx.fileSlots;
-  return slots.use(async () => {
-    // Files queue for a slot after passing storeEntry's check; look again once one frees,
-    // or a cancel would only land after every queued file was read.
-    throwIfCancelled(ctx.signal);
-    try {
-      const result = await readFileChunks(
-        abs,
-        ctx.repo.config.chunker,
-        ctx.gear,
-        ctx.store,
-        (n) => {
-          ctx.meter.bytes += n;
-          ctx.meter.emit();
-        },
-      );
-      node.content = result.content;
-      node.size = result.size;
-      if (result.unstable)
-        ctx.warnings.push({ path: abs, message: 'changed while being read; saved as read' });
-    } catch (err) {
-      warn(ctx, abs, err);
-      return false;
-    }
-    if (parent?.type === 'file') ctx.stats.filesChanged++;
-    else ctx.stats.filesNew++;
-    ctx.stats.bytesProcessed += node.size ?? 0;
-    ctx.meter.files++;
-    return true;
-  });
-}
-
 /** Stores a folder's tree; returns its id, or undefined when the folder could not be read. */
 export async function storeDir(
   ctx: WalkContext,
@@ -183,17 +169,34 @@ export async function storeDir(
   }
 
   const nodes: (TreeNode | undefined)[] = new Array(listing.entries.length);
-  const work: Promise<void>[] = [];
+  // Files that must be read go to the workers first; sub-folders are walked meanwhile.
+  const toRead: { i: number; abs: string; node: TreeNode; parent: TreeNode | undefined }[] = [];
+  const subdirs: number[] = [];
   for (const [i, { name, abs, st }] of listing.entries.entries()) {
-    const job = storeEntry(ctx, abs, name, st, parentNodes.get(name), listing.rules).then((n) => {
-      nodes[i] = n;
-    });
-    // Files run concurrently (bounded by the file slots); folders one after another, so the
-    // number of open folders stays proportional to depth.
-    if (st.isDirectory()) await job;
-    else work.push(job);
+    if (st.isDirectory()) {
+      subdirs.push(i);
+    } else if (st.isFile()) {
+      const node = baseNode(name, st);
+      node.size = Number(st.size);
+      const parent = parentNodes.get(name);
+      if (reuseUnchanged(ctx, node, parent)) nodes[i] = node;
+      else toRead.push({ i, abs, node, parent });
+    } else {
+      nodes[i] = await storeEntry(ctx, abs, name, st, parentNodes.get(name), listing.rules);
+    }
   }
-  await Promise.all(work);
+  throwIfCancelled(ctx.signal);
+  const reading = ctx.files.readAll(toRead.map((f) => ({ path: f.abs, size: f.node.size ?? 0 })));
+  // Keep a failed read from going unobserved while the sub-folders are walked.
+  reading.catch(() => undefined);
+  for (const i of subdirs) {
+    const { name, abs, st } = listing.entries[i]!;
+    nodes[i] = await storeEntry(ctx, abs, name, st, parentNodes.get(name), listing.rules);
+  }
+  const outcomes = await reading;
+  toRead.forEach((f, k) => {
+    if (applyOutcome(ctx, f.abs, f.node, f.parent, outcomes[k]!)) nodes[f.i] = f.node;
+  });
   const tree: Tree = { nodes: nodes.filter((n): n is TreeNode => n !== undefined) };
   return ctx.repo.saveTree(tree);
 }

@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { IndexFile } from '../format/index-file.js';
-import { decodePackHeader } from '../format/pack.js';
-import { openJson, openObject } from '../format/sealed-object.js';
+import { openJson } from '../format/sealed-object.js';
 import type { Tree } from '../format/tree.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import { mapLimit, type Repository } from '../repository/repository.js';
@@ -185,7 +184,7 @@ interface PackDamage {
   blobs?: string[];
 }
 
-/** Reads one pack fully and verifies every blob; returns the damage, or undefined when sound. */
+/** Reads one pack and has a worker verify every blob; returns the damage, or undefined when sound. */
 async function readPack(
   repo: Repository,
   pool: WorkerPool,
@@ -197,38 +196,23 @@ async function readPack(
   } catch (err) {
     return { reason: `unreadable: ${errorMessage(err)}` };
   }
-  const hashOk = createHash('sha256').update(pack).digest('hex') === packId;
-  let blobs;
-  try {
-    blobs = decodePackHeader(repo.key.encrypt, pack, packId);
-  } catch (err) {
-    return { reason: errorMessage(err) };
-  }
-  const bad: string[] = [];
-  for (const b of blobs) {
+  const verdict = await pool.verifyPack(pack, packId);
+  if (!verdict.blobs) return { reason: verdict.headerError ?? 'unreadable header' };
+  const bad = new Set(verdict.bad);
+  for (const b of verdict.blobs) {
     const indexed = repo.index.lookup(b.id);
     if (
       indexed &&
       indexed.pack === packId &&
       (indexed.offset !== b.offset || indexed.length !== b.length)
-    ) {
-      bad.push(b.id);
-      continue;
-    }
-    try {
-      const sealed = pack.subarray(b.offset, b.offset + b.length);
-      // Small blobs are verified here; a thread hop would cost more than the work.
-      const id =
-        b.length < 64 * 1024
-          ? repo.blobId(openObject(repo.key.encrypt, sealed, 'blob'))
-          : (await pool.open(Buffer.from(sealed), `blob ${b.id.slice(0, 12)}`, true)).id;
-      if (id !== b.id) bad.push(b.id);
-    } catch {
-      bad.push(b.id);
-    }
+    )
+      bad.add(b.id);
   }
-  if (bad.length > 0) {
-    return { reason: `${bad.length} of ${blobs.length} blob(s) fail verification`, blobs: bad };
+  if (bad.size > 0) {
+    return {
+      reason: `${bad.size} of ${verdict.blobs.length} blob(s) fail verification`,
+      blobs: [...bad],
+    };
   }
-  return hashOk ? undefined : { reason: 'content does not match its name', blobs: [] };
+  return verdict.hashOk ? undefined : { reason: 'content does not match its name', blobs: [] };
 }

@@ -1,40 +1,108 @@
 /**
- * Worker thread that compresses + seals blobs for backup, and opens + decompresses them for
- * restore and check, so both cores work while the main thread reads, chunks and writes.
- * Buffers move in and out by transfer, never by copy.
+ * Worker thread: reads, chunks, hashes and seals files for backup; opens blobs for restore;
+ * verifies whole packs for check — so both cores work while the main thread walks folders,
+ * keeps the index and writes packs. Buffers move in and out by transfer, never by copy.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openObject, sealObject } from '../format/sealed-object.js';
+import { gearTable } from '../chunker/fastcdc.js';
 import { blobId } from '../crypto/chunk-id.js';
-import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
+import { openObject, sealObject } from '../format/sealed-object.js';
 import { GarbageBound } from '../util/memory.js';
+import { readFiles, type FileReaderHost } from './worker-file-reader.js';
+import { verifyPack } from './worker-pack-verifier.js';
+import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 
-const { encryptKey, chunkIdKey } = workerData as { encryptKey: Uint8Array; chunkIdKey: Uint8Array };
+const { encryptKey, chunkIdKey, chunkerSeed } = workerData as {
+  encryptKey: Uint8Array;
+  chunkIdKey: Uint8Array;
+  chunkerSeed: string;
+};
 const port = parentPort!;
 const garbage = new GarbageBound();
+const claims = new Map<number, (fresh: boolean[]) => void>();
+let nextClaim = 0;
+let gear: Int32Array | undefined;
+
+function send(msg: WorkerResponse, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
+}
 
 function toTransferable(buf: Buffer): ArrayBuffer {
-  if (buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength)
+  if (
+    buf.byteOffset === 0 &&
+    buf.byteLength === buf.buffer.byteLength &&
+    buf.byteLength !== Buffer.poolSize
+  ) {
     return buf.buffer as ArrayBuffer;
+  }
   const copy = new Uint8Array(buf.byteLength);
   copy.set(buf);
   return copy.buffer;
 }
 
+function hostFor(seq: number): FileReaderHost {
+  gear ??= gearTable(chunkerSeed);
+  return {
+    encryptKey,
+    chunkIdKey,
+    gear,
+    claim(ids) {
+      const claim = nextClaim++;
+      return new Promise((resolve) => {
+        claims.set(claim, resolve);
+        send({ kind: 'claim', seq, claim, ids });
+      });
+    },
+    sendBlob(id, sealed, rawLength) {
+      const data = toTransferable(sealed);
+      send({ kind: 'blob', seq, id, data, rawLength }, [data]);
+    },
+    reportBytes(bytes) {
+      send({ kind: 'bytes', seq, bytes });
+    },
+    collectGarbage: (bytes) => garbage.add(bytes),
+  };
+}
+
 port.on('message', (req: WorkerRequest) => {
-  let res: WorkerResponse;
-  try {
-    if (req.op === 'seal') {
-      const sealed = toTransferable(sealObject(encryptKey, new Uint8Array(req.data), req.level));
-      res = { seq: req.seq, ok: true, data: sealed };
-    } else {
-      const plain = openObject(encryptKey, new Uint8Array(req.data), req.what);
-      const id = req.verifyId ? blobId(chunkIdKey, plain) : undefined;
-      res = { seq: req.seq, ok: true, data: toTransferable(plain), id };
+  switch (req.op) {
+    case 'claimed': {
+      const resolve = claims.get(req.claim);
+      claims.delete(req.claim);
+      resolve?.(req.fresh);
+      return;
     }
-  } catch (err) {
-    res = { seq: req.seq, ok: false, error: (err as Error).message };
+    case 'readFiles':
+      void readFiles(hostFor(req.seq), req.files, req.chunker).then((outcomes) =>
+        send({ kind: 'files', seq: req.seq, outcomes }),
+      );
+      return;
+    case 'verifyPack': {
+      const verdict = verifyPack({ encryptKey, chunkIdKey }, Buffer.from(req.data), req.packId);
+      send({ kind: 'verdict', seq: req.seq, verdict });
+      garbage.add(req.data.byteLength);
+      return;
+    }
+    default: {
+      let res: WorkerResponse;
+      try {
+        if (req.op === 'seal') {
+          res = {
+            kind: 'result',
+            seq: req.seq,
+            ok: true,
+            data: toTransferable(sealObject(encryptKey, new Uint8Array(req.data), req.level)),
+          };
+        } else {
+          const plain = openObject(encryptKey, new Uint8Array(req.data), req.what);
+          const id = req.verifyId ? blobId(chunkIdKey, plain) : undefined;
+          res = { kind: 'result', seq: req.seq, ok: true, data: toTransferable(plain), id };
+        }
+      } catch (err) {
+        res = { kind: 'result', seq: req.seq, ok: false, error: (err as Error).message };
+      }
+      send(res, res.ok ? [res.data] : []);
+      garbage.add(req.data.byteLength);
+    }
   }
-  port.postMessage(res, res.ok ? [res.data] : []);
-  garbage.add(req.data.byteLength);
 });

@@ -1,74 +1,74 @@
 /**
- * A small pool of crypto workers (one per core). Work is handed to the least-loaded worker;
- * callers bound their own in-flight work, so memory stays flat however large the input.
+ * The pool of crypto workers (one per core) seen from the main thread. Work goes to the
+ * least-loaded worker; callers bound their own in-flight work, so memory stays flat however
+ * large the input.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CairnError } from '../errors.js';
 import type { MasterKey } from '../crypto/key-slot.js';
-import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
+import type { ChunkerParams } from '../format/repo-config.js';
+import type {
+  FileJob,
+  FileOutcome,
+  PackVerdict,
+  WorkerRequest,
+  WorkerResponse,
+} from './worker-messages.js';
+
+/** The main thread's side of a backup's file reading. */
+export interface FileSink {
+  /** Which chunks are new (reserving them); may wait until the pack writer has room. */
+  claim(ids: string[]): Promise<boolean[]>;
+  blob(id: string, sealed: Buffer, rawLength: number): void;
+  bytes(n: number): void;
+}
 
 interface Pending {
-  resolve: (res: { data: Buffer; id?: string | undefined }) => void;
+  resolve: (value: never) => void;
   reject: (err: Error) => void;
+  sink?: FileSink;
+  worker: PoolWorker;
+  load: number;
 }
 
 interface PoolWorker {
   worker: Worker;
-  busy: number;
+  load: number;
 }
 
 function workerUrl(): { url: URL; execArgv: string[] } {
   const here = import.meta.url;
   // Under tests the engine runs from TypeScript sources; the worker then needs tsx's loader.
-  if (here.endsWith('.ts')) {
+  if (here.endsWith('.ts'))
     return { url: new URL('./crypto-worker.ts', here), execArgv: ['--import', 'tsx'] };
-  }
   return { url: new URL('./crypto-worker.js', here), execArgv: [] };
 }
 
 export class WorkerPool {
+  readonly size: number;
   private readonly workers: PoolWorker[] = [];
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private failure: Error | undefined;
 
-  readonly size: number;
-
   /** Workers start on first use: a backup where nothing changed never needs them. */
   constructor(
     private readonly key: MasterKey,
+    private readonly chunkerSeed = '',
     size = Math.max(1, Math.min(os.availableParallelism(), 8)),
   ) {
     this.size = size;
   }
 
-  private start(): void {
-    const key = this.key;
-    const { url, execArgv } = workerUrl();
-    for (let i = 0; i < this.size; i++) {
-      const worker = new Worker(url, {
-        workerData: { encryptKey: key.encrypt, chunkIdKey: key.chunkId },
-        execArgv,
-      });
-      worker.unref();
-      const entry: PoolWorker = { worker, busy: 0 };
-      worker.on('message', (res: WorkerResponse) => {
-        entry.busy--;
-        const p = this.pending.get(res.seq);
-        if (!p) return;
-        this.pending.delete(res.seq);
-        if (res.ok) p.resolve({ data: Buffer.from(res.data), id: res.id });
-        else p.reject(new CairnError('corrupt', res.error));
-      });
-      worker.on('error', (err) => this.fail(err));
-      this.workers.push(entry);
-    }
-  }
-
   /** Compresses (where it pays) and encrypts. `data` is transferred: do not use it afterwards. */
   async seal(data: Buffer, level?: number): Promise<Buffer> {
-    const res = await this.submit((seq) => ({ op: 'seal', seq, data: detachable(data), level }));
+    const res = await this.submit<{ data: Buffer }>(data.length, (seq) => ({
+      op: 'seal',
+      seq,
+      data: detachable(data),
+      level,
+    }));
     return res.data;
   }
 
@@ -78,7 +78,32 @@ export class WorkerPool {
     what: string,
     verifyId = false,
   ): Promise<{ data: Buffer; id?: string | undefined }> {
-    return this.submit((seq) => ({ op: 'open', seq, data: detachable(data), what, verifyId }));
+    return this.submit(data.length, (seq) => ({
+      op: 'open',
+      seq,
+      data: detachable(data),
+      what,
+      verifyId,
+    }));
+  }
+
+  verifyPack(data: Buffer, packId: string): Promise<PackVerdict> {
+    return this.submit(data.length, (seq) => ({
+      op: 'verifyPack',
+      seq,
+      data: detachable(data),
+      packId,
+    }));
+  }
+
+  /** Reads, chunks and stores files on a worker; `load` is their total size, for balancing. */
+  readFiles(
+    files: FileJob[],
+    chunker: ChunkerParams,
+    load: number,
+    sink: FileSink,
+  ): Promise<FileOutcome[]> {
+    return this.submit(load, (seq) => ({ op: 'readFiles', seq, files, chunker }), sink);
   }
 
   async close(): Promise<void> {
@@ -86,19 +111,90 @@ export class WorkerPool {
     this.workers.length = 0;
   }
 
-  private submit(
+  private start(): void {
+    const { url, execArgv } = workerUrl();
+    for (let i = 0; i < this.size; i++) {
+      const worker = new Worker(url, {
+        workerData: {
+          encryptKey: this.key.encrypt,
+          chunkIdKey: this.key.chunkId,
+          chunkerSeed: this.chunkerSeed,
+        },
+        execArgv,
+      });
+      worker.unref();
+      const entry: PoolWorker = { worker, load: 0 };
+      worker.on('message', (msg: WorkerResponse) => this.onMessage(entry, msg));
+      worker.on('error', (err) => this.fail(err));
+      this.workers.push(entry);
+    }
+  }
+
+  private onMessage(entry: PoolWorker, msg: WorkerResponse): void {
+    const p = this.pending.get(msg.seq);
+    if (!p) return;
+    switch (msg.kind) {
+      case 'claim':
+        p.sink!.claim(msg.ids).then(
+          (fresh) =>
+            entry.worker.postMessage({
+              op: 'claimed',
+              seq: msg.seq,
+              claim: msg.claim,
+              fresh,
+            } satisfies WorkerRequest),
+          (err: Error) => this.settle(msg.seq, p, () => p.reject(err)),
+        );
+        return;
+      case 'blob':
+        p.sink!.blob(msg.id, Buffer.from(msg.data), msg.rawLength);
+        return;
+      case 'bytes':
+        p.sink!.bytes(msg.bytes);
+        return;
+      case 'files':
+        this.settle(msg.seq, p, () => p.resolve(msg.outcomes as never));
+        return;
+      case 'verdict':
+        this.settle(msg.seq, p, () => p.resolve(msg.verdict as never));
+        return;
+      case 'result':
+        this.settle(msg.seq, p, () =>
+          msg.ok
+            ? p.resolve({ data: Buffer.from(msg.data), id: msg.id } as never)
+            : p.reject(new CairnError('corrupt', msg.error)),
+        );
+    }
+  }
+
+  private settle(seq: number, p: Pending, fn: () => void): void {
+    this.pending.delete(seq);
+    p.worker.load -= p.load;
+    fn();
+  }
+
+  private submit<T>(
+    load: number,
     make: (seq: number) => WorkerRequest,
-  ): Promise<{ data: Buffer; id?: string | undefined }> {
+    sink?: FileSink,
+  ): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.workers.length === 0) this.start();
     const seq = ++this.seq;
     const req = make(seq);
     let target = this.workers[0]!;
-    for (const w of this.workers) if (w.busy < target.busy) target = w;
-    target.busy++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
-      target.worker.postMessage(req, [req.data]);
+    for (const w of this.workers) if (w.load < target.load) target = w;
+    target.load += load;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(seq, {
+        resolve: resolve as (v: never) => void,
+        reject,
+        worker: target,
+        load,
+        ...(sink ? { sink } : {}),
+      });
+      const transfer = 'data' in req ? [req.data] : [];
+      target.worker.postMessage(req, transfer);
     });
   }
 
@@ -111,14 +207,14 @@ export class WorkerPool {
 
 /** An ArrayBuffer holding exactly `buf`'s bytes that may be transferred away. */
 function detachable(buf: Buffer): ArrayBuffer {
-  if (buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && !isPooled(buf)) {
+  if (
+    buf.byteOffset === 0 &&
+    buf.byteLength === buf.buffer.byteLength &&
+    buf.buffer.byteLength !== Buffer.poolSize
+  ) {
     return buf.buffer as ArrayBuffer;
   }
   const copy = new Uint8Array(buf.byteLength);
   copy.set(buf);
   return copy.buffer;
-}
-
-function isPooled(buf: Buffer): boolean {
-  return buf.buffer.byteLength === Buffer.poolSize;
 }

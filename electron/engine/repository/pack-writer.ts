@@ -54,6 +54,12 @@ export class PackWriter {
     if (this.offset >= this.packSize) await this.finishPack();
   }
 
+  /** Resolves when no more than the allowed number of packs are being uploaded. */
+  async waitForRoom(): Promise<void> {
+    while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
+    if (this.failure) throw this.failure;
+  }
+
   /** Uploads what is pending and writes an index file for every uploaded pack. */
   async flush(): Promise<void> {
     await this.flushPacks();

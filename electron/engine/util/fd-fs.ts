@@ -16,6 +16,13 @@ export const fchmod = promisify(fs.fchmod);
 export const fchown = promisify(fs.fchown);
 export const futimes = promisify(fs.futimes);
 export const fsync = promisify(fs.fsync);
+export const readdir = promisify(fs.readdir) as (dir: string) => Promise<string[]>;
+
+export function lstatBig(path: string): Promise<fs.BigIntStats> {
+  return new Promise((resolve, reject) => {
+    fs.lstat(path, { bigint: true }, (err, st) => (err ? reject(err) : resolve(st)));
+  });
+}
 
 export function read(
   fd: number,

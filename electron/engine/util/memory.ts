@@ -23,7 +23,7 @@ function collector(): (() => void) | undefined {
 
 export class GarbageBound {
   private since = 0;
-  constructor(private readonly everyBytes = 8 * 1024 * 1024) {}
+  constructor(private readonly everyBytes = 16 * 1024 * 1024) {}
 
   /** Counts processed bytes; collects garbage when enough has passed. */
   add(bytes: number): void {
