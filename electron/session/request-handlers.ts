@@ -11,6 +11,7 @@ import { buildPreview, previewBytes } from './file-preview.js';
 import type { HostPlatform } from './host-platform.js';
 import type { JobLog, JobRegistry } from './job-registry.js';
 import { ContractFailure } from './to-contract-error.js';
+import { TreeCache } from './tree-cache.js';
 import { TreeSearch } from './tree-search.js';
 
 export type RequestHandlers = {
@@ -37,6 +38,9 @@ export function createRequestHandlers(
     return holder.current;
   };
   const search = new TreeSearch((snapshot) => engine.listTree(repo(), snapshot, '/', true));
+  const trees = new TreeCache();
+  const listSnapshotFolder = (ref: RepositoryRef, snapshot: string, path: string) =>
+    trees.list(ref.location, snapshot, path, () => engine.listTree(ref, snapshot, path));
   const unsupported = (what: string): never => {
     throw new ContractFailure('unsupported', `${what} is only available in the desktop app.`);
   };
@@ -77,7 +81,7 @@ export function createRequestHandlers(
       return engine.listSnapshots(repo());
     },
     async listTree({ snapshot, path }) {
-      return engine.listTree(repo(), snapshot, path);
+      return listSnapshotFolder(repo(), snapshot, path);
     },
     async searchTree({ snapshot, query }) {
       return search.search(snapshot, query);
@@ -85,7 +89,7 @@ export function createRequestHandlers(
     async previewFile({ snapshot, path }) {
       const ref = repo();
       const parent = path.slice(0, path.lastIndexOf('/')) || '/';
-      const entry = (await engine.listTree(ref, snapshot, parent)).find((e) => e.path === path);
+      const entry = (await listSnapshotFolder(ref, snapshot, parent)).find((e) => e.path === path);
       if (entry === undefined || entry.type !== 'file') {
         throw new ContractFailure('path-not-found', `There is no file ${path} in this snapshot.`);
       }

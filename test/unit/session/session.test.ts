@@ -197,3 +197,39 @@ describe('Session', () => {
     });
   });
 });
+
+describe('Session tree listings', () => {
+  const fullId = 'c'.repeat(64);
+  const entry = {
+    path: '/a.txt',
+    name: 'a.txt',
+    type: 'file' as const,
+    size: 2,
+    mode: 420,
+    mtime: '',
+  };
+
+  it('asks the engine once per folder of a snapshot, and previews from that listing', async () => {
+    let listings = 0;
+    const session = new Session(
+      engineDouble({
+        listTree: async () => {
+          listings++;
+          return [entry];
+        },
+        readFile: async () => Buffer.from('hi'),
+      }),
+      web,
+    );
+    await session.handle('connectRepository', { location: '/r', password: 'p' });
+    await session.handle('listTree', { snapshot: fullId, path: '/' });
+    await session.handle('listTree', { snapshot: fullId, path: '/' });
+    const preview = await session.handle('previewFile', { snapshot: fullId, path: '/a.txt' });
+    expect(preview).toMatchObject({ ok: true, value: { kind: 'text', text: 'hi' } });
+    expect(listings).toBe(1);
+    // 'latest' may name another snapshot after the next backup: never cached.
+    await session.handle('listTree', { snapshot: 'latest', path: '/' });
+    await session.handle('listTree', { snapshot: 'latest', path: '/' });
+    expect(listings).toBe(3);
+  });
+});
