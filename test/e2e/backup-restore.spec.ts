@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeTree } from '../helpers/file-tree.js';
 import { AppShell } from './pages/app-shell.js';
@@ -104,5 +104,26 @@ test.describe('backup and restore', () => {
     });
     await expect(again).toContainText('restored');
     expect(readFileSync(budget)).toEqual(readFileSync(path.join(documents, 'budget.csv')));
+
+    // The whole snapshot into an empty folder: every source comes back under its own name.
+    const everything = workspace.path('everything');
+    await app.getByTestId('restore-close').click();
+    await expect(
+      await browser.restore({ scope: 'all', target: everything, overwrite: 'skip' }),
+    ).toContainText('24 files restored');
+    expect(describeTree(everything, { mtimes: false })).toEqual({
+      ...prefixed(documents, 'Documents'),
+      ...prefixed(videos, 'Videos'),
+    });
   });
 });
+
+/** describeTree of `source` as it appears inside a restore folder, under `name`. */
+function prefixed(source: string, name: string): Record<string, unknown> {
+  const mode = (statSync(source).mode & 0o7777).toString(8);
+  const out: Record<string, unknown> = { [name]: { type: 'dir', mode } };
+  for (const [p, v] of Object.entries(describeTree(source, { mtimes: false }))) {
+    out[`${name}/${p}`] = v;
+  }
+  return out;
+}
