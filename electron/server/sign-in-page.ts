@@ -14,14 +14,17 @@ export function signInPage(styleNonce: string, failed: boolean): string {
 <meta name="color-scheme" content="light dark">
 <title>Sign in · Cairn</title>
 <style nonce="${styleNonce}">
-  body { font: 15px/1.5 system-ui, sans-serif; display: grid; place-items: center; min-height: 100vh; margin: 0; background: Canvas; color: CanvasText; }
-  main { max-width: 28rem; padding: 2rem; border: 1px solid color-mix(in srgb, CanvasText 15%, transparent); border-radius: 12px; }
-  h1 { font-size: 1.25rem; margin: 0 0 .5rem; }
-  label { display: block; margin: 1rem 0 .25rem; font-weight: 600; }
-  input { width: 100%; box-sizing: border-box; padding: .5rem; font: inherit; }
-  button { margin-top: 1rem; padding: .5rem 1rem; font: inherit; }
+  :root { color-scheme: light dark; --bg: #f6f7f9; --surface: #fff; --border: #dfe3e8; --text: #1b1f24; --muted: #5f6b7a; --accent: #2f6f62; --on-accent: #fff; }
+  @media (prefers-color-scheme: dark) { :root { --bg: #111417; --surface: #191d21; --border: #2e353d; --text: #e6e9ed; --muted: #98a2ae; --accent: #5cb8a3; --on-accent: #0c1512; } }
+  body { font: 14px/1.5 system-ui, sans-serif; display: grid; place-items: center; min-height: 100vh; margin: 0; background: var(--bg); color: var(--text); }
+  main { width: min(28rem, calc(100vw - 2rem)); box-sizing: border-box; padding: 2rem; background: var(--surface); border: 1px solid var(--border); border-radius: 12px; }
+  h1 { font-size: 1.3rem; margin: 0 0 .5rem; }
+  p { color: var(--muted); }
+  label { display: block; margin: 1rem 0 .3rem; font-weight: 600; }
+  input { width: 100%; box-sizing: border-box; padding: .5rem .65rem; font: 13px ui-monospace, monospace; border: 1px solid var(--border); border-radius: 8px; background: var(--surface); color: var(--text); }
+  button { margin-top: 1rem; width: 100%; padding: .55rem 1rem; font: inherit; font-weight: 600; border: 0; border-radius: 8px; background: var(--accent); color: var(--on-accent); cursor: pointer; }
   .error { color: #c62828; }
-  code { font-size: .9em; }
+  code { font-size: .9em; white-space: nowrap; }
 </style>
 </head>
 <body>

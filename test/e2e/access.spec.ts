@@ -45,6 +45,7 @@ test.describe('web access @web-only', () => {
     await page.goto(`${served!.origin}/`);
     await expect(page.getByTestId('sign-in')).toBeVisible();
     await expect(page.getByTestId('connect-screen')).toHaveCount(0);
+    await page.screenshot({ path: 'test-results/screenshots/web/00-sign-in.png' });
     await page.getByTestId('sign-in-token').fill(served!.token);
     await page.getByTestId('sign-in-submit').click();
     await expect(page.getByTestId('connect-screen')).toBeVisible();
