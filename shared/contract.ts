@@ -20,7 +20,14 @@ const password = z.string().min(1, 'Enter the repository password').max(1024);
 const snapshotRef = z.string().regex(/^(latest|[0-9a-f]{4,64})$/, 'a snapshot id or "latest"');
 /** A path in a snapshot's restore layout: absolute, forward slashes. */
 const treePath = z.string().startsWith('/').max(4096);
-const hostPath = z.string().min(1).max(4096);
+/** A path on the machine that runs the engine: absolute, since its working folder means nothing to the user. */
+const hostPath = z
+  .string()
+  .max(4096)
+  .regex(
+    /^(\/|[A-Za-z]:[\\/]|\\\\)/,
+    'Enter a full path, starting at the root (like /home/me/Documents)',
+  );
 const none = z.object({}).strict();
 
 export const overwritePolicies = ['skip', 'always', 'rename'] as const;

@@ -4,7 +4,7 @@
  * (the e2e tests drive the real engine).
  */
 import { describe, expect, it } from 'vitest';
-import type { JobEvent } from '../../../shared/contract.js';
+import { requestSchemas, type JobEvent } from '../../../shared/contract.js';
 import type { JobProgress } from '../../../shared/domain.js';
 import { CairnError } from '../../../electron/engine/errors.js';
 import type { EngineService, JobControl } from '../../../electron/engine/service-types.js';
@@ -231,5 +231,29 @@ describe('Session tree listings', () => {
     await session.handle('listTree', { snapshot: 'latest', path: '/' });
     await session.handle('listTree', { snapshot: 'latest', path: '/' });
     expect(listings).toBe(3);
+  });
+});
+
+describe('Session paths', () => {
+  it('wants full paths for folders on this machine', async () => {
+    const session = new Session(engineDouble(), web);
+    await session.handle('connectRepository', { location: '/r', password: 'p' });
+    const relative = await session.handle('startBackup', {
+      jobId: 'job-00000009',
+      paths: ['docs'],
+    });
+    expect(relative).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-argument', message: expect.stringMatching(/full path/) },
+    });
+    // Windows paths are full paths too (the schema is shared by every platform).
+    expect(
+      requestSchemas.startRestore.safeParse({
+        jobId: 'job-00000010',
+        snapshot: 'latest',
+        target: 'C:\\Users\\me',
+        overwrite: 'skip',
+      }).success,
+    ).toBe(true);
   });
 });
