@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
-if [ ! -x /usr/bin/chromium ] && [ -z "${CAIRN_CHROMIUM:-}" ]; then
-  CAIRN_EXTRA_PACKAGES=chromium bash scripts/setup-system.sh
-fi
+# setup-system.sh installs Debian's chromium when it is missing (CAIRN_CHROMIUM names another).
+[ -n "${CAIRN_CHROMIUM:-}" ] || bash scripts/setup-system.sh
 npm run build
 npx playwright test "$@"
