@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'worker_threads'];
 
@@ -22,7 +23,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'electron/server/**/*.ts'],
+    files: [
+      'electron/engine/**/*.ts',
+      'electron/cli/**/*.ts',
+      'electron/server/**/*.ts',
+      'electron/session/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -44,12 +50,20 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [
         'error',
         { paths: ['electron'], patterns: [...nodeBuiltins, '**/electron/**'] },
       ],
+      ...reactHooks.configs.recommended.rules,
     },
+  },
+  {
+    // Vite's config runs in Node, not in the renderer.
+    files: ['renderer/vite.config.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { 'no-restricted-imports': 'off' },
   },
 );

@@ -4,10 +4,11 @@
 #   util-linux (setpriv) — runs a test as an unprivileged user (unreadable-file tests)
 #   time (GNU) — peak memory of each command in the bench
 #   gnome-keyring, dbus, dbus-x11 — the real Secret Service for keychain tests (dbus-run-session)
-# Later issues add rclone, chromium, xvfb here.
+#   chromium   — the browser the e2e tests drive (Playwright, web mode)
+# Later issues add rclone and xvfb here.
 # It needs root (or sudo) and apt-get; otherwise it says what to install and carries on.
 set -u
-PACKAGES=(restic borgbackup util-linux time gnome-keyring dbus dbus-x11)
+PACKAGES=(restic borgbackup util-linux time gnome-keyring dbus dbus-x11 chromium)
 [ -n "${CAIRN_EXTRA_PACKAGES:-}" ] && PACKAGES+=(${CAIRN_EXTRA_PACKAGES})
 
 missing=()

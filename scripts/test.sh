@@ -8,3 +8,5 @@ npm run build
 npm run lint
 npm run typecheck
 npx vitest run "$@"
+# The UI end to end: Chromium against `cairn serve` (Electron too, where a binary is present).
+npx playwright test

@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   key: () => import('./commands/key.js'),
   forget: () => import('./commands/forget.js'),
   prune: () => import('./commands/prune.js'),
+  serve: () => import('./commands/serve.js'),
 };
 
 const HELP = `cairn ${PROGRAM_VERSION} — encrypted, deduplicated backups of folders and REST APIs
@@ -32,6 +33,7 @@ usage: cairn COMMAND [options]
   forget     --repo LOC --keep-… [--prune]       remove snapshots by retention policy (--dry-run, --json)
   prune      --repo LOC                         delete data no snapshot uses
   key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)
+  serve      [--port N] [--host 127.0.0.1]      the web UI; prints its address with an access token
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
 SNAPSHOT is an id, a unique id prefix, or latest.`;

@@ -56,7 +56,7 @@ export async function backupFolders(
   const meter = new ProgressMeter('backup', control.onProgress);
   const warnings: BackupWarning[] = [];
   const stats = new StatsCounter();
-  const files = new FileStore(repo, pool, meter);
+  const files = new FileStore(repo, pool, meter, control.signal);
   const ctx: WalkContext = {
     repo,
     files,

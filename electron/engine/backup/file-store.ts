@@ -9,6 +9,7 @@
 import type { FileOutcome } from '../pipeline/worker-messages.js';
 import type { FileSink, WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
+import { throwIfCancelled } from '../util/cancel.js';
 import { Semaphore } from '../util/semaphore.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
 
@@ -29,6 +30,7 @@ export class FileStore implements FileSink {
     private readonly repo: Repository,
     private readonly pool: WorkerPool,
     private readonly meter: ProgressMeter,
+    private readonly signal?: AbortSignal,
   ) {
     this.batches = new Semaphore(pool.size * 2);
   }
@@ -60,6 +62,8 @@ export class FileStore implements FileSink {
         await this.batches.acquire();
         try {
           if (this.failure) throw this.failure;
+          // Batches queue for a slot; a cancel must not wait until every queued one was read.
+          throwIfCancelled(this.signal);
           const load = group.reduce((sum, i) => sum + files[i]!.size, 0);
           const jobs = group.map((i) => ({ path: files[i]!.path }));
           const results = await this.pool.readFiles(jobs, this.repo.config.chunker, load, this);

@@ -1,0 +1,53 @@
+/**
+ * Electron entry: wires security, the engine's session, IPC and the window. Nothing else.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, type BrowserWindow } from 'electron';
+import { createEngine } from '../engine/service.js';
+import { PROGRAM_VERSION } from '../engine/version.js';
+import { Session } from '../session/session.js';
+import { pickFolder, pickSourceDefinition } from './dialogs.js';
+import { registerIpc } from './ipc.js';
+import { createMainWindow } from './main-window.js';
+import { applyAppSecurity } from './security.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const indexHtml = join(here, '..', '..', 'renderer', 'index.html');
+const preload = join(here, '..', 'preload', 'index.cjs');
+const appUrl = pathToFileURL(indexHtml).href;
+
+let window: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (window === null) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  void app.whenReady().then(() => {
+    applyAppSecurity(appUrl);
+    const session = new Session(createEngine(), {
+      mode: 'desktop',
+      version: PROGRAM_VERSION,
+      pickFolder: (purpose) => pickFolder(mainWindow(), purpose),
+      pickSourceDefinition: () => pickSourceDefinition(mainWindow()),
+    });
+    window = createMainWindow(preload, indexHtml);
+    const unregister = registerIpc(session, window, appUrl);
+    window.on('closed', () => {
+      unregister();
+      window = null;
+    });
+    app.on('before-quit', () => session.dispose());
+    app.on('window-all-closed', () => app.quit());
+  });
+}
+
+function mainWindow(): BrowserWindow {
+  if (window === null) throw new Error('no window');
+  return window;
+}

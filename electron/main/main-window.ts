@@ -1,0 +1,22 @@
+/**
+ * The app's one window, showing the built renderer from disk.
+ */
+import { BrowserWindow, nativeTheme } from 'electron';
+import { secureWebPreferences } from './security.js';
+
+export function createMainWindow(preload: string, indexHtml: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 860,
+    minHeight: 560,
+    show: false,
+    title: 'Cairn',
+    // Matches the renderer's background so the first paint does not flash.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#111417' : '#f6f7f9',
+    webPreferences: secureWebPreferences(preload),
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadFile(indexHtml);
+  return window;
+}

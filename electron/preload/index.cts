@@ -1,0 +1,50 @@
+/**
+ * The bridge the sandboxed renderer gets as `window.cairn`: each request of the contract by
+ * name, and a job-event subscription that returns its unsubscribe. Nothing generic: no channel
+ * name ever comes from the page. `satisfies CairnBridge` makes the compiler flag a request
+ * added to the contract but missing here.
+ *
+ * CommonJS, and without runtime imports but 'electron', because sandboxed preloads can
+ * require nothing else.
+ */
+// A CommonJS import is the only kind a sandboxed preload can run.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import electron = require('electron');
+import type { IpcRendererEvent } from 'electron';
+import type { CairnBridge, JobEvent, RequestName } from '../../shared/contract.js';
+
+const { contextBridge, ipcRenderer } = electron;
+
+const call =
+  (name: RequestName) =>
+  (args: unknown): Promise<never> =>
+    ipcRenderer.invoke(`cairn:${name}`, args) as Promise<never>;
+
+const bridge = {
+  getAppInfo: call('getAppInfo'),
+  getSessionState: call('getSessionState'),
+  createRepository: call('createRepository'),
+  connectRepository: call('connectRepository'),
+  disconnectRepository: call('disconnectRepository'),
+  listSnapshots: call('listSnapshots'),
+  listTree: call('listTree'),
+  searchTree: call('searchTree'),
+  previewFile: call('previewFile'),
+  validateApiSource: call('validateApiSource'),
+  startBackup: call('startBackup'),
+  startRestore: call('startRestore'),
+  startCheck: call('startCheck'),
+  cancelJob: call('cancelJob'),
+  browseFolders: call('browseFolders'),
+  pickFolder: call('pickFolder'),
+  pickSourceDefinition: call('pickSourceDefinition'),
+  onJobEvent(listener: (event: JobEvent) => void): () => void {
+    const forward = (_event: IpcRendererEvent, payload: JobEvent): void => listener(payload);
+    ipcRenderer.on('cairn:job-event', forward);
+    return () => {
+      ipcRenderer.removeListener('cairn:job-event', forward);
+    };
+  },
+} satisfies CairnBridge;
+
+contextBridge.exposeInMainWorld('cairn', bridge);

@@ -1,0 +1,98 @@
+/**
+ * `cairn serve [--port N] [--host 127.0.0.1]`: starts the web UI and prints its address with
+ * the access token, then runs until interrupted. The engine comes from the caller so that this
+ * module stays about serving.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { EngineService } from '../engine/service-types.js';
+import { PROGRAM_VERSION } from '../engine/version.js';
+import { Session } from '../session/session.js';
+import { findPackageRoot, rendererDir } from './package-root.js';
+import { isLoopback } from './request-guard.js';
+import { startWebServer } from './web-server.js';
+
+const usage = 'usage: cairn serve [--port N] [--host 127.0.0.1]';
+
+export interface ServeIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the server should stop (Ctrl+C, SIGTERM). */
+  stopped(): Promise<void>;
+}
+
+export const processIo: ServeIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  stopped: () =>
+    new Promise((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }),
+};
+
+export async function runServe(
+  argv: string[],
+  createEngine: () => EngineService,
+  io: ServeIo = processIo,
+): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(usage);
+    io.out('Serves the web UI on this machine; open the printed address in a browser.');
+    return 0;
+  }
+  let options: { port: number; host: string };
+  try {
+    options = parseServeArgs(argv);
+  } catch (err) {
+    io.err(`cairn serve: ${(err as Error).message}`);
+    io.err(usage);
+    return 1;
+  }
+  const root = findPackageRoot();
+  const dir = rendererDir(root);
+  if (!existsSync(join(dir, 'index.html'))) {
+    io.err(`cairn serve: the web UI is not built (no ${dir}); run npm run build`);
+    return 1;
+  }
+  const session = new Session(createEngine(), { mode: 'web', version: PROGRAM_VERSION });
+  let server;
+  try {
+    server = await startWebServer({
+      session,
+      rendererDir: dir,
+      host: options.host,
+      port: options.port,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'the port is in use' : (err as Error).message;
+    io.err(`cairn serve: cannot listen on ${options.host}:${options.port}: ${why}`);
+    return 1;
+  }
+  if (!isLoopback(options.host)) {
+    io.err(`cairn serve: warning: listening on ${options.host}, reachable from other machines`);
+  }
+  io.out('Cairn web UI (keep this address private; it contains the access token):');
+  io.out(`  ${server.url}`);
+  io.out('Press Ctrl+C to stop.');
+  await io.stopped();
+  session.dispose();
+  await server.close();
+  return 0;
+}
+
+function parseServeArgs(argv: string[]): { port: number; host: string } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) throw new Error(`unexpected argument ${positionals[0]}`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a number from 0 to 65535, not ${values.port}`);
+  }
+  return { port, host: values.host ?? '127.0.0.1' };
+}

@@ -1,0 +1,15 @@
+/**
+ * What differs between the desktop app and web mode, injected into the session: native
+ * dialogs exist only on the desktop, and API source validation only where that engine is built.
+ */
+import type { ApiSourceValidation, AppMode } from '../../shared/contract.js';
+
+export type FolderPurpose = 'repository' | 'source' | 'restore-target';
+
+export interface HostPlatform {
+  mode: AppMode;
+  version: string;
+  pickFolder?(purpose: FolderPurpose): Promise<string | null>;
+  pickSourceDefinition?(): Promise<{ path: string; text: string } | null>;
+  validateApiSource?(text: string): ApiSourceValidation | Promise<ApiSourceValidation>;
+}

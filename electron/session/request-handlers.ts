@@ -1,0 +1,161 @@
+/**
+ * The contract's requests, implemented over the engine. Arguments arrive already validated;
+ * each handler only translates between the contract and the EngineService.
+ */
+import { homedir, hostname } from 'node:os';
+import type { ParsedArgsOf, RequestName, ResultOf } from '../../shared/contract.js';
+import type { BackupWarning } from '../../shared/domain.js';
+import type { EngineService, RepositoryRef } from '../engine/service-types.js';
+import { listFolders } from './folder-browser.js';
+import { buildPreview, previewBytes } from './file-preview.js';
+import type { HostPlatform } from './host-platform.js';
+import type { JobLog, JobRegistry } from './job-registry.js';
+import { ContractFailure } from './to-contract-error.js';
+import { TreeCache } from './tree-cache.js';
+import { TreeSearch } from './tree-search.js';
+
+export type RequestHandlers = {
+  [N in RequestName]: (args: ParsedArgsOf<N>) => Promise<ResultOf<N>>;
+};
+
+/** The repository the UI is connected to; the password stays on this side of the contract. */
+export interface RepositoryHolder {
+  current: RepositoryRef | null;
+}
+
+const maxWarningsLogged = 100;
+
+export function createRequestHandlers(
+  engine: EngineService,
+  platform: HostPlatform,
+  jobs: JobRegistry,
+  holder: RepositoryHolder,
+): RequestHandlers {
+  const repo = (): RepositoryRef => {
+    if (holder.current === null) {
+      throw new ContractFailure('not-connected', 'Open a repository first.');
+    }
+    return holder.current;
+  };
+  const search = new TreeSearch((snapshot) => engine.listTree(repo(), snapshot, '/', true));
+  const trees = new TreeCache();
+  const listSnapshotFolder = (ref: RepositoryRef, snapshot: string, path: string) =>
+    trees.list(ref.location, snapshot, path, () => engine.listTree(ref, snapshot, path));
+  const unsupported = (what: string): never => {
+    throw new ContractFailure('unsupported', `${what} is only available in the desktop app.`);
+  };
+
+  return {
+    async getAppInfo() {
+      return {
+        mode: platform.mode,
+        version: platform.version,
+        hostname: hostname(),
+        home: homedir(),
+      };
+    },
+    async getSessionState() {
+      const current = holder.current;
+      return {
+        repository: current === null ? null : { location: current.location },
+        jobs: jobs.summaries(),
+      };
+    },
+    async createRepository({ location, password }) {
+      const ref = { location, password };
+      const { id } = await engine.initRepository(ref);
+      holder.current = ref;
+      return { id, location };
+    },
+    async connectRepository({ location, password }) {
+      const ref = { location, password };
+      const snapshots = await engine.listSnapshots(ref);
+      holder.current = ref;
+      return { location, snapshots: snapshots.length };
+    },
+    async disconnectRepository() {
+      holder.current = null;
+      return null;
+    },
+    async listSnapshots() {
+      return engine.listSnapshots(repo());
+    },
+    async listTree({ snapshot, path }) {
+      return listSnapshotFolder(repo(), snapshot, path);
+    },
+    async searchTree({ snapshot, query }) {
+      return search.search(snapshot, query);
+    },
+    async previewFile({ snapshot, path }) {
+      const ref = repo();
+      const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+      const entry = (await listSnapshotFolder(ref, snapshot, parent)).find((e) => e.path === path);
+      if (entry === undefined || entry.type !== 'file') {
+        throw new ContractFailure('path-not-found', `There is no file ${path} in this snapshot.`);
+      }
+      const head = await engine.readFile(ref, snapshot, path, { offset: 0, length: previewBytes });
+      return buildPreview(path, entry.size, head);
+    },
+    async validateApiSource({ text }) {
+      if (platform.validateApiSource === undefined) {
+        return { available: false, ok: false, name: null, endpoints: [], problems: [] };
+      }
+      return platform.validateApiSource(text);
+    },
+    async startBackup({ jobId, paths, excludes, tags, forceFull }) {
+      const ref = repo();
+      jobs.start(jobId, 'backup', async (control, log) => {
+        log('info', `Backing up ${paths.join(', ')} to ${ref.location}`);
+        const result = await engine.backup(ref, { paths, excludes, tags, forceFull }, control);
+        logWarnings(result.warnings, log);
+        return { kind: 'backup', snapshot: result.snapshot, warnings: result.warnings };
+      });
+      return { jobId };
+    },
+    async startRestore({ jobId, snapshot, target, include, overwrite }) {
+      const ref = repo();
+      jobs.start(jobId, 'restore', async (control, log) => {
+        log('info', `Restoring snapshot ${snapshot.slice(0, 8)} to ${target}`);
+        const summary = await engine.restore(
+          ref,
+          { snapshot, target, include, overwrite },
+          control,
+        );
+        logWarnings(summary.warnings, log);
+        return { kind: 'restore', summary };
+      });
+      return { jobId };
+    },
+    async startCheck({ jobId, readData, readDataSubset }) {
+      const ref = repo();
+      jobs.start(jobId, 'check', async (control) => {
+        const report = await engine.check(ref, { readData, readDataSubset }, control);
+        return { kind: 'check', report };
+      });
+      return { jobId };
+    },
+    async cancelJob({ jobId }) {
+      return { cancelled: jobs.cancel(jobId) };
+    },
+    async browseFolders({ path }) {
+      return listFolders(path);
+    },
+    async pickFolder({ purpose }) {
+      if (platform.pickFolder === undefined) return unsupported('The native folder dialog');
+      return { path: await platform.pickFolder(purpose) };
+    },
+    async pickSourceDefinition() {
+      if (platform.pickSourceDefinition === undefined) return unsupported('The native file dialog');
+      return platform.pickSourceDefinition();
+    },
+  };
+}
+
+function logWarnings(warnings: BackupWarning[], log: JobLog): void {
+  for (const warning of warnings.slice(0, maxWarningsLogged)) {
+    log('warning', `${warning.path}: ${warning.message}`);
+  }
+  if (warnings.length > maxWarningsLogged) {
+    log('warning', `…and ${warnings.length - maxWarningsLogged} more warnings`);
+  }
+}

@@ -1,0 +1,107 @@
+import { useEffect, useState } from 'react';
+import { ErrorNotice } from '../../components/error-notice';
+import { formatDateTime } from '../../components/format';
+import { Icon } from '../../components/icons';
+import { useAppStore } from '../../store/store-context';
+import { RestorePanel } from '../restore/restore-panel';
+import { PreviewPane } from './preview-pane';
+import { SearchResults } from './search-results';
+import { TreeView } from './tree-view';
+
+const searchDelayMs = 250;
+
+/** One snapshot: its tree, a preview of the selected file, search by name, and restore. */
+export function SnapshotBrowserScreen() {
+  const snapshotId = useAppStore((s) => s.browsedSnapshot);
+  const snapshot = useAppStore((s) => s.snapshots?.find((snap) => snap.id === s.browsedSnapshot));
+  const treeError = useAppStore((s) => s.treeError);
+  const search = useAppStore((s) => s.search);
+  const go = useAppStore((s) => s.go);
+  const [query, setQuery] = useState('');
+  const [restoring, setRestoring] = useState(false);
+
+  useEffect(() => {
+    const timer = setTimeout(() => void search(query), searchDelayMs);
+    return () => clearTimeout(timer);
+  }, [query, search]);
+
+  if (snapshotId === null) {
+    return (
+      <div className="screen">
+        <div className="empty">Choose a snapshot under Snapshots to browse it.</div>
+      </div>
+    );
+  }
+  return (
+    <div className="screen screen-full" data-testid="browser-screen" data-snapshot-id={snapshotId}>
+      <header className="screen-header">
+        <div>
+          <button
+            type="button"
+            className="link-button back"
+            onClick={() => go('snapshots')}
+            data-testid="browser-back"
+          >
+            ← Snapshots
+          </button>
+          <h1>
+            Snapshot <code>{snapshot?.short_id ?? snapshotId.slice(0, 8)}</code>
+          </h1>
+          {snapshot && (
+            <p className="muted">
+              {formatDateTime(snapshot.time)} · {snapshot.hostname}
+              {snapshot.incomplete && (
+                <span className="badge badge-failed" title={snapshot.incomplete_reasons.join('\n')}>
+                  Incomplete
+                </span>
+              )}
+            </p>
+          )}
+        </div>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => setRestoring(true)}
+          data-testid="restore-open"
+        >
+          <Icon name="restore" /> Restore…
+        </button>
+      </header>
+      {snapshot?.incomplete && (
+        <div className="notice notice-warning" data-testid="snapshot-incomplete-reasons">
+          <div className="notice-text">
+            <strong>This snapshot is incomplete</strong>
+            <span>Everything else in it restores normally. What is missing:</span>
+            <ul className="warnings">
+              {snapshot.incomplete_reasons.map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+      {treeError && <ErrorNotice error={treeError} testId="tree-error" />}
+      {restoring && <RestorePanel snapshotId={snapshotId} onClose={() => setRestoring(false)} />}
+      <div className="browser">
+        <aside className="card browser-tree">
+          <div className="search-box">
+            <Icon name="search" className="muted" />
+            <input
+              className="input input-bare"
+              type="search"
+              placeholder="Search by name"
+              aria-label="Search by name"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              data-testid="browser-search"
+            />
+          </div>
+          {query.trim() === '' ? <TreeView /> : <SearchResults />}
+        </aside>
+        <section className="card browser-preview">
+          <PreviewPane />
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+import type { JobResult } from '../../../../shared/contract';
+import type { JobProgress } from '../../../../shared/domain';
+import { ErrorNotice } from '../../components/error-notice';
+import {
+  formatBytes,
+  formatDateTime,
+  formatDuration,
+  formatRate,
+  plural,
+} from '../../components/format';
+import { ProgressBar } from '../../components/progress-bar';
+import { useAppStore } from '../../store/store-context';
+
+const titles = { backup: 'Backup', restore: 'Restore', check: 'Check' } as const;
+const phases: Record<JobProgress['phase'], string> = {
+  scanning: 'Looking for changes',
+  backup: 'Backing up',
+  restore: 'Restoring',
+  check: 'Checking',
+  prune: 'Pruning',
+  finishing: 'Finishing',
+};
+
+/** One job as it runs and after: progress with rate and ETA, cancel, then the outcome. */
+export function JobCard({ jobId, withLog = false }: { jobId: string; withLog?: boolean }) {
+  const job = useAppStore((s) => s.jobs[jobId]);
+  const cancel = useAppStore((s) => s.cancelJob);
+  if (job === undefined) return null;
+  const { progress } = job;
+
+  return (
+    <section
+      className="card job-card"
+      data-testid="job-card"
+      data-status={job.status}
+      data-kind={job.kind}
+    >
+      <header className="job-header">
+        <h3>
+          {titles[job.kind]}
+          {withLog && (
+            <span className="muted small job-started">
+              {' '}
+              · started {formatDateTime(job.startedAt)}
+            </span>
+          )}
+          <span className={`badge badge-${job.status}`} data-testid="job-status">
+            {statusWords(job.status, job.cancelRequested)}
+          </span>
+        </h3>
+        {job.status === 'running' && (
+          <button
+            type="button"
+            className="button"
+            onClick={() => void cancel(jobId)}
+            disabled={job.cancelRequested}
+            data-testid="job-cancel"
+          >
+            Cancel
+          </button>
+        )}
+      </header>
+      {job.status === 'running' && <RunningProgress progress={progress} />}
+      {job.status === 'succeeded' && job.result && <ResultSummary result={job.result} />}
+      {job.status === 'failed' && job.error && <ErrorNotice error={job.error} testId="job-error" />}
+      {job.status === 'cancelled' && (
+        <p className="muted" data-testid="job-cancelled">
+          Cancelled. Earlier snapshots are untouched.
+        </p>
+      )}
+      {withLog && job.logs.length > 0 && (
+        <details className="log" data-testid="job-log">
+          <summary>Log ({job.logs.length})</summary>
+          <pre>
+            {job.logs.map((l) => `${l.level === 'warning' ? '⚠ ' : ''}${l.message}`).join('\n')}
+          </pre>
+        </details>
+      )}
+    </section>
+  );
+}
+
+function statusWords(status: string, cancelling: boolean): string {
+  if (status === 'running') return cancelling ? 'Cancelling…' : 'Running';
+  return { succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' }[status] ?? status;
+}
+
+function RunningProgress({ progress }: { progress: JobProgress | null }) {
+  if (progress === null) {
+    return (
+      <div className="job-progress">
+        <ProgressBar fraction={null} label="Starting" />
+        <p className="muted">Starting…</p>
+      </div>
+    );
+  }
+  const fraction =
+    progress.bytes_total !== null && progress.bytes_total > 0
+      ? progress.bytes_done / progress.bytes_total
+      : null;
+  const files =
+    progress.files_total !== null
+      ? `${progress.files_done.toLocaleString()} of ${plural(progress.files_total, 'file')}`
+      : plural(progress.files_done, 'file');
+  const bytes =
+    progress.bytes_total !== null
+      ? `${formatBytes(progress.bytes_done)} of ${formatBytes(progress.bytes_total)}`
+      : formatBytes(progress.bytes_done);
+  return (
+    <div className="job-progress">
+      <ProgressBar fraction={fraction} label={phases[progress.phase]} />
+      <div className="job-stats">
+        <span data-testid="job-phase">{phases[progress.phase]}</span>
+        <span data-testid="job-progress-text">
+          {files} · {bytes}
+        </span>
+        <span data-testid="job-rate">{formatRate(progress.rate)}</span>
+        <span data-testid="job-eta">
+          {progress.eta_s === null ? 'Estimating time…' : `${formatDuration(progress.eta_s)} left`}
+        </span>
+      </div>
+      {progress.current && (
+        <p className="job-current mono" title={progress.current}>
+          {progress.current}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ResultSummary({ result }: { result: JobResult }) {
+  if (result.kind === 'backup') {
+    const { snapshot, warnings } = result;
+    const s = snapshot.stats;
+    return (
+      <div className="job-result" data-testid="job-result">
+        <p>
+          Snapshot <code data-testid="job-snapshot-id">{snapshot.short_id}</code> saved:{' '}
+          {plural(s.files_new, 'new file')}, {plural(s.files_changed, 'changed file')},{' '}
+          {plural(s.files_unchanged, 'unchanged file')}; {formatBytes(s.bytes_processed)} read,{' '}
+          {formatBytes(s.bytes_added)} added to the repository in{' '}
+          {formatDuration(s.duration_ms / 1000)}.
+        </p>
+        {snapshot.incomplete && (
+          <p className="warning-text">
+            This snapshot is incomplete: {snapshot.incomplete_reasons.join('; ')}
+          </p>
+        )}
+        {warnings.length > 0 && <Warnings warnings={warnings} />}
+      </div>
+    );
+  }
+  if (result.kind === 'restore') {
+    const r = result.summary;
+    return (
+      <div className="job-result" data-testid="job-result">
+        <p>
+          {plural(r.files_restored, 'file')} restored ({formatBytes(r.bytes_restored)})
+          {r.files_skipped > 0 && `, ${plural(r.files_skipped, 'existing file')} left as they were`}
+          {r.files_renamed > 0 &&
+            `, ${plural(r.files_renamed, 'file')} restored beside existing ones`}
+          .
+        </p>
+        {r.warnings.length > 0 && <Warnings warnings={r.warnings} />}
+      </div>
+    );
+  }
+  const report = result.report;
+  return (
+    <div className="job-result" data-testid="job-result">
+      <p>
+        {report.ok ? 'No problems found' : `${plural(report.problems.length, 'problem')} found`} in{' '}
+        {plural(report.snapshots, 'snapshot')} and {plural(report.packs, 'pack')}.
+      </p>
+      {report.problems.length > 0 && (
+        <ul className="warnings">
+          {report.problems.map((p) => (
+            <li key={`${p.kind}-${p.id}`}>{p.message}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Warnings({ warnings }: { warnings: { path: string; message: string }[] }) {
+  return (
+    <details className="warnings-box" data-testid="job-warnings">
+      <summary>{plural(warnings.length, 'warning')}</summary>
+      <ul className="warnings">
+        {warnings.slice(0, 200).map((w, i) => (
+          <li key={i}>
+            <code>{w.path}</code>: {w.message}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * Long jobs (backup, restore, check) as the UI follows them: each one's progress, log and
+ * outcome, fed by the host's job events. A finished backup refreshes the snapshot list.
+ */
+import type {
+  ContractError,
+  JobEvent,
+  JobKind,
+  JobResult,
+  JobStatus,
+  JobSummary,
+} from '../../../../shared/contract';
+import type { JobProgress } from '../../../../shared/domain';
+import { asContractError } from '../../api';
+import type { SliceCreator } from '../../store/app-store';
+import { newJobId } from './job-id';
+
+export interface JobView {
+  jobId: string;
+  kind: JobKind;
+  status: JobStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  progress: JobProgress | null;
+  logs: { level: 'info' | 'warning'; message: string }[];
+  result: JobResult | null;
+  error: ContractError | null;
+  cancelRequested: boolean;
+}
+
+export interface RestoreOrder {
+  snapshot: string;
+  target: string;
+  include?: string[];
+  overwrite: 'skip' | 'always' | 'rename';
+}
+
+export interface JobsSlice {
+  jobs: Record<string, JobView>;
+  /** Newest first. */
+  jobOrder: string[];
+  /** The error of a job that could not even start. */
+  jobStartError: ContractError | null;
+  startBackup(options?: { forceFull?: boolean }): Promise<string | null>;
+  startRestore(order: RestoreOrder): Promise<string | null>;
+  startCheck(options?: { readData?: boolean }): Promise<string | null>;
+  cancelJob(jobId: string): Promise<void>;
+  applyJobEvent(event: JobEvent): void;
+  adoptJobs(summaries: JobSummary[]): void;
+}
+
+const maxLogLines = 500;
+
+function newJob(jobId: string, kind: JobKind, startedAt: string): JobView {
+  return {
+    jobId,
+    kind,
+    status: 'running',
+    startedAt,
+    finishedAt: null,
+    progress: null,
+    logs: [],
+    result: null,
+    error: null,
+    cancelRequested: false,
+  };
+}
+
+export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
+  const patch = (jobId: string, change: (job: JobView) => Partial<JobView>): void =>
+    set((state) => {
+      const job = state.jobs[jobId];
+      return job === undefined
+        ? {}
+        : { jobs: { ...state.jobs, [jobId]: { ...job, ...change(job) } } };
+    });
+
+  const track = (jobId: string, kind: JobKind): void =>
+    set((state) =>
+      state.jobs[jobId] !== undefined
+        ? {}
+        : {
+            jobs: { ...state.jobs, [jobId]: newJob(jobId, kind, new Date().toISOString()) },
+            jobOrder: [jobId, ...state.jobOrder],
+          },
+    );
+
+  const start = async (kind: JobKind, run: (jobId: string) => Promise<unknown>) => {
+    const jobId = newJobId();
+    set({ jobStartError: null });
+    track(jobId, kind); // before the request, so no event can arrive for an unknown job
+    try {
+      await run(jobId);
+      return jobId;
+    } catch (err) {
+      set((state) => {
+        const { [jobId]: _dropped, ...jobs } = state.jobs;
+        return {
+          jobs,
+          jobOrder: state.jobOrder.filter((id) => id !== jobId),
+          jobStartError: asContractError(err),
+        };
+      });
+      return null;
+    }
+  };
+
+  const finished =
+    (status: JobStatus, extra: Partial<JobView> = {}) =>
+    (): Partial<JobView> => ({
+      status,
+      finishedAt: new Date().toISOString(),
+      ...extra,
+    });
+
+  return {
+    jobs: {},
+    jobOrder: [],
+    jobStartError: null,
+
+    startBackup: (options = {}) =>
+      start('backup', (jobId) =>
+        api.call('startBackup', {
+          jobId,
+          paths: get().folders,
+          ...(options.forceFull === true ? { forceFull: true } : {}),
+        }),
+      ),
+    startRestore: (order) =>
+      start('restore', (jobId) => api.call('startRestore', { jobId, ...order })),
+    startCheck: (options = {}) =>
+      start('check', (jobId) => api.call('startCheck', { jobId, ...options })),
+
+    async cancelJob(jobId) {
+      patch(jobId, () => ({ cancelRequested: true }));
+      await api.call('cancelJob', { jobId }).catch(() => undefined);
+    },
+
+    applyJobEvent(event) {
+      switch (event.type) {
+        case 'started':
+          track(event.jobId, event.kind);
+          patch(event.jobId, () => ({ startedAt: event.startedAt }));
+          break;
+        case 'progress':
+          patch(event.jobId, () => ({ progress: event.progress }));
+          break;
+        case 'log':
+          patch(event.jobId, (job) => ({
+            logs: [...job.logs, { level: event.level, message: event.message }].slice(-maxLogLines),
+          }));
+          break;
+        case 'succeeded':
+          patch(event.jobId, finished('succeeded', { result: event.result }));
+          if (event.result.kind === 'backup') void get().loadSnapshots();
+          break;
+        case 'failed':
+          patch(event.jobId, finished('failed', { error: event.error }));
+          break;
+        case 'cancelled':
+          patch(event.jobId, finished('cancelled'));
+          break;
+      }
+    },
+
+    adoptJobs(summaries) {
+      for (const summary of [...summaries].reverse()) {
+        track(summary.jobId, summary.kind);
+        patch(summary.jobId, () => ({
+          status: summary.status,
+          startedAt: summary.startedAt,
+          progress: summary.progress,
+        }));
+      }
+    },
+  };
+};

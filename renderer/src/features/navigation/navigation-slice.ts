@@ -1,0 +1,13 @@
+import type { SliceCreator } from '../../store/app-store';
+
+export type Screen = 'sources' | 'snapshots' | 'browser' | 'activity';
+
+export interface NavigationSlice {
+  screen: Screen;
+  go(screen: Screen): void;
+}
+
+export const createNavigationSlice: SliceCreator<NavigationSlice> = () => (set) => ({
+  screen: 'sources',
+  go: (screen) => set({ screen }),
+});

@@ -1,0 +1,148 @@
+import { useState, type FormEvent } from 'react';
+import { ErrorNotice } from '../../components/error-notice';
+import { Icon } from '../../components/icons';
+import { PathField } from '../../components/path-field';
+import { useAppStore } from '../../store/store-context';
+import { recentRepositories } from './recent-repositories';
+
+type Mode = 'open' | 'create';
+
+/** Open an existing repository or create a new one: the first thing a user sees. */
+export function ConnectScreen() {
+  const [recent] = useState(recentRepositories);
+  const [mode, setMode] = useState<Mode>('open');
+  const [location, setLocation] = useState(recent[0] ?? '');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const busy = useAppStore((s) => s.repositoryBusy);
+  const error = useAppStore((s) => s.repositoryError);
+  const connect = useAppStore((s) => s.connectRepository);
+  const create = useAppStore((s) => s.createRepository);
+  const clearError = useAppStore((s) => s.clearRepositoryError);
+  const pickFolder = useAppStore((s) => s.pickFolder);
+  const mismatch = mode === 'create' && confirm !== '' && confirm !== password;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (mismatch || busy) return;
+    void (mode === 'open' ? connect(location, password) : create(location, password));
+  };
+  const switchMode = (next: Mode) => {
+    setMode(next);
+    clearError();
+  };
+  const browse = async () => {
+    const picked = await pickFolder('repository', location || undefined);
+    if (picked !== null) setLocation(picked);
+  };
+
+  return (
+    <main className="connect" data-testid="connect-screen">
+      <form className="card connect-card" onSubmit={submit} aria-busy={busy}>
+        <div className="brand brand-large">
+          <Icon name="snapshot" className="brand-mark" />
+          <span>Cairn</span>
+        </div>
+        <p className="muted">Encrypted, deduplicated backups of your folders and APIs.</p>
+        <div className="segmented" role="tablist" aria-label="Repository">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'open'}
+            onClick={() => switchMode('open')}
+            data-testid="repository-mode-open"
+          >
+            Open a repository
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'create'}
+            onClick={() => switchMode('create')}
+            data-testid="repository-mode-create"
+          >
+            Create a repository
+          </button>
+        </div>
+        <PathField
+          label={mode === 'open' ? 'Repository location' : 'Where to create it'}
+          value={location}
+          onChange={setLocation}
+          onBrowse={() => void browse()}
+          placeholder="/media/backup/cairn"
+          testId="repository-location"
+          hint={
+            mode === 'create'
+              ? 'An empty folder on a local or external drive. It is created if it does not exist.'
+              : undefined
+          }
+        />
+        {mode === 'open' && recent.length > 1 && (
+          <div className="recent" aria-label="Recently opened">
+            {recent.map((r) => (
+              <button
+                key={r}
+                type="button"
+                className={`chip mono ${r === location ? 'active' : ''}`}
+                onClick={() => setLocation(r)}
+                title={r}
+                data-testid="recent-repository"
+              >
+                {r}
+              </button>
+            ))}
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor="repository-password">Password</label>
+          <input
+            id="repository-password"
+            className="input"
+            type="password"
+            value={password}
+            autoComplete={mode === 'open' ? 'current-password' : 'new-password'}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="repository-password"
+          />
+        </div>
+        {mode === 'create' && (
+          <div className="field">
+            <label htmlFor="repository-password-confirm">Repeat the password</label>
+            <input
+              id="repository-password-confirm"
+              className="input"
+              type="password"
+              value={confirm}
+              autoComplete="new-password"
+              aria-invalid={mismatch}
+              onChange={(e) => setConfirm(e.target.value)}
+              data-testid="repository-password-confirm"
+            />
+            {mismatch && (
+              <p className="field-error" data-testid="repository-password-mismatch">
+                The passwords differ.
+              </p>
+            )}
+            <p className="hint">
+              Without this password nobody — not even you — can read the backups. Keep it safe.
+            </p>
+          </div>
+        )}
+        {error && <ErrorNotice error={error} testId="repository-error" />}
+        <button
+          type="submit"
+          className="button button-primary button-wide"
+          disabled={
+            busy ||
+            location.trim() === '' ||
+            password === '' ||
+            (mode === 'create' && confirm !== password)
+          }
+          data-testid="repository-submit"
+        >
+          {busy ? 'Working…' : mode === 'open' ? 'Open repository' : 'Create repository'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,130 @@
+import { useState, type FormEvent } from 'react';
+import type { ParsedArgsOf } from '../../../../shared/contract';
+import { ErrorNotice } from '../../components/error-notice';
+import { PathField } from '../../components/path-field';
+import { useAppStore } from '../../store/store-context';
+import { JobCard } from '../jobs/job-card';
+
+type Overwrite = ParsedArgsOf<'startRestore'>['overwrite'];
+
+// Type-only import above keeps zod out of the bundle; the list must match the contract's.
+const overwritePolicies: readonly Overwrite[] = ['skip', 'always', 'rename'];
+
+const policyWords: Record<Overwrite, string> = {
+  skip: 'Keep existing files (skip them)',
+  always: 'Overwrite existing files',
+  rename: 'Keep both (restore beside them with a new name)',
+};
+
+/** Restore the whole snapshot or the selected path into a folder, with a policy for clashes. */
+export function RestorePanel({ snapshotId, onClose }: { snapshotId: string; onClose: () => void }) {
+  const selected = useAppStore((s) => s.selected);
+  const startRestore = useAppStore((s) => s.startRestore);
+  const startError = useAppStore((s) => s.jobStartError);
+  const pickFolder = useAppStore((s) => s.pickFolder);
+  const [scope, setScope] = useState<'all' | 'selected'>(selected ? 'selected' : 'all');
+  const [target, setTarget] = useState('');
+  const [overwrite, setOverwrite] = useState<Overwrite>('skip');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const running = useAppStore((s) =>
+    jobId === null ? false : s.jobs[jobId]?.status === 'running',
+  );
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const include = scope === 'selected' && selected ? [selected.path] : undefined;
+    const id = await startRestore({
+      snapshot: snapshotId,
+      target: target.trim(),
+      overwrite,
+      ...(include ? { include } : {}),
+    });
+    if (id !== null) setJobId(id);
+  };
+  const browse = async () => {
+    const picked = await pickFolder('restore-target', target || undefined);
+    if (picked !== null) setTarget(picked);
+  };
+
+  return (
+    <form
+      className="card restore-panel"
+      onSubmit={(e) => void submit(e)}
+      data-testid="restore-panel"
+    >
+      <h2 className="card-title">Restore</h2>
+      <fieldset className="field">
+        <legend>What</legend>
+        <label className="radio">
+          <input
+            type="radio"
+            name="scope"
+            checked={scope === 'all'}
+            onChange={() => setScope('all')}
+            data-testid="restore-scope-all"
+          />
+          The whole snapshot
+        </label>
+        <label className={`radio ${selected ? '' : 'disabled'}`}>
+          <input
+            type="radio"
+            name="scope"
+            checked={scope === 'selected'}
+            disabled={!selected}
+            onChange={() => setScope('selected')}
+            data-testid="restore-scope-selected"
+          />
+          {selected ? (
+            <>
+              Only <code>{selected.path}</code>
+            </>
+          ) : (
+            'Only the selected file or folder (select one in the tree)'
+          )}
+        </label>
+      </fieldset>
+      <PathField
+        label="Restore into folder"
+        value={target}
+        onChange={setTarget}
+        onBrowse={() => void browse()}
+        placeholder="/home/me/restored"
+        testId="restore-target"
+        hint="Paths keep their layout inside this folder, e.g. /Documents/… lands in <folder>/Documents/…"
+      />
+      <div className="field">
+        <label htmlFor="restore-overwrite">If a file already exists</label>
+        <select
+          id="restore-overwrite"
+          className="input"
+          value={overwrite}
+          onChange={(e) => setOverwrite(e.target.value as Overwrite)}
+          data-testid="restore-overwrite"
+        >
+          {overwritePolicies.map((p) => (
+            <option key={p} value={p}>
+              {policyWords[p]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {startError && jobId === null && (
+        <ErrorNotice error={startError} testId="restore-start-error" />
+      )}
+      {jobId !== null && <JobCard jobId={jobId} />}
+      <div className="button-row end">
+        <button type="button" className="button" onClick={onClose} data-testid="restore-close">
+          Close
+        </button>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={target.trim() === '' || running}
+          data-testid="restore-start"
+        >
+          {running ? 'Restoring…' : 'Restore'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,139 @@
+import { useShallow } from 'zustand/react/shallow';
+import { ErrorNotice } from '../../components/error-notice';
+import { formatBytes, formatDateTime, formatDuration, plural } from '../../components/format';
+import { useAppStore } from '../../store/store-context';
+import { JobCard } from '../jobs/job-card';
+import { SizeChart } from './size-chart';
+
+/** Every snapshot with its statistics; a click opens it in the browser. */
+export function SnapshotsScreen() {
+  const snapshots = useAppStore((s) => s.snapshots);
+  const loading = useAppStore((s) => s.snapshotsLoading);
+  const error = useAppStore((s) => s.snapshotsError);
+  const load = useAppStore((s) => s.loadSnapshots);
+  const open = useAppStore((s) => s.openSnapshot);
+  const startCheck = useAppStore((s) => s.startCheck);
+  const checkIds = useAppStore(
+    useShallow((s) => s.jobOrder.filter((id) => s.jobs[id]?.kind === 'check')),
+  );
+  const checking = useAppStore((s) => checkIds.some((id) => s.jobs[id]?.status === 'running'));
+  const latestCheck = checkIds[0];
+
+  return (
+    <div className="screen" data-testid="snapshots-screen">
+      <header className="screen-header">
+        <div>
+          <h1>Snapshots</h1>
+          <p className="muted">
+            Every snapshot is a full restore point; only new data takes space.
+          </p>
+        </div>
+        <div className="button-row tight">
+          <button
+            type="button"
+            className="button"
+            onClick={() => void startCheck()}
+            disabled={checking}
+            title="Verifies that every snapshot's data is present in the repository"
+            data-testid="check-start"
+          >
+            {checking ? 'Checking…' : 'Check repository'}
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void load()}
+            disabled={loading}
+            data-testid="snapshots-refresh"
+          >
+            {loading ? 'Refreshing…' : 'Refresh'}
+          </button>
+        </div>
+      </header>
+      {error && <ErrorNotice error={error} testId="snapshots-error" />}
+      {latestCheck !== undefined && <JobCard jobId={latestCheck} />}
+      {snapshots !== null && snapshots.length > 0 && <SizeChart snapshots={snapshots} />}
+      {snapshots !== null && snapshots.length === 0 && (
+        <div className="empty" data-testid="snapshots-empty">
+          No snapshots yet. Add a folder under Sources and choose “Back up now”.
+        </div>
+      )}
+      {snapshots !== null && snapshots.length > 0 && (
+        <div className="card table-card">
+          <table className="table" data-testid="snapshots-table">
+            <thead>
+              <tr>
+                <th>Time</th>
+                <th>Snapshot</th>
+                <th>Sources</th>
+                <th className="num">Files</th>
+                <th className="num">Size</th>
+                <th className="num">Added</th>
+                <th className="num">Took</th>
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {snapshots.map((snap) => {
+                const s = snap.stats;
+                const files = s.files_new + s.files_changed + s.files_unchanged;
+                return (
+                  <tr
+                    key={snap.id}
+                    className="clickable"
+                    onClick={() => open(snap.id)}
+                    data-testid="snapshot-row"
+                    data-snapshot-id={snap.id}
+                  >
+                    <td>
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          open(snap.id);
+                        }}
+                        data-testid="snapshot-open"
+                      >
+                        {formatDateTime(snap.time)}
+                      </button>
+                    </td>
+                    <td>
+                      <code>{snap.short_id}</code>
+                    </td>
+                    <td className="sources-cell" title={snap.paths.join('\n')}>
+                      {snap.sources.map((src) => src.name).join(', ') || snap.paths.join(', ')}
+                    </td>
+                    <td
+                      className="num"
+                      title={`${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged`}
+                    >
+                      {files.toLocaleString()}
+                    </td>
+                    <td className="num">{formatBytes(s.bytes_processed)}</td>
+                    <td className="num">{formatBytes(s.bytes_added)}</td>
+                    <td className="num">{formatDuration(s.duration_ms / 1000)}</td>
+                    <td>
+                      {snap.incomplete ? (
+                        <span
+                          className="badge badge-failed"
+                          title={snap.incomplete_reasons.join('\n')}
+                          data-testid="snapshot-incomplete"
+                        >
+                          Incomplete
+                        </span>
+                      ) : (
+                        <span className="badge badge-succeeded">Complete</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <p className="table-footer muted small">{plural(snapshots.length, 'snapshot')}</p>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+import { useEffect, useRef, useState, type ChangeEvent } from 'react';
+import { Icon } from '../../components/icons';
+import { useAppStore } from '../../store/store-context';
+
+const validateDelayMs = 300;
+
+/**
+ * API source definitions (JSON), loaded from a file or pasted, validated as the user types by
+ * the engine's own schema, so what passes here is what a backup accepts.
+ */
+export function ApiSources() {
+  const drafts = useAppStore((s) => s.apiSources);
+  const add = useAppStore((s) => s.addApiSource);
+  const mode = useAppStore((s) => s.appInfo?.mode);
+  const pickDefinition = useAppStore((s) => s.pickSourceDefinition);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const loadFromFile = async () => {
+    if (mode === 'desktop') {
+      const text = await pickDefinition();
+      if (text !== null) add(text);
+      return;
+    }
+    fileInput.current?.click();
+  };
+  const fileChosen = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    if (file) add(await file.text());
+    e.target.value = '';
+  };
+
+  return (
+    <section className="card" data-testid="api-sources">
+      <h2 className="card-title">
+        <Icon name="api" /> API sources
+      </h2>
+      {drafts.length === 0 && (
+        <p className="empty-inline">
+          Back up records from a REST API by describing it in a source definition (JSON).
+        </p>
+      )}
+      {drafts.map((draft) => (
+        <ApiSourceEditor key={draft.id} id={draft.id} />
+      ))}
+      <div className="button-row">
+        <button
+          type="button"
+          className="button"
+          onClick={() => add('')}
+          data-testid="api-source-paste"
+        >
+          Paste a definition
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => void loadFromFile()}
+          data-testid="api-source-load"
+        >
+          Load from file…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          onChange={(e) => void fileChosen(e)}
+          data-testid="api-source-file"
+        />
+      </div>
+    </section>
+  );
+}
+
+function ApiSourceEditor({ id }: { id: string }) {
+  const draft = useAppStore((s) => s.apiSources.find((d) => d.id === id));
+  const update = useAppStore((s) => s.updateApiSource);
+  const validate = useAppStore((s) => s.validateApiSource);
+  const remove = useAppStore((s) => s.removeApiSource);
+  const [text, setText] = useState(draft?.text ?? '');
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      update(id, text);
+      void validate(id);
+    }, validateDelayMs);
+    return () => clearTimeout(timer);
+  }, [id, text, update, validate]);
+
+  if (draft === undefined) return null;
+  const v = draft.validation;
+  return (
+    <div className="api-editor" data-testid="api-source-editor">
+      <textarea
+        className="input mono code-editor"
+        value={text}
+        spellCheck={false}
+        placeholder='{ "name": "tracker", "baseUrl": "https://…", "endpoints": [ … ] }'
+        aria-label="Source definition (JSON)"
+        onChange={(e) => setText(e.target.value)}
+        data-testid="api-source-text"
+      />
+      <div className="api-editor-footer">
+        <div data-testid="api-source-validation" className="grow">
+          {draft.validationError && <span className="field-error">{draft.validationError}</span>}
+          {v && !v.available && (
+            <span className="muted">
+              This build of Cairn cannot check API source definitions yet; the definition is kept as
+              typed.
+            </span>
+          )}
+          {v && v.available && v.ok && (
+            <span className="ok-text">
+              ✓ {v.name}: {v.endpoints.length} endpoint{v.endpoints.length === 1 ? '' : 's'} (
+              {v.endpoints.join(', ')})
+            </span>
+          )}
+          {v && v.available && !v.ok && (
+            <ul className="problems">
+              {v.problems.map((p, i) => (
+                <li key={i} className="field-error">
+                  {p.path && <code>{p.path}</code>} {p.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <button type="button" className="button button-quiet" onClick={() => remove(id)}>
+          Remove
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,232 @@
+/**
+ * The one contract between the UI and whatever hosts the engine: Electron's main process (over
+ * IPC) or `cairn serve` (over a WebSocket). Every request names a zod schema for its arguments
+ * and the type of its result; every job streams `JobEvent`s tagged with its id.
+ *
+ * The UI never sends a repository password twice: `connectRepository` hands it to the host,
+ * which keeps it for the session, so later requests carry only what they are about.
+ *
+ * Imports zod and the domain types only, so the renderer, the preload and Node all use it.
+ */
+import { z } from 'zod';
+import type { BackupWarning, JobProgress, ListEntry, Snapshot } from './domain.js';
+
+// ---- Argument schemas -----------------------------------------------------------------------
+
+/** Client-chosen job ids let the UI subscribe to a job before it starts (no lost events). */
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'job id: 8–64 letters, digits, - or _');
+const location = z.string().trim().min(1, 'Choose where the repository is').max(4096);
+const password = z.string().min(1, 'Enter the repository password').max(1024);
+const snapshotRef = z.string().regex(/^(latest|[0-9a-f]{4,64})$/, 'a snapshot id or "latest"');
+/** A path in a snapshot's restore layout: absolute, forward slashes. */
+const treePath = z.string().startsWith('/').max(4096);
+/** A path on the machine that runs the engine: absolute, since its working folder means nothing to the user. */
+const hostPath = z
+  .string()
+  .max(4096)
+  .regex(
+    /^(\/|[A-Za-z]:[\\/]|\\\\)/,
+    'Enter a full path, starting at the root (like /home/me/Documents)',
+  );
+const none = z.object({}).strict();
+
+export const overwritePolicies = ['skip', 'always', 'rename'] as const;
+
+const schemas = {
+  getAppInfo: none,
+  getSessionState: none,
+  createRepository: z.object({ location, password }).strict(),
+  connectRepository: z.object({ location, password }).strict(),
+  disconnectRepository: none,
+  listSnapshots: none,
+  listTree: z.object({ snapshot: snapshotRef, path: treePath }).strict(),
+  searchTree: z
+    .object({ snapshot: snapshotRef, query: z.string().trim().min(1).max(200) })
+    .strict(),
+  previewFile: z.object({ snapshot: snapshotRef, path: treePath }).strict(),
+  validateApiSource: z.object({ text: z.string().max(1_000_000) }).strict(),
+  startBackup: z
+    .object({
+      jobId,
+      paths: z.array(hostPath).min(1, 'Add at least one folder').max(1000),
+      excludes: z.array(z.string().min(1).max(1024)).max(1000).optional(),
+      tags: z.array(z.string().min(1).max(100)).max(100).optional(),
+      forceFull: z.boolean().optional(),
+    })
+    .strict(),
+  startRestore: z
+    .object({
+      jobId,
+      snapshot: snapshotRef,
+      target: hostPath,
+      include: z.array(treePath).max(1000).optional(),
+      overwrite: z.enum(overwritePolicies),
+    })
+    .strict(),
+  startCheck: z
+    .object({
+      jobId,
+      readData: z.boolean().optional(),
+      readDataSubset: z.number().gt(0).max(100).optional(),
+    })
+    .strict(),
+  cancelJob: z.object({ jobId }).strict(),
+  /** Web mode's stand-in for a native folder dialog: lists folders on the server. */
+  browseFolders: z.object({ path: hostPath.optional() }).strict(),
+  /** Desktop only: native dialogs. Web mode answers with an 'unsupported' error. */
+  pickFolder: z.object({ purpose: z.enum(['repository', 'source', 'restore-target']) }).strict(),
+  pickSourceDefinition: none,
+} as const;
+
+// ---- Result types ---------------------------------------------------------------------------
+
+export type AppMode = 'desktop' | 'web';
+
+export interface AppInfo {
+  mode: AppMode;
+  version: string;
+  hostname: string;
+  /** The user's home folder, where folder browsers start. */
+  home: string;
+}
+
+export type JobKind = 'backup' | 'restore' | 'check';
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobSummary {
+  jobId: string;
+  kind: JobKind;
+  status: JobStatus;
+  startedAt: string;
+  progress: JobProgress | null;
+}
+
+export interface SessionState {
+  repository: { location: string } | null;
+  jobs: JobSummary[];
+}
+
+export interface FilePreview {
+  path: string;
+  size: number;
+  /** 'records' for API data (NDJSON), 'text' for readable files, 'binary' otherwise. */
+  kind: 'text' | 'records' | 'binary' | 'empty';
+  /** The first bytes as text (text and records), or a hex dump (binary). */
+  text: string;
+  /** Parsed records, pretty-printed, for 'records'. */
+  records?: string[];
+  truncated: boolean;
+}
+
+export interface FolderListing {
+  path: string;
+  parent: string | null;
+  entries: { name: string; path: string }[];
+}
+
+export interface ApiSourceValidation {
+  /** False when this build has no API source engine to validate against. */
+  available: boolean;
+  ok: boolean;
+  name: string | null;
+  endpoints: string[];
+  problems: { path: string; message: string }[];
+}
+
+export interface RestoreSummary {
+  files_restored: number;
+  files_skipped: number;
+  files_renamed: number;
+  bytes_restored: number;
+  warnings: BackupWarning[];
+}
+
+export interface CheckSummary {
+  ok: boolean;
+  snapshots: number;
+  packs: number;
+  packs_read: number;
+  blobs: number;
+  problems: { kind: string; id: string; message: string }[];
+}
+
+interface Results {
+  getAppInfo: AppInfo;
+  getSessionState: SessionState;
+  createRepository: { id: string; location: string };
+  connectRepository: { location: string; snapshots: number };
+  disconnectRepository: null;
+  listSnapshots: Snapshot[];
+  listTree: ListEntry[];
+  searchTree: { entries: ListEntry[]; truncated: boolean };
+  previewFile: FilePreview;
+  validateApiSource: ApiSourceValidation;
+  startBackup: { jobId: string };
+  startRestore: { jobId: string };
+  startCheck: { jobId: string };
+  cancelJob: { cancelled: boolean };
+  browseFolders: FolderListing;
+  pickFolder: { path: string | null };
+  pickSourceDefinition: { path: string; text: string } | null;
+}
+
+// ---- Requests -------------------------------------------------------------------------------
+
+export type RequestName = keyof typeof schemas;
+export type ArgsOf<N extends RequestName> = z.input<(typeof schemas)[N]>;
+export type ParsedArgsOf<N extends RequestName> = z.output<(typeof schemas)[N]>;
+export type ResultOf<N extends RequestName> = Results[N];
+
+export const requestSchemas: { readonly [N in RequestName]: (typeof schemas)[N] } = schemas;
+export const requestNames = Object.keys(schemas) as RequestName[];
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(schemas, name);
+}
+
+// ---- Errors ---------------------------------------------------------------------------------
+
+/**
+ * An error as the UI receives it. `kind` picks the words the UI shows; `message` is the engine's
+ * one-line account (shown under "Details" with `detail`). Never contains secrets.
+ */
+export interface ContractError {
+  kind: string;
+  message: string;
+  detail?: string;
+}
+
+/** Hosts answer every request with an envelope so errors keep their kind across IPC. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+// ---- Events ---------------------------------------------------------------------------------
+
+export type JobResult =
+  | { kind: 'backup'; snapshot: Snapshot; warnings: BackupWarning[] }
+  | { kind: 'restore'; summary: RestoreSummary }
+  | { kind: 'check'; report: CheckSummary };
+
+export type JobEvent =
+  | { type: 'started'; jobId: string; kind: JobKind; startedAt: string }
+  | { type: 'progress'; jobId: string; progress: JobProgress }
+  | { type: 'log'; jobId: string; level: 'info' | 'warning'; message: string }
+  | { type: 'succeeded'; jobId: string; result: JobResult }
+  | { type: 'failed'; jobId: string; error: ContractError }
+  | { type: 'cancelled'; jobId: string };
+
+// ---- Transports -----------------------------------------------------------------------------
+
+/** IPC channel names: one per request, one for job events. */
+export const requestChannel = (name: RequestName): string => `cairn:${name}`;
+export const jobEventChannel = 'cairn:job-event';
+
+/** What the preload exposes as `window.cairn`: each request by name, and job events. */
+export type CairnBridge = {
+  readonly [N in RequestName]: (args: ArgsOf<N>) => Promise<Envelope<ResultOf<N>>>;
+} & {
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
+};
+
+/** WebSocket frames of web mode. */
+export type SocketRequest = { id: number; method: RequestName; args: unknown };
+export type SocketMessage = { id: number; response: Envelope<unknown> } | { event: JobEvent };
