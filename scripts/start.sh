@@ -1,32 +1,35 @@
 #!/usr/bin/env bash
-# Sets up and runs Cairn from a checkout. Until the desktop app lands this does the CLI's main
-# job: backs up the folder you name (or a small demo folder) into a repository under Cairn's
-# folder (CAIRN_HOME), then lists the snapshots.
+# Sets up and runs Cairn from a checkout: the desktop app where Electron can start; otherwise
+# one line saying why, and the same UI in web mode (`cairn serve`), whose address it prints.
+# Arguments go to `cairn serve` (e.g. --port 8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
-[ -f dist/electron/cli/index.js ] && [ -z "$(find electron shared -newer dist/electron/cli/index.js -name '*.ts' -print -quit)" ] || npm run build >/dev/null
-CAIRN="node dist/electron/cli/index.js"
-home=$(node --input-type=module -e "import('./dist/electron/engine/util/paths.js').then(m => console.log(m.cairnHome()))")
-repo="${CAIRN_REPOSITORY:-$home/repository}"
-folder="${1:-}"
-if [ -z "$folder" ]; then
-  folder="$home/demo"
-  mkdir -p "$folder/notes"
-  [ -f "$folder/notes/welcome.md" ] || printf '# Welcome to Cairn\n\nThis demo folder was backed up by `npm start`.\n' >"$folder/notes/welcome.md"
-  echo "No folder named; backing up the demo folder $folder (run: npm start -- ~/Documents)"
+stale=$(find electron shared renderer -newer dist/electron/cli/index.js \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' \) -print -quit 2>/dev/null || true)
+if [ ! -f dist/electron/cli/index.js ] || [ ! -f dist/renderer/index.html ] || [ -n "$stale" ]; then
+  echo "Building Cairn…"
+  npm run build >/dev/null
 fi
-if [ -z "${CAIRN_PASSWORD:-}${CAIRN_PASSWORD_FILE:-}" ] && [ -t 0 ]; then
-  read -r -s -p "Repository password: " CAIRN_PASSWORD; echo
-  export CAIRN_PASSWORD
+
+# Where the Electron binary is, without triggering its download (requiring the package would).
+electron_binary() {
+  if [ -n "${ELECTRON_OVERRIDE_DIST_PATH:-}" ]; then
+    echo "$ELECTRON_OVERRIDE_DIST_PATH/electron"
+  elif [ -f node_modules/electron/path.txt ]; then
+    echo "node_modules/electron/dist/$(cat node_modules/electron/path.txt)"
+  else
+    return 1
+  fi
+}
+
+why=""
+if [ "$(uname -s)" = Linux ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  why="there is no display (DISPLAY and WAYLAND_DISPLAY are unset)"
+elif ! electron_bin=$(electron_binary) || [ ! -x "$electron_bin" ]; then
+  why="the Electron binary is not installed (it is downloaded on first use, which failed or was not possible here)"
 fi
-if [ ! -f "$repo/config" ]; then
-  echo "Creating the repository $repo"
-  $CAIRN init --repo "$repo"
+if [ -z "$why" ]; then
+  exec "$electron_bin" .
 fi
-set +e
-$CAIRN backup "$folder" --repo "$repo"
-code=$?
-set -e
-$CAIRN snapshots --repo "$repo"
-exit $code
+echo "Cairn: cannot open the desktop app because $why; serving the same UI in your browser instead."
+exec node dist/electron/cli/index.js serve "$@"

@@ -18,6 +18,8 @@ const commands: Record<string, () => Promise<Command>> = {
   forget: () => import('./commands/forget.js'),
   prune: () => import('./commands/prune.js'),
   serve: () => import('./commands/serve.js'),
+  secret: () => import('./commands/secret.js'),
+  api: () => import('./commands/api.js'),
 };
 
 const HELP = `cairn ${PROGRAM_VERSION} — encrypted, deduplicated backups of folders and REST APIs
@@ -26,6 +28,7 @@ usage: cairn COMMAND [options]
 
   init       --repo LOC                         create a repository
   backup     PATH... --repo LOC                 back up folders (--exclude, --tag, --force-full, --json)
+  backup     --api SOURCE.json --repo LOC       back up a REST API (--endpoint NAME, --full-sync, --json)
   snapshots  --repo LOC                         list snapshots (--json)
   ls         SNAPSHOT [PATH] --repo LOC         list files in a snapshot (--json)
   restore    SNAPSHOT --target DIR --repo LOC   restore (--include PATH, --overwrite skip|always|rename)
@@ -33,6 +36,8 @@ usage: cairn COMMAND [options]
   forget     --repo LOC --keep-… [--prune]       remove snapshots by retention policy (--dry-run, --json)
   prune      --repo LOC                         delete data no snapshot uses
   key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)
+  api test   SOURCE.json [--endpoint NAME]     show each endpoint's first page, saving nothing
+  secret     set|get|delete ENTRY               manage secrets in the OS keychain (keychain:ENTRY)
   serve      [--port N] [--host 127.0.0.1]      the web UI; prints its address with an access token
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.

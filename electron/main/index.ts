@@ -1,6 +1,8 @@
 /**
  * Electron entry: wires security, the engine's session, IPC and the window. Nothing else.
  */
+import { validateApiSourceText } from '../session/api-source-validation.js';
+import { sourceDefinitionSchema } from '../engine/sources/api/source-definition.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
@@ -35,6 +37,7 @@ if (!app.requestSingleInstanceLock()) {
       version: PROGRAM_VERSION,
       pickFolder: (purpose) => pickFolder(mainWindow(), purpose),
       pickSourceDefinition: () => pickSourceDefinition(mainWindow()),
+      validateApiSource: (text) => validateApiSourceText(text, sourceDefinitionSchema),
     });
     window = createMainWindow(preload, indexHtml);
     const unregister = registerIpc(session, window, appUrl);

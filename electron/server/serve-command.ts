@@ -3,6 +3,8 @@
  * the access token, then runs until interrupted. The engine comes from the caller so that this
  * module stays about serving.
  */
+import { validateApiSourceText } from '../session/api-source-validation.js';
+import { sourceDefinitionSchema } from '../engine/sources/api/source-definition.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,7 +58,11 @@ export async function runServe(
     io.err(`cairn serve: the web UI is not built (no ${dir}); run npm run build`);
     return 1;
   }
-  const session = new Session(createEngine(), { mode: 'web', version: PROGRAM_VERSION });
+  const session = new Session(createEngine(), {
+    mode: 'web',
+    version: PROGRAM_VERSION,
+    validateApiSource: (text) => validateApiSourceText(text, sourceDefinitionSchema),
+  });
   let server;
   try {
     server = await startWebServer({

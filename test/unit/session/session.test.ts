@@ -33,6 +33,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     check: unused,
     forget: unused,
     prune: unused,
+    backupApi: unused,
     ...overrides,
   };
 }
