@@ -44,7 +44,7 @@ export function PreviewPane() {
           <ol className="records">
             {preview.records?.map((record, i) => (
               <li key={i}>
-                <pre>{record}</pre>
+                <pre data-testid="preview-record">{record}</pre>
               </li>
             ))}
           </ol>
