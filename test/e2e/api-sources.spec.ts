@@ -88,8 +88,14 @@ test.describe('API sources', () => {
       // Record 17 as the fixture server holds it, one pretty-printed record per entry.
       const held = server.data.items.record(17);
       expect(held).toBeDefined();
-      const shown = JSON.parse((await records.nth(16).textContent()) ?? '') as unknown;
-      expect(shown).toEqual(held);
+      const record17 = records.nth(16);
+      expect(JSON.parse((await record17.textContent()) ?? '')).toEqual(held);
+      // One record per line; the selected one pretty-printed.
+      await record17.click();
+      await expect(record17).toHaveAttribute('aria-expanded', 'true');
+      await expect(record17).toContainText('"title": "items 17"');
+      expect(JSON.parse((await record17.textContent()) ?? '')).toEqual(held);
+      await record17.scrollIntoViewIfNeeded();
       await shot('16-api-records-preview');
     } finally {
       await server.close();

@@ -3,6 +3,7 @@ import type { ApiSourceTest } from '../../../../shared/contract';
 import { ErrorNotice } from '../../components/error-notice';
 import { plural } from '../../components/format';
 import { Icon } from '../../components/icons';
+import { RecordList } from '../../components/record-list';
 import { useAppStore } from '../../store/store-context';
 
 const validateDelayMs = 300;
@@ -199,13 +200,7 @@ function FirstPages({ result, stale }: { result: ApiSourceTest; stale: boolean }
                   )}
                 </span>
               </p>
-              <ol className="records">
-                {e.sample.map((record, i) => (
-                  <li key={i}>
-                    <pre data-testid="api-test-record">{record}</pre>
-                  </li>
-                ))}
-              </ol>
+              <RecordList records={e.sample} testId="api-test-record" />
             </>
           )}
         </div>
