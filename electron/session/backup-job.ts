@@ -31,6 +31,7 @@ export async function runBackupJob(
   const { paths, definitions, excludes, tags, forceFull } = request;
   const made: BackupSnapshotMade[] = [];
   const failedSources: { source: string; message: string }[] = [];
+  let firstError: unknown;
   const warnings: BackupWarning[] = [];
 
   if (paths.length > 0) {
@@ -65,14 +66,13 @@ export async function runBackupJob(
       const message = err instanceof Error ? err.message : String(err);
       log('warning', `API source ${definition.name} was not backed up: ${message}`);
       failedSources.push({ source: definition.name, message });
+      firstError ??= err;
     }
   }
 
   const first = made[0];
-  if (first === undefined) {
-    const only = failedSources[0];
-    throw new Error(only === undefined ? 'Nothing was backed up.' : only.message);
-  }
+  // Nothing saved at all: the job failed, with the engine's own error (and its kind).
+  if (first === undefined) throw firstError ?? new Error('Nothing was backed up.');
   return { kind: 'backup', snapshot: first.snapshot, snapshots: made, failedSources, warnings };
 }
 

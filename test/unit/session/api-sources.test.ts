@@ -183,4 +183,21 @@ describe('API sources in the session', () => {
       Array.from({ length: 12 }, (_, i) => `items ${i + 1}`),
     );
   });
+
+  it('marks the snapshot incomplete, saying why, when a secret is not set', async () => {
+    const session = new Session(createEngine(), web);
+    const events: JobEvent[] = [];
+    session.subscribe((e) => events.push(e));
+    await session.handle('createRepository', { location: path.join(dir, 'r2'), password: 'p' });
+    const text = definition().replace('CAIRN_SESSION_TEST_TOKEN', 'CAIRN_SESSION_TEST_UNSET');
+    await session.handle('startBackup', { jobId: 'job-api-0004', apiSources: [{ text }] });
+    const end = await until(events, (e) => e.type === 'succeeded' || e.type === 'failed');
+    // The engine still saves a snapshot (records carried over, none here) and marks it
+    // incomplete, naming the reference that could not be resolved, never a value.
+    if (end.type !== 'succeeded' || end.result.kind !== 'backup') throw new Error('no snapshot');
+    const made = end.result.snapshots[0]!;
+    expect(made.snapshot.incomplete).toBe(true);
+    const said = made.snapshot.incomplete_reasons.join(' ');
+    expect(said).toContain('CAIRN_SESSION_TEST_UNSET');
+  });
 });
