@@ -200,4 +200,51 @@ describe('API sources in the session', () => {
     const said = made.snapshot.incomplete_reasons.join(' ');
     expect(said).toContain('CAIRN_SESSION_TEST_UNSET');
   });
+
+  it('backs up the folders first, then each API source, in one job', async () => {
+    // Folder backups run their crypto in worker threads built from dist/, so the folders part
+    // is a stand-in here (the e2e specs run it for real); the API sources are real.
+    const order: string[] = [];
+    const engine = createEngine();
+    const folderSnapshot = { id: 'f'.repeat(64), short_id: 'ffffffff', incomplete: false };
+    const session = new Session(
+      {
+        ...engine,
+        backup: async (_ref, request) => {
+          order.push(`folders ${request.paths.join(',')}`);
+          return { snapshot: folderSnapshot as never, warnings: [] };
+        },
+        backupApi: (ref, request, control) => {
+          order.push(`api ${request.definition.name}`);
+          return engine.backupApi(ref, request, control);
+        },
+      },
+      web,
+    );
+    const events: JobEvent[] = [];
+    session.subscribe((e) => events.push(e));
+    await session.handle('createRepository', { location: path.join(dir, 'r3'), password: 'p' });
+    await session.handle('startBackup', {
+      jobId: 'job-api-0005',
+      paths: ['/home/me/Documents'],
+      apiSources: [{ text: definition('first') }, { text: definition('second') }],
+    });
+    const end = await until(events, (e) => e.type === 'succeeded' || e.type === 'failed');
+    if (end.type !== 'succeeded' || end.result.kind !== 'backup') throw new Error(end.type);
+    expect(order).toEqual(['folders /home/me/Documents', 'api first', 'api second']);
+    expect(end.result.snapshots.map((m) => [m.kind, m.source])).toEqual([
+      ['folders', 'folders'],
+      ['api', 'first'],
+      ['api', 'second'],
+    ]);
+    expect(end.result.snapshot.id).toBe(folderSnapshot.id);
+    expect(end.result.snapshots.every((m) => !m.snapshot.incomplete)).toBe(true);
+    const groups = (await engine.listSnapshots({ location: path.join(dir, 'r3'), password: 'p' }))
+      .map((snapshot) => snapshot.group)
+      .sort();
+    expect(groups).toEqual([
+      expect.stringMatching(/;api:first$/),
+      expect.stringMatching(/;api:second$/),
+    ]);
+  });
 });
