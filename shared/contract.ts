@@ -29,6 +29,9 @@ const hostPath = z
     'Enter a full path, starting at the root (like /home/me/Documents)',
   );
 const none = z.object({}).strict();
+/** An API source definition as the user pasted or loaded it (JSON text); the session parses it. */
+const definitionText = z.string().max(1_000_000);
+const endpointName = z.string().min(1).max(200);
 
 export const overwritePolicies = ['skip', 'always', 'rename'] as const;
 
@@ -44,16 +47,29 @@ const schemas = {
     .object({ snapshot: snapshotRef, query: z.string().trim().min(1).max(200) })
     .strict(),
   previewFile: z.object({ snapshot: snapshotRef, path: treePath }).strict(),
-  validateApiSource: z.object({ text: z.string().max(1_000_000) }).strict(),
+  validateApiSource: z.object({ text: definitionText }).strict(),
+  /** The "test request": each endpoint's first page, before anything is saved. */
+  testApiSource: z
+    .object({ text: definitionText, endpoints: z.array(endpointName).max(200).optional() })
+    .strict(),
   startBackup: z
     .object({
       jobId,
-      paths: z.array(hostPath).min(1, 'Add at least one folder').max(1000),
+      paths: z.array(hostPath).max(1000).default([]),
+      /** Backed up after the folders, each into its own snapshot (group host:<h>;api:<name>). */
+      apiSources: z
+        .array(z.object({ text: definitionText }).strict())
+        .max(50)
+        .default([]),
       excludes: z.array(z.string().min(1).max(1024)).max(1000).optional(),
       tags: z.array(z.string().min(1).max(100)).max(100).optional(),
       forceFull: z.boolean().optional(),
     })
-    .strict(),
+    .strict()
+    .refine((args) => args.paths.length + args.apiSources.length > 0, {
+      message: 'Add at least one folder or API source',
+      path: ['paths'],
+    }),
   startRestore: z
     .object({
       jobId,
@@ -133,6 +149,34 @@ export interface ApiSourceValidation {
   problems: { path: string; message: string }[];
 }
 
+export interface ApiEndpointTest {
+  endpoint: string;
+  /** The request made, secrets redacted; null when none could be made. */
+  url: string | null;
+  status: number | null;
+  /** How many records the first page held. */
+  records: number;
+  /** The first few of them, pretty-printed JSON. */
+  sample: string[];
+  /** Where the next page would come from (URL, cursor or body); null on the last page. */
+  nextPage: string | null;
+  /** Why this endpoint could not be read, in words; null when it could. */
+  error: string | null;
+}
+
+export interface ApiSourceTest {
+  source: string;
+  endpoints: ApiEndpointTest[];
+}
+
+/** One snapshot a backup job made: of the folders, or of one API source. */
+export interface BackupSnapshotMade {
+  /** 'folders', or the API source's name. */
+  source: string;
+  kind: 'folders' | 'api';
+  snapshot: Snapshot;
+}
+
 export interface RestoreSummary {
   files_restored: number;
   files_skipped: number;
@@ -161,6 +205,7 @@ interface Results {
   searchTree: { entries: ListEntry[]; truncated: boolean };
   previewFile: FilePreview;
   validateApiSource: ApiSourceValidation;
+  testApiSource: ApiSourceTest;
   startBackup: { jobId: string };
   startRestore: { jobId: string };
   startCheck: { jobId: string };
@@ -202,7 +247,16 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractE
 // ---- Events ---------------------------------------------------------------------------------
 
 export type JobResult =
-  | { kind: 'backup'; snapshot: Snapshot; warnings: BackupWarning[] }
+  | {
+      kind: 'backup';
+      /** The first snapshot made (the folders' when there were folders). */
+      snapshot: Snapshot;
+      /** Every snapshot made, in order; check each one's `incomplete`. */
+      snapshots: BackupSnapshotMade[];
+      /** API sources that made no snapshot at all, and why. */
+      failedSources: { source: string; message: string }[];
+      warnings: BackupWarning[];
+    }
   | { kind: 'restore'; summary: RestoreSummary }
   | { kind: 'check'; report: CheckSummary };
 

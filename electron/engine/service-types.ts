@@ -6,6 +6,8 @@ import type { BackupWarning, JobProgress, ListEntry, Snapshot } from '../../shar
 import type { PruneReport } from './prune/prune.js';
 import type { RetentionRules } from './retention/policy.js';
 import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
+import type { FirstPageProbe } from './sources/api/probe-first-page.js';
+import type { SourceDefinition } from './sources/api/source-definition.js';
 
 export type { PruneReport, RetentionRules };
 
@@ -129,6 +131,11 @@ export interface EngineService {
     request: ApiBackupRequest,
     control?: JobControl,
   ): Promise<BackupResult>;
+  /** The "test request": each endpoint's first page; nothing is stored (probe-first-page.ts). */
+  testApiSource(
+    definition: SourceDefinition,
+    options?: { endpoints?: string[]; sampleSize?: number },
+  ): Promise<FirstPageProbe[]>;
   restore(
     repo: RepositoryRef,
     request: RestoreRequest,

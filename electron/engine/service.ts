@@ -13,6 +13,7 @@ import { withLock } from './repository/locks.js';
 import { Repository } from './repository/repository.js';
 import { restoreSnapshot } from './restore/restore.js';
 import { backupApiSource } from './sources/api/backup-api-source.js';
+import { probeFirstPages } from './sources/api/probe-first-page.js';
 import type { EngineService, JobControl, RepositoryRef } from './service-types.js';
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
@@ -86,6 +87,7 @@ export function createEngine(): EngineService {
       withRepository(ref, shared('backup'), control, (repo, c) =>
         backupApiSource(repo, request, c),
       ),
+    testApiSource: (definition, options) => probeFirstPages(definition, options),
     restore: (ref, request, control) =>
       withRepository(ref, shared('restore'), control, (repo, c) =>
         restoreSnapshot(repo, request, c),

@@ -31,6 +31,7 @@ const bridge = {
   searchTree: call('searchTree'),
   previewFile: call('previewFile'),
   validateApiSource: call('validateApiSource'),
+  testApiSource: call('testApiSource'),
   startBackup: call('startBackup'),
   startRestore: call('startRestore'),
   startCheck: call('startCheck'),

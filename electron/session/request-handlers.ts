@@ -4,12 +4,13 @@
  */
 import { homedir, hostname } from 'node:os';
 import type { ParsedArgsOf, RequestName, ResultOf } from '../../shared/contract.js';
-import type { BackupWarning } from '../../shared/domain.js';
 import type { EngineService, RepositoryRef } from '../engine/service-types.js';
+import { parseDefinitionText, testSampleSize, toSourceTest } from './api-source-definitions.js';
+import { logWarnings, runBackupJob } from './backup-job.js';
 import { listFolders } from './folder-browser.js';
 import { buildPreview, previewBytes } from './file-preview.js';
 import type { HostPlatform } from './host-platform.js';
-import type { JobLog, JobRegistry } from './job-registry.js';
+import type { JobRegistry } from './job-registry.js';
 import { ContractFailure } from './to-contract-error.js';
 import { TreeCache } from './tree-cache.js';
 import { TreeSearch } from './tree-search.js';
@@ -22,8 +23,6 @@ export type RequestHandlers = {
 export interface RepositoryHolder {
   current: RepositoryRef | null;
 }
-
-const maxWarningsLogged = 100;
 
 export function createRequestHandlers(
   engine: EngineService,
@@ -102,14 +101,29 @@ export function createRequestHandlers(
       }
       return platform.validateApiSource(text);
     },
-    async startBackup({ jobId, paths, excludes, tags, forceFull }) {
-      const ref = repo();
-      jobs.start(jobId, 'backup', async (control, log) => {
-        log('info', `Backing up ${paths.join(', ')} to ${ref.location}`);
-        const result = await engine.backup(ref, { paths, excludes, tags, forceFull }, control);
-        logWarnings(result.warnings, log);
-        return { kind: 'backup', snapshot: result.snapshot, warnings: result.warnings };
+    async testApiSource({ text, endpoints }) {
+      const definition = parseDefinitionText(text);
+      const probes = await engine.testApiSource(definition, {
+        endpoints,
+        sampleSize: testSampleSize,
       });
+      return toSourceTest(definition.name, probes);
+    },
+    async startBackup({ jobId, paths, apiSources, excludes, tags, forceFull }) {
+      const ref = repo();
+      // Every definition is checked before the job starts, so a typo fails the request, not
+      // the backup halfway through.
+      const definitions = apiSources.map((source, i) =>
+        parseDefinitionText(source.text, `API source ${i + 1}`),
+      );
+      const names = definitions.map((d) => d.name);
+      const twice = names.find((name, i) => names.indexOf(name) !== i);
+      if (twice !== undefined) {
+        throw new ContractFailure('invalid-argument', `Two API sources are named ${twice}.`);
+      }
+      jobs.start(jobId, 'backup', (control, log) =>
+        runBackupJob(engine, ref, { paths, definitions, excludes, tags, forceFull }, control, log),
+      );
       return { jobId };
     },
     async startRestore({ jobId, snapshot, target, include, overwrite }) {
@@ -149,13 +163,4 @@ export function createRequestHandlers(
       return platform.pickSourceDefinition();
     },
   };
-}
-
-function logWarnings(warnings: BackupWarning[], log: JobLog): void {
-  for (const warning of warnings.slice(0, maxWarningsLogged)) {
-    log('warning', `${warning.path}: ${warning.message}`);
-  }
-  if (warnings.length > maxWarningsLogged) {
-    log('warning', `…and ${warnings.length - maxWarningsLogged} more warnings`);
-  }
 }

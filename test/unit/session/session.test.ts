@@ -34,6 +34,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     forget: unused,
     prune: unused,
     backupApi: unused,
+    testApiSource: unused,
     ...overrides,
   };
 }

@@ -23,6 +23,8 @@ export interface FirstPageProbe {
   records: number;
   /** The first record, canonical JSON. */
   firstRecord: string | null;
+  /** The first few records of the page (up to `sampleSize`), canonical JSON. */
+  sample: string[];
   /** The next page's URL or cursor; null on the last page. */
   nextPage: string | null;
   error: string | null;
@@ -30,8 +32,9 @@ export interface FirstPageProbe {
 
 export async function probeFirstPages(
   definition: SourceDefinition,
-  options: ApiSourceSessionOptions & { endpoints?: string[] } = {},
+  options: ApiSourceSessionOptions & { endpoints?: string[]; sampleSize?: number } = {},
 ): Promise<FirstPageProbe[]> {
+  const sampleSize = options.sampleSize ?? 1;
   const plan = planEndpoints(definition, options.endpoints);
   const session = await openApiSourceSession(definition, { retry: { maxAttempts: 2 }, ...options });
   const firstRecords = new Map<string, unknown>();
@@ -43,6 +46,7 @@ export async function probeFirstPages(
       status: null,
       records: 0,
       firstRecord: null,
+      sample: [],
       nextPage: null,
       error: null,
     };
@@ -80,6 +84,7 @@ export async function probeFirstPages(
       if (page.records.length > 0) {
         firstRecords.set(endpoint.name, page.records[0]);
         probe.firstRecord = canonicalJson(page.records[0]);
+        probe.sample = page.records.slice(0, sampleSize).map((record) => canonicalJson(record));
         if (paginator.kind === 'sequential') {
           probe.nextPage = paginator.next(page)?.token ?? null;
         } else if (!paginator.isLast(page)) {

@@ -1,4 +1,5 @@
 import { ErrorNotice } from '../../components/error-notice';
+import { RecordList } from '../../components/record-list';
 import { formatBytes, formatDateTime, plural } from '../../components/format';
 import { useAppStore } from '../../store/store-context';
 
@@ -39,15 +40,10 @@ export function PreviewPane() {
         <div data-testid="preview-records">
           <p className="muted small">
             {plural(preview.records?.length ?? 0, 'record')}
-            {preview.truncated ? ' shown (first part of the endpoint)' : ''}
+            {preview.truncated ? ' shown (first part of the endpoint)' : ''}; one per line, select
+            one to read it in full
           </p>
-          <ol className="records">
-            {preview.records?.map((record, i) => (
-              <li key={i}>
-                <pre>{record}</pre>
-              </li>
-            ))}
-          </ol>
+          <RecordList records={preview.records ?? []} testId="preview-record" />
         </div>
       )}
       {preview && (preview.kind === 'text' || preview.kind === 'binary') && (

@@ -130,22 +130,35 @@ function RunningProgress({ progress }: { progress: JobProgress | null }) {
 
 function ResultSummary({ result }: { result: JobResult }) {
   if (result.kind === 'backup') {
-    const { snapshot, warnings } = result;
-    const s = snapshot.stats;
+    const { warnings } = result;
     return (
       <div className="job-result" data-testid="job-result">
-        <p>
-          Snapshot <code data-testid="job-snapshot-id">{snapshot.short_id}</code> saved:{' '}
-          {plural(s.files_new, 'new file')}, {plural(s.files_changed, 'changed file')},{' '}
-          {plural(s.files_unchanged, 'unchanged file')}; {formatBytes(s.bytes_processed)} read,{' '}
-          {formatBytes(s.bytes_added)} added to the repository in{' '}
-          {formatDuration(s.duration_ms / 1000)}.
-        </p>
-        {snapshot.incomplete && (
-          <p className="warning-text">
-            This snapshot is incomplete: {snapshot.incomplete_reasons.join('; ')}
+        {result.snapshots.map(({ source, kind, snapshot }) => {
+          const s = snapshot.stats;
+          return (
+            <div key={snapshot.id} data-testid="job-snapshot" data-source={source}>
+              <p>
+                {kind === 'api' ? `API source ${source}: snapshot ` : 'Snapshot '}
+                <code data-testid="job-snapshot-id">{snapshot.short_id}</code> saved:{' '}
+                {kind === 'api'
+                  ? `${plural(s.files_new + s.files_changed + s.files_unchanged, 'file')}`
+                  : `${plural(s.files_new, 'new file')}, ${plural(s.files_changed, 'changed file')}, ${plural(s.files_unchanged, 'unchanged file')}`}
+                ; {formatBytes(s.bytes_processed)} read, {formatBytes(s.bytes_added)} added to the
+                repository in {formatDuration(s.duration_ms / 1000)}.
+              </p>
+              {snapshot.incomplete && (
+                <p className="warning-text" data-testid="job-snapshot-incomplete">
+                  This snapshot is incomplete: {snapshot.incomplete_reasons.join('; ')}
+                </p>
+              )}
+            </div>
+          );
+        })}
+        {result.failedSources.map(({ source, message }) => (
+          <p key={source} className="warning-text" data-testid="job-source-failed">
+            API source {source} was not backed up: {message}
           </p>
-        )}
+        ))}
         {warnings.length > 0 && <Warnings warnings={warnings} />}
       </div>
     );

@@ -34,14 +34,24 @@ describe('jobs slice', () => {
     const id = jobId as string;
     expect(api.calls.at(-1)).toEqual({
       name: 'startBackup',
-      args: { jobId: id, paths: ['/home/me/Documents'] },
+      args: { jobId: id, paths: ['/home/me/Documents'], apiSources: [] },
     });
     expect(store.getState().jobs[id]?.status).toBe('running');
 
     api.emit({ type: 'progress', jobId: id, progress });
     expect(store.getState().jobs[id]?.progress).toEqual(progress);
 
-    api.emit({ type: 'succeeded', jobId: id, result: { kind: 'backup', snapshot, warnings: [] } });
+    api.emit({
+      type: 'succeeded',
+      jobId: id,
+      result: {
+        kind: 'backup',
+        snapshot,
+        snapshots: [{ source: 'folders', kind: 'folders', snapshot }],
+        failedSources: [],
+        warnings: [],
+      },
+    });
     expect(store.getState().jobs[id]?.status).toBe('succeeded');
     await vi.waitFor(() => expect(store.getState().snapshots).toEqual([snapshot]));
     expect(listed).toBe(1);

@@ -123,6 +123,9 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
         api.call('startBackup', {
           jobId,
           paths: get().folders,
+          apiSources: get()
+            .apiSources.filter((draft) => draft.text.trim() !== '')
+            .map((draft) => ({ text: draft.text })),
           ...(options.forceFull === true ? { forceFull: true } : {}),
         }),
       ),

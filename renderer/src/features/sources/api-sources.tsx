@@ -1,5 +1,9 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
+import type { ApiSourceTest } from '../../../../shared/contract';
+import { ErrorNotice } from '../../components/error-notice';
+import { plural } from '../../components/format';
 import { Icon } from '../../components/icons';
+import { RecordList } from '../../components/record-list';
 import { useAppStore } from '../../store/store-context';
 
 const validateDelayMs = 300;
@@ -77,6 +81,7 @@ function ApiSourceEditor({ id }: { id: string }) {
   const update = useAppStore((s) => s.updateApiSource);
   const validate = useAppStore((s) => s.validateApiSource);
   const remove = useAppStore((s) => s.removeApiSource);
+  const runTest = useAppStore((s) => s.testApiSource);
   const [text, setText] = useState(draft?.text ?? '');
 
   useEffect(() => {
@@ -89,6 +94,11 @@ function ApiSourceEditor({ id }: { id: string }) {
 
   if (draft === undefined) return null;
   const v = draft.validation;
+  const test = () => {
+    // The editor hands its text to the store after a pause; test what is on screen now.
+    update(id, text);
+    void runTest(id);
+  };
   return (
     <div className="api-editor" data-testid="api-source-editor">
       <textarea
@@ -125,10 +135,76 @@ function ApiSourceEditor({ id }: { id: string }) {
             </ul>
           )}
         </div>
-        <button type="button" className="button button-quiet" onClick={() => remove(id)}>
+        <button
+          type="button"
+          className="button"
+          disabled={draft.testing || text.trim() === ''}
+          onClick={test}
+          data-testid="api-source-test"
+        >
+          {draft.testing ? 'Testing…' : 'Test'}
+        </button>
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => remove(id)}
+          data-testid="api-source-remove"
+        >
           Remove
         </button>
       </div>
+      {draft.testError && <ErrorNotice error={draft.testError} testId="api-source-test-error" />}
+      {draft.test && <FirstPages result={draft.test.result} stale={draft.test.text !== text} />}
+    </div>
+  );
+}
+
+/** The test request's answer: per endpoint, what its first page held and where the next is. */
+function FirstPages({ result, stale }: { result: ApiSourceTest; stale: boolean }) {
+  return (
+    <div className="api-test" data-testid="api-source-test-result">
+      <p className="muted small">
+        First page of each endpoint of {result.source}; nothing was saved.
+        {stale && ' The definition changed since: test again to see its answer.'}
+      </p>
+      {result.endpoints.map((e) => (
+        <div
+          key={e.endpoint}
+          className="api-test-endpoint"
+          data-testid="api-test-endpoint"
+          data-endpoint={e.endpoint}
+        >
+          <h3 className="api-test-title">
+            <span className="mono">{e.endpoint}</span>
+            {e.url && <span className="muted small mono ellipsis"> {e.url}</span>}
+          </h3>
+          {e.error !== null ? (
+            <p className="field-error" data-testid="api-test-error">
+              {e.error}
+            </p>
+          ) : (
+            <>
+              <p className="small" data-testid="api-test-summary">
+                {plural(e.records, 'record')} found on the first page
+                {e.sample.length > 0 && e.sample.length < e.records
+                  ? ` (first ${e.sample.length} shown)`
+                  : ''}
+                .{' '}
+                <span data-testid="api-test-next-page">
+                  {e.nextPage === null ? (
+                    'No next page: this is the last one.'
+                  ) : (
+                    <>
+                      Next page: <code>{e.nextPage}</code>
+                    </>
+                  )}
+                </span>
+              </p>
+              <RecordList records={e.sample} testId="api-test-record" />
+            </>
+          )}
+        </div>
+      ))}
     </div>
   );
 }

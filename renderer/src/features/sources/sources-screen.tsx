@@ -10,6 +10,7 @@ import { ApiSources } from './api-sources';
 /** What to back up, and "Back up now" with the running backup's progress. */
 export function SourcesScreen() {
   const folders = useAppStore((s) => s.folders);
+  const apiSourceCount = useAppStore((s) => s.apiSources.length);
   const addFolder = useAppStore((s) => s.addFolder);
   const removeFolder = useAppStore((s) => s.removeFolder);
   const pickFolder = useAppStore((s) => s.pickFolder);
@@ -42,7 +43,7 @@ export function SourcesScreen() {
         <button
           type="button"
           className="button button-primary"
-          disabled={folders.length === 0 || running}
+          disabled={(folders.length === 0 && apiSourceCount === 0) || running}
           onClick={() => void startBackup()}
           data-testid="backup-now"
         >

@@ -2,7 +2,11 @@
  * What "Back up now" backs up: folders, and API source definitions being edited. Held for this
  * session only; saved plans (sources + target + schedule) come with the Plans screen.
  */
-import type { ApiSourceValidation } from '../../../../shared/contract';
+import type {
+  ApiSourceTest,
+  ApiSourceValidation,
+  ContractError,
+} from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
 import { loadFolders, saveFolders } from './saved-folders';
@@ -12,6 +16,10 @@ export interface ApiSourceDraft {
   text: string;
   validation: ApiSourceValidation | null;
   validationError: string | null;
+  /** The last test request's answer, for the text it was made with. */
+  test: { text: string; result: ApiSourceTest } | null;
+  testing: boolean;
+  testError: ContractError | null;
 }
 
 export interface SourcesSlice {
@@ -25,6 +33,8 @@ export interface SourcesSlice {
   updateApiSource(id: string, text: string): void;
   removeApiSource(id: string): void;
   validateApiSource(id: string): Promise<void>;
+  /** The test request: each endpoint's first page, nothing saved. */
+  testApiSource(id: string): Promise<void>;
   /** Desktop: the native file dialog; returns the definition's text. */
   pickSourceDefinition(): Promise<string | null>;
 }
@@ -61,7 +71,18 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (api) => (set, get
     addApiSource(text) {
       const id = `api-${nextDraft++}`;
       set((state) => ({
-        apiSources: [...state.apiSources, { id, text, validation: null, validationError: null }],
+        apiSources: [
+          ...state.apiSources,
+          {
+            id,
+            text,
+            validation: null,
+            validationError: null,
+            test: null,
+            testing: false,
+            testError: null,
+          },
+        ],
       }));
       void get().validateApiSource(id);
       return id;
@@ -74,6 +95,18 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (api) => (set, get
         return (await api.call('pickSourceDefinition', {}))?.text ?? null;
       } catch {
         return null;
+      }
+    },
+    async testApiSource(id) {
+      const draft = get().apiSources.find((d) => d.id === id);
+      if (draft === undefined) return;
+      const text = draft.text;
+      patchDraft(id, { testing: true, testError: null });
+      try {
+        const result = await api.call('testApiSource', { text });
+        patchDraft(id, { testing: false, test: { text, result } });
+      } catch (err) {
+        patchDraft(id, { testing: false, test: null, testError: asContractError(err) });
       }
     },
     async validateApiSource(id) {

@@ -1,0 +1,38 @@
+import { useState } from 'react';
+
+/**
+ * API records as a list: one record per line (compact JSON), and the selected one
+ * pretty-printed, so a page of records can be scanned and any one read in full.
+ */
+export function RecordList({ records, testId }: { records: string[]; testId: string }) {
+  const [open, setOpen] = useState<number | null>(null);
+  return (
+    <ol className="record-list" data-testid={`${testId}-list`}>
+      {records.map((record, i) => {
+        const expanded = open === i;
+        return (
+          <li key={i} className={expanded ? 'record record-open' : 'record'}>
+            <button
+              type="button"
+              className="record-line mono"
+              aria-expanded={expanded}
+              onClick={() => setOpen(expanded ? null : i)}
+              data-testid={testId}
+              data-index={i}
+            >
+              {expanded ? <pre>{record}</pre> : compact(record)}
+            </button>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function compact(record: string): string {
+  try {
+    return JSON.stringify(JSON.parse(record));
+  } catch {
+    return record;
+  }
+}
