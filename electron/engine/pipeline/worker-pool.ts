@@ -37,12 +37,14 @@ interface PoolWorker {
   load: number;
 }
 
-function workerUrl(): { url: URL; execArgv: string[] } {
+function workerUrl(): URL {
   const here = import.meta.url;
-  // Under tests the engine runs from TypeScript sources; the worker then needs tsx's loader.
+  // Under tests the engine runs from TypeScript sources, but a worker cannot load .ts on
+  // Node 20 (a loader passed in execArgv is not applied to it); use the built worker, which
+  // the test setup builds first.
   if (here.endsWith('.ts'))
-    return { url: new URL('./crypto-worker.ts', here), execArgv: ['--import', 'tsx'] };
-  return { url: new URL('./crypto-worker.js', here), execArgv: [] };
+    return new URL('../../../dist/electron/engine/pipeline/crypto-worker.js', here);
+  return new URL('./crypto-worker.js', here);
 }
 
 export class WorkerPool {
@@ -112,7 +114,7 @@ export class WorkerPool {
   }
 
   private start(): void {
-    const { url, execArgv } = workerUrl();
+    const url = workerUrl();
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(url, {
         workerData: {
@@ -120,7 +122,6 @@ export class WorkerPool {
           chunkIdKey: this.key.chunkId,
           chunkerSeed: this.chunkerSeed,
         },
-        execArgv,
       });
       worker.unref();
       const entry: PoolWorker = { worker, load: 0 };
