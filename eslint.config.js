@@ -62,7 +62,7 @@ export default tseslint.config(
   },
   {
     // Vite's config runs in Node, not in the renderer.
-    files: ['renderer/vite.config.ts'],
+    files: ['vite.renderer.config.ts'],
     languageOptions: { globals: { ...globals.node } },
     rules: { 'no-restricted-imports': 'off' },
   },
