@@ -4,10 +4,10 @@
  */
 import os from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CairnError } from '../../../electron/engine/errors.js';
 import { acquireLock, type Lock } from '../../../electron/engine/repository/locks.js';
 import {
   createRepository,
+  refusal,
   startHolder,
   stop,
   waitFor,
@@ -43,15 +43,6 @@ async function take(exclusive: boolean, extra: Partial<Parameters<typeof acquire
   });
   held.push(lock);
   return lock;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<CairnError> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(CairnError);
-  return error as CairnError;
 }
 
 describe('locks between processes', () => {

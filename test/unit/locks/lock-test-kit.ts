@@ -5,6 +5,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { CairnError } from '../../../electron/engine/errors.js';
 import { encodeLock, type LockRecord } from '../../../electron/engine/repository/lock-file.js';
 import { LocalTarget } from '../../../electron/engine/targets/local-target.js';
 import type { LockHolderConfig } from '../../fixtures/lock-holder.js';
@@ -131,4 +133,14 @@ export async function stop(holder: Holder): Promise<void> {
     holder.child.kill('SIGKILL');
     await holder.exited;
   }
+}
+
+/** Awaits an operation that must be refused, and returns its CairnError. */
+export async function refusal(promise: Promise<unknown>): Promise<CairnError> {
+  const error = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(CairnError);
+  return error as CairnError;
 }

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CairnError } from '../../../electron/engine/errors.js';
+import type { CairnError } from '../../../electron/engine/errors.js';
 import { decodeLock } from '../../../electron/engine/repository/lock-file.js';
 import { acquireLock, withLock, type Lock } from '../../../electron/engine/repository/locks.js';
-import { createRepository, waitFor, type TestRepository } from './lock-test-kit.js';
+import { createRepository, refusal, waitFor, type TestRepository } from './lock-test-kit.js';
 
 let repo: TestRepository;
 const held: Lock[] = [];
@@ -27,15 +27,6 @@ async function take(exclusive: boolean, extra: Partial<Parameters<typeof acquire
   });
   held.push(lock);
   return lock;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<CairnError> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(CairnError);
-  return error as CairnError;
 }
 
 describe('lock files', () => {
