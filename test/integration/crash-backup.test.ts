@@ -4,7 +4,7 @@
  * the packs the killed one had already indexed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cairnOk } from '../helpers/cairn-cli.js';
@@ -79,6 +79,16 @@ describe('a backup killed with SIGKILL', () => {
     const out = path.join(dir, 'final');
     await cairnOk(['restore', 'latest', '--target', out, '--repo', repo]);
     expect(describeTree(path.join(out, 'src'))).toEqual(expected());
+    expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
+  });
+
+  it('prune removes the pack files the killed backups were still writing', async () => {
+    const spool = (): string[] =>
+      readdirSync(path.join(repo, 'data')).filter((name) => name.endsWith('.tmp'));
+    // Killed mid-data, each worker had a pack open: it stays behind, invisible to readers.
+    expect(spool().length).toBeGreaterThan(0);
+    await cairnOk(['prune', '--repo', repo]);
+    expect(spool()).toEqual([]);
     expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
   });
 });

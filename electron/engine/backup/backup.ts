@@ -132,6 +132,12 @@ export async function backupFolders(
     });
     meter.emit(true);
     return { snapshot, warnings };
+  } catch (err) {
+    // Packs never finished would stay behind as spool files; finished ones are kept (the
+    // next backup reuses them).
+    await files.abandon();
+    repo.packWriter().discard();
+    throw err;
   } finally {
     await pool.close();
   }

@@ -2,11 +2,13 @@
  * The main thread's half of reading files for a backup. Files go to the workers in batches
  * (many small files together, a large file alone); the workers ask here which chunks are new
  * — the index lives on this thread, so a chunk is stored once even when two workers meet it at
- * the same moment — and hand back sealed chunks for the pack writer. Answers to those
- * questions wait while the pack writer is behind, which bounds memory by the pack size rather
- * than by the data.
+ * the same moment — and write the new ones into pack files of their own, which this side
+ * stores and indexes as each is finished. Answers to those questions wait while packs are
+ * being stored, so a slow target slows the reading instead of filling the disk with spool.
  */
+import { CairnError } from '../errors.js';
 import type { FileOutcome } from '../pipeline/worker-messages.js';
+import type { FinishedPack } from '../repository/pack-file.js';
 import type { FileSink, WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
 import { throwIfCancelled } from '../util/cancel.js';
@@ -32,7 +34,7 @@ export class FileStore implements FileSink {
     private readonly meter: ProgressMeter,
     private readonly signal?: AbortSignal,
   ) {
-    this.batches = new Semaphore(pool.size * 2);
+    this.batches = new Semaphore(pool.size);
   }
 
   /** Reads the files (in batches, concurrently) and returns their outcomes in input order. */
@@ -66,7 +68,9 @@ export class FileStore implements FileSink {
           throwIfCancelled(this.signal);
           const load = group.reduce((sum, i) => sum + files[i]!.size, 0);
           const jobs = group.map((i) => ({ path: files[i]!.path }));
-          const results = await this.pool.readFiles(jobs, this.repo.config.chunker, load, this);
+          const results = await this.pool
+            .readFiles(jobs, this.repo.config.chunker, this.spool(), load, this)
+            .catch((err: unknown) => this.writeFailure(err));
           group.forEach((fileIndex, k) => (outcomes[fileIndex] = results[k]!));
         } finally {
           this.batches.release();
@@ -82,10 +86,10 @@ export class FileStore implements FileSink {
     return ids.map((id) => this.repo.index.claim(id));
   }
 
-  blob(id: string, sealed: Buffer, rawLength: number): void {
+  pack(pack: FinishedPack): void {
     const add = this.repo
       .packWriter()
-      .add(id, 'data', sealed, rawLength)
+      .adopt(pack)
       .catch((err: unknown) => {
         this.failure ??= err;
       })
@@ -98,9 +102,31 @@ export class FileStore implements FileSink {
     this.meter.emit();
   }
 
-  /** Waits until every chunk handed back is with the pack writer. */
+  /** Closes the workers' packs and waits until every pack is with the pack writer. */
   async drain(): Promise<void> {
+    const last = await this.pool.finishPacks().catch((err: unknown) => this.writeFailure(err));
+    last.forEach((pack) => this.pack(pack));
     await Promise.all(this.adds);
     if (this.failure) throw this.failure;
+  }
+
+  /** After a failure or a cancel: removes the workers' unfinished pack files. */
+  async abandon(): Promise<void> {
+    await this.pool.finishPacks(true).catch(() => undefined);
+  }
+
+  private spool(): { dir: string; packSize: number } {
+    const writer = this.repo.packWriter();
+    return { dir: writer.spoolDir, packSize: writer.packSize };
+  }
+
+  /** A worker could not write its pack file: the repository's disk, not the source, failed. */
+  private writeFailure(err: unknown): never {
+    if (err instanceof CairnError) throw err;
+    throw new CairnError(
+      'target-unreachable',
+      `cannot write to repository at ${this.repo.target.displayName}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

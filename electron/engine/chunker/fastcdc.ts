@@ -7,10 +7,13 @@
  * average size, 18 bits (maskL) after it, never before min_size and always at max_size.
  *
  * The chunker is streaming: push() takes read buffers of any size and calls back with each
- * complete chunk; cut points do not depend on how the input was split into buffers.
+ * complete chunk; cut points do not depend on how the input was split into buffers. Bytes are
+ * copied out of the pushed buffer before push() returns, so the caller may reuse it at once.
+ * Chunks come from `pool` when one is given (the receiver hands them back when done).
  */
 import { createHash } from 'node:crypto';
 import type { ChunkerParams } from '../format/repo-config.js';
+import type { BufferPool } from '../util/buffer-pool.js';
 
 export function gearTable(seedHex: string): Int32Array {
   const seed = Buffer.from(seedHex, 'hex');
@@ -33,7 +36,8 @@ export class Chunker {
   private readonly max: number;
   private readonly maskS: number;
   private readonly maskL: number;
-  private parts: Uint8Array[] = [];
+  /** The chunk being collected: bytes [0, pos) hold its first `pos` bytes. */
+  private acc: Buffer | undefined;
   private pos = 0;
   private hash = 0;
 
@@ -41,6 +45,7 @@ export class Chunker {
     params: ChunkerParams,
     private readonly onChunk: (chunk: Buffer) => void,
     gear?: Int32Array,
+    private readonly pool?: BufferPool,
   ) {
     this.gear = gear ?? gearTable(params.seed);
     this.min = params.min_size;
@@ -54,12 +59,11 @@ export class Chunker {
   push(buf: Uint8Array): void {
     const gear = this.gear;
     let off = 0;
-    let segStart = 0;
     const n = buf.length;
     while (off < n) {
       if (this.pos < this.min) {
         const take = Math.min(this.min - this.pos, n - off);
-        this.pos += take;
+        this.append(buf, off, off + take);
         off += take;
         continue;
       }
@@ -78,7 +82,7 @@ export class Chunker {
           }
         }
         if (cut < 0) {
-          this.pos += end - off;
+          this.append(buf, off, end);
           off = end;
           this.hash = h;
           continue;
@@ -95,42 +99,55 @@ export class Chunker {
           }
         }
         if (cut < 0) {
-          this.pos += end - off;
+          this.append(buf, off, end);
           off = end;
           this.hash = h;
-          if (this.pos >= this.max) {
-            this.emit(buf.subarray(segStart, off));
-            segStart = off;
-          }
+          if (this.pos >= this.max) this.emit();
           continue;
         }
       }
-      this.emit(buf.subarray(segStart, cut + 1));
+      this.append(buf, off, cut + 1);
+      this.emit();
       off = cut + 1;
-      segStart = off;
     }
-    if (segStart < n) this.parts.push(buf.subarray(segStart, n));
   }
 
   /** Emits whatever remains as the last chunk. */
   finish(): void {
-    if (this.parts.length > 0) this.emit(new Uint8Array(0));
+    if (this.pos > 0) this.emit();
   }
 
-  private emit(tail: Uint8Array): void {
-    const parts = this.parts;
-    let size = tail.length;
-    for (const p of parts) size += p.length;
-    // allocUnsafeSlow: never a slice of Node's shared pool, so the chunk can be transferred
-    // to a worker thread without detaching anybody else's memory.
-    const chunk = Buffer.allocUnsafeSlow(size);
-    let at = 0;
-    for (const p of parts) {
-      chunk.set(p, at);
-      at += p.length;
+  private append(buf: Uint8Array, from: number, to: number): void {
+    const need = this.pos + (to - from);
+    if (!this.acc || this.acc.length < need) {
+      // Most chunks are near the average size; room for twice that avoids regrowing.
+      const grown = this.take(Math.min(this.max, Math.max(need, this.avg * 2)));
+      if (this.acc) {
+        this.acc.copy(grown, 0, 0, this.pos);
+        this.pool?.give(this.acc);
+      }
+      this.acc = grown;
     }
-    chunk.set(tail, at);
-    this.parts = [];
+    this.acc.set(buf.subarray(from, to), this.pos);
+    this.pos = need;
+  }
+
+  private take(size: number): Buffer {
+    // allocUnsafeSlow: never a slice of Node's shared pool, so the chunk can be transferred
+    // to another thread without detaching anybody else's memory.
+    return this.pool ? this.pool.take(size) : Buffer.allocUnsafeSlow(size);
+  }
+
+  private emit(): void {
+    let chunk: Buffer;
+    if (this.pool) {
+      chunk = this.acc!.subarray(0, this.pos);
+      this.acc = undefined;
+    } else {
+      // No pool to return it to: hand out an exact copy and keep collecting into `acc`.
+      chunk = Buffer.allocUnsafeSlow(this.pos);
+      this.acc!.copy(chunk, 0, 0, this.pos);
+    }
     this.pos = 0;
     this.hash = 0;
     this.onChunk(chunk);

@@ -6,7 +6,7 @@
  * encoding 0 = payload stored as is, 1 = payload is one zstd frame. The encoding byte is inside
  * the encryption, so not even the compressibility of a file is visible from outside.
  */
-import { open, seal } from '../crypto/aead.js';
+import { open, seal, sealParts } from '../crypto/aead.js';
 import { CairnError } from '../errors.js';
 import { compressIfWorthwhile, decompress } from './compression.js';
 
@@ -19,6 +19,12 @@ const ZSTD = Buffer.from([ENCODING_ZSTD]);
 export function sealObject(key: Uint8Array, payload: Uint8Array, level?: number): Buffer {
   const packed = level === 0 ? undefined : compressIfWorthwhile(payload, level);
   return packed ? seal(key, [ZSTD, packed]) : seal(key, [RAW, payload]);
+}
+
+/** sealObject() as pieces to be written one after another (see sealParts). */
+export function sealObjectParts(key: Uint8Array, payload: Uint8Array, level?: number): Buffer[] {
+  const packed = level === 0 ? undefined : compressIfWorthwhile(payload, level);
+  return packed ? sealParts(key, [ZSTD, packed]) : sealParts(key, [RAW, payload]);
 }
 
 export function openObject(key: Uint8Array, sealed: Uint8Array, what: string): Buffer {

@@ -1,16 +1,18 @@
 /**
- * Worker thread: reads, chunks, hashes and seals files for backup; opens blobs for restore;
- * verifies whole packs for check — so both cores work while the main thread walks folders,
- * keeps the index and writes packs. Buffers move in and out by transfer, never by copy.
+ * Worker thread: reads, chunks, hashes, seals and packs files for backup; opens blobs for
+ * restore; verifies whole packs for check — so both cores work while the main thread walks
+ * folders and keeps the index. Buffers move in and out by transfer, never by copy.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { gearTable } from '../chunker/fastcdc.js';
 import { blobId } from '../crypto/chunk-id.js';
 import { openObject, sealObject } from '../format/sealed-object.js';
+import { BufferPool } from '../util/buffer-pool.js';
 import { GarbageBound } from '../util/memory.js';
 import { readFiles, type FileReaderHost } from './worker-file-reader.js';
 import { verifyPack } from './worker-pack-verifier.js';
-import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
+import { PackFile, type FinishedPack } from '../repository/pack-file.js';
+import type { PackSpool, WorkerRequest, WorkerResponse } from './worker-messages.js';
 
 const { encryptKey, chunkIdKey, chunkerSeed } = workerData as {
   encryptKey: Uint8Array;
@@ -19,6 +21,10 @@ const { encryptKey, chunkIdKey, chunkerSeed } = workerData as {
 };
 const port = parentPort!;
 const garbage = new GarbageBound();
+const pool = new BufferPool();
+/** Bytes read per request not yet reported: progress goes out per MiB, not per file. */
+const unreported = new Map<number, number>();
+const REPORT_EVERY_BYTES = 1024 * 1024;
 const claims = new Map<number, (fresh: boolean[]) => void>();
 let nextClaim = 0;
 let gear: Int32Array | undefined;
@@ -40,12 +46,42 @@ function toTransferable(buf: Buffer): ArrayBuffer {
   return copy.buffer;
 }
 
-function hostFor(seq: number): FileReaderHost {
+/** This worker's open pack per spool folder (one per repository in practice). */
+const openPacks = new Map<string, PackFile>();
+
+function storeBlob(
+  seq: number,
+  spool: PackSpool,
+  id: string,
+  sealed: readonly Buffer[],
+  raw: number,
+): void {
+  let pack = openPacks.get(spool.dir);
+  if (!pack) openPacks.set(spool.dir, (pack = PackFile.create(spool.dir)));
+  pack.add(id, 'data', sealed, raw);
+  if (pack.size >= spool.packSize) {
+    openPacks.delete(spool.dir);
+    send({ kind: 'pack', seq, pack: pack.finish(encryptKey) });
+  }
+}
+
+function finishPacks(discard: boolean): FinishedPack[] {
+  const packs = [...openPacks.values()];
+  openPacks.clear();
+  if (discard) {
+    packs.forEach((p) => p.discard());
+    return [];
+  }
+  return packs.map((p) => p.finish(encryptKey));
+}
+
+function hostFor(seq: number, spool: PackSpool): FileReaderHost {
   gear ??= gearTable(chunkerSeed);
   return {
     encryptKey,
     chunkIdKey,
     gear,
+    pool,
     claim(ids) {
       const claim = nextClaim++;
       return new Promise((resolve) => {
@@ -53,15 +89,19 @@ function hostFor(seq: number): FileReaderHost {
         send({ kind: 'claim', seq, claim, ids });
       });
     },
-    sendBlob(id, sealed, rawLength) {
-      const data = toTransferable(sealed);
-      send({ kind: 'blob', seq, id, data, rawLength }, [data]);
-    },
+    storeBlob: (id, sealed, rawLength) => storeBlob(seq, spool, id, sealed, rawLength),
     reportBytes(bytes) {
-      send({ kind: 'bytes', seq, bytes });
+      const total = (unreported.get(seq) ?? 0) + bytes;
+      if (total < REPORT_EVERY_BYTES) unreported.set(seq, total);
+      else reportRead(seq, total);
     },
     collectGarbage: (bytes) => garbage.add(bytes),
   };
+}
+
+function reportRead(seq: number, bytes = unreported.get(seq) ?? 0): void {
+  unreported.delete(seq);
+  if (bytes > 0) send({ kind: 'bytes', seq, bytes });
 }
 
 port.on('message', (req: WorkerRequest) => {
@@ -73,9 +113,20 @@ port.on('message', (req: WorkerRequest) => {
       return;
     }
     case 'readFiles':
-      void readFiles(hostFor(req.seq), req.files, req.chunker).then((outcomes) =>
-        send({ kind: 'files', seq: req.seq, outcomes }),
+      readFiles(hostFor(req.seq, req.spool), req.files, req.chunker).then(
+        (outcomes) => {
+          reportRead(req.seq);
+          send({ kind: 'files', seq: req.seq, outcomes });
+        },
+        (err: Error) => send({ kind: 'failed', seq: req.seq, message: err.message }),
       );
+      return;
+    case 'finishPacks':
+      try {
+        send({ kind: 'packs', seq: req.seq, packs: finishPacks(req.discard) });
+      } catch (err) {
+        send({ kind: 'failed', seq: req.seq, message: (err as Error).message });
+      }
       return;
     case 'verifyPack': {
       const verdict = verifyPack({ encryptKey, chunkIdKey }, Buffer.from(req.data), req.packId);

@@ -8,9 +8,11 @@ import { Worker } from 'node:worker_threads';
 import { CairnError } from '../errors.js';
 import type { MasterKey } from '../crypto/key-slot.js';
 import type { ChunkerParams } from '../format/repo-config.js';
+import type { FinishedPack } from '../repository/pack-file.js';
 import type {
   FileJob,
   FileOutcome,
+  PackSpool,
   PackVerdict,
   WorkerRequest,
   WorkerResponse,
@@ -20,7 +22,8 @@ import type {
 export interface FileSink {
   /** Which chunks are new (reserving them); may wait until the pack writer has room. */
   claim(ids: string[]): Promise<boolean[]>;
-  blob(id: string, sealed: Buffer, rawLength: number): void;
+  /** A worker finished a pack file: store it and index it. */
+  pack(pack: FinishedPack): void;
   bytes(n: number): void;
 }
 
@@ -98,14 +101,37 @@ export class WorkerPool {
     }));
   }
 
-  /** Reads, chunks and stores files on a worker; `load` is their total size, for balancing. */
+  /**
+   * Reads, chunks and stores files on a worker, which writes new chunks into packs of its own
+   * in `spool`; `load` is their total size, for balancing.
+   */
   readFiles(
     files: FileJob[],
     chunker: ChunkerParams,
+    spool: PackSpool,
     load: number,
     sink: FileSink,
   ): Promise<FileOutcome[]> {
-    return this.submit(load, (seq) => ({ op: 'readFiles', seq, files, chunker }), sink);
+    return this.submit(load, (seq) => ({ op: 'readFiles', seq, files, chunker, spool }), sink);
+  }
+
+  /** Closes every worker's open pack and returns them to be stored (or deletes them). */
+  async finishPacks(discard = false): Promise<FinishedPack[]> {
+    if (this.failure) throw this.failure;
+    const each = this.workers.map(
+      (w) =>
+        new Promise<FinishedPack[]>((resolve, reject) => {
+          const seq = ++this.seq;
+          this.pending.set(seq, {
+            resolve: resolve as (v: never) => void,
+            reject,
+            worker: w,
+            load: 0,
+          });
+          w.worker.postMessage({ op: 'finishPacks', seq, discard } satisfies WorkerRequest);
+        }),
+    );
+    return (await Promise.all(each)).flat();
   }
 
   async close(): Promise<void> {
@@ -147,8 +173,14 @@ export class WorkerPool {
           (err: Error) => this.settle(msg.seq, p, () => p.reject(err)),
         );
         return;
-      case 'blob':
-        p.sink!.blob(msg.id, Buffer.from(msg.data), msg.rawLength);
+      case 'pack':
+        p.sink!.pack(msg.pack);
+        return;
+      case 'packs':
+        this.settle(msg.seq, p, () => p.resolve(msg.packs as never));
+        return;
+      case 'failed':
+        this.settle(msg.seq, p, () => p.reject(new Error(msg.message)));
         return;
       case 'bytes':
         p.sink!.bytes(msg.bytes);

@@ -99,6 +99,8 @@ export async function prune(
     dry_run: options.dryRun ?? false,
   };
   const freedBefore = obsolete.reduce((sum, id) => sum + (onDisk.get(id) ?? 0), 0);
+  // Packs a killed backup was still writing: nobody else writes now (exclusive lock).
+  if (!options.dryRun) await repo.target.clearSpool();
   if (options.dryRun || (obsolete.length === 0 && indexFiles.length <= 1)) {
     report.bytes_freed = options.dryRun ? freedBefore : 0;
     return report;

@@ -1,15 +1,18 @@
 /**
- * Collects sealed blobs into packs of about `packSize` bytes and uploads each finished pack.
- * Index files are written after the packs they describe (every `indexEvery` packs and at
- * flush), which is what lets a killed backup's uploaded packs be reused by the next run.
+ * Turns sealed blobs into packs in the repository. Blobs go into a spool file as they come
+ * (PackFile) — the workers write their own, this class writes the main thread's (trees, API
+ * records) — and a finished pack is handed to the target to adopt. Index files are written
+ * after the packs they describe (every `indexEvery` packs and at flush), which is what lets a
+ * killed backup's uploaded packs be reused by the next run.
  */
 import { createHash } from 'node:crypto';
 import type { MasterKey } from '../crypto/key-slot.js';
 import { sealJson } from '../format/sealed-object.js';
-import { encodePackHeader, type BlobType, type PackBlob } from '../format/pack.js';
+import type { BlobType } from '../format/pack.js';
 import type { IndexFile, IndexPack } from '../format/index-file.js';
 import type { Target } from '../targets/target.js';
 import type { MasterIndex } from './master-index.js';
+import { PackFile, type FinishedPack } from './pack-file.js';
 
 export interface PackWriterStats {
   blobs: number;
@@ -19,10 +22,8 @@ export interface PackWriterStats {
 }
 
 export class PackWriter {
-  private parts: Buffer[] = [];
-  private blobs: PackBlob[] = [];
-  private offset = 0;
-  private uploads = new Set<Promise<void>>();
+  private current: PackFile | undefined;
+  private readonly commits = new Set<Promise<void>>();
   private unindexed: IndexPack[] = [];
   private failure: unknown;
   readonly stats: PackWriterStats = { blobs: 0, bytes: 0, bytesRaw: 0, packs: 0 };
@@ -31,79 +32,82 @@ export class PackWriter {
     private readonly target: Target,
     private readonly key: MasterKey,
     private readonly index: MasterIndex,
-    private readonly packSize = 16 * 1024 * 1024,
+    readonly packSize = 16 * 1024 * 1024,
     private readonly maxUploads = target.saveConcurrency,
     private readonly indexEvery = 4,
   ) {}
 
+  get spoolDir(): string {
+    return this.target.spoolDir;
+  }
+
   /** Adds a sealed blob. Resolves once there is room (bounded uploads in flight). */
   async add(id: string, type: BlobType, sealed: Buffer, rawLength: number): Promise<void> {
     if (this.failure) throw this.failure;
-    this.blobs.push({
-      id,
-      type,
-      offset: this.offset,
-      length: sealed.length,
-      raw_length: rawLength,
-    });
-    this.parts.push(sealed);
-    this.offset += sealed.length;
-    this.stats.blobs++;
-    this.stats.bytes += sealed.length;
-    this.stats.bytesRaw += rawLength;
-    if (this.offset >= this.packSize) await this.finishPack();
+    this.current ??= PackFile.create(this.target.spoolDir);
+    this.current.add(id, type, sealed, rawLength);
+    if (this.current.size >= this.packSize) {
+      const pack = this.current;
+      this.current = undefined;
+      await this.adopt(pack.finish(this.key.encrypt));
+    }
   }
 
-  /** Resolves when no more than the allowed number of packs are being uploaded. */
-  async waitForRoom(): Promise<void> {
-    while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
-    if (this.failure) throw this.failure;
-  }
-
-  /** Uploads what is pending and writes an index file for every uploaded pack. */
-  async flush(): Promise<void> {
-    await this.flushPacks();
-    await this.writeIndex();
-  }
-
-  /** Uploads what is pending without writing an index (prune writes its own). */
-  async flushPacks(): Promise<void> {
-    if (this.blobs.length > 0) await this.finishPack();
-    await Promise.all(this.uploads);
-    if (this.failure) throw this.failure;
-  }
-
-  /** The uploaded packs no index file describes yet; the caller now owns describing them. */
-  takeUnindexed(): IndexPack[] {
-    const packs = this.unindexed;
-    this.unindexed = [];
-    return packs;
-  }
-
-  private async finishPack(): Promise<void> {
-    const blobs = this.blobs;
-    const parts = this.parts;
-    parts.push(encodePackHeader(this.key.encrypt, blobs));
-    this.blobs = [];
-    this.parts = [];
-    this.offset = 0;
-    const hash = createHash('sha256');
-    for (const p of parts) hash.update(p);
-    const id = hash.digest('hex');
-    while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
-    const upload = this.target
-      .save('data', id, parts)
+  /** Stores a finished pack (from a worker or from add()); resolves once there is room. */
+  async adopt(pack: FinishedPack): Promise<void> {
+    this.stats.blobs += pack.blobs.length;
+    this.stats.bytes += pack.bytes;
+    this.stats.bytesRaw += pack.bytesRaw;
+    await this.waitForRoom();
+    const commit = this.target
+      .adopt('data', pack.id, pack.path)
       .then(() => {
-        this.index.addPack(id, blobs);
-        this.unindexed.push({ id, blobs });
+        this.index.addPack(pack.id, pack.blobs);
+        this.unindexed.push({ id: pack.id, blobs: pack.blobs });
         this.stats.packs++;
       })
       .catch((err: unknown) => {
         this.failure ??= err;
       })
-      .finally(() => this.uploads.delete(upload));
-    this.uploads.add(upload);
+      .finally(() => this.commits.delete(commit));
+    this.commits.add(commit);
     if (this.unindexed.length >= this.indexEvery) await this.writeIndex();
+  }
+
+  /** Resolves when no more than the allowed number of packs are being stored. */
+  async waitForRoom(): Promise<void> {
+    while (this.commits.size >= this.maxUploads) await Promise.race(this.commits);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Stores what is pending and writes an index file for every stored pack. */
+  async flush(): Promise<void> {
+    await this.flushPacks();
+    await this.writeIndex();
+  }
+
+  /** Stores what is pending without writing an index (prune writes its own). */
+  async flushPacks(): Promise<void> {
+    if (this.current) {
+      const pack = this.current;
+      this.current = undefined;
+      await this.adopt(pack.finish(this.key.encrypt));
+    }
+    await Promise.all(this.commits);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Removes the spool file of a pack never finished (the operation failed). */
+  discard(): void {
+    this.current?.discard();
+    this.current = undefined;
+  }
+
+  /** The stored packs no index file describes yet; the caller now owns describing them. */
+  takeUnindexed(): IndexPack[] {
+    const packs = this.unindexed;
+    this.unindexed = [];
+    return packs;
   }
 
   private async writeIndex(): Promise<void> {

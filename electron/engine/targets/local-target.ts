@@ -58,6 +58,35 @@ export class LocalTarget implements Target {
     }
   }
 
+  get spoolDir(): string {
+    // Packs are written beside their fan-out folders (data/<id>.tmp), on the same file
+    // system as their final place, so adopting one is a rename; list() skips them.
+    return path.join(this.root, 'data');
+  }
+
+  async adopt(kind: FileKind, name: string, localPath: string): Promise<void> {
+    const file = this.pathOf(kind, name);
+    const dir = path.dirname(file);
+    if (!this.knownDirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+    }
+    const handle = await fd.open(localPath, 'r');
+    try {
+      await fd.fsync(handle);
+    } finally {
+      await fd.close(handle);
+    }
+    await fs.rename(localPath, file);
+    await syncDir(dir);
+  }
+
+  async clearSpool(): Promise<void> {
+    for (const name of await readdirOrEmpty(this.spoolDir)) {
+      if (name.endsWith(TMP_SUFFIX)) await fs.rm(path.join(this.spoolDir, name), { force: true });
+    }
+  }
+
   async save(
     kind: FileKind,
     name: string,
@@ -142,9 +171,10 @@ export class LocalTarget implements Target {
     }
     const dirs =
       kind === 'data'
-        ? (await readdirOrEmpty(path.join(this.root, 'data'))).map((d) =>
-            path.join(this.root, 'data', d),
-          )
+        ? (await readdirOrEmpty(path.join(this.root, 'data')))
+            // Only the fan-out folders: a pack being written sits beside them as a .tmp file.
+            .filter((d) => /^[0-9a-f]{2}$/.test(d))
+            .map((d) => path.join(this.root, 'data', d))
         : [path.join(this.root, kind)];
     const out: FileInfo[] = [];
     for (const dir of dirs) {

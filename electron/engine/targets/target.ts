@@ -37,6 +37,19 @@ export interface Target {
   readonly saveConcurrency: number;
   /** Stores a whole file (given whole or in parts, concatenated); readers never see a partial one. */
   save(kind: FileKind, name: string, data: Uint8Array | readonly Uint8Array[]): Promise<void>;
+  /**
+   * A local folder where large files (packs) are written before adopt(), so they never sit in
+   * memory whole; for a local target it is on the same disk, so adopting is a rename.
+   * Files in it end in `.tmp`.
+   */
+  readonly spoolDir: string;
+  /** Stores the finished local file `localPath` (in spoolDir) as kind/name, durably; it is moved. */
+  adopt(kind: FileKind, name: string, localPath: string): Promise<void>;
+  /**
+   * Removes spool files left by operations that were killed. Only safe while nothing else
+   * writes to the repository (prune calls it under its exclusive lock).
+   */
+  clearSpool(): Promise<void>;
   /** Reads a file, or the byte range [offset, offset+length). */
   load(kind: FileKind, name: string, range?: { offset: number; length: number }): Promise<Buffer>;
   list(kind: FileKind): Promise<FileInfo[]>;
