@@ -46,10 +46,17 @@ export function sealParts(
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   const parts = Array.isArray(plaintext) ? plaintext : [plaintext as Uint8Array];
   const out: Buffer[] = [nonce];
-  for (const p of parts) out.push(cipher.update(p));
+  for (const p of parts) {
+    // Encrypted in slices: same-sized small buffers are reused by the allocator, where a fresh
+    // chunk-sized one for every blob fragments the heap and keeps growing the process.
+    for (let at = 0; at < p.length; at += SLICE_BYTES)
+      out.push(cipher.update(p.subarray(at, at + SLICE_BYTES)));
+  }
   out.push(cipher.final(), cipher.getAuthTag());
   return out;
 }
+
+const SLICE_BYTES = 64 * 1024;
 
 /** Throws a `corrupt` error when the data was altered or the key is wrong. */
 export function open(key: Uint8Array, sealed: Uint8Array, what: string): Buffer {

@@ -48,11 +48,10 @@ export class PackFile {
     sealed: Uint8Array | readonly Uint8Array[],
     rawLength: number,
   ): void {
+    const parts = sealed instanceof Uint8Array ? [sealed] : sealed;
     let length = 0;
-    for (const part of sealed instanceof Uint8Array ? [sealed] : sealed) {
-      this.write(part);
-      length += part.length;
-    }
+    for (const part of parts) length += part.length;
+    this.writeAll(parts, length);
     this.blobs.push({ id, type, offset: this.offset, length, raw_length: rawLength });
     this.offset += length;
     this.bytesRaw += rawLength;
@@ -82,8 +81,27 @@ export class PackFile {
   }
 
   private write(data: Uint8Array): void {
-    let done = 0;
-    while (done < data.length) done += fs.writeSync(this.fd, data, done, data.length - done);
-    this.hash.update(data);
+    this.writeAll([data], data.length);
+  }
+
+  private writeAll(parts: readonly Uint8Array[], length: number): void {
+    for (const part of parts) this.hash.update(part);
+    let done = fs.writevSync(this.fd, parts as Uint8Array[]);
+    if (done === length) return;
+    // A short write (rare: a full disk reports it on the next call): finish piece by piece.
+    let skip = done;
+    for (const part of parts) {
+      if (skip >= part.length) {
+        skip -= part.length;
+        continue;
+      }
+      let at = skip;
+      skip = 0;
+      while (at < part.length) {
+        const n = fs.writeSync(this.fd, part, at, part.length - at);
+        at += n;
+        done += n;
+      }
+    }
   }
 }
