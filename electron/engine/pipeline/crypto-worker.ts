@@ -1,16 +1,20 @@
 /**
- * Worker thread: reads, chunks, hashes and seals files for backup; opens blobs for restore;
- * verifies whole packs for check — so both cores work while the main thread walks folders,
- * keeps the index and writes packs. Buffers move in and out by transfer, never by copy.
+ * Worker thread: reads, chunks, hashes and seals files for backup; reads, opens and writes
+ * ranges of packs for restore; verifies packs for check — so both cores work while the main
+ * thread walks folders, keeps the index and writes packs. Buffers move in and out by
+ * transfer, never by copy.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { gearTable } from '../chunker/fastcdc.js';
 import { blobId } from '../crypto/chunk-id.js';
 import { openObject, sealObject } from '../format/sealed-object.js';
 import { GarbageBound } from '../util/memory.js';
+import { CairnError } from '../errors.js';
+import { BlobOpener } from './worker-blob-opener.js';
 import { readFiles, type FileReaderHost } from './worker-file-reader.js';
-import { verifyPack } from './worker-pack-verifier.js';
-import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
+import { verifyPack, verifyPackFile } from './worker-pack-verifier.js';
+import { restoreRange } from './worker-restore.js';
+import type { WorkerError, WorkerRequest, WorkerResponse } from './worker-messages.js';
 
 const { encryptKey, chunkIdKey, chunkerSeed } = workerData as {
   encryptKey: Uint8Array;
@@ -19,12 +23,22 @@ const { encryptKey, chunkIdKey, chunkerSeed } = workerData as {
 };
 const port = parentPort!;
 const garbage = new GarbageBound();
+const opener = new BlobOpener({ encryptKey, chunkIdKey });
 const claims = new Map<number, (fresh: boolean[]) => void>();
 let nextClaim = 0;
 let gear: Int32Array | undefined;
 
 function send(msg: WorkerResponse, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
+}
+
+function describe(err: unknown): WorkerError {
+  const e = err as NodeJS.ErrnoException;
+  return {
+    message: e?.message ?? String(err),
+    ...(err instanceof CairnError ? { kind: err.kind } : {}),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+  };
 }
 
 function toTransferable(buf: Buffer): ArrayBuffer {
@@ -78,11 +92,28 @@ port.on('message', (req: WorkerRequest) => {
       );
       return;
     case 'verifyPack': {
-      const verdict = verifyPack({ encryptKey, chunkIdKey }, Buffer.from(req.data), req.packId);
+      const pack = Buffer.from(req.data);
+      const verdict = verifyPack({ encryptKey, chunkIdKey }, opener, pack, req.packId);
       send({ kind: 'verdict', seq: req.seq, verdict });
-      garbage.add(req.data.byteLength);
+      opener.release(pack.length);
       return;
     }
+    case 'verifyPackFile':
+      try {
+        const verdict = verifyPackFile({ encryptKey, chunkIdKey }, opener, req.path, req.packId);
+        send({ kind: 'verdict', seq: req.seq, verdict });
+      } catch (err) {
+        send({ kind: 'failed', seq: req.seq, error: describe(err) });
+      }
+      return;
+    case 'restoreRange':
+      try {
+        send({ kind: 'written', seq: req.seq, bytes: restoreRange(opener, req.range, req.data) });
+        if (req.data) opener.release(req.data.byteLength);
+      } catch (err) {
+        send({ kind: 'failed', seq: req.seq, error: describe(err) });
+      }
+      return;
     default: {
       let res: WorkerResponse;
       try {

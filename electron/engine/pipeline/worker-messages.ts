@@ -4,8 +4,10 @@
  * Backup sends whole files (`readFiles`): the worker reads, chunks and hashes them, asks the
  * main thread which chunks are new (`claim` → `claimed`: the main thread owns the index, so
  * two workers never store the same chunk twice), seals the new ones and sends them back
- * (`blob`), then reports each file's chunk list. Restore and check send sealed data to open
- * or whole packs to verify.
+ * (`blob`), then reports each file's chunk list. Restore sends ranges of packs (`restoreRange`):
+ * the worker reads the range itself when the pack is a local file, opens the blobs in it and
+ * writes their plaintext into the files that need it, so file contents never cross back to the
+ * main thread. Check sends packs to verify, by path when local, else whole.
  */
 import type { ChunkerParams } from '../format/repo-config.js';
 import type { BlobType } from '../format/pack.js';
@@ -27,10 +29,51 @@ export interface PackVerdict {
   bad: string[];
 }
 
+/** The file a restore range writes into. */
+export type RangeFile =
+  /** Opened by the main thread, which finishes it once all its ranges are written. */
+  | { fd: number }
+  /**
+   * All of the file's content is in this range: the worker creates it (O_EXCL: never through
+   * a link), writes it and sets its metadata.
+   */
+  | { path: string; mode: number; mtime: number; owner?: { uid: number; gid: number } };
+
+export interface RangeBlob {
+  id: string;
+  /** Where the sealed blob starts, from the start of the range. */
+  at: number;
+  length: number;
+  rawLength: number;
+  /** Where its plaintext goes: pairs of (index into the range's files, position in the file). */
+  writes: number[];
+}
+
+export interface RestoreRange {
+  pack: string;
+  /** The pack as a local file the worker reads itself; without it the request carries the bytes. */
+  path?: string;
+  offset: number;
+  length: number;
+  files: RangeFile[];
+  blobs: RangeBlob[];
+}
+
+/** An error thrown on a worker, rebuilt on the main thread. */
+export interface WorkerError {
+  message: string;
+  /** The CairnError kind, when it was one. */
+  kind?: string;
+  /** The errno code (ENOSPC, …), when it was a system error. */
+  code?: string;
+}
+
 export type WorkerRequest =
   | { op: 'seal'; seq: number; data: ArrayBuffer; level?: number }
   | { op: 'open'; seq: number; data: ArrayBuffer; what: string; verifyId: boolean }
   | { op: 'verifyPack'; seq: number; data: ArrayBuffer; packId: string }
+  | { op: 'verifyPackFile'; seq: number; path: string; packId: string }
+  | { op: 'restoreRange'; seq: number; range: RestoreRange; data?: ArrayBuffer }
   | { op: 'readFiles'; seq: number; files: FileJob[]; chunker: ChunkerParams }
   | { op: 'claimed'; seq: number; claim: number; fresh: boolean[] };
 
@@ -38,6 +81,8 @@ export type WorkerResponse =
   | { kind: 'result'; seq: number; ok: true; data: ArrayBuffer; id?: string | undefined }
   | { kind: 'result'; seq: number; ok: false; error: string }
   | { kind: 'verdict'; seq: number; verdict: PackVerdict }
+  | { kind: 'written'; seq: number; bytes: number }
+  | { kind: 'failed'; seq: number; error: WorkerError }
   | { kind: 'files'; seq: number; outcomes: FileOutcome[] }
   | { kind: 'claim'; seq: number; claim: number; ids: string[] }
   | { kind: 'blob'; seq: number; id: string; data: ArrayBuffer; rawLength: number }
