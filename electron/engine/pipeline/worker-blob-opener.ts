@@ -26,10 +26,7 @@ export interface WorkerKeys {
 const KEEP_AT_MOST = 2 * 1024 * 1024 + 64 * 1024;
 
 export class BlobOpener {
-  private readonly kept: Record<'read' | 'plain', Buffer> = {
-    read: Buffer.alloc(0),
-    plain: Buffer.alloc(0),
-  };
+  private readonly kept: Partial<Record<'read' | 'plain', Buffer>> = {};
   private readonly garbage = new YoungGarbage();
 
   constructor(private readonly keys: WorkerKeys) {}
@@ -100,8 +97,9 @@ export class BlobOpener {
   }
 
   /**
-   * A buffer of at least `length` bytes: the one kept for reuse, grown as needed up to a
-   * limit; above it, one for this use only.
+   * A buffer of at least `length` bytes: the one kept for reuse, or for a larger length one
+   * for this use only. The kept one is allocated at full size at once: growing it in steps
+   * would leave the smaller ones behind in the old generation.
    */
   private buffer(which: 'read' | 'plain', length: number): Buffer {
     if (length > KEEP_AT_MOST) {
@@ -109,12 +107,8 @@ export class BlobOpener {
       this.garbage.addOld(length);
       return Buffer.allocUnsafe(length);
     }
-    const current = this.kept[which];
-    if (current.length >= length) return current;
-    // Grow in whole MiB so a run of slightly larger blobs does not reallocate each time.
-    const grown = Buffer.allocUnsafe(Math.min(KEEP_AT_MOST, Math.ceil(length / 2 ** 20) * 2 ** 20));
-    this.garbage.addOld(current.length);
-    this.kept[which] = grown;
-    return grown;
+    // Pages never written are never part of the process's memory: a large kept buffer costs
+    // only what is used of it.
+    return (this.kept[which] ??= Buffer.allocUnsafe(KEEP_AT_MOST));
   }
 }
