@@ -19,11 +19,10 @@ export interface WorkerKeys {
   chunkIdKey: Uint8Array;
 }
 
-/**
- * Buffers above this are allocated for one use instead of being kept: ranges are read up to
- * 2 MiB, and nearly every chunk is smaller.
- */
-const KEEP_AT_MOST = 2 * 1024 * 1024 + 64 * 1024;
+/** Kept buffers start this large: ranges are read up to 2 MiB, and most chunks are smaller. */
+const KEPT_BYTES = 2 * 1024 * 1024 + 64 * 1024;
+/** Larger buffers are allocated for one use instead of being kept (a huge tree, say). */
+const KEEP_AT_MOST = 16 * 1024 * 1024;
 
 export class BlobOpener {
   private readonly kept: Partial<Record<'read' | 'plain', Buffer>> = {};
@@ -97,18 +96,23 @@ export class BlobOpener {
   }
 
   /**
-   * A buffer of at least `length` bytes: the one kept for reuse, or for a larger length one
-   * for this use only. The kept one is allocated at full size at once: growing it in steps
-   * would leave the smaller ones behind in the old generation.
+   * A buffer of at least `length` bytes: the one kept for reuse, grown when needed. A kept
+   * buffer is never swapped for one-off buffers of the same size: each large buffer freed
+   * makes the C allocator keep allocations of up to that size in its heap instead of mapping
+   * them, and that heap only ever grows.
    */
   private buffer(which: 'read' | 'plain', length: number): Buffer {
+    const kept = this.kept[which];
+    if (kept && kept.length >= length) return kept;
     if (length > KEEP_AT_MOST) {
       // It may outlive a scavenge or two while in use: count it for a full collection.
       this.garbage.addOld(length);
       return Buffer.allocUnsafe(length);
     }
-    // Pages never written are never part of the process's memory: a large kept buffer costs
-    // only what is used of it.
-    return (this.kept[which] ??= Buffer.allocUnsafe(KEEP_AT_MOST));
+    // Pages never written cost nothing, so start large; grow in whole MiB.
+    const grown = Buffer.allocUnsafe(Math.max(KEPT_BYTES, Math.ceil(length / 2 ** 20) * 2 ** 20));
+    if (kept) this.garbage.addOld(kept.length);
+    this.kept[which] = grown;
+    return grown;
   }
 }
