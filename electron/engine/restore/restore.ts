@@ -37,7 +37,7 @@ interface RestoreContext {
   hardLinks: Map<string, Promise<string>>;
   /** Entries in folders that already existed are checked a few at a time. */
   leafSlots: Semaphore;
-  /** Folders whose metadata is set once everything below them is written, deepest first. */
+  /** Folders whose metadata is set once everything is written, each after those inside it. */
   dirs: { dest: string; node: TreeNode }[];
   meter: ProgressMeter;
   signal: AbortSignal | undefined;
@@ -112,7 +112,9 @@ export async function restoreSnapshot(
     }
     await restoreChildren(ctx, root.nodes, target, [], fresh);
     await ctx.contents.finish();
-    for (const dir of ctx.dirs.reverse()) await applyMetadata(ctx, dir.node, dir.dest);
+    // Listed after their contents, so a folder's own mode (read-only, say) is set only once
+    // nothing below it needs changing.
+    for (const dir of ctx.dirs) await applyMetadata(ctx, dir.node, dir.dest);
     if (includes) {
       const found = await Promise.all(includes.map((inc) => pathExists(repo, root.nodes, inc)));
       const missing = includes.filter((_, i) => !found[i]);
