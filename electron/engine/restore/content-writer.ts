@@ -29,6 +29,9 @@ const RANGE_BYTES = 2 * 1024 * 1024;
 /** Unneeded bytes worth reading through rather than starting a new range. */
 const RANGE_GAP = 256 * 1024;
 
+/** Empty files created at once (each holds a descriptor while its metadata is set). */
+const EMPTY_AT_ONCE = 16;
+
 const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
 
 export interface ContentWriterOptions {
@@ -74,6 +77,9 @@ export class ContentWriter {
   private batchBytes = 0;
   private readonly queue: PlannedRange[] = [];
   private running = 0;
+  private emptyRunning = 0;
+  /** Batches being planned (their files being opened). */
+  private flushing = 0;
   /** Files planned and not yet complete that someone waits for. */
   private readonly awaited = new Set<PlannedFile>();
   /** Files this thread holds open. */
@@ -104,7 +110,7 @@ export class ContentWriter {
     if (whenDone) this.awaited.add(file);
     if (!node.content?.length) {
       this.track(this.writeEmpty(file));
-      return undefined;
+      return this.emptyRunning >= EMPTY_AT_ONCE ? this.emptyRoom() : undefined;
     }
     this.batch.push(file);
     this.batchBytes += node.size ?? 0;
@@ -138,7 +144,7 @@ export class ContentWriter {
    */
   async close(): Promise<void> {
     this.fail(new CairnError('cancelled', 'restore stopped'));
-    while (this.running || this.tasks.size) await this.changed();
+    while (this.running || this.flushing || this.tasks.size) await this.changed();
     await Promise.all([...this.open].map((f) => fd.close(f.fd!).catch(() => undefined)));
     this.open.clear();
   }
@@ -147,21 +153,31 @@ export class ContentWriter {
     const files = this.batch;
     this.batch = [];
     this.batchBytes = 0;
-    // Plan the next batch only when the workers are nearly out of work: files planned early
-    // would only hold descriptors and memory.
-    while (!this.failure && this.queue.length > this.parallel) await this.changed();
-    if (this.failure) throw this.failure;
-    const ranges = this.plan(files);
-    await Promise.all(
-      files
-        .filter((f) => f.rangesLeft > 1)
-        .map(async (f) => {
-          f.fd = await fd.open(f.dest, CREATE, 0o600);
-          this.open.add(f);
-        }),
-    );
-    this.queue.push(...ranges);
-    this.pump();
+    this.flushing++;
+    try {
+      // Plan the next batch only when the workers are nearly out of work: files planned early
+      // would only hold descriptors and memory.
+      while (!this.failure && this.queue.length > this.parallel) await this.changed();
+      if (this.failure) throw this.failure;
+      const ranges = this.plan(files);
+      await Promise.all(
+        files
+          .filter((f) => f.rangesLeft > 1)
+          .map(async (f) => {
+            f.fd = await fd.open(f.dest, CREATE, 0o600);
+            this.open.add(f);
+          }),
+      );
+      this.queue.push(...ranges);
+      this.pump();
+    } finally {
+      this.flushing--;
+      this.wake();
+    }
+  }
+
+  private async emptyRoom(): Promise<void> {
+    while (!this.failure && this.emptyRunning >= EMPTY_AT_ONCE) await this.changed();
   }
 
   /** Groups the blobs of `files` by pack and merges them into ranges. */
@@ -296,11 +312,16 @@ export class ContentWriter {
 
   private async writeEmpty(file: PlannedFile): Promise<void> {
     this.options.meter.current = file.dest;
-    const handle = await fd.open(file.dest, CREATE, 0o600);
+    this.emptyRunning++;
     try {
-      await setMetadata(handle, file.node, this.owner(file.node));
+      const handle = await fd.open(file.dest, CREATE, 0o600);
+      try {
+        await setMetadata(handle, file.node, this.owner(file.node));
+      } finally {
+        await fd.close(handle);
+      }
     } finally {
-      await fd.close(handle);
+      this.emptyRunning--;
     }
     this.complete(file);
   }
