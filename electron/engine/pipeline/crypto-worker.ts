@@ -109,9 +109,10 @@ port.on('message', (req: WorkerRequest) => {
     case 'restoreRange':
       try {
         send({ kind: 'written', seq: req.seq, bytes: restoreRange(opener, req.range, req.data) });
-        if (req.data) opener.release(req.data.byteLength);
       } catch (err) {
         send({ kind: 'failed', seq: req.seq, error: describe(err) });
+      } finally {
+        if (req.data) opener.release(req.data.byteLength);
       }
       return;
     default: {
