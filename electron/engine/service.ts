@@ -1,19 +1,12 @@
 /**
  * The engine as one service object (see service-types.ts). Each call opens the repository,
  * does its work under the right lock and closes it; the CLI, IPC handlers and the web server
- * share this.
+ * share this. Each operation's code is loaded when first used, so a process that only
+ * restores never loads (nor keeps in memory) backup, API sources or prune.
  */
-import { backupFolders } from './backup/backup.js';
-import { listPath, readRange } from './browse/snapshot-browser.js';
-import { checkRepository } from './check/check.js';
-import { forgetSnapshots } from './forget/forget.js';
-import { prune } from './prune/prune.js';
 import type { LockOperation } from './repository/lock-file.js';
 import { withLock } from './repository/locks.js';
 import { Repository } from './repository/repository.js';
-import { restoreSnapshot } from './restore/restore.js';
-import { backupApiSource } from './sources/api/backup-api-source.js';
-import { probeFirstPages } from './sources/api/probe-first-page.js';
 import type { EngineService, JobControl, RepositoryRef } from './service-types.js';
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
@@ -73,34 +66,45 @@ export function createEngine(): EngineService {
       withRepository(ref, undefined, undefined, async (repo) => {
         await repo.loadIndex();
         const snap = await findSnapshot(repo, snapshot);
+        const { listPath } = await import('./browse/snapshot-browser.js');
         return listPath(repo, snap.tree, p, recursive);
       }),
     readFile: (ref, snapshot, p, range = { offset: 0, length: 1024 * 1024 }) =>
       withRepository(ref, undefined, undefined, async (repo) => {
         await repo.loadIndex();
         const snap = await findSnapshot(repo, snapshot);
+        const { readRange } = await import('./browse/snapshot-browser.js');
         return readRange(repo, snap.tree, p, range);
       }),
     backup: (ref, request, control) =>
-      withRepository(ref, shared('backup'), control, (repo, c) => backupFolders(repo, request, c)),
-    backupApi: (ref, request, control) =>
-      withRepository(ref, shared('backup'), control, (repo, c) =>
-        backupApiSource(repo, request, c),
+      withRepository(ref, shared('backup'), control, async (repo, c) =>
+        (await import('./backup/backup.js')).backupFolders(repo, request, c),
       ),
-    testApiSource: (definition, options) => probeFirstPages(definition, options),
+    backupApi: (ref, request, control) =>
+      withRepository(ref, shared('backup'), control, async (repo, c) =>
+        (await import('./sources/api/backup-api-source.js')).backupApiSource(repo, request, c),
+      ),
+    testApiSource: async (definition, options) =>
+      (await import('./sources/api/probe-first-page.js')).probeFirstPages(definition, options),
     restore: (ref, request, control) =>
-      withRepository(ref, shared('restore'), control, (repo, c) =>
-        restoreSnapshot(repo, request, c),
+      withRepository(ref, shared('restore'), control, async (repo, c) =>
+        (await import('./restore/restore.js')).restoreSnapshot(repo, request, c),
       ),
     check: (ref, request, control) =>
-      withRepository(ref, shared('check'), control, (repo, c) => checkRepository(repo, request, c)),
+      withRepository(ref, shared('check'), control, async (repo, c) =>
+        (await import('./check/check.js')).checkRepository(repo, request, c),
+      ),
     forget: (ref, request, control) =>
       withRepository(ref, exclusive('forget'), control, async (repo, c) => {
+        const { forgetSnapshots } = await import('./forget/forget.js');
+        const { prune } = await import('./prune/prune.js');
         const result = await forgetSnapshots(repo, request);
         const pruned = request.prune && !request.dryRun ? await prune(repo, {}, c) : null;
         return { ...result, prune: pruned };
       }),
     prune: (ref, request, control) =>
-      withRepository(ref, exclusive('prune'), control, (repo, c) => prune(repo, request, c)),
+      withRepository(ref, exclusive('prune'), control, async (repo, c) =>
+        (await import('./prune/prune.js')).prune(repo, request, c),
+      ),
   };
 }

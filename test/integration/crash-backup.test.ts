@@ -58,7 +58,9 @@ describe('a backup killed with SIGKILL', () => {
 
   const points: [string, (p: { phase: string; bytes_done: number }) => boolean][] = [
     ['early in the data', (p) => p.phase === 'backup' && p.bytes_done >= 20 * MiB],
-    ['late in the data', (p) => p.phase === 'backup' && p.bytes_done >= 130 * MiB],
+    // Past half of the 168 MiB: progress comes every 250 ms, so a later mark could be skipped
+    // by a fast machine.
+    ['late in the data', (p) => p.phase === 'backup' && p.bytes_done >= 90 * MiB],
     ['while finishing (index and snapshot)', (p) => p.phase === 'finishing'],
   ];
   for (const [label, when] of points) {

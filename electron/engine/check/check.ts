@@ -9,6 +9,7 @@ import { errorMessage } from '../errors.js';
 import type { IndexFile } from '../format/index-file.js';
 import { openJson } from '../format/sealed-object.js';
 import type { Tree } from '../format/tree.js';
+import type { PackVerdict } from '../pipeline/worker-messages.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import { mapLimit, type Repository } from '../repository/repository.js';
 import type { CheckProblem, CheckReport, CheckRequest, JobControl } from '../service-types.js';
@@ -64,9 +65,12 @@ export async function checkRepository(
       : all;
     meter.bytesTotal = chosen.reduce((sum, p) => sum + (onDisk.get(p) ?? 0), 0);
     meter.filesTotal = chosen.length;
-    const pool = new WorkerPool(repo.key);
+    const pool = WorkerPool.forReading(repo.key);
     try {
-      await mapLimit(chosen, 2, async (packId) => {
+      // Local packs are read by the workers themselves: keep each one a pack ahead. Others
+      // travel whole through this thread, so fewer at once.
+      const ahead = repo.target.localPath ? pool.size * 2 : 2;
+      await mapLimit(chosen, ahead, async (packId) => {
         throwIfCancelled(control.signal);
         const damage = await readPack(repo, pool, packId);
         if (damage) {
@@ -190,13 +194,25 @@ async function readPack(
   pool: WorkerPool,
   packId: string,
 ): Promise<PackDamage | undefined> {
-  let pack: Buffer;
-  try {
-    pack = await repo.target.load('data', packId);
-  } catch (err) {
-    return { reason: `unreadable: ${errorMessage(err)}` };
+  const local = repo.target.localPath?.('data', packId);
+  let verdict: PackVerdict;
+  if (local) {
+    try {
+      verdict = await pool.verifyPackFile(local, packId);
+    } catch (err) {
+      // Only a system error (it has a code) means the pack could not be read.
+      if ((err as NodeJS.ErrnoException).code === undefined) throw err;
+      return { reason: `unreadable: ${errorMessage(err)}` };
+    }
+  } else {
+    let pack: Buffer;
+    try {
+      pack = await repo.target.load('data', packId);
+    } catch (err) {
+      return { reason: `unreadable: ${errorMessage(err)}` };
+    }
+    verdict = await pool.verifyPack(pack, packId);
   }
-  const verdict = await pool.verifyPack(pack, packId);
   if (!verdict.blobs) return { reason: verdict.headerError ?? 'unreadable header' };
   const bad = new Set(verdict.bad);
   for (const b of verdict.blobs) {
@@ -204,7 +220,9 @@ async function readPack(
     if (
       indexed &&
       indexed.pack === packId &&
-      (indexed.offset !== b.offset || indexed.length !== b.length)
+      (indexed.offset !== b.offset ||
+        indexed.length !== b.length ||
+        indexed.raw_length !== b.raw_length)
     )
       bad.add(b.id);
   }

@@ -75,3 +75,41 @@ export function open(key: Uint8Array, sealed: Uint8Array, what: string): Buffer 
     throw new CairnError('corrupt', `${what} failed authentication (damaged or altered)`);
   }
 }
+
+/** Decryption works through pieces this large: each piece's output is a small, short-lived buffer. */
+const OPEN_PIECE = 32 * 1024;
+
+/**
+ * Like open(), but writes the plaintext into `out` (at least `sealed.length - SEAL_OVERHEAD`
+ * bytes, kept by the caller for reuse) and returns its length. Node's ciphers return a fresh
+ * buffer per call; fed piece by piece, those stay small and die young, so decrypting a large
+ * blob allocates no large buffer. `out` may be `sealed` itself from NONCE_BYTES on: each piece
+ * is written back where its ciphertext was, already read. On failure `out` holds
+ * unauthenticated bytes: use nothing.
+ */
+export function openInto(
+  key: Uint8Array,
+  sealed: Uint8Array,
+  out: Uint8Array,
+  what: string,
+): number {
+  if (sealed.length < SEAL_OVERHEAD) {
+    throw new CairnError('corrupt', `${what} is truncated (${sealed.length} bytes)`);
+  }
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, NONCE_BYTES));
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  const body = sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES);
+  let written = 0;
+  try {
+    for (let at = 0; at < body.length; at += OPEN_PIECE) {
+      const piece = decipher.update(body.subarray(at, at + OPEN_PIECE));
+      out.set(piece, written);
+      written += piece.length;
+    }
+    const fin = decipher.final();
+    out.set(fin, written);
+    return written + fin.length;
+  } catch {
+    throw new CairnError('corrupt', `${what} failed authentication (damaged or altered)`);
+  }
+}

@@ -5,10 +5,13 @@
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import type * as ZstdNapi from 'zstd-napi';
+import type * as ZstdBinding from 'zstd-napi/binding.js';
 
 interface Codec {
   compress(data: Uint8Array, level: number): Buffer;
   decompress(data: Uint8Array): Buffer;
+  /** Decompresses into `out` when it fits; returns the bytes written, or -1 when it does not fit. */
+  decompressInto(data: Uint8Array, out: Uint8Array): number;
 }
 
 type ZlibWithZstd = typeof zlib & {
@@ -26,12 +29,20 @@ function loadCodec(): Codec {
     return {
       compress: (data, level) => compressSync(data, { params: { [levelParam]: level } }),
       decompress: (data) => decompressSync(data),
+      decompressInto(data, out) {
+        const plain = decompressSync(data);
+        if (plain.length > out.length) return -1;
+        out.set(plain);
+        return plain.length;
+      },
     };
   }
   const require = createRequire(import.meta.url);
   const napi = require('zstd-napi') as typeof ZstdNapi;
+  const binding = require('zstd-napi/binding') as typeof ZstdBinding;
   const compressors = new Map<number, InstanceType<typeof napi.Compressor>>();
   const decompressor = new napi.Decompressor();
+  const dctx = new binding.DCtx();
   return {
     compress(data, level) {
       let c = compressors.get(level);
@@ -43,6 +54,11 @@ function loadCodec(): Codec {
       return c.compress(data);
     },
     decompress: (data) => decompressor.decompress(data),
+    decompressInto(data, out) {
+      const size = binding.getFrameContentSize(data);
+      if (size === null || size > out.length) return -1;
+      return dctx.decompress(out, data);
+    },
   };
 }
 
@@ -78,4 +94,12 @@ export function compress(data: Uint8Array, level = DEFAULT_LEVEL): Buffer {
 
 export function decompress(data: Uint8Array): Buffer {
   return getCodec().decompress(data);
+}
+
+/**
+ * Decompresses into `out` (a buffer kept for reuse, so restore and check do not allocate per
+ * blob). Returns the bytes written, or -1 when the result would not fit in `out`.
+ */
+export function decompressInto(data: Uint8Array, out: Uint8Array): number {
+  return getCodec().decompressInto(data, out);
 }

@@ -44,13 +44,35 @@ export function encodePackHeader(key: Uint8Array, blobs: readonly PackBlob[]): B
 
 /** Reads the header of a whole pack file. */
 export function decodePackHeader(key: Uint8Array, pack: Uint8Array, packId: string): PackBlob[] {
+  const headerStart = packHeaderStart(pack, pack.length, packId);
+  return openPackHeader(key, pack.subarray(headerStart), headerStart, packId);
+}
+
+/**
+ * Where the sealed header starts, from the pack's size and its last four bytes (`tail` holds
+ * at least those; more is fine).
+ */
+export function packHeaderStart(tail: Uint8Array, packSize: number, packId: string): number {
   const what = `pack ${packId.slice(0, 12)}`;
-  if (pack.length < 4) throw new CairnError('corrupt', `${what} is truncated`);
-  const view = Buffer.from(pack.buffer, pack.byteOffset, pack.byteLength);
-  const headerLength = view.readUInt32LE(view.length - 4);
-  const headerStart = view.length - 4 - headerLength;
+  if (packSize < 4 || tail.length < 4) throw new CairnError('corrupt', `${what} is truncated`);
+  const view = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+  const headerStart = packSize - 4 - view.readUInt32LE(view.length - 4);
   if (headerStart < 0) throw new CairnError('corrupt', `${what} has an impossible header length`);
-  const plain = openObject(key, view.subarray(headerStart, view.length - 4), `${what} header`);
+  return headerStart;
+}
+
+/**
+ * Opens the header from the pack's bytes after `headerStart` (the sealed header and its
+ * length), checking that the blobs it lists fill the pack up to the header exactly.
+ */
+export function openPackHeader(
+  key: Uint8Array,
+  tail: Uint8Array,
+  headerStart: number,
+  packId: string,
+): PackBlob[] {
+  const what = `pack ${packId.slice(0, 12)}`;
+  const plain = openObject(key, tail.subarray(0, tail.length - 4), `${what} header`);
   if (plain.length % ENTRY_BYTES !== 0)
     throw new CairnError('corrupt', `${what} header is malformed`);
   const blobs: PackBlob[] = [];

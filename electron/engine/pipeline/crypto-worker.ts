@@ -1,7 +1,8 @@
 /**
- * Worker thread: reads, chunks, hashes, seals and packs files for backup; opens blobs for
- * restore; verifies whole packs for check — so both cores work while the main thread walks
- * folders and keeps the index. Buffers move in and out by transfer, never by copy.
+ * Worker thread: reads, chunks, hashes, seals and packs files for backup; reads, opens and
+ * writes ranges of packs for restore; verifies packs for check — so both cores work while the
+ * main thread walks folders and keeps the index. Buffers move in and out by transfer, never by
+ * copy.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { gearTable } from '../chunker/fastcdc.js';
@@ -9,10 +10,13 @@ import { blobId } from '../crypto/chunk-id.js';
 import { openObject, sealObject } from '../format/sealed-object.js';
 import { BufferPool } from '../util/buffer-pool.js';
 import { GarbageBound } from '../util/memory.js';
+import { CairnError } from '../errors.js';
+import { BlobOpener } from './worker-blob-opener.js';
 import { readFiles, type FileReaderHost } from './worker-file-reader.js';
-import { verifyPack } from './worker-pack-verifier.js';
+import { verifyPack, verifyPackFile } from './worker-pack-verifier.js';
+import { restoreRange } from './worker-restore.js';
 import { PackFile, type FinishedPack } from '../repository/pack-file.js';
-import type { PackSpool, WorkerRequest, WorkerResponse } from './worker-messages.js';
+import type { PackSpool, WorkerError, WorkerRequest, WorkerResponse } from './worker-messages.js';
 
 const { encryptKey, chunkIdKey, chunkerSeed } = workerData as {
   encryptKey: Uint8Array;
@@ -25,12 +29,22 @@ const pool = new BufferPool();
 /** Bytes read per request not yet reported: progress goes out per MiB, not per file. */
 const unreported = new Map<number, number>();
 const REPORT_EVERY_BYTES = 1024 * 1024;
+const opener = new BlobOpener({ encryptKey, chunkIdKey });
 const claims = new Map<number, (fresh: boolean[]) => void>();
 let nextClaim = 0;
 let gear: Int32Array | undefined;
 
 function send(msg: WorkerResponse, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
+}
+
+function describe(err: unknown): WorkerError {
+  const e = err as NodeJS.ErrnoException;
+  return {
+    message: e?.message ?? String(err),
+    ...(err instanceof CairnError ? { kind: err.kind } : {}),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+  };
 }
 
 function toTransferable(buf: Buffer): ArrayBuffer {
@@ -118,22 +132,40 @@ port.on('message', (req: WorkerRequest) => {
           reportRead(req.seq);
           send({ kind: 'files', seq: req.seq, outcomes });
         },
-        (err: Error) => send({ kind: 'failed', seq: req.seq, message: err.message }),
+        (err: unknown) => send({ kind: 'failed', seq: req.seq, error: describe(err) }),
       );
       return;
     case 'finishPacks':
       try {
         send({ kind: 'packs', seq: req.seq, packs: finishPacks(req.discard) });
       } catch (err) {
-        send({ kind: 'failed', seq: req.seq, message: (err as Error).message });
+        send({ kind: 'failed', seq: req.seq, error: describe(err) });
       }
       return;
     case 'verifyPack': {
-      const verdict = verifyPack({ encryptKey, chunkIdKey }, Buffer.from(req.data), req.packId);
+      const pack = Buffer.from(req.data);
+      const verdict = verifyPack({ encryptKey, chunkIdKey }, opener, pack, req.packId);
       send({ kind: 'verdict', seq: req.seq, verdict });
-      garbage.add(req.data.byteLength);
+      opener.release(pack.length);
       return;
     }
+    case 'verifyPackFile':
+      try {
+        const verdict = verifyPackFile({ encryptKey, chunkIdKey }, opener, req.path, req.packId);
+        send({ kind: 'verdict', seq: req.seq, verdict });
+      } catch (err) {
+        send({ kind: 'failed', seq: req.seq, error: describe(err) });
+      }
+      return;
+    case 'restoreRange':
+      try {
+        send({ kind: 'written', seq: req.seq, bytes: restoreRange(opener, req.range, req.data) });
+      } catch (err) {
+        send({ kind: 'failed', seq: req.seq, error: describe(err) });
+      } finally {
+        if (req.data) opener.release(req.data.byteLength);
+      }
+      return;
     default: {
       let res: WorkerResponse;
       try {

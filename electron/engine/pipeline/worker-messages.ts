@@ -5,8 +5,11 @@
  * main thread which chunks are new (`claim` → `claimed`: the main thread owns the index, so
  * two workers never store the same chunk twice), seals the new ones into a pack file of its
  * own in the target's spool folder, reports each finished pack (`pack`) for the main thread
- * to store and index, then each file's chunk list. `finishPacks` closes the packs still open
- * at the end. Restore and check send sealed data to open or whole packs to verify.
+ * to store and index, then each file's chunk list; `finishPacks` closes the packs still open
+ * at the end. Restore sends ranges of packs (`restoreRange`): the worker reads the range itself
+ * when the pack is a local file, opens the blobs in it and writes their plaintext into the
+ * files that need it, so file contents never cross back to the main thread. Check sends packs
+ * to verify, by path when local, else whole.
  */
 import type { ChunkerParams } from '../format/repo-config.js';
 import type { BlobType } from '../format/pack.js';
@@ -35,10 +38,51 @@ export interface PackVerdict {
   bad: string[];
 }
 
+/** The file a restore range writes into. */
+export type RangeFile =
+  /** Opened by the main thread, which finishes it once all its ranges are written. */
+  | { fd: number }
+  /**
+   * All of the file's content is in this range: the worker creates it (O_EXCL: never through
+   * a link), writes it and sets its metadata.
+   */
+  | { path: string; mode: number; mtime: number; owner?: { uid: number; gid: number } };
+
+export interface RangeBlob {
+  id: string;
+  /** Where the sealed blob starts, from the start of the range. */
+  at: number;
+  length: number;
+  rawLength: number;
+  /** Where its plaintext goes: pairs of (index into the range's files, position in the file). */
+  writes: number[];
+}
+
+export interface RestoreRange {
+  pack: string;
+  /** The pack as a local file the worker reads itself; without it the request carries the bytes. */
+  path?: string;
+  offset: number;
+  length: number;
+  files: RangeFile[];
+  blobs: RangeBlob[];
+}
+
+/** An error thrown on a worker, rebuilt on the main thread. */
+export interface WorkerError {
+  message: string;
+  /** The CairnError kind, when it was one. */
+  kind?: string;
+  /** The errno code (ENOSPC, …), when it was a system error. */
+  code?: string;
+}
+
 export type WorkerRequest =
   | { op: 'seal'; seq: number; data: ArrayBuffer; level?: number }
   | { op: 'open'; seq: number; data: ArrayBuffer; what: string; verifyId: boolean }
   | { op: 'verifyPack'; seq: number; data: ArrayBuffer; packId: string }
+  | { op: 'verifyPackFile'; seq: number; path: string; packId: string }
+  | { op: 'restoreRange'; seq: number; range: RestoreRange; data?: ArrayBuffer }
   | { op: 'readFiles'; seq: number; files: FileJob[]; chunker: ChunkerParams; spool: PackSpool }
   | { op: 'finishPacks'; seq: number; discard: boolean }
   | { op: 'claimed'; seq: number; claim: number; fresh: boolean[] };
@@ -47,8 +91,9 @@ export type WorkerResponse =
   | { kind: 'result'; seq: number; ok: true; data: ArrayBuffer; id?: string | undefined }
   | { kind: 'result'; seq: number; ok: false; error: string }
   | { kind: 'verdict'; seq: number; verdict: PackVerdict }
+  | { kind: 'written'; seq: number; bytes: number }
+  | { kind: 'failed'; seq: number; error: WorkerError }
   | { kind: 'files'; seq: number; outcomes: FileOutcome[] }
-  | { kind: 'failed'; seq: number; message: string }
   | { kind: 'packs'; seq: number; packs: FinishedPack[] }
   | { kind: 'pack'; seq: number; pack: FinishedPack }
   | { kind: 'claim'; seq: number; claim: number; ids: string[] }

@@ -4,8 +4,8 @@
  * large the input.
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { CairnError } from '../errors.js';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { CairnError, type ErrorKind } from '../errors.js';
 import type { MasterKey } from '../crypto/key-slot.js';
 import type { ChunkerParams } from '../format/repo-config.js';
 import type { FinishedPack } from '../repository/pack-file.js';
@@ -14,6 +14,8 @@ import type {
   FileOutcome,
   PackSpool,
   PackVerdict,
+  RestoreRange,
+  WorkerError,
   WorkerRequest,
   WorkerResponse,
 } from './worker-messages.js';
@@ -62,8 +64,17 @@ export class WorkerPool {
     private readonly key: MasterKey,
     private readonly chunkerSeed = '',
     size = Math.max(1, Math.min(os.availableParallelism(), 8)),
+    private readonly limits?: ResourceLimits,
   ) {
     this.size = size;
+  }
+
+  /**
+   * Workers for restore and check. They keep almost nothing alive and scavenge every few
+   * hundred KiB anyway, so a 1 MiB young generation costs nothing and saves several MiB each.
+   */
+  static forReading(key: MasterKey): WorkerPool {
+    return new WorkerPool(key, '', undefined, { maxYoungGenerationSizeMb: 1 });
   }
 
   /** Compresses (where it pays) and encrypts. `data` is transferred: do not use it afterwards. */
@@ -99,6 +110,29 @@ export class WorkerPool {
       data: detachable(data),
       packId,
     }));
+  }
+
+  /** Verifies a pack that is a local file, reading it on the worker. */
+  verifyPackFile(path: string, packId: string): Promise<PackVerdict> {
+    return this.submit(1, (seq) => ({ op: 'verifyPackFile', seq, path, packId }));
+  }
+
+  /**
+   * Restores a range of a pack on a worker (see RestoreRange); `data` holds the range's bytes
+   * when the worker cannot read the pack itself, and is transferred. Resolves to the number of
+   * bytes written.
+   */
+  restoreRange(range: RestoreRange, data?: Buffer): Promise<number> {
+    return this.submit(range.length, (seq) =>
+      data
+        ? { op: 'restoreRange', seq, range, data: detachable(data) }
+        : { op: 'restoreRange', seq, range },
+    );
+  }
+
+  /** Work submitted and not yet answered. */
+  get busy(): number {
+    return this.pending.size;
   }
 
   /**
@@ -148,6 +182,7 @@ export class WorkerPool {
           chunkIdKey: this.key.chunkId,
           chunkerSeed: this.chunkerSeed,
         },
+        ...(this.limits ? { resourceLimits: this.limits } : {}),
       });
       worker.unref();
       const entry: PoolWorker = { worker, load: 0 };
@@ -179,9 +214,6 @@ export class WorkerPool {
       case 'packs':
         this.settle(msg.seq, p, () => p.resolve(msg.packs as never));
         return;
-      case 'failed':
-        this.settle(msg.seq, p, () => p.reject(new Error(msg.message)));
-        return;
       case 'bytes':
         p.sink!.bytes(msg.bytes);
         return;
@@ -190,6 +222,12 @@ export class WorkerPool {
         return;
       case 'verdict':
         this.settle(msg.seq, p, () => p.resolve(msg.verdict as never));
+        return;
+      case 'written':
+        this.settle(msg.seq, p, () => p.resolve(msg.bytes as never));
+        return;
+      case 'failed':
+        this.settle(msg.seq, p, () => p.reject(rebuild(msg.error)));
         return;
       case 'result':
         this.settle(msg.seq, p, () =>
@@ -226,7 +264,7 @@ export class WorkerPool {
         load,
         ...(sink ? { sink } : {}),
       });
-      const transfer = 'data' in req ? [req.data] : [];
+      const transfer = 'data' in req && req.data ? [req.data] : [];
       target.worker.postMessage(req, transfer);
     });
   }
@@ -236,6 +274,11 @@ export class WorkerPool {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
   }
+}
+
+function rebuild(error: WorkerError): Error {
+  if (error.kind) return new CairnError(error.kind as ErrorKind, error.message);
+  return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
 }
 
 /** An ArrayBuffer holding exactly `buf`'s bytes that may be transferred away. */

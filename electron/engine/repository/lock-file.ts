@@ -13,7 +13,6 @@
  * may be reading).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { CairnError } from '../errors.js';
 import { openJson, sealJson } from '../format/sealed-object.js';
 
@@ -21,18 +20,35 @@ import { openJson, sealJson } from '../format/sealed-object.js';
 export type LockOperation =
   'backup' | 'forget' | 'prune' | 'check' | 'copy' | 'restore' | 'export' | 'init';
 
-const lockRecordSchema = z.object({
-  time: z.string(),
-  heartbeat: z.string(),
-  hostname: z.string(),
-  username: z.string(),
-  pid: z.number().int(),
-  exclusive: z.boolean(),
+export interface LockRecord {
+  time: string;
+  heartbeat: string;
+  hostname: string;
+  username: string;
+  pid: number;
+  exclusive: boolean;
   // A newer Cairn may lock for operations this one does not know; it still has to respect them.
-  operation: z.string(),
-});
+  operation: string;
+}
 
-export type LockRecord = z.infer<typeof lockRecordSchema>;
+/**
+ * Checked by hand rather than with a schema library: every repository operation reads locks,
+ * and loading one costs several MiB of memory in every process.
+ */
+function isLockRecord(value: unknown): value is LockRecord {
+  const v = value as Record<string, unknown> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.time === 'string' &&
+    typeof v.heartbeat === 'string' &&
+    typeof v.hostname === 'string' &&
+    typeof v.username === 'string' &&
+    Number.isInteger(v.pid) &&
+    typeof v.exclusive === 'boolean' &&
+    typeof v.operation === 'string'
+  );
+}
 
 export interface LockFile {
   name: string;
@@ -47,7 +63,8 @@ export function encodeLock(key: Uint8Array, record: LockRecord): LockFile {
 /** Throws CairnError('corrupt') when the file cannot be opened or is not a lock. */
 export function decodeLock(key: Uint8Array, name: string, bytes: Uint8Array): LockRecord {
   const what = `lock ${name.slice(0, 8)}`;
-  const parsed = lockRecordSchema.safeParse(openJson<unknown>(key, bytes, what));
-  if (!parsed.success) throw new CairnError('corrupt', `${what} is not a valid lock`);
-  return parsed.data;
+  const record = openJson<unknown>(key, bytes, what);
+  if (!isLockRecord(record)) throw new CairnError('corrupt', `${what} is not a valid lock`);
+  const { time, heartbeat, hostname, username, pid, exclusive, operation } = record;
+  return { time, heartbeat, hostname, username, pid, exclusive, operation };
 }

@@ -5,7 +5,7 @@
  * followed through a symlink), and files are created with O_EXCL, which refuses to write
  * through a link. Modes, mtimes, symlinks and hard links are restored; ownership as root.
  */
-import { constants, promises as fs, type Stats } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { BackupWarning } from '../../../shared/domain.js';
 import { CairnError, isNotFound } from '../errors.js';
@@ -22,23 +22,23 @@ import { findSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { Semaphore } from '../util/semaphore.js';
-import { BlobLoader } from './blob-loader.js';
-import * as fd from '../util/fd-fs.js';
+import { ContentWriter, mtimeSeconds, needsChown } from './content-writer.js';
 import { isSafeName, splitSnapshotPath } from './safe-name.js';
 import { treeSize } from './tree-size.js';
 
 interface RestoreContext {
   repo: Repository;
-  loader: BlobLoader;
+  contents: ContentWriter;
   policy: OverwritePolicy;
   includes: string[][] | undefined;
   result: RestoreResult;
   warnings: BackupWarning[];
   /** (device, inode) → the restored path of the first file of a hard-link group, once written. */
   hardLinks: Map<string, Promise<string>>;
-  /** Single-chunk files restore many at a time; multi-chunk files two at a time (memory). */
-  fileSlots: Semaphore;
-  largeFileSlots: Semaphore;
+  /** Entries in folders that already existed are checked a few at a time. */
+  leafSlots: Semaphore;
+  /** Folders whose metadata is set once everything is written, each after those inside it. */
+  dirs: { dest: string; node: TreeNode }[];
   meter: ProgressMeter;
   signal: AbortSignal | undefined;
   asRoot: boolean;
@@ -76,8 +76,10 @@ export async function restoreSnapshot(
       })
     : undefined;
   const target = path.resolve(request.target);
-  await fs.mkdir(target, { recursive: true });
-  const pool = new WorkerPool(repo.key);
+  // A folder this restore created holds only what the restore puts there: its entries need
+  // no check for something in the way.
+  const fresh = (await fs.mkdir(target, { recursive: true })) !== undefined;
+  const pool = WorkerPool.forReading(repo.key);
   const result: RestoreResult = {
     files_restored: 0,
     files_skipped: 0,
@@ -85,19 +87,21 @@ export async function restoreSnapshot(
     bytes_restored: 0,
     warnings: [],
   };
+  const meter = new ProgressMeter('restore', control.onProgress);
+  const asRoot = process.getuid?.() === 0;
   const ctx: RestoreContext = {
     repo,
-    loader: new BlobLoader(repo, pool),
+    contents: new ContentWriter(repo, pool, { result, meter, asRoot, signal: control.signal }),
     policy: request.overwrite ?? 'skip',
     includes,
     result,
     warnings: result.warnings,
     hardLinks: new Map(),
-    fileSlots: new Semaphore(16),
-    largeFileSlots: new Semaphore(2),
-    meter: new ProgressMeter('restore', control.onProgress),
+    leafSlots: new Semaphore(16),
+    dirs: [],
+    meter,
     signal: control.signal,
-    asRoot: process.getuid?.() === 0,
+    asRoot,
   };
   try {
     const root = await repo.loadTree(snapshot.tree);
@@ -106,7 +110,11 @@ export async function restoreSnapshot(
       ctx.meter.filesTotal = total.files;
       ctx.meter.bytesTotal = total.bytes;
     }
-    await restoreChildren(ctx, root.nodes, target, []);
+    await restoreChildren(ctx, root.nodes, target, [], fresh);
+    await ctx.contents.finish();
+    // Listed after their contents, so a folder's own mode (read-only, say) is set only once
+    // nothing below it needs changing.
+    for (const dir of ctx.dirs) await applyMetadata(ctx, dir.node, dir.dest);
     if (includes) {
       const found = await Promise.all(includes.map((inc) => pathExists(repo, root.nodes, inc)));
       const missing = includes.filter((_, i) => !found[i]);
@@ -120,6 +128,8 @@ export async function restoreSnapshot(
     ctx.meter.emit(true);
     return result;
   } finally {
+    // Workers may still be writing into files this thread opened: let them finish first.
+    await ctx.contents.close();
     await pool.close();
   }
 }
@@ -141,28 +151,47 @@ async function restoreChildren(
   nodes: TreeNode[],
   dir: string,
   parts: string[],
+  fresh: boolean,
 ): Promise<void> {
   const seen = new Set<string>();
   const work: Promise<void>[] = [];
   for (const node of nodes) {
     throwIfCancelled(ctx.signal);
-    const childParts = [...parts, node.name];
-    const shown = '/' + childParts.join('/');
     if (!isSafeName(node.name) || seen.has(node.name)) {
-      ctx.warnings.push({ path: shown, message: 'refused: unsafe or duplicate name in snapshot' });
+      ctx.warnings.push({
+        path: shownPath(parts, node.name),
+        message: 'refused: unsafe or duplicate name in snapshot',
+      });
       continue;
     }
     seen.add(node.name);
-    const selection = select(ctx.includes, childParts);
+    const selection = ctx.includes ? select(ctx.includes, [...parts, node.name]) : 'all';
     if (selection === 'none') continue;
+    // A safe name is exactly one path component: joining needs no normalizing.
+    const dest = dir + path.sep + node.name;
     if (node.type === 'dir') {
-      await restoreDir(ctx, node, path.join(dir, node.name), childParts, selection);
-    } else if (selection === 'all') {
-      const slots = (node.content?.length ?? 0) > 1 ? ctx.largeFileSlots : ctx.fileSlots;
-      work.push(slots.use(() => restoreLeaf(ctx, node, dir, shown)));
+      await restoreDir(ctx, node, dest, [...parts, node.name], selection, fresh);
+    } else if (selection !== 'all') {
+      continue;
+    } else if (fresh && node.type === 'file' && !hardLinkKey(node)) {
+      // The common case, kept lean: a new file in a folder this restore created.
+      const wait = ctx.contents.add(dest, node);
+      if (wait) await wait;
+    } else if (fresh) {
+      await restoreLeaf(ctx, node, dir, parts, fresh);
+    } else {
+      work.push(ctx.leafSlots.use(() => restoreLeaf(ctx, node, dir, parts, fresh)));
     }
   }
   await Promise.all(work);
+}
+
+function shownPath(parts: string[], name: string): string {
+  return '/' + [...parts, name].join('/');
+}
+
+function hardLinkKey(node: TreeNode): string | undefined {
+  return node.links && node.links > 1 && node.inode ? `${node.device}:${node.inode}` : undefined;
 }
 
 async function restoreDir(
@@ -171,9 +200,10 @@ async function restoreDir(
   dest: string,
   parts: string[],
   selection: Selection,
+  parentFresh: boolean,
 ): Promise<void> {
   const shown = '/' + parts.join('/');
-  let existing = await lstatOrUndefined(dest);
+  let existing = parentFresh ? undefined : await lstatOrUndefined(dest);
   if (existing && !existing.isDirectory()) {
     if (ctx.policy !== 'always') {
       ctx.warnings.push({ path: shown, message: 'skipped: a non-folder is in the way' });
@@ -184,18 +214,20 @@ async function restoreDir(
   }
   if (!existing) await fs.mkdir(dest, { mode: 0o700 });
   const subtree = node.subtree ? await ctx.repo.loadTree(node.subtree) : { nodes: [] };
-  await restoreChildren(ctx, subtree.nodes, dest, parts);
-  if (selection === 'all' || !existing) await applyMetadata(ctx, node, dest);
+  await restoreChildren(ctx, subtree.nodes, dest, parts, !existing);
+  if (selection === 'all' || !existing) ctx.dirs.push({ dest, node });
 }
 
 async function restoreLeaf(
   ctx: RestoreContext,
   node: TreeNode,
   dir: string,
-  shown: string,
+  parts: string[],
+  fresh: boolean,
 ): Promise<void> {
+  const shown = shownPath(parts, node.name);
   let dest = path.join(dir, node.name);
-  const existing = await lstatOrUndefined(dest);
+  const existing = fresh ? undefined : await lstatOrUndefined(dest);
   if (existing) {
     if (ctx.policy === 'skip') {
       ctx.result.files_skipped++;
@@ -214,84 +246,51 @@ async function restoreLeaf(
   switch (node.type) {
     case 'file':
       await restoreFile(ctx, node, dest);
-      break;
+      return;
     case 'symlink':
       await fs.symlink(node.link_target ?? '', dest);
       await applyMetadata(ctx, node, dest);
-      break;
+      ctx.result.files_restored++;
+      return;
     default:
       ctx.warnings.push({ path: shown, message: `skipped: ${node.type} entries are not restored` });
-      return;
   }
-  ctx.result.files_restored++;
 }
 
+/** Queues a file's content; a further link of a hard-link group links to the first, once written. */
 async function restoreFile(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
-  const key =
-    node.links && node.links > 1 && node.inode ? `${node.device}:${node.inode}` : undefined;
+  const key = hardLinkKey(node);
   const first = key ? ctx.hardLinks.get(key) : undefined;
   if (first) {
-    await fs.link(await first, dest);
+    ctx.contents.track(
+      first.then(async (written) => {
+        await fs.link(written, dest);
+        ctx.result.files_restored++;
+      }),
+    );
     return;
   }
-  const written = writeFile(ctx, node, dest).then(() => dest);
-  if (key) ctx.hardLinks.set(key, written);
-  await written;
-}
-
-async function writeFile(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
-  ctx.meter.current = dest;
-  // O_EXCL: never write through something that appeared at this name (a planted symlink).
-  const handle = await fd.open(
-    dest,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
-    0o600,
-  );
-  try {
-    const ids = node.content ?? [];
-    // Keep a few blobs loading ahead of the one being written.
-    const ahead: Promise<Buffer>[] = [];
-    let next = 0;
-    const fill = (): void => {
-      while (ahead.length < 4 && next < ids.length) ahead.push(ctx.loader.load(ids[next++]!));
-    };
-    fill();
-    while (ahead.length > 0) {
-      const data = await ahead.shift()!;
-      fill();
-      await fd.writeAll(handle, data);
-      ctx.result.bytes_restored += data.length;
-      ctx.meter.bytes += data.length;
-      ctx.meter.emit();
-    }
-    if (needsChown(ctx, node)) await fd.fchown(handle, node.uid!, node.gid ?? 0);
-    await fd.fchmod(handle, node.mode);
-    const mtime = mtimeSeconds(node);
-    await fd.futimes(handle, mtime, mtime);
-  } finally {
-    await fd.close(handle);
-  }
-  ctx.meter.files++;
-}
-
-function mtimeSeconds(node: TreeNode): number {
-  return Number(BigInt(node.mtime_ns) / 1000n) / 1e6;
-}
-
-/** Ownership is restored as root only, and only where it differs from root's own. */
-function needsChown(ctx: RestoreContext, node: TreeNode): boolean {
-  return ctx.asRoot && node.uid !== undefined && (node.uid !== 0 || (node.gid ?? 0) !== 0);
+  if (!key) return ctx.contents.add(dest, node);
+  let whenDone!: (err?: Error) => void;
+  const written = new Promise<string>((resolve, reject) => {
+    whenDone = (err) => (err ? reject(err) : resolve(dest));
+  });
+  // A failure reaches the caller through the restore itself; links only wait for success.
+  written.catch(() => undefined);
+  ctx.hardLinks.set(key, written);
+  await ctx.contents.add(dest, node, whenDone);
 }
 
 async function applyMetadata(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
   const mtime = mtimeSeconds(node);
   if (node.type === 'symlink') {
     await fs.lutimes(dest, mtime, mtime).catch(() => undefined);
-    if (needsChown(ctx, node))
+    if (needsChown(ctx.asRoot, node))
       await fs.lchown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
     return;
   }
-  if (needsChown(ctx, node)) await fs.chown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
+  if (needsChown(ctx.asRoot, node))
+    await fs.chown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
   await fs.chmod(dest, node.mode);
   await fs.utimes(dest, mtime, mtime);
 }

@@ -23,6 +23,10 @@ export class LocalTarget implements Target {
     this.displayName = root;
   }
 
+  localPath(kind: FileKind, name: string): string {
+    return this.pathOf(kind, name);
+  }
+
   private pathOf(kind: FileKind, name: string): string {
     if (kind === 'config') return path.join(this.root, 'config');
     if (!/^[0-9a-f]{6,128}$/.test(name)) {

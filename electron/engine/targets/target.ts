@@ -53,6 +53,11 @@ export interface Target {
   /** Reads a file, or the byte range [offset, offset+length). */
   load(kind: FileKind, name: string, range?: { offset: number; length: number }): Promise<Buffer>;
   list(kind: FileKind): Promise<FileInfo[]>;
+  /**
+   * The path of a stored file when it is a local file that worker threads may read directly
+   * (restore and check then never carry its bytes through the main thread).
+   */
+  localPath?(kind: FileKind, name: string): string;
   remove(kind: FileKind, name: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,74 @@
+/**
+ * Runs in a worker: restores one range of a pack — reads it (or takes the bytes sent along),
+ * opens every blob in it and writes each plaintext at its positions in the files that hold
+ * it. Files whose whole content lies in the range are created, written and finished here;
+ * the main thread only plans.
+ */
+import fs from 'node:fs';
+import { CairnError } from '../errors.js';
+import type { BlobOpener } from './worker-blob-opener.js';
+import type { RangeFile, RestoreRange } from './worker-messages.js';
+
+const CREATE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
+
+/** Returns the number of plaintext bytes written. */
+export function restoreRange(opener: BlobOpener, range: RestoreRange, data?: ArrayBuffer): number {
+  const fds: (number | undefined)[] = range.files.map((f) => ('fd' in f ? f.fd : undefined));
+  // Writes still due per file this worker creates: it is finished after the last one.
+  const due = new Array<number>(range.files.length).fill(0);
+  for (const b of range.blobs) for (let i = 0; i < b.writes.length; i += 2) due[b.writes[i]!]!++;
+  let packFd: number | undefined;
+  let written = 0;
+  try {
+    let bytes: Buffer;
+    if (data) {
+      bytes = Buffer.from(data);
+    } else {
+      packFd = fs.openSync(range.path!, 'r');
+      bytes = opener.readRange(packFd, range.offset, range.length);
+    }
+    for (const b of range.blobs) {
+      const what = `blob ${b.id.slice(0, 12)} in pack ${range.pack.slice(0, 12)}`;
+      if (b.at + b.length > bytes.length)
+        throw new CairnError('corrupt', `${what} is cut short (the pack is truncated)`);
+      const plain = opener.open(bytes.subarray(b.at, b.at + b.length), b.id, b.rawLength, what);
+      for (let i = 0; i < b.writes.length; i += 2) {
+        const index = b.writes[i]!;
+        const file = range.files[index]!;
+        let fd = fds[index];
+        if (fd === undefined && 'path' in file)
+          fd = fds[index] = fs.openSync(file.path, CREATE, 0o600);
+        writeAt(fd!, plain, b.writes[i + 1]!);
+        written += plain.length;
+        if ('path' in file && --due[index]! === 0) {
+          fds[index] = undefined;
+          finish(fd!, file);
+        }
+      }
+    }
+    return written;
+  } finally {
+    if (packFd !== undefined) fs.closeSync(packFd);
+    // After a failure: close what this worker opened (the main thread closes its own).
+    range.files.forEach((f, i) => {
+      const fd = fds[i];
+      if ('path' in f && fd !== undefined) fs.closeSync(fd);
+    });
+  }
+}
+
+function writeAt(fd: number, data: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < data.length)
+    done += fs.writeSync(fd, data, done, data.length - done, position + done);
+}
+
+function finish(fd: number, file: Extract<RangeFile, { path: string }>): void {
+  try {
+    if (file.owner) fs.fchownSync(fd, file.owner.uid, file.owner.gid);
+    fs.fchmodSync(fd, file.mode);
+    fs.futimesSync(fd, file.mtime, file.mtime);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
