@@ -67,6 +67,7 @@ interface ServerStats {
   requests: number;
   refused: number;
   maxConcurrent: number;
+  /** When the first and the last request arrived, in ms since 1970. */
   firstMs: number;
   lastMs: number;
 }
@@ -75,10 +76,15 @@ interface Measurement {
   records: number;
   requests: number;
   seconds: number;
+  /** CPU seconds (user + system) of the Cairn process, crypto workers included. */
+  cpu_s: number;
   records_per_s: number;
   of_allowed: number;
   api_busy_s: number;
   api_busy_of_allowed: number;
+  /** From the start to the first request, and from the last answer to the end. */
+  before_first_request_s: number;
+  after_last_answer_s: number;
   refused: number;
   stored_mb: number;
   peak_rss_mb: number;
@@ -149,9 +155,11 @@ async function pull(definition: SourceDefinition, tempDir: string) {
   let records = 0;
   const hash = createHash('sha256');
   for await (const pulled of pullApiSource({ definition, tempDir })) {
-    for await (const chunk of pulled.data) {
-      bytes += chunk.byteLength;
-      hash.update(chunk);
+    for await (const attempt of pulled.attempts) {
+      for await (const chunk of attempt) {
+        bytes += chunk.byteLength;
+        hash.update(chunk);
+      }
     }
     if (pulled.meta.status !== 'ok') throw new Error(pulled.meta.error?.message);
     records += pulled.meta.records;
@@ -160,12 +168,13 @@ async function pull(definition: SourceDefinition, tempDir: string) {
 }
 
 /** `cairn backup --api` in-process, into a new repository in `tempDir`. */
-async function backup(definition: SourceDefinition, tempDir: string, startClock: () => void) {
+async function backup(definition: SourceDefinition, tempDir: string, clock: Clock) {
   const engine = createEngine();
   const ref = { location: path.join(tempDir, 'repo'), password: 'bench' };
   await engine.initRepository(ref);
-  startClock();
+  clock.start();
   const result = await engine.backupApi(ref, { definition, tempDir });
+  clock.stop();
   if (result.snapshot.incomplete) throw new Error(result.snapshot.incomplete_reasons.join('; '));
   const file = await engine.readFile(ref, 'latest', '/api/bench/items.meta.json', {
     offset: 0,
@@ -173,6 +182,28 @@ async function backup(definition: SourceDefinition, tempDir: string, startClock:
   });
   const meta = JSON.parse(file.toString('utf8')) as { records: number };
   return { bytes: result.snapshot.stats.bytes_processed, records: meta.records };
+}
+
+/** Wall and CPU time of the measured part. */
+class Clock {
+  /** ms since 1970, as the fixture server reports its requests. */
+  startedAt = now();
+  stoppedAt = 0;
+  private cpuAtStart = process.cpuUsage();
+  seconds = 0;
+  cpuSeconds = 0;
+
+  start(): void {
+    this.startedAt = now();
+    this.cpuAtStart = process.cpuUsage();
+  }
+
+  stop(): void {
+    this.stoppedAt = now();
+    this.seconds = (this.stoppedAt - this.startedAt) / 1000;
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    this.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  }
 }
 
 async function measureOne(items: number): Promise<Measurement> {
@@ -193,18 +224,20 @@ async function measureOne(items: number): Promise<Measurement> {
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 25);
-  let started = performance.now();
+  const clock = new Clock();
   let outcome: { bytes: number; records: number };
   try {
-    outcome =
-      mode === 'pull'
-        ? await pull(definition, tempDir)
-        : await backup(definition, tempDir, () => (started = performance.now()));
+    if (mode === 'pull') {
+      outcome = await pull(definition, tempDir);
+      clock.stop();
+    } else {
+      outcome = await backup(definition, tempDir, clock);
+    }
   } finally {
     clearInterval(sampler);
     await rm(tempDir, { recursive: true, force: true });
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = clock.seconds;
   const stats = await server.stop();
   if (outcome.records !== items) throw new Error(`stored ${outcome.records} of ${items} records`);
   const allowed = rps * pageSize;
@@ -215,16 +248,23 @@ async function measureOne(items: number): Promise<Measurement> {
     records: outcome.records,
     requests: stats.requests,
     seconds: round(seconds, 2),
+    cpu_s: round(clock.cpuSeconds, 2),
     records_per_s: Math.round(rate),
     of_allowed: round((rate / allowed) * 100, 1),
     api_busy_s: round(busy, 2),
     api_busy_of_allowed: round((outcome.records / busy / allowed) * 100, 1),
+    before_first_request_s: round((stats.firstMs - clock.startedAt) / 1000, 2),
+    after_last_answer_s: round((clock.stoppedAt - stats.lastMs - latencyMs) / 1000, 2),
     refused: stats.refused,
     stored_mb: round(outcome.bytes / 1e6, 1),
     peak_rss_mb: Math.round(peakRss / 1e6),
     peak_rss_over_baseline_mb: Math.round((peakRss - baseline.rss) / 1e6),
     peak_heap_mb: Math.round(peakHeap / 1e6),
   };
+}
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 function round(value: number, digits: number): number {

@@ -2,7 +2,10 @@
  * Walks an endpoint's pages and hands each page's records on. Every style ends on a page with no
  * records; a sequential style stops with an error when a cursor or URL comes back a second time
  * (an API bug that would otherwise loop forever). Indexed styles fetch up to `lookAhead` pages at
- * once so a slow API is kept busy up to the source's concurrency.
+ * once so a slow API is kept busy up to the source's concurrency; once the last page is read,
+ * pages asked for beyond it are given up on, so those still waiting for their turn under the
+ * source's limits are never sent (each would cost a request of the API's budget and delay the
+ * end of the endpoint by as much).
  */
 import { ApiRequestError } from '../http/api-request-error.js';
 import type { ApiResponse } from '../http/api-http-client.js';
@@ -18,7 +21,8 @@ import type {
 export interface PageRunnerOptions {
   paginator: Paginator;
   records: RecordPath;
-  send: (request: PageRequest) => Promise<ApiResponse>;
+  /** Sends a page request; `signal` gives up on it (see ApiRequest.signal). */
+  send: (request: PageRequest, signal?: AbortSignal) => Promise<ApiResponse>;
   redactUrl: (url: string) => string;
   onPage: (page: FetchedPage) => Promise<void> | void;
   /** Pages of an indexed style requested ahead of the one being read (1: one at a time). */
@@ -32,8 +36,12 @@ export async function runPages(options: PageRunnerOptions): Promise<void> {
   else await runIndexed(options, options.paginator);
 }
 
-async function fetchPage(options: PageRunnerOptions, request: PageRequest): Promise<FetchedPage> {
-  const response = await options.send(request);
+async function fetchPage(
+  options: PageRunnerOptions,
+  request: PageRequest,
+  signal?: AbortSignal,
+): Promise<FetchedPage> {
+  const response = await options.send(request, signal);
   const found = options.records.get(response.body);
   if (!Array.isArray(found)) {
     const shownUrl = options.redactUrl(request.url);
@@ -82,10 +90,11 @@ async function runSequential(
 async function runIndexed(options: PageRunnerOptions, paginator: IndexedPaginator): Promise<void> {
   const limit = options.maxPages ?? Number.POSITIVE_INFINITY;
   const inFlight: Array<Promise<FetchedPage>> = [];
+  const giveUp = new AbortController();
   let nextIndex = 0;
   const launch = () => {
     while (inFlight.length < Math.max(1, options.lookAhead) && nextIndex < limit) {
-      const page = fetchPage(options, paginator.pageAt(nextIndex++));
+      const page = fetchPage(options, paginator.pageAt(nextIndex++), giveUp.signal);
       page.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
       inFlight.push(page);
     }
@@ -99,7 +108,9 @@ async function runIndexed(options: PageRunnerOptions, paginator: IndexedPaginato
       launch();
     }
   } finally {
-    // Pages fetched ahead of the end are discarded, but never left running behind our back.
+    // Pages asked for beyond the end (or after a failure) are given up on and discarded, but
+    // never left running behind our back.
+    giveUp.abort();
     await Promise.allSettled(inFlight);
   }
 }
