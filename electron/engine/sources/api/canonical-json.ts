@@ -6,7 +6,9 @@
  *
  * This runs for every record of every endpoint, so the usual case takes the fast road: copy the
  * record with its keys inserted in sorted order and let JSON.stringify (native code) write it.
- * That only works where property order is insertion order; V8 lists integer-like keys ("9",
+ * Records of one endpoint mostly share their keys, so the sorted order of each set of keys seen
+ * recently is kept (a shape), and recognising it again costs one pass over the keys. The fast
+ * road only works where property order is insertion order; V8 lists integer-like keys ("9",
  * "10") first and numerically, and `__proto__` cannot be set as a plain key, so a record with
  * such a key is written field by field instead.
  */
@@ -18,6 +20,43 @@ export function canonicalJson(value: unknown): string {
   const copy = sortedCopy(value);
   if (copy === NEEDS_WRITER) return flat(build(value));
   return JSON.stringify(copy) ?? 'null';
+}
+
+interface Shape {
+  /** The keys in the object's own order. */
+  keys: string[];
+  /** The same keys in canonical order. */
+  sorted: string[];
+  inOrder: boolean;
+  /** A key the fast road cannot place (integer-like, `__proto__`). */
+  needsWriter: boolean;
+}
+
+const MAX_SHAPES = 16;
+const shapes: Shape[] = [];
+
+function shapeOf(record: Record<string, unknown>): Shape {
+  // Keys parsed from JSON are internalized strings: comparing them is comparing pointers.
+  search: for (const shape of shapes) {
+    const keys = shape.keys;
+    let i = 0;
+    for (const key in record) if (keys[i++] !== key) continue search;
+    if (i === keys.length) return shape;
+  }
+  const keys = Object.keys(record);
+  let inOrder = true;
+  let needsWriter = false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const first = key.charCodeAt(0);
+    if ((first >= 48 && first <= 57) || key === '__proto__') needsWriter = true; // 0-9
+    if (i > 0 && keys[i - 1]! > key) inOrder = false;
+  }
+  // Default sort compares UTF-16 code units, the order RFC 8785 prescribes.
+  const shape = { keys, sorted: inOrder ? keys : [...keys].sort(), inOrder, needsWriter };
+  if (shapes.length >= MAX_SHAPES) shapes.shift();
+  shapes.push(shape);
+  return shape;
 }
 
 /**
@@ -43,28 +82,23 @@ function sortedCopy(value: unknown): unknown {
     return out ?? value;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  let changed = false;
+  const shape = shapeOf(record);
+  if (shape.needsWriter) return NEEDS_WRITER;
+  const keys = shape.sorted;
+  let out: Record<string, unknown> | undefined;
+  if (!shape.inOrder) out = {};
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    const first = key.charCodeAt(0);
-    if ((first >= 48 && first <= 57) || key === '__proto__') return NEEDS_WRITER; // 0-9
-    if (i > 0 && keys[i - 1]! > key) changed = true;
-  }
-  // Default sort compares UTF-16 code units, the order RFC 8785 prescribes.
-  if (changed) keys.sort();
-  const copies: unknown[] = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const item = record[keys[i]!];
+    const item = record[key];
     const copy = sortedCopy(item);
     if (copy === NEEDS_WRITER) return NEEDS_WRITER;
-    if (copy !== item) changed = true;
-    copies[i] = copy;
+    if (out === undefined && copy !== item) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = record[keys[j]!];
+    }
+    if (out !== undefined) out[key] = copy;
   }
-  if (!changed) return record;
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < keys.length; i++) out[keys[i]!] = copies[i];
-  return out;
+  return out ?? record;
 }
 
 /**
