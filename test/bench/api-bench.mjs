@@ -5,7 +5,7 @@
 // with memory that does not grow with the number of records.
 //
 //   npm run build && node test/bench/api-bench.mjs [--sizes 100000,1000000] [--rps 50]
-//     [--page 1000] [--latency 20] [--concurrency 4] [--style page|offset|cursor]
+//     [--page 1000] [--latency 20] [--concurrency 4] [--style page|offset|cursor|unordered]
 //     [--modes backup,pull] [--runs 1] [--json FILE]
 //
 // `npm run bench` runs it after the comparison with restic and borg (BENCH_API=0 skips it).
@@ -113,8 +113,9 @@ function endpointFor(style) {
       pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' },
     };
   }
+  // `unordered`: every tenth id comes after all the others, so the last tenth must be sorted in.
   return {
-    path: '/items',
+    path: style === 'unordered' ? '/items-unordered' : '/items',
     records: 'data',
     pagination: { type: 'page', sizeParam: 'per_page', size: pageSize },
   };

@@ -1,10 +1,13 @@
 /**
  * Writes an endpoint's stored records as `.ndjson` lines, in batches, both to the channel the
  * consumer stores from and to a temp file copy. Child endpoints read their parent records from
- * that copy, and if the records stop arriving in order, it is the first run of the sort.
+ * that copy, and if the records stop arriving in order, it is the first run of the sort: for
+ * that, the writer can keep each record's key beside the copy, one line per record in a keys
+ * file, so the sort need not parse the records again.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { EndpointFileChannel } from './endpoint-file-channel.js';
+import { keyText, type RecordKey } from './record-key.js';
 
 const BATCH_BYTES = 256 * 1024;
 /** UTF-8 needs at most 3 bytes per UTF-16 code unit. */
@@ -16,24 +19,33 @@ export class EndpointFileWriter {
   // them into one string and encoding that (a rope V8 must flatten first).
   private batch = Buffer.allocUnsafe(BATCH_BYTES);
   private used = 0;
+  private keys = '';
   private closed = false;
 
   private constructor(
     private readonly channel: EndpointFileChannel,
     private readonly handle: FileHandle,
-    readonly file: string,
+    private readonly keysHandle: FileHandle | undefined,
   ) {}
 
-  static async create(channel: EndpointFileChannel, file: string): Promise<EndpointFileWriter> {
-    return new EndpointFileWriter(channel, await open(file, 'w'), file);
+  /** With `keysFile`, every `add` must come with its record's key. */
+  static async create(
+    channel: EndpointFileChannel,
+    file: string,
+    keysFile?: string,
+  ): Promise<EndpointFileWriter> {
+    const handle = await open(file, 'w');
+    const keysHandle = keysFile === undefined ? undefined : await open(keysFile, 'w');
+    return new EndpointFileWriter(channel, handle, keysHandle);
   }
 
   /**
    * One record: its line without the newline. Returns a promise only when the batch is sent
    * (a million records need not make a million promises).
    */
-  add(line: string): Promise<void> | undefined {
+  add(line: string, key?: RecordKey): Promise<void> | undefined {
     this.records++;
+    if (this.keysHandle) this.keys += `${keyText(key!)}\n`;
     if (line.length * MAX_BYTES_PER_CHAR + 1 > this.batch.length - this.used) {
       return this.addAfterFlush(line);
     }
@@ -72,6 +84,7 @@ export class EndpointFileWriter {
       await this.flush(send);
     } finally {
       await this.handle.close();
+      await this.keysHandle?.close();
     }
   }
 
@@ -84,14 +97,23 @@ export class EndpointFileWriter {
     await this.send(bytes, send);
   }
 
+  /** `bytes` (whole lines) to the channel and the copy; the keys so far to the keys file. */
   private async send(bytes: Buffer, toChannel: boolean): Promise<void> {
-    await Promise.all([toChannel ? this.channel.write(bytes) : undefined, this.writeCopy(bytes)]);
+    const keys = this.keys;
+    this.keys = '';
+    await Promise.all([
+      toChannel ? this.channel.write(bytes) : undefined,
+      writeAll(this.handle, bytes),
+      this.keysHandle && keys.length > 0
+        ? writeAll(this.keysHandle, Buffer.from(keys, 'utf8'))
+        : undefined,
+    ]);
   }
+}
 
-  private async writeCopy(bytes: Buffer): Promise<void> {
-    for (let offset = 0; offset < bytes.length;) {
-      const { bytesWritten } = await this.handle.write(bytes, offset);
-      offset += bytesWritten;
-    }
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let offset = 0; offset < bytes.length;) {
+    const { bytesWritten } = await handle.write(bytes, offset);
+    offset += bytesWritten;
   }
 }

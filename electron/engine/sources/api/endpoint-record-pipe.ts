@@ -9,20 +9,18 @@
  * fetched twice in a row (pages shifting under an insert) is stored once, the later copy.
  *
  * The first record that arrives out of order ends the bet: the consumer's attempt is restarted,
- * what was streamed so far (kept in a temp file by the writer) becomes the first run of an
- * external sort, every later record goes into the sort, and the file is written from the sort
- * once the last record is in. The order of the result is the same either way; only when it can
- * be stored differs.
+ * what was streamed so far (kept in a temp file by the writer, each record's key beside it, so
+ * nothing is parsed again) becomes the first run of an external sort, every later record goes
+ * into the sort, and the file is written from the sort once the last record is in. The order of
+ * the result is the same either way; only when it can be stored differs.
  */
 import { rename } from 'node:fs/promises';
 import type { EndpointFileChannel } from './endpoint-file-channel.js';
 import { EndpointFileWriter } from './endpoint-file-writer.js';
 import { ExternalRecordSorter, type SortedRecord } from './external-record-sorter.js';
-import { readFileChunks } from './ndjson-lines.js';
-import { compareKeys, type RecordKey } from './record-key.js';
-import type { RecordPath } from './record-path.js';
+import { readFileChunks, readLineBatches } from './ndjson-lines.js';
+import { compareKeys, parseKeyText, type RecordKey } from './record-key.js';
 import { mergeSortedRecords } from './sorted-record-merge.js';
-import { readStoredRecords } from './stored-records.js';
 
 export interface EndpointRecordPipeOptions {
   channel: EndpointFileChannel;
@@ -31,8 +29,6 @@ export interface EndpointRecordPipeOptions {
   tempDir: string;
   /** The sort's memory bound (see ExternalRecordSorter). */
   memoryLimitBytes?: number;
-  /** How the endpoint's id is found in a stored record. */
-  idPath: RecordPath;
   /** The previous snapshot's stored records, for an incremental run. */
   previous?: AsyncIterable<SortedRecord>;
 }
@@ -41,7 +37,7 @@ export class EndpointRecordPipe {
   private writer: EndpointFileWriter | undefined;
   private held: SortedRecord | undefined;
   private sorter: ExternalRecordSorter | undefined;
-  private streamedFile: string | undefined;
+  private streamed: { file: string; keys: string } | undefined;
   private readonly previous: AsyncIterator<SortedRecord> | undefined;
   private previousHead: SortedRecord | undefined;
 
@@ -51,7 +47,11 @@ export class EndpointRecordPipe {
 
   static async open(options: EndpointRecordPipeOptions): Promise<EndpointRecordPipe> {
     const pipe = new EndpointRecordPipe(options);
-    pipe.writer = await EndpointFileWriter.create(options.channel, options.file);
+    pipe.writer = await EndpointFileWriter.create(
+      options.channel,
+      options.file,
+      `${options.file}.keys`,
+    );
     await pipe.nextPrevious();
     return pipe;
   }
@@ -72,7 +72,7 @@ export class EndpointRecordPipe {
     if (held === undefined) return undefined;
     const order = compareKeys(key, held.key);
     if (order > 0) {
-      return this.previousHead ? this.emitFetched(held) : this.writer!.add(held.line);
+      return this.previousHead ? this.emitFetched(held) : this.writer!.add(held.line, held.key);
     }
     return order < 0 ? this.startSorting(held) : undefined;
   }
@@ -83,7 +83,7 @@ export class EndpointRecordPipe {
     if (this.held) await this.emitFetched(this.held);
     this.held = undefined;
     while (this.previousHead) {
-      await this.writer!.add(this.previousHead.line);
+      await this.writer!.add(this.previousHead.line, this.previousHead.key);
       await this.nextPrevious();
     }
     await this.writer!.close();
@@ -108,10 +108,10 @@ export class EndpointRecordPipe {
     while (this.previousHead) {
       const order = compareKeys(this.previousHead.key, record.key);
       if (order > 0) break;
-      if (order < 0) await this.writer!.add(this.previousHead.line);
+      if (order < 0) await this.writer!.add(this.previousHead.line, this.previousHead.key);
       await this.nextPrevious();
     }
-    await this.writer!.add(record.line);
+    await this.writer!.add(record.line, record.key);
   }
 
   private async nextPrevious(): Promise<void> {
@@ -123,8 +123,9 @@ export class EndpointRecordPipe {
   private async startSorting(held: SortedRecord): Promise<void> {
     const { options } = this;
     await this.writer!.closeWithoutSending();
-    this.streamedFile = `${options.file}.streamed`;
-    await rename(options.file, this.streamedFile);
+    this.streamed = { file: `${options.file}.streamed`, keys: `${options.file}.streamed-keys` };
+    await rename(options.file, this.streamed.file);
+    await rename(`${options.file}.keys`, this.streamed.keys);
     options.channel.restart();
     this.sorter = new ExternalRecordSorter({
       tempDir: options.tempDir,
@@ -139,7 +140,7 @@ export class EndpointRecordPipe {
     const { options } = this;
     // What was streamed holds fetched and previous records merged, in order, and was added
     // before everything in the sorter; the previous records not streamed yet are merged after.
-    const streamed = readStoredRecords(readFileChunks(this.streamedFile!), options.idPath);
+    const streamed = keyedRecords(this.streamed!.keys, this.streamed!.file);
     const records = mergeSortedRecords(sorter.sorted(streamed), this.previousRest());
     const writer = await EndpointFileWriter.create(options.channel, options.file);
     this.writer = writer;
@@ -153,5 +154,27 @@ export class EndpointRecordPipe {
       yield this.previousHead;
       await this.nextPrevious();
     }
+  }
+}
+
+/** Records written with their keys beside them (EndpointFileWriter with a keys file). */
+async function* keyedRecords(keysFile: string, linesFile: string): AsyncGenerator<SortedRecord> {
+  const keys = readLineBatches(readFileChunks(keysFile));
+  let batch: string[] = [];
+  let at = 0;
+  try {
+    for await (const lines of readLineBatches(readFileChunks(linesFile))) {
+      for (const line of lines) {
+        if (at === batch.length) {
+          const next = await keys.next();
+          if (next.done) throw new Error(`${keysFile}: fewer keys than records`);
+          batch = next.value;
+          at = 0;
+        }
+        yield { key: parseKeyText(batch[at++]!), line };
+      }
+    }
+  } finally {
+    await keys.return(undefined);
   }
 }

@@ -11,8 +11,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { MinHeap } from './min-heap.js';
-import { readFileChunks, readLines } from './ndjson-lines.js';
-import { compareKeys, type RecordKey } from './record-key.js';
+import { readFileChunks, readLineBatches } from './ndjson-lines.js';
+import { compareKeys, keyText, parseKeyText, type RecordKey } from './record-key.js';
 
 export interface SortedRecord {
   key: RecordKey;
@@ -87,7 +87,7 @@ export class ExternalRecordSorter {
     try {
       let batch = '';
       for (const record of records) {
-        batch += `${JSON.stringify(encodeKey(record.key))}\t${record.line}\n`;
+        batch += `${keyText(record.key)}\t${record.line}\n`;
         if (batch.length >= WRITE_BATCH_BYTES) {
           await handle.write(batch);
           batch = '';
@@ -112,18 +112,13 @@ function* lastOfEachKey(sorted: SortedRecord[]): Generator<SortedRecord> {
   }
 }
 
-function encodeKey(key: RecordKey): unknown[] {
-  return key.parent === undefined ? [key.id] : [key.id, key.parent];
-}
-
-function decodeSpillLine(text: string): SortedRecord {
-  const tab = text.indexOf('\t');
-  const [id, parent] = JSON.parse(text.slice(0, tab)) as [string | number, (string | number)?];
-  return { key: parent === undefined ? { id } : { id, parent }, line: text.slice(tab + 1) };
-}
-
 async function* spilledRecords(file: string): AsyncGenerator<SortedRecord> {
-  for await (const line of readLines(readFileChunks(file))) yield decodeSpillLine(line);
+  for await (const lines of readLineBatches(readFileChunks(file))) {
+    for (const text of lines) {
+      const tab = text.indexOf('\t');
+      yield { key: parseKeyText(text.slice(0, tab)), line: text.slice(tab + 1) };
+    }
+  }
 }
 
 async function* iterateAsync<T>(items: Iterable<T>): AsyncGenerator<T> {

@@ -230,7 +230,6 @@ async function pullEndpoint(
       file,
       tempDir: workDir,
       memoryLimitBytes: options.memoryLimitBytes,
-      idPath,
       previous:
         full || previousData === undefined ? undefined : readStoredRecords(previousData, idPath),
     });

@@ -4,6 +4,7 @@
  * turns every failure into an ApiRequestError whose message carries a redacted URL.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeUtf8 } from '../../../util/decode-utf8.js';
 import { noAuthentication, type Authenticator } from '../auth/authenticator.js';
 import type { SecretRedactor } from '../secret-redactor.js';
 import { ApiRequestError } from './api-request-error.js';
@@ -294,7 +295,7 @@ export class ApiHttpClient {
       }
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks, size).toString('utf8');
+    return decodeUtf8(Buffer.concat(chunks, size));
   }
 }
 
