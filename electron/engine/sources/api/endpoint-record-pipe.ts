@@ -56,11 +56,6 @@ export class EndpointRecordPipe {
     return pipe;
   }
 
-  /** True once records arrived out of order and are being sorted. */
-  get sorting(): boolean {
-    return this.sorter !== undefined;
-  }
-
   /**
    * The next fetched record; a later record with the same key replaces an earlier one. Returns
    * a promise only when there is I/O to wait for.
