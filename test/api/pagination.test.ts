@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cursorPaginator } from '../../electron/engine/sources/api/pagination/cursor-paginator.js';
+import { runPages } from '../../electron/engine/sources/api/pagination/page-runner.js';
+import { compileRecordPath } from '../../electron/engine/sources/api/record-path.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/api-server/server.js';
 import { definition, pullRun, storedRecords } from './helpers/pull-run.js';
 
@@ -169,9 +172,10 @@ describe('pagination', () => {
       );
       expect(storedRecords(run, 'items')).toEqual(slow.data.items.all());
       expect(slow.maxConcurrent).toBe(4);
-      // 20 full pages, then the empty end: pages are asked for up to twice the concurrency ahead,
-      // so at most 7 requests go past the last page.
-      expect(run.metas.get('items')!.requests).toBeLessThanOrEqual(21 + 7);
+      // 20 full pages, then the empty end. Pages are asked for up to twice the concurrency
+      // ahead, but those still waiting for a connection when the end is read are never sent:
+      // at most one request per connection goes past the last page.
+      expect(run.metas.get('items')!.requests).toBeLessThanOrEqual(21 + 4);
     } finally {
       await slow.close();
     }
@@ -228,5 +232,32 @@ describe('pagination', () => {
       'expected an array of records at "results", found nothing',
     );
     expect(meta.error?.url).toBe(`${server.baseUrl}/items?page=1`);
+  });
+});
+
+describe('page runner scheduling', () => {
+  it('asks for the next cursor page before handing the current one on', async () => {
+    const events: string[] = [];
+    const pages = [{ items: [1, 2], next: 'b' }, { items: [3], next: 'c' }, { items: [] }];
+    await runPages({
+      paginator: cursorPaginator(
+        { url: 'http://api.test/items' },
+        { cursorParam: 'cursor', nextCursor: 'next', in: 'query' },
+      ),
+      records: compileRecordPath('items'),
+      send: async (request) => {
+        const index = events.filter((e) => e.startsWith('sent')).length;
+        events.push(`sent ${index}`);
+        return { url: request.url, status: 200, headers: new Headers(), body: pages[index] };
+      },
+      redactUrl: (url) => url,
+      onPage: async (page) => {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // reading the records
+        events.push(`read ${page.records.length}`);
+      },
+      lookAhead: 1,
+    });
+    // Page 2 is on its way while page 1 is read; nothing is asked after the empty end.
+    expect(events).toEqual(['sent 0', 'sent 1', 'read 2', 'sent 2', 'read 1', 'read 0']);
   });
 });

@@ -55,6 +55,25 @@ describe('stored form of API data (F13)', () => {
     );
   });
 
+  it('canonical JSON sorts keys that JavaScript itself would order differently', () => {
+    // Integer-like keys: objects list them first and numerically; RFC 8785 sorts them as text.
+    expect(canonicalJson({ b: 1, '10': 2, '9': 3, a: [{ '2': 0, '1': 0 }] })).toBe(
+      '{"10":2,"9":3,"a":[{"1":0,"2":0}],"b":1}',
+    );
+    // A "__proto__" key parsed from JSON is an ordinary key, kept in its place.
+    expect(canonicalJson(JSON.parse('{"z":1,"__proto__":{"y":2,"x":1},"a":null}'))).toBe(
+      '{"__proto__":{"x":1,"y":2},"a":null,"z":1}',
+    );
+    // Nested records, sorted or not, arrays of them, and values JSON has no place for.
+    expect(
+      canonicalJson({
+        z: { b: [{ d: 1, c: [true, { f: 1, e: 2 }] }], a: undefined },
+        y: [undefined],
+      }),
+    ).toBe('{"y":[null],"z":{"b":[{"c":[true,{"e":2,"f":1}],"d":1}]}}');
+    expect(() => canonicalJson({ a: [Number.NaN] })).toThrow('NaN');
+  });
+
   it('compares strings as their UTF-8 bytes do', () => {
     const words = ['\u{1F600}', '\uFF5E', 'z', 'é', 'a', '', 'ab'];
     const byBytes = [...words].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));

@@ -6,11 +6,14 @@
 // The page cache is never dropped: every tool reads the same warm data.
 // Settings (environment): BENCH_SIZE_MB (400), BENCH_SEED, BENCH_RUNS (3),
 // BENCH_TOOLS (cairn,restic,borg), BENCH_TIMEOUT_S (900, per command).
+// Then the API source bench (api-bench.mjs): BENCH_API=0 skips it, BENCH_API_SIZES
+// (100000,1000000) and BENCH_API_RUNS (BENCH_RUNS) tune it.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BENCH_ROOT, ensureData } from './generate-data.mjs';
 import { measure, memorySource, diskUsage } from './measure.mjs';
 import { formatTable, summarize } from './report.mjs';
@@ -177,6 +180,26 @@ console.log(
 if (failures.length) {
   console.error(`\nBENCH FAILED: ${failures.map((f) => `${f.tool} in ${f.phase}`).join('; ')}`);
   process.exitCode = 1;
+}
+
+if (process.env.BENCH_API !== '0') {
+  // API sources have no reference tool to race: their rate is measured against the rate the
+  // (fixture) API allows. Its own script, so it can also run alone.
+  console.log('\n');
+  const api = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('api-bench.mjs', import.meta.url)),
+      ...['--sizes', process.env.BENCH_API_SIZES ?? '100000,1000000'],
+      ...['--runs', String(process.env.BENCH_API_RUNS ?? cfg.runs)],
+      ...['--json', path.join(BENCH_ROOT, 'api-results.json')],
+    ],
+    { stdio: 'inherit' },
+  );
+  if (api.status !== 0) {
+    console.error(`\nAPI BENCH FAILED (exit ${api.status ?? api.signal})`);
+    process.exitCode = 1;
+  }
 }
 
 /** Runs one command of a tool; a non-zero exit, a signal or a timeout is a ToolFailure. */

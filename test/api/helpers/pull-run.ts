@@ -53,9 +53,7 @@ export async function pullRun(
         },
       },
     })) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of pulled.data) chunks.push(Buffer.from(chunk));
-      files.set(pulled.endpoint, Buffer.concat(chunks).toString('utf8'));
+      files.set(pulled.endpoint, await lastAttempt(pulled.attempts));
       metas.set(pulled.endpoint, pulled.meta);
     }
     // Endpoints not fetched this run keep the previous snapshot's files, as the engine does.
@@ -68,6 +66,18 @@ export async function pullRun(
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
+}
+
+/** Reads every attempt of a pulled file to its end, as the engine must; the last is the file. */
+export async function lastAttempt(
+  attempts: AsyncIterable<AsyncIterable<Uint8Array>>,
+): Promise<string> {
+  let chunks: Buffer[] = [];
+  for await (const attempt of attempts) {
+    chunks = [];
+    for await (const chunk of attempt) chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function* oneChunk(text: string): AsyncGenerator<Uint8Array> {

@@ -1,8 +1,14 @@
 /**
  * Stores the chunks of an API endpoint's `.ndjson` stream (which, unlike folder files, is not a
  * file the workers can read themselves): dedup against the index, seal new chunks on the worker
- * pool (small ones inline, where a thread hop costs more than the work), and hand them to the
- * pack writer. In-flight chunks are bounded, so memory does not grow with the endpoint's size.
+ * pool, and hand them to the pack writer. In-flight chunks are bounded, so memory does not grow
+ * with the endpoint's size.
+ *
+ * Some chunks are sealed inline instead: small ones, where a thread hop costs more than the
+ * work, and the first MiBs of a source. An API hands out a few MB per second at most, which
+ * sealing inline keeps up with for a few percent of one core, while starting the workers costs a
+ * quarter of a second of CPU just as the first pages come in; only a source large enough to be
+ * worth it (or fast enough: a local API) gets them.
  */
 import { sealObject } from '../../format/sealed-object.js';
 import type { WorkerPool } from '../../pipeline/worker-pool.js';
@@ -11,12 +17,15 @@ import { GarbageBound } from '../../util/memory.js';
 import { Semaphore } from '../../util/semaphore.js';
 
 const INLINE_BELOW = 64 * 1024;
+/** Bytes of new chunks sealed inline before the worker pool is started. */
+const INLINE_FIRST_BYTES = 32 << 20;
 
 export class ApiChunkStore {
   private readonly slots: Semaphore;
   private readonly pending = new Set<Promise<void>>();
   private failure: unknown;
   private readonly garbage = new GarbageBound();
+  private sealedInline = 0;
   added = 0;
 
   constructor(
@@ -36,7 +45,8 @@ export class ApiChunkStore {
     const writer = this.repo.packWriter();
     await writer.waitForRoom(); // the pack writer sets the pace, not the API
     const rawLength = chunk.length;
-    if (rawLength < INLINE_BELOW) {
+    if (rawLength < INLINE_BELOW || this.sealedInline < INLINE_FIRST_BYTES) {
+      this.sealedInline += rawLength;
       await writer.add(id, 'data', sealObject(this.repo.key.encrypt, chunk), rawLength);
       return id;
     }

@@ -32,6 +32,8 @@ export interface ApiSourceSession {
     endpoint: EndpointDefinition,
     url: string,
     body: Record<string, unknown> | undefined,
+    /** Gives up on this request only (see ApiRequest.signal). */
+    signal?: AbortSignal,
   ): Promise<ApiResponse>;
 }
 
@@ -86,9 +88,9 @@ export async function openApiSourceSession(
     auth,
     redactor,
     headersFor,
-    request: async (endpoint, url, body) =>
+    request: async (endpoint, url, body, signal) =>
       client.requestJson(
-        { method: endpoint.method, url, headers: await headersFor(endpoint), body },
+        { method: endpoint.method, url, headers: await headersFor(endpoint), body, signal },
         auth,
       ),
   };

@@ -73,21 +73,31 @@ export async function backupApiSource(
   const warnings: BackupWarning[] = [];
   const mtime = `${BigInt(Date.now()) * 1_000_000n}`;
 
-  const storeFile = async (name: string, data: AsyncIterable<Uint8Array>) => {
-    const ids: Array<Promise<string>> = [];
-    const content: string[] = [];
-    const chunker = new Chunker(repo.config.chunker, (chunk) => ids.push(store.store(chunk)), gear);
+  /** Stores a file that may start over: each attempt is the whole file; the last one counts. */
+  const storeFile = async (name: string, attempts: AsyncIterable<AsyncIterable<Uint8Array>>) => {
     let size = 0;
-    for await (const piece of data) {
-      size += piece.byteLength;
-      meter.bytes += piece.byteLength;
-      chunker.push(piece);
-      // Backpressure: wait for the chunk store to accept what was cut so far.
-      if (ids.length > 0) content.push(...(await Promise.all(ids.splice(0))));
-      meter.emit();
+    let content: string[] = [];
+    for await (const data of attempts) {
+      // Chunks of an attempt given up on stay unreferenced in the repository until a prune.
+      size = 0;
+      content = [];
+      const ids: Array<Promise<string>> = [];
+      const chunker = new Chunker(
+        repo.config.chunker,
+        (chunk) => ids.push(store.store(chunk)),
+        gear,
+      );
+      for await (const piece of data) {
+        size += piece.byteLength;
+        meter.bytes += piece.byteLength;
+        chunker.push(piece);
+        // Backpressure: wait for the chunk store to accept what was cut so far.
+        if (ids.length > 0) content.push(...(await Promise.all(ids.splice(0))));
+        meter.emit();
+      }
+      chunker.finish();
+      content.push(...(await Promise.all(ids)));
     }
-    chunker.finish();
-    content.push(...(await Promise.all(ids)));
     const before = previousFiles.get(name);
     if (!before) counts.new++;
     else if (before.content?.join() === content.join()) counts.unchanged++;
@@ -116,10 +126,10 @@ export async function backupApiSource(
         meter.emit();
       },
     })) {
-      await storeFile(`${pulled.endpoint}.ndjson`, pulled.data);
+      await storeFile(`${pulled.endpoint}.ndjson`, pulled.attempts);
       await storeFile(
         `${pulled.endpoint}.meta.json`,
-        once(Buffer.from(`${JSON.stringify(pulled.meta, null, 2)}\n`)),
+        once(once(Buffer.from(`${JSON.stringify(pulled.meta, null, 2)}\n`))),
       );
       metas.push(pulled.meta);
       if (pulled.meta.status === 'failed') {
@@ -191,8 +201,8 @@ async function* readContent(repo: Repository, node: TreeNode): AsyncGenerator<Ui
   for (const id of node.content ?? []) yield await repo.loadBlob(id);
 }
 
-async function* once(buffer: Buffer): AsyncGenerator<Uint8Array> {
-  yield buffer;
+async function* once<T>(item: T): AsyncGenerator<T> {
+  yield item;
 }
 
 function dirNode(name: string, subtree: string, mtime: string): TreeNode {

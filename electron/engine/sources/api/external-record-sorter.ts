@@ -1,8 +1,9 @@
 /**
  * Sorts an endpoint's records by key with memory that stays flat however many records there
  * are: records collect in memory up to a byte bound, then that run is sorted and spilled to a
- * temp file; the runs are merged with a heap at the end. Records with the same key keep the one
- * added last (a record fetched twice in a run, e.g. when pages shift, is stored once).
+ * temp file; at the end the spilled runs and the last one, still in memory, are merged with a
+ * heap. Records with the same key keep the one added last (a record fetched twice in a run, e.g.
+ * when pages shift, is stored once).
  *
  * Spill file format: one record per line, `<key JSON>\t<canonical record JSON>`; canonical JSON
  * never holds a raw tab, so the first tab ends the key.
@@ -10,8 +11,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { MinHeap } from './min-heap.js';
-import { readFileChunks, readLines } from './ndjson-lines.js';
-import { compareKeys, type RecordKey } from './record-key.js';
+import { readFileChunks, readLineBatches } from './ndjson-lines.js';
+import { compareKeys, keyText, parseKeyText, type RecordKey } from './record-key.js';
 
 export interface SortedRecord {
   key: RecordKey;
@@ -49,15 +50,23 @@ export class ExternalRecordSorter {
     if (this.runBytes >= this.memoryLimitBytes) await this.spill();
   }
 
-  /** Every distinct key once, in order; call once, after the last add. */
-  async *sorted(): AsyncGenerator<SortedRecord> {
-    if (this.spillFiles.length === 0) {
-      yield* lastOfEachKey(sortRun(this.run));
-      this.run = [];
+  /**
+   * Every distinct key once, in order; call once, after the last add. `before` is a run sorted
+   * already (strictly increasing keys) that counts as added before everything else.
+   */
+  async *sorted(before?: AsyncIterable<SortedRecord>): AsyncGenerator<SortedRecord> {
+    const inMemory = lastOfEachKey(sortRun(this.run));
+    this.run = [];
+    this.runBytes = 0;
+    if (before === undefined && this.spillFiles.length === 0) {
+      yield* inMemory;
       return;
     }
-    if (this.run.length > 0) await this.spill();
-    yield* mergeRuns(this.spillFiles);
+    yield* mergeRuns([
+      ...(before ? [before] : []),
+      ...this.spillFiles.map((file) => spilledRecords(file)),
+      iterateAsync(inMemory),
+    ]);
   }
 
   async dispose(): Promise<void> {
@@ -78,7 +87,7 @@ export class ExternalRecordSorter {
     try {
       let batch = '';
       for (const record of records) {
-        batch += `${JSON.stringify(encodeKey(record.key))}\t${record.line}\n`;
+        batch += `${keyText(record.key)}\t${record.line}\n`;
         if (batch.length >= WRITE_BATCH_BYTES) {
           await handle.write(batch);
           batch = '';
@@ -103,34 +112,40 @@ function* lastOfEachKey(sorted: SortedRecord[]): Generator<SortedRecord> {
   }
 }
 
-function encodeKey(key: RecordKey): unknown[] {
-  return key.parent === undefined ? [key.id] : [key.id, key.parent];
+async function* spilledRecords(file: string): AsyncGenerator<SortedRecord> {
+  for await (const lines of readLineBatches(readFileChunks(file))) {
+    for (const text of lines) {
+      const tab = text.indexOf('\t');
+      yield { key: parseKeyText(text.slice(0, tab)), line: text.slice(tab + 1) };
+    }
+  }
 }
 
-function decodeSpillLine(text: string): SortedRecord {
-  const tab = text.indexOf('\t');
-  const [id, parent] = JSON.parse(text.slice(0, tab)) as [string | number, (string | number)?];
-  return { key: parent === undefined ? { id } : { id, parent }, line: text.slice(tab + 1) };
+async function* iterateAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
 }
 
 interface RunHead {
   record: SortedRecord;
   /** Later runs hold later additions, so they win ties. */
   runIndex: number;
-  lines: AsyncGenerator<string>;
+  records: AsyncIterator<SortedRecord>;
 }
 
-async function* mergeRuns(files: string[]): AsyncGenerator<SortedRecord> {
+async function* mergeRuns(runs: Array<AsyncIterable<SortedRecord>>): AsyncGenerator<SortedRecord> {
   const heap = new MinHeap<RunHead>(
     (a, b) => compareKeys(a.record.key, b.record.key) || b.runIndex - a.runIndex,
   );
   const advance = async (head: RunHead): Promise<void> => {
-    const next = await head.lines.next();
-    if (!next.done) heap.push({ ...head, record: decodeSpillLine(next.value) });
+    const next = await head.records.next();
+    if (!next.done) {
+      head.record = next.value;
+      heap.push(head);
+    }
   };
   await Promise.all(
-    files.map((file, runIndex) =>
-      advance({ runIndex, lines: readLines(readFileChunks(file)), record: undefined as never }),
+    runs.map((run, runIndex) =>
+      advance({ runIndex, records: run[Symbol.asyncIterator](), record: undefined as never }),
     ),
   );
   let last: SortedRecord | undefined;

@@ -1,14 +1,14 @@
 /**
  * Fetches one endpoint's records in a run — once, or once per parent record for a child
- * endpoint — and feeds them, as canonical JSON lines keyed by id, into a sorter. Tracks the
- * incremental bookmark as records pass.
+ * endpoint — and hands them on, as canonical JSON lines keyed by id, in the order they arrive.
+ * Tracks the incremental bookmark as records pass.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ApiSourceSession } from './api-source-session.js';
 import { asBookmark, laterBookmark, type Bookmark } from './bookmark.js';
 import { canonicalJson } from './canonical-json.js';
 import { expandChildPath, type ChildPathTemplate } from './child-path-template.js';
 import { joinBaseUrl } from './endpoint-url.js';
-import type { ExternalRecordSorter } from './external-record-sorter.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
 import { ApiRequestError } from './http/api-request-error.js';
 import { createPaginator } from './pagination/create-paginator.js';
@@ -16,7 +16,7 @@ import { runPages } from './pagination/page-runner.js';
 import type { FetchedPage, PageRequest } from './pagination/paginator.js';
 import { withParams } from './pagination/request-params.js';
 import { compileRecordPath, type RecordPath } from './record-path.js';
-import type { RecordId } from './record-key.js';
+import type { RecordId, RecordKey } from './record-key.js';
 import type { EndpointDefinition } from './source-definition.js';
 import { PARENT_KEY, recordKeyOf } from './stored-records.js';
 
@@ -26,15 +26,31 @@ export interface ParentRecords {
   records: () => AsyncIterable<Record<string, unknown>>;
 }
 
+/**
+ * Where fetched records go (EndpointRecordPipe): once per record, in the order they arrive, one
+ * call at a time (the next waits until the previous one's promise settles).
+ */
+export interface FetchedRecordSink {
+  /** A promise when the record must be waited for, undefined when it was simply taken. */
+  add(key: RecordKey, line: string): Promise<void> | undefined;
+}
+
 export interface EndpointFetchRequest {
   session: ApiSourceSession;
   endpoint: EndpointDefinition;
   /** Sent as the incremental parameter; null for a full sync. */
   since: Bookmark | null;
   parent?: ParentRecords;
-  sorter: ExternalRecordSorter;
+  records: FetchedRecordSink;
   onRecords?: (fetchedSoFar: number) => void;
 }
+
+/**
+ * Records handled between two turns of the event loop. A page of a thousand records takes a few
+ * milliseconds to canonicalize; letting timers and sockets in between keeps the next request
+ * going out when the rate limit allows it, not when the page is done.
+ */
+const RECORDS_PER_TURN = 250;
 
 export interface EndpointFetchOutcome {
   recordsFetched: number;
@@ -55,8 +71,13 @@ export async function fetchEndpointRecords(
   let fetched = 0;
   let bookmark: Bookmark | null = null;
 
-  const collect = async (page: FetchedPage, parentId: RecordId | undefined) => {
+  const collectPage = async (page: FetchedPage, parentId: RecordId | undefined) => {
+    let untilTurn = RECORDS_PER_TURN;
     for (const record of page.records) {
+      if (--untilTurn === 0) {
+        untilTurn = RECORDS_PER_TURN;
+        await nextTurn();
+      }
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
         throw shapeError(session, page, `a record at "${endpoint.records}" is not a JSON object`);
       }
@@ -66,10 +87,18 @@ export async function fetchEndpointRecords(
         throw shapeError(session, page, `a record has no string or number id at "${endpoint.id}"`);
       }
       if (cursorField) bookmark = laterBookmark(bookmark, asBookmark(cursorField.get(record)));
-      await request.sorter.add(key, canonicalJson(stored));
+      const taking = request.records.add(key, canonicalJson(stored));
+      if (taking) await taking;
       fetched++;
     }
     request.onRecords?.(fetched);
+  };
+  // Children of several parents arrive at once: their pages are handed on one after another.
+  let turn: Promise<void> = Promise.resolve();
+  const collect = (page: FetchedPage, parentId: RecordId | undefined): Promise<void> => {
+    const mine = turn.then(() => collectPage(page, parentId));
+    turn = mine.catch(() => undefined);
+    return mine;
   };
 
   const walk = async (path: string, parentId: RecordId | undefined, lookAhead: number) => {
@@ -77,7 +106,7 @@ export async function fetchEndpointRecords(
     await runPages({
       paginator: createPaginator(endpoint.pagination, base),
       records: recordsPath,
-      send: (page) => session.request(endpoint, page.url, page.body),
+      send: (page, signal) => session.request(endpoint, page.url, page.body, signal),
       redactUrl: (url) => session.redactor.redact(url),
       onPage: (page) => collect(page, parentId),
       lookAhead,

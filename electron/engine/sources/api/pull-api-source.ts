@@ -1,21 +1,24 @@
 /**
  * The API source engine's entry point for the backup engine: pulls every endpoint of a source
  * and yields, per endpoint, the whole `.ndjson` file to store (canonical JSON lines sorted by
- * id) and its fetch metadata. Memory stays flat: records go through an external sort into a temp
- * file before they are yielded.
+ * id) and its fetch metadata. The file streams out while the endpoint is fetched, so storing
+ * overlaps fetching (see EndpointRecordPipe for how records that arrive out of id order are
+ * sorted), and memory stays flat: what waits is bounded and the rest is in temp files.
  *
  * Contract for the caller:
- * - Consume each endpoint's `data` before asking for the next endpoint; temp files are removed
- *   when the iteration ends (or is abandoned).
- * - Store `data` at `paths.data` and `JSON.stringify(meta)` at `paths.meta`.
+ * - Read each endpoint's `attempts` to the end before asking for the next endpoint. Each attempt
+ *   is the file from its first byte; a later attempt replaces an earlier one (the records
+ *   arrived out of order after all, or the endpoint failed), so store the last one. Temp files
+ *   are removed when the iteration ends (or is abandoned, which also stops the fetch).
+ * - Then store the last attempt at `paths.data` and `JSON.stringify(meta)` at `paths.meta`.
  * - After the loop, store `nextApiSourceMeta(previousMeta, metas)` in the snapshot's
  *   `meta.api[<source name>]`; any meta with status 'failed' makes the snapshot incomplete
  *   (`describeEndpointFailure(meta)` gives the reason line).
  * - `previous.readEndpoint(name)` returns the previous snapshot's stored file of that endpoint
- *   (or undefined when it has none); it is called at most once per endpoint and iterated at most
- *   once.
+ *   (or undefined when it has none), read from its start on every call; it is called once per
+ *   endpoint, and once more when a failed endpoint carries those records over.
  */
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CairnError, errorMessage } from '../../errors.js';
 import { openApiSourceSession, type ApiSourceSession } from './api-source-session.js';
@@ -27,16 +30,20 @@ import {
 } from './api-source-meta.js';
 import type { Bookmark } from './bookmark.js';
 import { laterBookmark } from './bookmark.js';
+import { EndpointFileChannel } from './endpoint-file-channel.js';
+import { EndpointFileWriter } from './endpoint-file-writer.js';
 import { planEndpoints, type PlannedEndpoint } from './endpoint-order.js';
-import { ExternalRecordSorter, type SortedRecord } from './external-record-sorter.js';
+import { EndpointRecordPipe } from './endpoint-record-pipe.js';
 import { fetchEndpointRecords } from './fetch-endpoint-records.js';
 import { ApiRequestError } from './http/api-request-error.js';
 import type { RetryPolicy } from './http/retry-policy.js';
 import { readFileChunks, readLines } from './ndjson-lines.js';
 import { compileRecordPath } from './record-path.js';
-import { mergeSortedRecords } from './sorted-record-merge.js';
 import type { SourceDefinition } from './source-definition.js';
 import { readStoredRecords } from './stored-records.js';
+
+/** Bytes of an endpoint's file waiting for the consumer before the fetch waits for it. */
+const CHANNEL_BYTES = 4 << 20;
 
 export interface PreviousApiSnapshot {
   meta?: ApiSourceMeta;
@@ -46,6 +53,7 @@ export interface PreviousApiSnapshot {
 export interface ApiPullProgress {
   source: string;
   endpoint: string;
+  /** 'sorting': every record is fetched; the rest of the file is being written. */
   phase: 'fetching' | 'sorting' | 'done' | 'failed';
   requests: number;
   records: number;
@@ -60,7 +68,7 @@ export interface PullApiSourceOptions {
   endpoints?: string[];
   signal?: AbortSignal;
   onProgress?: (progress: ApiPullProgress) => void;
-  /** Where sort runs and endpoint files are kept while the pull runs. */
+  /** Where sort runs and copies of endpoint files are kept while the pull runs. */
   tempDir: string;
   /** Bytes of records held in memory per endpoint before spilling to disk (default 32 MiB). */
   memoryLimitBytes?: number;
@@ -72,9 +80,19 @@ export interface PullApiSourceOptions {
 export interface PulledEndpoint {
   endpoint: string;
   paths: { data: string; meta: string };
-  /** The whole `.ndjson` file: canonical JSON lines sorted by id. */
-  data: AsyncIterable<Uint8Array>;
-  meta: EndpointFetchMeta;
+  /**
+   * The `.ndjson` file (canonical JSON lines sorted by id), streamed while it is fetched: read
+   * each attempt to its end; the last one is the file.
+   */
+  attempts: AsyncIterable<AsyncIterable<Uint8Array>>;
+  /** The fetch metadata, known once `attempts` has been read to its end. */
+  readonly meta: EndpointFetchMeta;
+}
+
+interface EndpointOutcome {
+  /** The stored file's copy in the work folder (parent records for child endpoints). */
+  file: string;
+  ok: boolean;
 }
 
 export async function* pullApiSource(
@@ -85,27 +103,64 @@ export async function* pullApiSource(
   const workDir = await mkdtemp(
     path.join(options.tempDir, `cairn-api-${safeName(definition.name)}-`),
   );
+  // Stops the fetch of the endpoint being read when the caller stops reading.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let running: { channel: EndpointFileChannel; task: Promise<void> } | undefined;
   try {
     let session: ApiSourceSession | undefined;
     let sessionError: unknown;
     try {
-      session = await openApiSourceSession(definition, options);
+      session = await openApiSourceSession(definition, { ...options, signal });
     } catch (err) {
       sessionError = err;
     }
-    const outcomes = new Map<string, { file: string; ok: boolean }>();
+    const outcomes = new Map<string, EndpointOutcome>();
     for (const planned of plan) {
       throwIfCancelled(options.signal);
-      const result = await pullEndpoint(options, planned, session, sessionError, workDir, outcomes);
-      outcomes.set(planned.endpoint.name, { file: result.file, ok: result.meta.status === 'ok' });
+      const name = planned.endpoint.name;
+      const channel = new EndpointFileChannel(CHANNEL_BYTES);
+      let meta: EndpointFetchMeta | undefined;
+      const task = pullEndpoint(
+        { ...options, signal },
+        planned,
+        session,
+        sessionError,
+        workDir,
+        outcomes,
+        channel,
+      ).then(
+        (result) => {
+          meta = result.meta;
+          outcomes.set(name, { file: result.file, ok: result.meta.status === 'ok' });
+          channel.end();
+        },
+        (err: unknown) => {
+          channel.fail(err);
+          throw err;
+        },
+      );
+      task.catch(() => undefined); // awaited below; the reader hears of it through the channel
+      running = { channel, task };
       yield {
-        endpoint: planned.endpoint.name,
-        paths: apiEndpointPaths(definition.name, planned.endpoint.name),
-        data: readFileChunks(result.file),
-        meta: result.meta,
+        endpoint: name,
+        paths: apiEndpointPaths(definition.name, name),
+        attempts: channel.attempts(),
+        get meta(): EndpointFetchMeta {
+          if (!meta) throw new Error(`${name}: read its attempts to the end before its meta`);
+          return meta;
+        },
       };
+      channel.discard(); // whatever the caller left unread
+      await task;
+      running = undefined;
     }
   } finally {
+    if (running) {
+      stop.abort();
+      running.channel.discard();
+      await running.task.catch(() => undefined);
+    }
     await rm(workDir, { recursive: true, force: true });
   }
 }
@@ -116,7 +171,8 @@ async function pullEndpoint(
   session: ApiSourceSession | undefined,
   sessionError: unknown,
   workDir: string,
-  outcomes: Map<string, { file: string; ok: boolean }>,
+  outcomes: Map<string, EndpointOutcome>,
+  channel: EndpointFileChannel,
 ): Promise<{ file: string; meta: EndpointFetchMeta }> {
   const { definition, previous } = options;
   const { endpoint, child } = planned;
@@ -150,10 +206,8 @@ async function pullEndpoint(
     previous_bookmark: previousBookmark,
   };
 
-  const sorter = new ExternalRecordSorter({
-    tempDir: workDir,
-    memoryLimitBytes: options.memoryLimitBytes,
-  });
+  const idPath = compileRecordPath(endpoint.id);
+  let pipe: EndpointRecordPipe | undefined;
   try {
     if (!session) throw sessionError;
     let parentRecords;
@@ -171,22 +225,25 @@ async function pullEndpoint(
         records: () => parseLines(readFileChunks(parentOutcome.file)),
       };
     }
+    pipe = await EndpointRecordPipe.open({
+      channel,
+      file,
+      tempDir: workDir,
+      memoryLimitBytes: options.memoryLimitBytes,
+      previous:
+        full || previousData === undefined ? undefined : readStoredRecords(previousData, idPath),
+    });
     progress('fetching', 0);
     const outcome = await fetchEndpointRecords({
       session,
       endpoint,
       since: full ? null : previousBookmark,
       parent: parentRecords,
-      sorter,
+      records: pipe,
       onRecords: (n) => progress('fetching', n),
     });
     progress('sorting', outcome.recordsFetched);
-    const idPath = compileRecordPath(endpoint.id);
-    const records =
-      full || previousData === undefined
-        ? sorter.sorted()
-        : mergeSortedRecords(sorter.sorted(), readStoredRecords(previousData, idPath));
-    const stored = await writeRecords(file, records);
+    const stored = await pipe.finish();
     const bookmark: Bookmark | null = endpoint.incremental
       ? full
         ? outcome.bookmark
@@ -212,11 +269,15 @@ async function pullEndpoint(
     if (options.signal?.aborted || (err instanceof ApiRequestError && err.kind === 'cancelled')) {
       throw new CairnError('cancelled', 'cancelled', { cause: err });
     }
+    // What was streamed is not the file: it starts over with the previous snapshot's records.
+    await pipe?.dispose();
+    channel.restart();
+    const carriedData = previousData === undefined ? undefined : previous?.readEndpoint(name);
+    const writer = await EndpointFileWriter.create(channel, file);
+    if (carriedData) for await (const line of readLines(carriedData)) await writer.add(line);
+    await writer.close();
+    progress('failed', writer.records);
     const redact = (text: string) => session?.redactor.redact(text) ?? text;
-    const fresh = previous?.readEndpoint !== undefined ? previousData : undefined;
-    const carried = fresh === undefined ? 0 : await writeLines(file, readLines(fresh));
-    if (fresh === undefined) await writeLines(file, emptyLines());
-    progress('failed', carried);
     return {
       file,
       meta: {
@@ -225,9 +286,9 @@ async function pullEndpoint(
         status: 'failed',
         requests: (session?.client.requestCount ?? 0) - requestsBefore,
         records_fetched: 0,
-        records: carried,
+        records: writer.records,
         bookmark: previousBookmark,
-        carried_over: fresh !== undefined,
+        carried_over: carriedData !== undefined,
         error: {
           endpoint: name,
           url: err instanceof ApiRequestError ? err.url : null,
@@ -236,42 +297,12 @@ async function pullEndpoint(
       },
     };
   } finally {
-    await sorter.dispose();
+    await pipe?.dispose();
   }
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CairnError('cancelled', 'cancelled');
-}
-
-async function writeRecords(file: string, records: AsyncIterable<SortedRecord>): Promise<number> {
-  return writeLines(file, mapLines(records));
-}
-
-async function* mapLines(records: AsyncIterable<SortedRecord>): AsyncGenerator<string> {
-  for await (const record of records) yield record.line;
-}
-
-async function* emptyLines(): AsyncGenerator<string> {}
-
-async function writeLines(file: string, lines: AsyncIterable<string>): Promise<number> {
-  const handle = await open(file, 'w');
-  let count = 0;
-  try {
-    let batch = '';
-    for await (const line of lines) {
-      batch += `${line}\n`;
-      count++;
-      if (batch.length >= 1 << 20) {
-        await handle.write(batch);
-        batch = '';
-      }
-    }
-    if (batch.length > 0) await handle.write(batch);
-  } finally {
-    await handle.close();
-  }
-  return count;
 }
 
 async function* parseLines(

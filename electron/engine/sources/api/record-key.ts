@@ -50,3 +50,13 @@ export function asRecordId(value: unknown): RecordId | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   return undefined;
 }
+
+/** A key as one line of text (`[id]` or `[id,parent]`), as sort runs keep it beside a record. */
+export function keyText(key: RecordKey): string {
+  return JSON.stringify(key.parent === undefined ? [key.id] : [key.id, key.parent]);
+}
+
+export function parseKeyText(text: string): RecordKey {
+  const [id, parent] = JSON.parse(text) as [RecordId, RecordId?];
+  return parent === undefined ? { id } : { id, parent };
+}

@@ -4,6 +4,7 @@
  * turns every failure into an ApiRequestError whose message carries a redacted URL.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeUtf8 } from '../../../util/decode-utf8.js';
 import { noAuthentication, type Authenticator } from '../auth/authenticator.js';
 import type { SecretRedactor } from '../secret-redactor.js';
 import { ApiRequestError } from './api-request-error.js';
@@ -39,6 +40,12 @@ export interface ApiRequest {
   form?: URLSearchParams;
   /** For token requests only (see requestJson). */
   outsideConcurrencyLimit?: boolean;
+  /**
+   * Gives up on this one request (a page fetched ahead that turned out to be past the end):
+   * while it waits for its turn it is never sent; once sent it is dropped. It ends with a
+   * 'cancelled' error.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ApiResponse {
@@ -88,14 +95,18 @@ export class ApiHttpClient {
   ): Promise<ApiResponse> {
     let refreshedAuth = false;
     for (let attempt = 1; ; attempt++) {
-      this.throwIfCancelled(request.url);
+      this.throwIfCancelled(request);
       try {
         // A token request skips the concurrency gate: the requests holding every slot may be
         // the very ones waiting for that token.
         if (request.outsideConcurrencyLimit) return await this.attempt(request, auth);
-        return await this.gate.run(() => this.attempt(request, auth));
+        return await this.gate.run(() => this.attempt(request, auth), request.signal);
       } catch (err) {
-        const failure = err as ApiRequestError;
+        if (!(err instanceof ApiRequestError)) {
+          this.throwIfCancelled(request); // the gate gave up on a request whose signal aborted
+          throw err;
+        }
+        const failure = err;
         if (failure.kind === 'auth' && failure.options.status === 401 && !refreshedAuth) {
           refreshedAuth = true;
           if (await auth.refreshAfterUnauthorized()) {
@@ -124,20 +135,25 @@ export class ApiHttpClient {
         const delay = retryAfter ?? backoffDelayMs(this.retry, attempt);
         // A 429 is about the whole source: every request holds back, not only this one.
         if (failure.kind === 'rate-limited') this.rate.pauseFor(delay);
-        await sleep(delay, undefined, { signal: this.options.signal }).catch(() => undefined);
+        await sleep(delay, undefined, { signal: this.signalFor(request) }).catch(() => undefined);
       }
     }
   }
 
-  private throwIfCancelled(url: string): void {
-    if (this.options.signal?.aborted) {
-      throw new ApiRequestError('cancelled', 'cancelled', this.redactUrl(url));
+  private signalFor(request: ApiRequest): AbortSignal | undefined {
+    const signals = [this.options.signal, request.signal].filter((s) => s !== undefined);
+    return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  }
+
+  private throwIfCancelled(request: ApiRequest): void {
+    if (this.options.signal?.aborted || request.signal?.aborted) {
+      throw new ApiRequestError('cancelled', 'cancelled', this.redactUrl(request.url));
     }
   }
 
   private async attempt(request: ApiRequest, auth: Authenticator): Promise<ApiResponse> {
-    await this.rate.acquire(this.options.signal).catch(() => undefined);
-    this.throwIfCancelled(request.url);
+    await this.rate.acquire(this.signalFor(request)).catch(() => undefined);
+    this.throwIfCancelled(request);
     const url = new URL(request.url);
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     await auth.apply({ url, headers }, this.options.signal);
@@ -154,7 +170,9 @@ export class ApiHttpClient {
 
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.limits.timeoutMs);
-    const signals = [timeout.signal, ...(this.options.signal ? [this.options.signal] : [])];
+    const signals = [timeout.signal, this.options.signal, request.signal].filter(
+      (s) => s !== undefined,
+    );
     this.sent++;
     try {
       let response: TransportResponse;
@@ -166,14 +184,14 @@ export class ApiHttpClient {
           signal: AbortSignal.any(signals),
         });
       } catch (err) {
-        throw this.transportError(err, label, shownUrl, timeout.signal);
+        throw this.transportError(err, request, label, shownUrl, timeout.signal);
       }
       let text: string;
       try {
         text = await this.readBody(response, label, shownUrl);
       } catch (err) {
         if (err instanceof ApiRequestError) throw err;
-        throw this.transportError(err, label, shownUrl, timeout.signal);
+        throw this.transportError(err, request, label, shownUrl, timeout.signal);
       }
       this.checkStatus(response, label, shownUrl);
       let parsed: unknown;
@@ -194,11 +212,12 @@ export class ApiHttpClient {
 
   private transportError(
     err: unknown,
+    request: ApiRequest,
     label: string,
     shownUrl: string,
     timeout: AbortSignal,
   ): ApiRequestError {
-    if (this.options.signal?.aborted)
+    if (this.options.signal?.aborted || request.signal?.aborted)
       return new ApiRequestError('cancelled', 'cancelled', shownUrl);
     if (timeout.aborted) {
       return new ApiRequestError(
@@ -276,7 +295,7 @@ export class ApiHttpClient {
       }
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks, size).toString('utf8');
+    return decodeUtf8(Buffer.concat(chunks, size));
   }
 }
 

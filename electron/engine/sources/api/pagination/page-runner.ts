@@ -1,8 +1,12 @@
 /**
  * Walks an endpoint's pages and hands each page's records on. Every style ends on a page with no
  * records; a sequential style stops with an error when a cursor or URL comes back a second time
- * (an API bug that would otherwise loop forever). Indexed styles fetch up to `lookAhead` pages at
- * once so a slow API is kept busy up to the source's concurrency.
+ * (an API bug that would otherwise loop forever), and asks for its next page before handing the
+ * current one on. Indexed styles fetch up to `lookAhead` pages at
+ * once so a slow API is kept busy up to the source's concurrency; once the last page is read,
+ * pages asked for beyond it are given up on, so those still waiting for their turn under the
+ * source's limits are never sent (each would cost a request of the API's budget and delay the
+ * end of the endpoint by as much).
  */
 import { ApiRequestError } from '../http/api-request-error.js';
 import type { ApiResponse } from '../http/api-http-client.js';
@@ -18,7 +22,8 @@ import type {
 export interface PageRunnerOptions {
   paginator: Paginator;
   records: RecordPath;
-  send: (request: PageRequest) => Promise<ApiResponse>;
+  /** Sends a page request; `signal` gives up on it (see ApiRequest.signal). */
+  send: (request: PageRequest, signal?: AbortSignal) => Promise<ApiResponse>;
   redactUrl: (url: string) => string;
   onPage: (page: FetchedPage) => Promise<void> | void;
   /** Pages of an indexed style requested ahead of the one being read (1: one at a time). */
@@ -32,8 +37,12 @@ export async function runPages(options: PageRunnerOptions): Promise<void> {
   else await runIndexed(options, options.paginator);
 }
 
-async function fetchPage(options: PageRunnerOptions, request: PageRequest): Promise<FetchedPage> {
-  const response = await options.send(request);
+async function fetchPage(
+  options: PageRunnerOptions,
+  request: PageRequest,
+  signal?: AbortSignal,
+): Promise<FetchedPage> {
+  const response = await options.send(request, signal);
   const found = options.records.get(response.body);
   if (!Array.isArray(found)) {
     const shownUrl = options.redactUrl(request.url);
@@ -50,42 +59,73 @@ async function runSequential(
   options: PageRunnerOptions,
   paginator: SequentialPaginator,
 ): Promise<void> {
-  let request: PageRequest | null = paginator.first();
+  const first = paginator.first();
   // The first URL counts too: a next link back to it is a loop (a cursor never equals a URL).
-  const seen = new Set<string>([new URL(request.url).toString()]);
-  for (let pages = 0; request !== null; pages++) {
-    if (options.maxPages !== undefined && pages >= options.maxPages) return;
-    const page = await fetchPage(options, request);
-    await options.onPage(page);
-    if (page.records.length === 0) return;
-    let next;
-    try {
-      next = paginator.next(page);
-    } catch (err) {
-      const shownUrl = options.redactUrl(request.url);
-      throw new ApiRequestError('shape', `${shownUrl}: ${(err as Error).message}`, shownUrl);
+  const seen = new Set<string>([new URL(first.url).toString()]);
+  const giveUp = new AbortController();
+  let pending: Promise<FetchedPage> | undefined = fetchPage(options, first, giveUp.signal);
+  try {
+    for (let pages = 1; pending !== undefined; pages++) {
+      const page: FetchedPage = await pending;
+      pending = undefined;
+      // The next request goes out before this page is handed on: the API works on it while
+      // the records are read, instead of waiting for them.
+      let failure: ApiRequestError | undefined;
+      const more =
+        page.records.length > 0 && (options.maxPages === undefined || pages < options.maxPages);
+      if (more) {
+        try {
+          const next = nextPage(options, paginator, page, seen);
+          if (next) pending = fetchPage(options, next, giveUp.signal);
+          pending?.catch(() => undefined); // awaited next round; no unhandled rejection meanwhile
+        } catch (err) {
+          failure = err as ApiRequestError;
+        }
+      }
+      await options.onPage(page);
+      if (failure) throw failure;
     }
-    if (next === null) return;
-    if (seen.has(next.token)) {
-      const shownUrl = options.redactUrl(request.url);
-      throw new ApiRequestError(
-        'pagination-loop',
-        `${shownUrl}: the API returned the same next page (${options.redactUrl(next.token)}) twice in one run; stopped instead of looping`,
-        shownUrl,
-      );
-    }
-    seen.add(next.token);
-    request = next.request;
+  } finally {
+    giveUp.abort(); // a page asked for after a failure is not needed
+    await pending?.catch(() => undefined);
   }
+}
+
+/** The request after `page`, null at the end; a pagination loop or a bad cursor throws. */
+function nextPage(
+  options: PageRunnerOptions,
+  paginator: SequentialPaginator,
+  page: FetchedPage,
+  seen: Set<string>,
+): PageRequest | null {
+  let next;
+  try {
+    next = paginator.next(page);
+  } catch (err) {
+    const shownUrl = options.redactUrl(page.request.url);
+    throw new ApiRequestError('shape', `${shownUrl}: ${(err as Error).message}`, shownUrl);
+  }
+  if (next === null) return null;
+  if (seen.has(next.token)) {
+    const shownUrl = options.redactUrl(page.request.url);
+    throw new ApiRequestError(
+      'pagination-loop',
+      `${shownUrl}: the API returned the same next page (${options.redactUrl(next.token)}) twice in one run; stopped instead of looping`,
+      shownUrl,
+    );
+  }
+  seen.add(next.token);
+  return next.request;
 }
 
 async function runIndexed(options: PageRunnerOptions, paginator: IndexedPaginator): Promise<void> {
   const limit = options.maxPages ?? Number.POSITIVE_INFINITY;
   const inFlight: Array<Promise<FetchedPage>> = [];
+  const giveUp = new AbortController();
   let nextIndex = 0;
   const launch = () => {
     while (inFlight.length < Math.max(1, options.lookAhead) && nextIndex < limit) {
-      const page = fetchPage(options, paginator.pageAt(nextIndex++));
+      const page = fetchPage(options, paginator.pageAt(nextIndex++), giveUp.signal);
       page.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
       inFlight.push(page);
     }
@@ -99,7 +139,9 @@ async function runIndexed(options: PageRunnerOptions, paginator: IndexedPaginato
       launch();
     }
   } finally {
-    // Pages fetched ahead of the end are discarded, but never left running behind our back.
+    // Pages asked for beyond the end (or after a failure) are given up on and discarded, but
+    // never left running behind our back.
+    giveUp.abort();
     await Promise.allSettled(inFlight);
   }
 }
