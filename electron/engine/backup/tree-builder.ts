@@ -9,13 +9,15 @@ import { promises as fs } from 'node:fs';
 import type { BackupWarning, NodeType } from '../../../shared/domain.js';
 import type { Tree, TreeNode } from '../format/tree.js';
 import type { FileOutcome } from '../pipeline/worker-messages.js';
-import type { Repository } from '../repository/repository.js';
+import { mapLimit, type Repository } from '../repository/repository.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
 import { readDirEntries } from './dir-reader.js';
 import type { FileStore } from './file-store.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import type { StatsCounter } from './stats-counter.js';
+
+const SUBDIRS_AT_ONCE = 2;
 
 export interface WalkContext {
   repo: Repository;
@@ -189,10 +191,12 @@ export async function storeDir(
   const reading = ctx.files.readAll(toRead.map((f) => ({ path: f.abs, size: f.node.size ?? 0 })));
   // Keep a failed read from going unobserved while the sub-folders are walked.
   reading.catch(() => undefined);
-  for (const i of subdirs) {
+  // Two sub-folders at a time: folders of small files one after another would hand the
+  // workers one small batch at a time and leave a core idle while each goes to and fro.
+  await mapLimit(subdirs, SUBDIRS_AT_ONCE, async (i) => {
     const { name, abs, st } = listing.entries[i]!;
     nodes[i] = await storeEntry(ctx, abs, name, st, parentNodes.get(name), listing.rules);
-  }
+  });
   const outcomes = await reading;
   toRead.forEach((f, k) => {
     if (applyOutcome(ctx, f.abs, f.node, f.parent, outcomes[k]!)) nodes[f.i] = f.node;
