@@ -25,8 +25,8 @@ const problem = (json: unknown) => {
 describe('source definitions', () => {
   it('reads the example from the format page', async () => {
     const def = await loadSourceDefinition(
-      // ../shared/ beside the repository holds the format page and its example.
-      fileURLToPath(new URL('../../../shared/examples/tasks-api.source.json', import.meta.url)),
+      // The format page's example, kept in the repository so the test needs nothing beside it.
+      fileURLToPath(new URL('../../docs/examples/tasks-api.source.json', import.meta.url)),
     );
     expect(def.name).toBe('tasks-demo');
     expect(def.endpoints.map((e) => e.name)).toEqual([
