@@ -7,7 +7,7 @@ import { ConnectPage } from './pages/connect-page.js';
 import { SnapshotsPage } from './pages/snapshots-page.js';
 import { SourcesPage } from './pages/sources-page.js';
 import { expect, test } from './support/fixtures.js';
-import { makeDocuments, makeLargeFolder } from './support/sample-data.js';
+import { makeDocuments, makeLargeFolder, makeSparseImage } from './support/sample-data.js';
 
 test.describe('backup and restore', () => {
   test('backs up folders with live progress, browses the snapshot and restores it byte for byte @screens', async ({
@@ -33,12 +33,15 @@ test.describe('backup and restore', () => {
     await sources.addFolderByTyping(videos);
 
     // A first run, cancelled while it shows progress: nothing half-written stays behind.
-    // (Cancelled as soon as progress shows: a cancel that arrives while the snapshot is
-    // already being written rightly lets the backup finish.)
+    // It includes a large sparse disk image, so it is still reading when the cancel arrives
+    // (a cancel that arrives while the snapshot is being written rightly lets it finish).
+    const image = makeSparseImage(workspace.root, 2);
+    await sources.addFolderByTyping(image);
     await sources.startBackup();
     await sources.expectRunningWithProgress();
     await sources.cancel();
     await shot('05-backup-cancelled');
+    await sources.removeFolder(image);
 
     await sources.startBackup();
     await sources.expectRunningWithProgress();

@@ -26,6 +26,11 @@ export class SourcesPage {
     await expect(this.folderItem(folder)).toBeVisible();
   }
 
+  async removeFolder(folder: string): Promise<void> {
+    await this.folderItem(folder).getByTestId('folder-remove').click();
+    await expect(this.folderItem(folder)).toHaveCount(0);
+  }
+
   folderItem(folder: string): Locator {
     return this.root.locator(`[data-testid="folder-item"][data-path="${folder}"]`);
   }

@@ -3,7 +3,7 @@
  * random bytes so a backup runs long enough to watch its progress and cancel it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export function makeDocuments(root: string): string {
@@ -28,5 +28,19 @@ export function makeLargeFolder(root: string, megabytes: number): string {
   for (let i = 0; i * 8 < megabytes; i++) {
     writeFileSync(path.join(dir, `clip-${i}.bin`), randomBytes(piece));
   }
+  return dir;
+}
+
+/**
+ * A folder holding one sparse file of `gigabytes` GiB: no disk space, but every byte must be
+ * read and chunked, so a backup of it runs for seconds however fast the machine — long enough
+ * to cancel it for sure.
+ */
+export function makeSparseImage(root: string, gigabytes: number): string {
+  const dir = path.join(root, 'Disk image');
+  mkdirSync(dir, { recursive: true });
+  const fd = openSync(path.join(dir, 'disk.img'), 'w');
+  ftruncateSync(fd, gigabytes * 1024 * 1024 * 1024);
+  closeSync(fd);
   return dir;
 }
