@@ -12,7 +12,12 @@ import vm from 'node:vm';
 type Collect = (options?: { type: 'minor' }) => void;
 
 let gc: Collect | undefined;
-function collector(): Collect | undefined {
+
+/**
+ * Asks V8 for a young-generation or a full collection (a no-op where gc cannot be exposed).
+ * A full one is gc() without options: Node 20's V8 ignores { type: 'major' }.
+ */
+export function collectGarbage(kind: 'minor' | 'full'): void {
   if (gc === undefined) {
     try {
       v8.setFlagsFromString('--expose-gc');
@@ -21,7 +26,7 @@ function collector(): Collect | undefined {
       gc = () => undefined;
     }
   }
-  return gc;
+  gc(kind === 'minor' ? { type: 'minor' } : undefined);
 }
 
 const FULL_EVERY = 4;
@@ -37,7 +42,6 @@ export class GarbageBound {
     if (this.since < this.everyBytes) return;
     this.since = 0;
     this.minors = (this.minors + 1) % FULL_EVERY;
-    // A full collection is gc() without options: Node 20's V8 ignores { type: 'major' }.
-    collector()?.(this.minors === 0 ? undefined : { type: 'minor' });
+    collectGarbage(this.minors === 0 ? 'full' : 'minor');
   }
 }

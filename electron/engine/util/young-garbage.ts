@@ -9,23 +9,7 @@
  * collection frees; callers report such buffers (large one-off ones) apart, and a full
  * collection follows only after many MiB of them.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
-
-type Collect = (options?: { type: 'minor' | 'major' }) => void;
-
-let collect: Collect | undefined;
-function collector(): Collect {
-  if (collect === undefined) {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      collect = vm.runInNewContext('gc') as Collect;
-    } catch {
-      collect = () => undefined;
-    }
-  }
-  return collect;
-}
+import { collectGarbage } from './memory.js';
 
 export class YoungGarbage {
   private young = 0;
@@ -50,10 +34,10 @@ export class YoungGarbage {
   collect(): void {
     if (this.old >= this.oldBytes) {
       this.old = this.young = 0;
-      collector()({ type: 'major' });
+      collectGarbage('full');
     } else if (this.young >= this.youngBytes) {
       this.young = 0;
-      collector()({ type: 'minor' });
+      collectGarbage('minor');
     }
   }
 }
