@@ -129,7 +129,7 @@ async function readOne(
       if (before.size < BigInt(chunker.min_size)) {
         const want = Number(before.size);
         const buf = want >= POOLED_FROM_BYTES ? host.pool.take(want) : Buffer.allocUnsafeSlow(want);
-        size = readFullySync(handle, buf, want);
+        size = fd.readFullySync(handle, buf, want, 0);
         host.reportBytes(size);
         if (size > 0) content.push(batch.add(buf.subarray(0, size)));
       } else {
@@ -176,14 +176,4 @@ async function readOne(
       if (!closed) fs.closeSync(handle);
     }
   }
-}
-
-function readFullySync(handle: number, buf: Buffer, want: number): number {
-  let done = 0;
-  while (done < want) {
-    const n = fs.readSync(handle, buf, done, want - done, done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done;
 }

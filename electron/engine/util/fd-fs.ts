@@ -52,6 +52,22 @@ export async function readFully(
   return done;
 }
 
+/** readFully() with blocking calls, for worker threads (see worker-file-reader). */
+export function readFullySync(
+  fd: number,
+  buf: Uint8Array,
+  length: number,
+  position: number,
+): number {
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 export function writeAll(fd: number, data: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     const step = (off: number): void => {
