@@ -10,6 +10,8 @@ import type * as ZstdBinding from 'zstd-napi/binding.js';
 interface Codec {
   compress(data: Uint8Array, level: number): Buffer;
   decompress(data: Uint8Array): Buffer;
+  /** Compresses into `out` when the result fits; returns its length, or -1 when it does not. */
+  compressInto(data: Uint8Array, level: number, out: Uint8Array): number;
   /** Decompresses into `out` when it fits; returns the bytes written, or -1 when it does not fit. */
   decompressInto(data: Uint8Array, out: Uint8Array): number;
 }
@@ -26,9 +28,17 @@ function loadCodec(): Codec {
   if (z.zstdCompressSync && z.zstdDecompressSync && levelParam !== undefined) {
     const compressSync = z.zstdCompressSync;
     const decompressSync = z.zstdDecompressSync;
+    const compress = (data: Uint8Array, level: number): Buffer =>
+      compressSync(data, { params: { [levelParam]: level } });
     return {
-      compress: (data, level) => compressSync(data, { params: { [levelParam]: level } }),
+      compress,
       decompress: (data) => decompressSync(data),
+      compressInto(data, level, out) {
+        const packed = compress(data, level);
+        if (packed.length > out.length) return -1;
+        out.set(packed);
+        return packed.length;
+      },
       decompressInto(data, out) {
         const plain = decompressSync(data);
         if (plain.length > out.length) return -1;
@@ -43,6 +53,8 @@ function loadCodec(): Codec {
   const compressors = new Map<number, InstanceType<typeof napi.Compressor>>();
   const decompressor = new napi.Decompressor();
   const dctx = new binding.DCtx();
+  // One context per level: switching a context's level makes zstd rebuild its tables.
+  const contexts = new Map<number, InstanceType<typeof binding.CCtx>>();
   return {
     compress(data, level) {
       let c = compressors.get(level);
@@ -54,6 +66,17 @@ function loadCodec(): Codec {
       return c.compress(data);
     },
     decompress: (data) => decompressor.decompress(data),
+    compressInto(data, level, out) {
+      let cctx = contexts.get(level);
+      if (!cctx) contexts.set(level, (cctx = new binding.CCtx()));
+      try {
+        return cctx.compress(out, data, level);
+      } catch (err) {
+        // zstd stops as soon as the output would overflow `out`: that is the "does not pay".
+        if ((err as Error).message.includes('too small')) return -1;
+        throw err;
+      }
+    },
     decompressInto(data, out) {
       const size = binding.getFrameContentSize(data);
       if (size === null || size > out.length) return -1;
@@ -77,15 +100,39 @@ const SAMPLE_BYTES = 16 * 1024;
  * video) costs a 16 KiB trial instead of a full pass.
  */
 export function compressIfWorthwhile(data: Uint8Array, level = DEFAULT_LEVEL): Buffer | undefined {
-  if (data.length < 64) return undefined;
-  const c = getCodec();
-  if (data.length > 4 * SAMPLE_BYTES) {
-    const mid = Math.floor(data.length / 2);
-    const sample = data.subarray(mid, mid + SAMPLE_BYTES);
-    if (c.compress(sample, 1).length > sample.length * 0.97) return undefined;
-  }
-  const out = c.compress(data, level);
+  if (data.length < 64 || !samplePays(data)) return undefined;
+  const out = getCodec().compress(data, level);
   return out.length <= data.length - (data.length >> 4) ? out : undefined;
+}
+
+/** The sample trial's output: it only has to hold a result small enough to pay. */
+const sampleOut = Buffer.allocUnsafeSlow(SAMPLE_BYTES);
+
+/** Large inputs are tried on a 16 KiB sample from the middle first (fast zstd level 1). */
+function samplePays(data: Uint8Array): boolean {
+  if (data.length <= 4 * SAMPLE_BYTES) return true;
+  const mid = Math.floor(data.length / 2);
+  const sample = data.subarray(mid, mid + SAMPLE_BYTES);
+  const fits = sampleOut.subarray(0, Math.floor(sample.length * 0.97));
+  return getCodec().compressInto(sample, 1, fits) >= 0;
+}
+
+/** Where compressTransient() writes; grown on demand, kept for the thread's life. */
+let scratch = Buffer.alloc(0);
+
+/**
+ * compressIfWorthwhile() without allocating: the result is a view of one buffer this module
+ * keeps, valid until the next call on this thread — use it (seal it) first. A fresh
+ * chunk-sized buffer per chunk is what made the backup workers' memory grow: glibc keeps
+ * freed large blocks.
+ */
+export function compressTransient(data: Uint8Array, level = DEFAULT_LEVEL): Buffer | undefined {
+  if (data.length < 64 || !samplePays(data)) return undefined;
+  const limit = data.length - (data.length >> 4);
+  if (scratch.length < limit) scratch = Buffer.allocUnsafeSlow(Math.max(limit, 1024 * 1024));
+  // Output that would not save 1/16 does not fit, so zstd gives up early instead of finishing.
+  const length = getCodec().compressInto(data, level, scratch.subarray(0, limit));
+  return length < 0 ? undefined : scratch.subarray(0, length);
 }
 
 export function compress(data: Uint8Array, level = DEFAULT_LEVEL): Buffer {

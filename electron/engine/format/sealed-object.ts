@@ -8,7 +8,7 @@
  */
 import { open, seal, sealParts } from '../crypto/aead.js';
 import { CairnError } from '../errors.js';
-import { compressIfWorthwhile, decompress } from './compression.js';
+import { compressIfWorthwhile, compressTransient, decompress } from './compression.js';
 
 export const ENCODING_RAW = 0;
 export const ENCODING_ZSTD = 1;
@@ -21,9 +21,12 @@ export function sealObject(key: Uint8Array, payload: Uint8Array, level?: number)
   return packed ? seal(key, [ZSTD, packed]) : seal(key, [RAW, payload]);
 }
 
-/** sealObject() as pieces to be written one after another (see sealParts). */
-export function sealObjectParts(key: Uint8Array, payload: Uint8Array, level?: number): Buffer[] {
-  const packed = level === 0 ? undefined : compressIfWorthwhile(payload, level);
+/**
+ * sealObject() as pieces to be written one after another (see sealParts). Compresses into the
+ * thread's transient buffer, which sealing has consumed by the time this returns.
+ */
+export function sealObjectParts(key: Uint8Array, payload: Uint8Array): Buffer[] {
+  const packed = compressTransient(payload);
   return packed ? sealParts(key, [ZSTD, packed]) : sealParts(key, [RAW, payload]);
 }
 

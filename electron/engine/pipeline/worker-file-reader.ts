@@ -21,8 +21,8 @@ const READ_BYTES = 1024 * 1024;
 const CLAIM_BATCH_BYTES = 1024 * 1024;
 /** Claims awaiting the main thread's answer before reading pauses: bounds memory. */
 const CLAIMS_OUTSTANDING = 1;
-/** Files below this size are read into buffers of their own, not pooled ones. */
-const POOLED_FROM_BYTES = 64 * 1024;
+/** Small files are read one after another into pooled slabs this large. */
+const SLAB_BYTES = 1024 * 1024;
 
 export interface FileReaderHost {
   encryptKey: Uint8Array;
@@ -37,15 +37,34 @@ export interface FileReaderHost {
   collectGarbage(bytes: number): void;
 }
 
-/** Chunks waiting to be claimed, and the claims the main thread has not answered yet. */
+/**
+ * Chunks waiting to be claimed, and the claims the main thread has not answered yet. Every
+ * chunk's memory is pooled: a large file's chunks come from the chunker, small files are read
+ * into slabs that belong to one claim. A fresh buffer per small file would outlive a young
+ * collection or two while its claim is out, and thousands of them then wait in the old
+ * generation for a full one.
+ */
 class ClaimBatch {
   bytes = 0;
   private chunks: Buffer[] = [];
   private ids: string[] = [];
+  private slab: Buffer | undefined;
+  private slabUsed = 0;
   private readonly outstanding = new Set<Promise<void>>();
   private failure: unknown;
 
   constructor(private readonly host: FileReaderHost) {}
+
+  /** Room for a small file's bytes in this batch's current slab. */
+  room(bytes: number): Buffer {
+    if (!this.slab || this.slab.length - this.slabUsed < bytes) {
+      this.slab = this.host.pool.take(Math.max(bytes, SLAB_BYTES));
+      this.slabUsed = 0;
+    }
+    const at = this.slabUsed;
+    this.slabUsed += bytes;
+    return this.slab.subarray(at, at + bytes);
+  }
 
   add(chunk: Buffer): string {
     const id = blobId(this.host.chunkIdKey, chunk);
@@ -67,6 +86,8 @@ class ClaimBatch {
       this.chunks = [];
       this.ids = [];
       this.bytes = 0;
+      // The slab's chunks went with that claim, which gives it back.
+      this.slab = undefined;
     }
     while (this.outstanding.size > CLAIMS_OUTSTANDING) await Promise.race(this.outstanding);
     if (this.failure) throw this.failure;
@@ -84,9 +105,10 @@ class ClaimBatch {
     chunks.forEach((chunk, i) => {
       if (fresh[i])
         this.host.storeBlob(ids[i]!, sealObjectParts(this.host.encryptKey, chunk), chunk.length);
-      if (chunk.length >= POOLED_FROM_BYTES) this.host.pool.give(chunk);
       this.host.collectGarbage(chunk.length);
     });
+    // Only now: several chunks may share one slab.
+    chunks.forEach((chunk) => this.host.pool.give(chunk));
   }
 }
 
@@ -128,7 +150,7 @@ async function readOne(
       let size = 0;
       if (before.size < BigInt(chunker.min_size)) {
         const want = Number(before.size);
-        const buf = want >= POOLED_FROM_BYTES ? host.pool.take(want) : Buffer.allocUnsafeSlow(want);
+        const buf = batch.room(want);
         size = fd.readFullySync(handle, buf, want, 0);
         host.reportBytes(size);
         if (size > 0) content.push(batch.add(buf.subarray(0, size)));

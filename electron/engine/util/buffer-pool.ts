@@ -1,46 +1,114 @@
 /**
- * Reusable large buffers. A backup touches every byte several times (read, chunk, compress,
- * encrypt); with a fresh buffer for each step the kernel zero-fills new pages for every MiB
- * and the garbage collector frees them again — measured as a third of a worker's CPU time.
- * Buffers handed back here are reused instead. Sizes are rounded up to a power of two so a
- * few classes serve every chunk size; the pool keeps at most `budget` bytes, so it never holds
- * more than the work in flight needs.
+ * Reusable large buffers for one thread. A backup touches every byte several times (read,
+ * chunk, compress, encrypt); with a fresh buffer for each step the kernel zero-fills new pages
+ * for every MiB, and the freed blocks stay with the C allocator, interleaved with the small
+ * short-lived buffers Node's ciphers return: each worker's malloc arena grew to about twice
+ * what it held (measured with malloc_stats).
+ *
+ * So the pool owns one fixed region outside malloc — a WebAssembly memory, which the kernel
+ * backs page by page as it is first touched — and hands out blocks of it with a buddy
+ * allocator: sizes round up to a power of two (at least 64 KiB), a freed block merges with its
+ * free twin, and the lowest free block is taken first, so the resident part stays as small as
+ * the most ever in use at once. When the region is full, take() falls back to an ordinary
+ * buffer, which give() leaves to the garbage collector.
  */
-const MIN_CLASS = 64 * 1024;
+// The project's lib (ES2023) has no WebAssembly types, which live in lib.dom; this is the one
+// constructor used here.
+declare const WebAssembly: {
+  Memory: new (size: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+};
+
+const UNIT = 64 * 1024;
+const PAGE = 64 * 1024; // WebAssembly page size
 
 export class BufferPool {
-  private readonly free = new Map<number, ArrayBuffer[]>();
-  private held = 0;
+  private readonly memory: ArrayBuffer;
+  private readonly units: number;
+  /** Free block starts (in units) per order; a block of order k is 2^k units. */
+  private readonly free: number[][] = [];
+  /** For every unit: the order of the allocated block starting there, or -1. */
+  private readonly allocated: Int8Array;
+  /** For every unit: the first unit of the allocated block covering it, or -1. */
+  private readonly owner: Int32Array;
 
-  constructor(private readonly budget = 8 * 1024 * 1024) {}
-
-  /** A buffer of exactly `size` bytes (contents undefined) over pooled memory. */
-  take(size: number): Buffer {
-    const capacity = classOf(size);
-    const spare = this.free.get(capacity)?.pop();
-    if (spare) this.held -= capacity;
-    // allocUnsafeSlow: never a slice of Node's shared pool, so it may be transferred.
-    const memory = spare ?? Buffer.allocUnsafeSlow(capacity).buffer;
-    return Buffer.from(memory as ArrayBuffer, 0, size);
+  /** `capacity` is rounded down to a power of two times 64 KiB. */
+  constructor(capacity = 16 * 1024 * 1024) {
+    let units = 1;
+    while (units * 2 * UNIT <= capacity) units *= 2;
+    this.units = units;
+    const pages = (units * UNIT) / PAGE;
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer;
+    const top = Math.log2(units);
+    for (let k = 0; k <= top; k++) this.free.push([]);
+    this.free[top]!.push(0);
+    this.allocated = new Int8Array(units).fill(-1);
+    this.owner = new Int32Array(units).fill(-1);
   }
 
-  /** Hands a buffer from take() back; it must not be used afterwards. */
+  /** A buffer of exactly `size` bytes (contents undefined). */
+  take(size: number): Buffer {
+    const order = orderOf(Math.ceil(Math.max(size, 1) / UNIT));
+    const start = this.allocate(order);
+    // Outside the region: allocUnsafeSlow is never a slice of Node's shared pool.
+    if (start < 0) return Buffer.allocUnsafeSlow(size);
+    return Buffer.from(this.memory, start * UNIT, size);
+  }
+
+  /**
+   * Hands back the block `buf` lies in (a view anywhere inside it will do; giving one block
+   * twice is harmless). It must not be used afterwards.
+   */
   give(buf: Uint8Array): void {
-    const memory = buf.buffer as ArrayBuffer;
-    const capacity = memory.byteLength;
-    // A transferred (detached) buffer has length 0 and is not ours any more.
-    if (capacity === 0 || capacity !== classOf(capacity)) return;
-    if (this.held + capacity > this.budget) return;
-    let list = this.free.get(capacity);
-    if (!list) this.free.set(capacity, (list = []));
-    if (list.includes(memory)) return;
-    list.push(memory);
-    this.held += capacity;
+    if (buf.buffer !== this.memory || buf.length === 0) return;
+    const start = this.owner[Math.floor(buf.byteOffset / UNIT)]!;
+    if (start < 0) return;
+    let order = this.allocated[start]!;
+    this.allocated[start] = -1;
+    this.owner.fill(-1, start, start + (1 << order));
+    let block = start;
+    // Merge with the twin block while it is free too.
+    while (order < this.free.length - 1) {
+      const twin = block ^ (1 << order);
+      const list = this.free[order]!;
+      const at = list.indexOf(twin);
+      if (at < 0) break;
+      list.splice(at, 1);
+      block = Math.min(block, twin);
+      order++;
+    }
+    this.free[order]!.push(block);
+  }
+
+  /** Bytes of the region in use now (for tests and diagnostics). */
+  inUse(): number {
+    let units = 0;
+    this.allocated.forEach((order) => (units += order >= 0 ? 1 << order : 0));
+    return units * UNIT;
+  }
+
+  private allocate(order: number): number {
+    let k = order;
+    while (k < this.free.length && this.free[k]!.length === 0) k++;
+    if (k >= this.free.length) return -1;
+    const list = this.free[k]!;
+    // Lowest first: keeps the touched (resident) part of the region small.
+    let at = 0;
+    for (let i = 1; i < list.length; i++) if (list[i]! < list[at]!) at = i;
+    const block = list.splice(at, 1)[0]!;
+    // Split down to the size asked for; the upper halves become free blocks.
+    while (k > order) {
+      k--;
+      this.free[k]!.push(block + (1 << k));
+    }
+    this.allocated[block] = order;
+    this.owner.fill(block, block, block + (1 << order));
+    return block;
   }
 }
 
-function classOf(size: number): number {
-  let capacity = MIN_CLASS;
-  while (capacity < size) capacity *= 2;
-  return capacity;
+/** The smallest k with 2^k ≥ units. */
+function orderOf(units: number): number {
+  let k = 0;
+  while (1 << k < units) k++;
+  return k;
 }
