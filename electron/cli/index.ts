@@ -3,6 +3,7 @@
  * `cairn`: dispatches to one command module; prints one-line errors with SPEC §9 exit codes.
  */
 import { CairnError } from '../engine/errors.js';
+import { shareMainThread } from '../engine/pipeline/main-thread-policy.js';
 import { PROGRAM_VERSION } from '../engine/version.js';
 
 type Command = { run(argv: string[]): Promise<number> };
@@ -47,6 +48,9 @@ async function main(argv: string[]): Promise<number> {
   // More libuv threads than the default 4: backup and restore keep many small file operations
   // in flight, and the pool is only created on first use, so setting it here still counts.
   process.env.UV_THREADPOOL_SIZE ??= '12';
+  // A command runs alone in this process, so its main thread can take a share of the work.
+  // `serve` answers requests and must stay responsive.
+  if (argv[0] !== 'serve') shareMainThread();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(HELP + '\n');

@@ -9,6 +9,8 @@ import { CairnError, type ErrorKind } from '../errors.js';
 import type { MasterKey } from '../crypto/key-slot.js';
 import type { ChunkerParams } from '../format/repo-config.js';
 import type { FinishedPack } from '../repository/pack-file.js';
+import { Lane, type LaneKeys } from './lane.js';
+import { sharesMainThread } from './main-thread-policy.js';
 import type {
   FileJob,
   FileOutcome,
@@ -37,9 +39,48 @@ interface Pending {
   load: number;
 }
 
+/** Where a lane's requests go: a worker thread, or the main thread's own lane. */
+interface LaneEndpoint {
+  postMessage(req: WorkerRequest, transfer?: ArrayBuffer[]): void;
+  terminate(): Promise<unknown>;
+}
+
 interface PoolWorker {
-  worker: Worker;
+  worker: LaneEndpoint;
   load: number;
+}
+
+/**
+ * A lane on the main thread. Requests and answers each wait for a later turn of the event loop,
+ * as a worker's messages would, so callers never see an answer before their request returned,
+ * and the main thread's own work (walking folders, answering claims, storing packs) goes on
+ * between the lane's steps. Buffers are handed over as they are: nothing is detached.
+ */
+class MainThreadLane implements LaneEndpoint {
+  private readonly lane: Lane;
+
+  constructor(
+    keys: LaneKeys,
+    deliver: (msg: WorkerResponse) => void,
+    private readonly fail: (err: Error) => void,
+  ) {
+    this.lane = new Lane(keys, (msg) => setImmediate(() => deliver(msg)));
+  }
+
+  postMessage(req: WorkerRequest): void {
+    setImmediate(() => {
+      // What would end a worker with an 'error' event fails the pool here as well.
+      try {
+        this.lane.handle(req);
+      } catch (err) {
+        this.fail(err as Error);
+      }
+    });
+  }
+
+  terminate(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 function workerUrl(): URL {
@@ -178,15 +219,26 @@ export class WorkerPool {
 
   private start(): void {
     const url = workerUrl();
-    for (let i = 0; i < this.size; i++) {
-      const worker = new Worker(url, {
-        workerData: {
-          encryptKey: this.key.encrypt,
-          chunkIdKey: this.key.chunkId,
-          chunkerSeed: this.chunkerSeed,
-        },
-        resourceLimits: this.limits,
-      });
+    const keys: LaneKeys = {
+      encryptKey: this.key.encrypt,
+      chunkIdKey: this.key.chunkId,
+      chunkerSeed: this.chunkerSeed,
+    };
+    let workers = this.size;
+    if (sharesMainThread()) {
+      workers--;
+      const entry: PoolWorker = {
+        worker: new MainThreadLane(
+          keys,
+          (msg) => this.onMessage(entry, msg),
+          (err) => this.fail(err),
+        ),
+        load: 0,
+      };
+      this.workers.push(entry);
+    }
+    for (let i = 0; i < workers; i++) {
+      const worker = new Worker(url, { workerData: keys, resourceLimits: this.limits });
       worker.unref();
       const entry: PoolWorker = { worker, load: 0 };
       worker.on('message', (msg: WorkerResponse) => this.onMessage(entry, msg));
