@@ -36,7 +36,8 @@ export class Lane {
   // Backup's garbage is the ciphers' output slices, written and dropped at once: a scavenge
   // every MiB frees them (measured: forced full collections on top only added memory and time).
   private readonly garbage = new YoungGarbage(1024 * 1024);
-  private readonly pool = new BufferPool();
+  /** Backup's buffers; restore and check keep their own (see BlobOpener). */
+  private pool: BufferPool | undefined;
   private readonly unreported = new Map<number, number>();
   private readonly opener: BlobOpener;
   private readonly claims = new Map<number, (fresh: boolean[]) => void>();
@@ -166,6 +167,7 @@ export class Lane {
 
   private hostFor(seq: number, spool: PackSpool): FileReaderHost {
     this.gear ??= gearTable(this.keys.chunkerSeed);
+    this.pool ??= new BufferPool();
     return {
       encryptKey: this.keys.encryptKey,
       chunkIdKey: this.keys.chunkIdKey,
