@@ -1,6 +1,5 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
-import { loadSourceDefinition } from '../../engine/sources/api/load-source-definition.js';
 import type { BackupResult } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, formatBytes, printJson, progressPrinter } from '../output.js';
@@ -73,6 +72,10 @@ async function backupApi(
   tags: string[],
   json: boolean,
 ): Promise<number> {
+  // Loaded only here: a folder backup never needs the definition schema (zod) or the keychain.
+  const { loadSourceDefinition } = await import(
+    '../../engine/sources/api/load-source-definition.js'
+  );
   const definition = await loadSourceDefinition(sourceFile);
   const password = await readPassword();
   const controller = new AbortController();
