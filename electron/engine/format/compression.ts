@@ -129,7 +129,9 @@ let scratch = Buffer.alloc(0);
 export function compressTransient(data: Uint8Array, level = DEFAULT_LEVEL): Buffer | undefined {
   if (data.length < 64 || !samplePays(data)) return undefined;
   const limit = data.length - (data.length >> 4);
-  if (scratch.length < limit) scratch = Buffer.allocUnsafeSlow(Math.max(limit, 1024 * 1024));
+  // Reserved for the largest chunk (8 MiB by default) at once: only the pages written become
+  // resident, and a replaced buffer would stay so until a full collection.
+  if (scratch.length < limit) scratch = Buffer.allocUnsafeSlow(Math.max(limit, 8 * 1024 * 1024));
   // Output that would not save 1/16 does not fit, so zstd gives up early instead of finishing.
   const length = getCodec().compressInto(data, level, scratch.subarray(0, limit));
   return length < 0 ? undefined : scratch.subarray(0, length);
