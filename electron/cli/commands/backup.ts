@@ -73,9 +73,8 @@ async function backupApi(
   json: boolean,
 ): Promise<number> {
   // Loaded only here: a folder backup never needs the definition schema (zod) or the keychain.
-  const { loadSourceDefinition } = await import(
-    '../../engine/sources/api/load-source-definition.js'
-  );
+  const { loadSourceDefinition } =
+    await import('../../engine/sources/api/load-source-definition.js');
   const definition = await loadSourceDefinition(sourceFile);
   const password = await readPassword();
   const controller = new AbortController();
