@@ -82,6 +82,8 @@ export class FileStore implements FileSink {
 
   async claim(ids: string[]): Promise<boolean[]> {
     if (this.failure) throw this.failure;
+    // Every MiB of a file asks here: a cancel stops even a large file part way through.
+    throwIfCancelled(this.signal);
     await this.repo.packWriter().waitForRoom();
     return ids.map((id) => this.repo.index.claim(id));
   }

@@ -117,6 +117,14 @@ export class Chunker {
     if (this.pos > 0) this.emit();
   }
 
+  /** Drops what was not emitted (the file could not be read to its end). */
+  discard(): void {
+    if (this.acc) this.pool?.give(this.acc);
+    this.acc = undefined;
+    this.pos = 0;
+    this.hash = 0;
+  }
+
   private append(buf: Uint8Array, from: number, to: number): void {
     const need = this.pos + (to - from);
     if (!this.acc || this.acc.length < need) {

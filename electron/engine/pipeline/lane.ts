@@ -40,7 +40,11 @@ export class Lane {
   private pool: BufferPool | undefined;
   private readonly unreported = new Map<number, number>();
   private readonly opener: BlobOpener;
-  private readonly claims = new Map<number, (fresh: boolean[]) => void>();
+  private readonly claims = new Map<
+    number,
+    { resolve: (fresh: boolean[]) => void; reject: (err: Error) => void }
+  >();
+  private stopped = false;
   private nextClaim = 0;
   private gear: Int32Array | undefined;
   /** This lane's open pack per spool folder (one per repository in practice). */
@@ -54,12 +58,13 @@ export class Lane {
   }
 
   handle(req: WorkerRequest): void {
+    if (this.stopped) return;
     const { encryptKey, chunkIdKey } = this.keys;
     switch (req.op) {
       case 'claimed': {
-        const resolve = this.claims.get(req.claim);
+        const claim = this.claims.get(req.claim);
         this.claims.delete(req.claim);
-        resolve?.(req.fresh);
+        claim?.resolve(req.fresh);
         return;
       }
       case 'readFiles':
@@ -128,6 +133,18 @@ export class Lane {
     }
   }
 
+  /**
+   * Ends this lane's work, as terminating a worker would: requests not yet handled are dropped,
+   * files being read stop at their next claim, and open pack files are deleted.
+   */
+  stop(): void {
+    this.stopped = true;
+    const stopped = new CairnError('cancelled', 'the operation was stopped');
+    for (const claim of this.claims.values()) claim.reject(stopped);
+    this.claims.clear();
+    this.finishPacks(true);
+  }
+
   /** Sends what `make` returns, or the error it throws as a `failed` response. */
   private answer(seq: number, make: () => WorkerResponse): void {
     let res: WorkerResponse;
@@ -174,9 +191,11 @@ export class Lane {
       gear: this.gear,
       pool: this.pool,
       claim: (ids) => {
+        if (this.stopped)
+          return Promise.reject(new CairnError('cancelled', 'the operation was stopped'));
         const claim = this.nextClaim++;
-        return new Promise((resolve) => {
-          this.claims.set(claim, resolve);
+        return new Promise((resolve, reject) => {
+          this.claims.set(claim, { resolve, reject });
           this.send({ kind: 'claim', seq, claim, ids });
         });
       },

@@ -21,9 +21,10 @@ export interface WorkerKeys {
 
 /**
  * Kept buffers start this large: the largest chunk (8 MiB with the default chunker) and its
- * sealing overhead. The kernel backs only the pages written, so this costs what the largest
- * blob so far needs, and a buffer is almost never replaced — a replaced one stays resident
- * until a full collection (measured: 8 MB of them at check's peak with 2 MiB to start).
+ * sealing overhead. Allocated uninitialised, a buffer this large is normally a fresh mapping
+ * whose pages the kernel backs only once written, so it costs about what the largest blob so
+ * far needs; and it is almost never replaced — a replaced one stays resident until a full
+ * collection (measured: 8 MB of them at check's peak with 2 MiB to start).
  */
 const KEPT_BYTES = 8 * 1024 * 1024 + 64 * 1024;
 /** Larger buffers are allocated for one use instead of being kept (a huge tree, say). */

@@ -48,22 +48,25 @@ class ClaimBatch {
   bytes = 0;
   private chunks: Buffer[] = [];
   private ids: string[] = [];
-  private slab: Buffer | undefined;
+  /** Slabs taken for this batch; the last one is being filled. */
+  private slabs: Buffer[] = [];
   private slabUsed = 0;
   private readonly outstanding = new Set<Promise<void>>();
   private failure: unknown;
 
   constructor(private readonly host: FileReaderHost) {}
 
-  /** Room for a small file's bytes in this batch's current slab. */
+  /** Room for a small file's bytes (at least one) in this batch's current slab. */
   room(bytes: number): Buffer {
-    if (!this.slab || this.slab.length - this.slabUsed < bytes) {
-      this.slab = this.host.pool.take(Math.max(bytes, SLAB_BYTES));
+    let slab = this.slabs[this.slabs.length - 1];
+    if (!slab || slab.length - this.slabUsed < bytes) {
+      slab = this.host.pool.take(Math.max(bytes, SLAB_BYTES));
+      this.slabs.push(slab);
       this.slabUsed = 0;
     }
     const at = this.slabUsed;
     this.slabUsed += bytes;
-    return this.slab.subarray(at, at + bytes);
+    return slab.subarray(at, at + bytes);
   }
 
   add(chunk: Buffer): string {
@@ -77,7 +80,8 @@ class ClaimBatch {
   /** Sends the collected chunks to be claimed; waits only while too many claims are out. */
   async send(): Promise<void> {
     if (this.ids.length > 0) {
-      const claim = this.claimAndSeal(this.chunks, this.ids)
+      // The claim owns the batch's memory from here, and gives it back.
+      const claim = this.claimAndSeal(this.chunks, this.ids, this.slabs)
         .catch((err: unknown) => {
           this.failure ??= err;
         })
@@ -86,9 +90,11 @@ class ClaimBatch {
       this.chunks = [];
       this.ids = [];
       this.bytes = 0;
-      // The slab's chunks went with that claim, which gives it back.
-      this.slab = undefined;
+    } else {
+      // Slabs no chunk ended up in (an empty read, a failed one).
+      this.slabs.forEach((slab) => this.host.pool.give(slab));
     }
+    this.slabs = [];
     while (this.outstanding.size > CLAIMS_OUTSTANDING) await Promise.race(this.outstanding);
     if (this.failure) throw this.failure;
   }
@@ -100,15 +106,19 @@ class ClaimBatch {
     if (this.failure) throw this.failure;
   }
 
-  private async claimAndSeal(chunks: Buffer[], ids: string[]): Promise<void> {
-    const fresh = await this.host.claim(ids);
-    chunks.forEach((chunk, i) => {
-      if (fresh[i])
-        this.host.storeBlob(ids[i]!, sealObjectParts(this.host.encryptKey, chunk), chunk.length);
-      this.host.collectGarbage(chunk.length);
-    });
-    // Only now: several chunks may share one slab.
-    chunks.forEach((chunk) => this.host.pool.give(chunk));
+  private async claimAndSeal(chunks: Buffer[], ids: string[], slabs: Buffer[]): Promise<void> {
+    try {
+      const fresh = await this.host.claim(ids);
+      chunks.forEach((chunk, i) => {
+        if (fresh[i])
+          this.host.storeBlob(ids[i]!, sealObjectParts(this.host.encryptKey, chunk), chunk.length);
+        this.host.collectGarbage(chunk.length);
+      });
+    } finally {
+      // Only now, all together: several chunks share one slab.
+      chunks.forEach((chunk) => this.host.pool.give(chunk));
+      slabs.forEach((slab) => this.host.pool.give(slab));
+    }
   }
 }
 
@@ -150,10 +160,12 @@ async function readOne(
       let size = 0;
       if (before.size < BigInt(chunker.min_size)) {
         const want = Number(before.size);
-        const buf = batch.room(want);
-        size = fd.readFullySync(handle, buf, want, 0);
-        host.reportBytes(size);
-        if (size > 0) content.push(batch.add(buf.subarray(0, size)));
+        if (want > 0) {
+          const buf = batch.room(want);
+          size = fd.readFullySync(handle, buf, want, 0);
+          host.reportBytes(size);
+          if (size > 0) content.push(batch.add(buf.subarray(0, size)));
+        }
       } else {
         await batch.send();
         const cdc = new Chunker(
@@ -164,7 +176,15 @@ async function readOne(
         );
         // Two read buffers take turns: one is chunked while the other is being filled.
         const buffers = [host.pool.take(READ_BYTES), host.pool.take(READ_BYTES)];
-        let next = fd.read(handle, buffers[0]!, 0, READ_BYTES, null);
+        const readInto = (buf: Buffer): Promise<number> => {
+          const reading = fd.read(handle, buf, 0, READ_BYTES, null);
+          // Handled here as well: it may fail while this thread awaits a claim, before the
+          // loop awaits it (an unhandled rejection would end the process).
+          reading.catch(() => 0);
+          return reading;
+        };
+        let next = readInto(buffers[0]!);
+        let chunked = false;
         try {
           let turn = 0;
           for (;;) {
@@ -172,18 +192,20 @@ async function readOne(
             if (n === 0) break;
             const buf = buffers[turn]!;
             turn ^= 1;
-            next = fd.read(handle, buffers[turn]!, 0, READ_BYTES, null);
+            next = readInto(buffers[turn]!);
             size += n;
             host.reportBytes(n);
             cdc.push(buf.subarray(0, n));
             await batch.send();
           }
+          cdc.finish();
+          chunked = true;
         } finally {
           // A read may still be filling a buffer when something failed: wait for it first.
           await next.catch(() => 0);
           buffers.forEach((b) => host.pool.give(b));
+          if (!chunked) cdc.discard();
         }
-        cdc.finish();
         await batch.send();
       }
       const after = fs.fstatSync(handle, { bigint: true });

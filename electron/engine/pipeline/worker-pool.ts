@@ -58,13 +58,18 @@ interface PoolWorker {
  */
 class MainThreadLane implements LaneEndpoint {
   private readonly lane: Lane;
+  private closed = false;
 
   constructor(
     keys: LaneKeys,
     deliver: (msg: WorkerResponse) => void,
     private readonly fail: (err: Error) => void,
   ) {
-    this.lane = new Lane(keys, (msg) => setImmediate(() => deliver(msg)));
+    this.lane = new Lane(keys, (msg) =>
+      setImmediate(() => {
+        if (!this.closed) deliver(msg);
+      }),
+    );
   }
 
   postMessage(req: WorkerRequest): void {
@@ -78,7 +83,10 @@ class MainThreadLane implements LaneEndpoint {
     });
   }
 
+  /** Stops the lane's work as terminating a worker would; nothing it sends is delivered. */
   terminate(): Promise<void> {
+    this.closed = true;
+    this.lane.stop();
     return Promise.resolve();
   }
 }

@@ -5,25 +5,17 @@
  * short-lived buffers Node's ciphers return: each worker's malloc arena grew to about twice
  * what it held (measured with malloc_stats).
  *
- * So the pool owns one fixed region outside malloc — a WebAssembly memory, which the kernel
- * backs page by page as it is first touched — and hands out blocks of it with a buddy
- * allocator: sizes round up to a power of two (at least 64 KiB), a freed block merges with its
- * free twin, and the lowest free block is taken first, so the resident part stays as small as
- * the most ever in use at once. When the region is full, take() falls back to an ordinary
- * buffer, which give() leaves to the garbage collector.
+ * So the pool allocates one region once, never initialised (the kernel backs its pages as they
+ * are first written), and hands out blocks of it with a buddy allocator: sizes round up to a
+ * power of two (at least 64 KiB), a freed block merges with its free twin, and the lowest free
+ * block of the smallest fitting size is taken first, which keeps the written — resident — part
+ * of the region near the most ever in use at once. When the region is full, take() falls back
+ * to an ordinary buffer, which give() leaves to the garbage collector.
  */
-// The project's lib (ES2023) has no WebAssembly types, which live in lib.dom; this is the one
-// constructor used here.
-declare const WebAssembly: {
-  Memory: new (size: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-};
-
 const UNIT = 64 * 1024;
-const PAGE = 64 * 1024; // WebAssembly page size
 
 export class BufferPool {
   private readonly memory: ArrayBuffer;
-  private readonly units: number;
   /** Free block starts (in units) per order; a block of order k is 2^k units. */
   private readonly free: number[][] = [];
   /** For every unit: the order of the allocated block starting there, or -1. */
@@ -35,9 +27,7 @@ export class BufferPool {
   constructor(capacity = 16 * 1024 * 1024) {
     let units = 1;
     while (units * 2 * UNIT <= capacity) units *= 2;
-    this.units = units;
-    const pages = (units * UNIT) / PAGE;
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer;
+    this.memory = Buffer.allocUnsafeSlow(units * UNIT).buffer as ArrayBuffer;
     const top = Math.log2(units);
     for (let k = 0; k <= top; k++) this.free.push([]);
     this.free[top]!.push(0);
@@ -47,7 +37,8 @@ export class BufferPool {
 
   /** A buffer of exactly `size` bytes (contents undefined). */
   take(size: number): Buffer {
-    const order = orderOf(Math.ceil(Math.max(size, 1) / UNIT));
+    if (size === 0) return Buffer.alloc(0);
+    const order = orderOf(Math.ceil(size / UNIT));
     const start = this.allocate(order);
     // Outside the region: allocUnsafeSlow is never a slice of Node's shared pool.
     if (start < 0) return Buffer.allocUnsafeSlow(size);
@@ -55,8 +46,9 @@ export class BufferPool {
   }
 
   /**
-   * Hands back the block `buf` lies in (a view anywhere inside it will do; giving one block
-   * twice is harmless). It must not be used afterwards.
+   * Hands back the block `buf` lies in (a view anywhere inside it will do). It must not be used
+   * afterwards. Giving a block again is harmless until it is taken anew: then a stale view
+   * would free the new owner's block, so give every view of a block before taking more.
    */
   give(buf: Uint8Array): void {
     if (buf.buffer !== this.memory || buf.length === 0) return;
