@@ -18,6 +18,7 @@ import { readFiles, type FileReaderHost } from './worker-file-reader.js';
 import { verifyPack, verifyPackFile } from './worker-pack-verifier.js';
 import { restoreRange } from './worker-restore.js';
 import { PackFile, type FinishedPack } from '../repository/pack-file.js';
+import { detachable } from './detachable.js';
 import type { PackSpool, WorkerError, WorkerRequest, WorkerResponse } from './worker-messages.js';
 
 export interface LaneKeys {
@@ -116,12 +117,12 @@ export class Lane {
               kind: 'result',
               seq: req.seq,
               ok: true,
-              data: toTransferable(sealObject(encryptKey, new Uint8Array(req.data), req.level)),
+              data: detachable(sealObject(encryptKey, new Uint8Array(req.data), req.level)),
             };
           } else {
             const plain = openObject(encryptKey, new Uint8Array(req.data), req.what);
             const id = req.verifyId ? blobId(chunkIdKey, plain) : undefined;
-            res = { kind: 'result', seq: req.seq, ok: true, data: toTransferable(plain), id };
+            res = { kind: 'result', seq: req.seq, ok: true, data: detachable(plain), id };
           }
         } catch (err) {
           res = { kind: 'result', seq: req.seq, ok: false, error: (err as Error).message };
@@ -225,17 +226,4 @@ function describe(err: unknown): WorkerError {
     ...(err instanceof CairnError ? { kind: err.kind } : {}),
     ...(typeof e?.code === 'string' ? { code: e.code } : {}),
   };
-}
-
-function toTransferable(buf: Buffer): ArrayBuffer {
-  if (
-    buf.byteOffset === 0 &&
-    buf.byteLength === buf.buffer.byteLength &&
-    buf.byteLength !== Buffer.poolSize
-  ) {
-    return buf.buffer as ArrayBuffer;
-  }
-  const copy = new Uint8Array(buf.byteLength);
-  copy.set(buf);
-  return copy.buffer;
 }

@@ -9,6 +9,7 @@ import { CairnError, type ErrorKind } from '../errors.js';
 import type { MasterKey } from '../crypto/key-slot.js';
 import type { ChunkerParams } from '../format/repo-config.js';
 import type { FinishedPack } from '../repository/pack-file.js';
+import { detachable } from './detachable.js';
 import { Lane, type LaneKeys } from './lane.js';
 import { sharesMainThread } from './main-thread-policy.js';
 import type {
@@ -342,18 +343,4 @@ export class WorkerPool {
 function rebuild(error: WorkerError): Error {
   if (error.kind) return new CairnError(error.kind as ErrorKind, error.message);
   return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
-}
-
-/** An ArrayBuffer holding exactly `buf`'s bytes that may be transferred away. */
-function detachable(buf: Buffer): ArrayBuffer {
-  if (
-    buf.byteOffset === 0 &&
-    buf.byteLength === buf.buffer.byteLength &&
-    buf.buffer.byteLength !== Buffer.poolSize
-  ) {
-    return buf.buffer as ArrayBuffer;
-  }
-  const copy = new Uint8Array(buf.byteLength);
-  copy.set(buf);
-  return copy.buffer;
 }
