@@ -3,7 +3,7 @@
  * reads, opens and writes ranges of packs for restore; verifies packs for check. A lane runs
  * in a worker thread (crypto-worker.ts), or on the main thread itself when nothing else needs
  * that thread (the CLI): then one worker fewer does the same work, and a worker's own cost —
- * a V8 heap, a Node environment, its buffers, about 20 MB — is saved.
+ * a V8 heap, a Node environment, its buffers: 10–15 MB measured — is saved.
  *
  * Requests and responses are the worker messages either way (worker-messages.ts).
  */

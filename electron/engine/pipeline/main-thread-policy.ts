@@ -7,7 +7,7 @@ let shared = false;
 /**
  * From now on, pools run one of their lanes on the main thread and start one worker fewer.
  * For a process that does nothing else while an operation runs (the CLI): its main thread is
- * mostly idle there, and each worker costs about 20 MB. Not for the app or the web server,
+ * mostly idle there, and each worker costs 10–15 MB. Not for the app or the web server,
  * whose main thread must stay responsive.
  */
 export function shareMainThread(): void {
