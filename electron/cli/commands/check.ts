@@ -26,11 +26,13 @@ export async function run(argv: string[]): Promise<number> {
       throw new CairnError('invalid-argument', '--read-data-subset takes a percentage like 10%');
   }
   const json = values.json ?? false;
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
   const onProgress = progressPrinter(json);
   const report = await createEngine().check(
     { location, password: await readPassword() },
     { readData: values['read-data'] ?? false, ...(subset ? { readDataSubset: subset } : {}) },
-    onProgress ? { onProgress } : {},
+    { signal: controller.signal, ...(onProgress ? { onProgress } : {}) },
   );
   clearProgress(json);
   if (json) printJson(report);

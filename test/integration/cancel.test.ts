@@ -1,8 +1,9 @@
 /**
- * A backup interrupted with Ctrl-C (SIGINT) stops: it says so with exit code 130, leaves no
- * spool file, no lock and no new snapshot behind, and the repository stays sound. In the CLI one
- * lane of work runs on the main thread; it must stop as promptly as a worker does.
+ * A command interrupted with Ctrl-C (SIGINT) stops, says so, and exits with 130. A backup leaves
+ * no spool file, no lock and no new snapshot behind, and the repository stays sound. In the CLI
+ * one lane of work runs on the main thread; it must stop as promptly as a worker does.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,7 @@ function filesUnder(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-describe('a backup interrupted with SIGINT', () => {
+describe('commands interrupted with SIGINT', () => {
   const dir = tempDir();
   const src = path.join(dir, 'src');
   const repo = path.join(dir, 'repo');
@@ -33,7 +34,7 @@ describe('a backup interrupted with SIGINT', () => {
     writeFileSync(path.join(src, 'large.bin'), randomBytes(96 * MiB));
   });
 
-  it('stops, cleans up, and leaves the repository sound', async () => {
+  it('a backup stops part way through a large file, cleans up, and leaves the repository sound', async () => {
     const run = await killOnProgress(
       ['backup', src, '--repo', repo],
       (p) => p.phase === 'backup' && p.bytes_done >= 8 * MiB,
@@ -49,5 +50,33 @@ describe('a backup interrupted with SIGINT', () => {
     expect(snaps).toHaveLength(1);
     expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
     await cairnOk(['backup', src, '--repo', repo]);
+  });
+  it('a restore and a check stop at their next range or pack, exit 130 and release the lock', async () => {
+    // Frozen at the first progress event, then interrupted and continued: the interrupt lands
+    // while most of the work is still ahead, however fast this machine restores and checks.
+    const interrupt = (child: ChildProcess): void => {
+      child.kill('SIGINT');
+      child.kill('SIGCONT');
+    };
+    const restore = await killOnProgress(
+      ['restore', 'latest', '--target', path.join(dir, 'out'), '--repo', repo],
+      (p) => p.phase === 'restore' && p.bytes_done > 0,
+      {},
+      'SIGSTOP',
+      interrupt,
+    );
+    const check = await killOnProgress(
+      ['check', '--repo', repo, '--read-data'],
+      (p) => p.phase === 'check' && p.files_done >= 1,
+      {},
+      'SIGSTOP',
+      interrupt,
+    );
+    for (const run of [restore, check]) {
+      expect(run.killed).toBe(true);
+      expect(run.code).toBe(130);
+      expect(run.stderr).toMatch(/cancel/i);
+    }
+    expect(filesUnder(path.join(repo, 'locks'))).toEqual([]);
   });
 });
