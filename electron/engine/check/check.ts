@@ -65,7 +65,7 @@ export async function checkRepository(
       : all;
     meter.bytesTotal = chosen.reduce((sum, p) => sum + (onDisk.get(p) ?? 0), 0);
     meter.filesTotal = chosen.length;
-    const pool = WorkerPool.forReading(repo.key);
+    const pool = new WorkerPool(repo.key);
     try {
       // Local packs are read by the workers themselves: keep each one a pack ahead. Others
       // travel whole through this thread, so fewer at once.

@@ -92,6 +92,14 @@ class MainThreadLane implements LaneEndpoint {
   }
 }
 
+/**
+ * Lanes keep almost nothing alive on their heaps (data is in pooled or kept buffers) but make
+ * a small object or buffer view per slice of work; with V8's default young generation (tens of
+ * MiB) those views keep their freed buffers' memory for a long time. A 1 MiB one is scavenged
+ * every few hundred KiB of work, costs no measurable time, and saves about 5 MB per worker.
+ */
+const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 1 };
+
 function workerUrl(): URL {
   const here = import.meta.url;
   // Under tests the engine runs from TypeScript sources, but a worker cannot load .ts on
@@ -109,25 +117,13 @@ export class WorkerPool {
   private seq = 0;
   private failure: Error | undefined;
 
-  /**
-   * Workers start on first use: a backup where nothing changed never needs them. They keep
-   * almost nothing alive on their heaps (data is in pooled buffers) but allocate a small
-   * object or buffer view per slice of work; with V8's default young generation (up to 32 MiB)
-   * those views keep their freed buffers' memory for a long time. A 1 MiB one is scavenged
-   * every few hundred KiB of work, costs no measurable time, and saves 5–10 MB per worker.
-   */
+  /** Workers start on first use: a backup where nothing changed never needs them. */
   constructor(
     private readonly key: MasterKey,
     private readonly chunkerSeed = '',
     size = Math.max(1, Math.min(os.availableParallelism(), 8)),
-    private readonly limits: ResourceLimits = { maxYoungGenerationSizeMb: 1 },
   ) {
     this.size = size;
-  }
-
-  /** Workers for restore and check. */
-  static forReading(key: MasterKey): WorkerPool {
-    return new WorkerPool(key);
   }
 
   /** Compresses (where it pays) and encrypts. `data` is transferred: do not use it afterwards. */
@@ -247,7 +243,7 @@ export class WorkerPool {
       this.workers.push(entry);
     }
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(url, { workerData: keys, resourceLimits: this.limits });
+      const worker = new Worker(url, { workerData: keys, resourceLimits: WORKER_LIMITS });
       worker.unref();
       const entry: PoolWorker = { worker, load: 0 };
       worker.on('message', (msg: WorkerResponse) => this.onMessage(entry, msg));

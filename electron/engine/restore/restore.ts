@@ -79,7 +79,7 @@ export async function restoreSnapshot(
   // A folder this restore created holds only what the restore puts there: its entries need
   // no check for something in the way.
   const fresh = (await fs.mkdir(target, { recursive: true })) !== undefined;
-  const pool = WorkerPool.forReading(repo.key);
+  const pool = new WorkerPool(repo.key);
   const result: RestoreResult = {
     files_restored: 0,
     files_skipped: 0,

@@ -13,7 +13,7 @@
 import { sealObject } from '../../format/sealed-object.js';
 import type { WorkerPool } from '../../pipeline/worker-pool.js';
 import type { Repository } from '../../repository/repository.js';
-import { GarbageBound } from '../../util/memory.js';
+import { YoungGarbage } from '../../util/young-garbage.js';
 import { Semaphore } from '../../util/semaphore.js';
 
 const INLINE_BELOW = 64 * 1024;
@@ -24,7 +24,9 @@ export class ApiChunkStore {
   private readonly slots: Semaphore;
   private readonly pending = new Set<Promise<void>>();
   private failure: unknown;
-  private readonly garbage = new GarbageBound();
+  // A scavenge every 4 MiB of chunks, a full collection every 16 MiB: chunks wait for the pack
+  // writer long enough to outlive a scavenge or two.
+  private readonly garbage = new YoungGarbage(4 << 20, 16 << 20);
   private sealedInline = 0;
   added = 0;
 
@@ -39,6 +41,8 @@ export class ApiChunkStore {
   async store(chunk: Buffer): Promise<string> {
     if (this.failure) throw this.failure;
     this.garbage.add(chunk.length);
+    this.garbage.addOld(chunk.length);
+    this.garbage.collect();
     const id = this.repo.blobId(chunk);
     if (!this.repo.index.claim(id)) return id;
     this.added++;
