@@ -140,8 +140,7 @@ export class Lane {
    */
   stop(): void {
     this.stopped = true;
-    const stopped = new CairnError('cancelled', 'the operation was stopped');
-    for (const claim of this.claims.values()) claim.reject(stopped);
+    for (const claim of this.claims.values()) claim.reject(stoppedError());
     this.claims.clear();
     this.finishPacks(true);
   }
@@ -192,8 +191,7 @@ export class Lane {
       gear: this.gear,
       pool: this.pool,
       claim: (ids) => {
-        if (this.stopped)
-          return Promise.reject(new CairnError('cancelled', 'the operation was stopped'));
+        if (this.stopped) return Promise.reject(stoppedError());
         const claim = this.nextClaim++;
         return new Promise((resolve, reject) => {
           this.claims.set(claim, { resolve, reject });
@@ -217,6 +215,10 @@ export class Lane {
     this.unreported.delete(seq);
     if (bytes > 0) this.send({ kind: 'bytes', seq, bytes });
   }
+}
+
+function stoppedError(): CairnError {
+  return new CairnError('cancelled', 'the operation was stopped');
 }
 
 function describe(err: unknown): WorkerError {

@@ -6,12 +6,12 @@
  * worker's memory stays flat however much it reads, and freed memory is reused at once rather
  * than handed back to the system and faulted in again.
  */
-import fs from 'node:fs';
 import { NONCE_BYTES, openInto } from '../crypto/aead.js';
 import { blobId } from '../crypto/chunk-id.js';
 import { CairnError } from '../errors.js';
 import { decompress, decompressInto } from '../format/compression.js';
 import { ENCODING_RAW, ENCODING_ZSTD } from '../format/sealed-object.js';
+import { readFullySync } from '../util/fd-fs.js';
 import { YoungGarbage } from '../util/young-garbage.js';
 
 export interface WorkerKeys {
@@ -43,13 +43,7 @@ export class BlobOpener {
   readRange(fd: number, offset: number, length: number): Buffer {
     this.garbage.collect();
     const buf = this.buffer('read', length);
-    let done = 0;
-    while (done < length) {
-      const n = fs.readSync(fd, buf, done, length - done, offset + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return buf.subarray(0, done);
+    return buf.subarray(0, readFullySync(fd, buf, length, offset));
   }
 
   /**
