@@ -27,11 +27,18 @@ export function table(rows: string[][]): string {
 /**
  * A progress line on stderr, only on a terminal and never with --json. With
  * CAIRN_PROGRESS=json every progress event goes to stderr as one JSON line instead, for
- * programs that drive the CLI (and for the crash tests, which kill it at chosen moments).
+ * programs that drive the CLI. CAIRN_PROGRESS=json-step also freezes the whole process
+ * (SIGSTOP) after each event until it gets SIGCONT: the crash and cancel tests act at the exact
+ * point an event describes, however busy the machine running them is.
  */
 export function progressPrinter(json: boolean): ((p: JobProgress) => void) | undefined {
-  if (process.env.CAIRN_PROGRESS === 'json') {
-    return (p) => process.stderr.write(JSON.stringify({ type: 'progress', ...p }) + '\n');
+  const mode = process.env.CAIRN_PROGRESS;
+  if (mode === 'json' || mode === 'json-step') {
+    return (p) => {
+      // Synchronous on a pipe or file, so the line is out before the process stops.
+      process.stderr.write(JSON.stringify({ type: 'progress', ...p }) + '\n');
+      if (mode === 'json-step') process.kill(process.pid, 'SIGSTOP');
+    };
   }
   if (json || !process.stderr.isTTY) return undefined;
   return (p) => {

@@ -51,13 +51,11 @@ describe('concurrent operations on one repository', () => {
     const done = await killOnProgress(
       ['backup', a, '--repo', repo, '--json'],
       (p) => p.phase === 'backup' && p.bytes_done > 0,
-      {},
-      'SIGSTOP',
-      (child) => {
-        void cairn(['prune', '--repo', repo]).then((r) => {
-          pruneResult = r;
-          child.kill('SIGCONT');
-        });
+      {
+        signal: null,
+        whileFrozen: async () => {
+          pruneResult = await cairn(['prune', '--repo', repo]);
+        },
       },
     );
     expect(done.code).toBe(0);
