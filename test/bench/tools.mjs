@@ -12,7 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
+// Run as the installed `cairn` runs: the file itself, whose #! line carries its Node flags,
+// with this Node first on PATH.
 const CAIRN_CLI = path.join(REPO_ROOT, 'dist/electron/cli/index.js');
+const NODE_FIRST_ON_PATH = [path.dirname(process.execPath), process.env.PATH].join(path.delimiter);
 const PASSWORD = 'bench-password-not-secret';
 
 /** The adapters; `available()` says whether (and which version of) the tool is installed. */
@@ -31,17 +34,17 @@ export const TOOLS = [
       });
       return { ok: true, version: `cairn @ ${rev.stdout.trim() || 'unknown commit'}` };
     },
-    env: (home) => ({ CAIRN_PASSWORD: PASSWORD, CAIRN_HOME: home }),
-    init: (repo) => [process.execPath, [CAIRN_CLI, 'init', '--repo', repo]],
-    backup: (repo, data) => [process.execPath, [CAIRN_CLI, 'backup', data, '--repo', repo]],
+    env: (home) => ({ CAIRN_PASSWORD: PASSWORD, CAIRN_HOME: home, PATH: NODE_FIRST_ON_PATH }),
+    init: (repo) => [CAIRN_CLI, ['init', '--repo', repo]],
+    backup: (repo, data) => [CAIRN_CLI, ['backup', data, '--repo', repo]],
     restore: (repo, target) => [
-      process.execPath,
-      [CAIRN_CLI, 'restore', 'latest', '--target', target, '--repo', repo],
+      CAIRN_CLI,
+      ['restore', 'latest', '--target', target, '--repo', repo],
     ],
     // SPEC §9: the backed-up folder /x/y/data is restored as DIR/data.
     restoredDir: (target, data) => path.join(target, path.basename(data)),
-    check: (repo) => [process.execPath, [CAIRN_CLI, 'check', '--repo', repo, '--read-data']],
-    snapshots: (repo) => [process.execPath, [CAIRN_CLI, 'snapshots', '--repo', repo, '--json']],
+    check: (repo) => [CAIRN_CLI, ['check', '--repo', repo, '--read-data']],
+    snapshots: (repo) => [CAIRN_CLI, ['snapshots', '--repo', repo, '--json']],
     countSnapshots: (stdout) => JSON.parse(stdout).length,
   },
   {
