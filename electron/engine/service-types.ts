@@ -15,6 +15,11 @@ export interface JobControl {
   /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
   signal?: AbortSignal;
   onProgress?: (progress: JobProgress) => void;
+  /**
+   * Under a lock: resolves while the lock is still held, rejects once it is lost. Called right
+   * before each step that deletes data or saves a snapshot.
+   */
+  confirmLock?: () => Promise<void>;
 }
 
 export interface BackupRequest {

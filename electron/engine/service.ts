@@ -36,7 +36,7 @@ async function withRepository<T>(
     if (!lock) return await fn(repo, control ?? {});
     return await withLock(repo.target, repo.key.encrypt, lock, (held) => {
       const signal = control?.signal ? AbortSignal.any([control.signal, held.signal]) : held.signal;
-      return fn(repo, { ...control, signal });
+      return fn(repo, { ...control, signal, confirmLock: () => held.confirm() });
     });
   } finally {
     await repo.close();
@@ -64,15 +64,15 @@ export function createEngine(): EngineService {
       withRepository(ref, undefined, undefined, (repo) => listSnapshots(repo)),
     listTree: (ref, snapshot, p, recursive = false) =>
       withRepository(ref, undefined, undefined, async (repo) => {
-        await repo.loadIndex();
         const snap = await findSnapshot(repo, snapshot);
+        await repo.loadIndex(); // after: the snapshot's own index file is then among those read
         const { listPath } = await import('./browse/snapshot-browser.js');
         return listPath(repo, snap.tree, p, recursive);
       }),
     readFile: (ref, snapshot, p, range = { offset: 0, length: 1024 * 1024 }) =>
       withRepository(ref, undefined, undefined, async (repo) => {
-        await repo.loadIndex();
         const snap = await findSnapshot(repo, snapshot);
+        await repo.loadIndex(); // after: the snapshot's own index file is then among those read
         const { readRange } = await import('./browse/snapshot-browser.js');
         return readRange(repo, snap.tree, p, range);
       }),
@@ -98,7 +98,7 @@ export function createEngine(): EngineService {
       withRepository(ref, exclusive('forget'), control, async (repo, c) => {
         const { forgetSnapshots } = await import('./forget/forget.js');
         const { prune } = await import('./prune/prune.js');
-        const result = await forgetSnapshots(repo, request);
+        const result = await forgetSnapshots(repo, request, c);
         const pruned = request.prune && !request.dryRun ? await prune(repo, {}, c) : null;
         return { ...result, prune: pruned };
       }),

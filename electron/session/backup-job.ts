@@ -25,7 +25,7 @@ export async function runBackupJob(
   engine: EngineService,
   ref: RepositoryRef,
   request: BackupJobRequest,
-  control: Required<JobControl>,
+  control: Required<Pick<JobControl, 'signal' | 'onProgress'>>,
   log: JobLog,
 ): Promise<JobResult> {
   const { paths, definitions, excludes, tags, forceFull } = request;

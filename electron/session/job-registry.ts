@@ -19,7 +19,10 @@ interface JobRecord {
 }
 
 export type JobLog = (level: 'info' | 'warning', message: string) => void;
-export type JobWork = (control: Required<JobControl>, log: JobLog) => Promise<JobResult>;
+export type JobWork = (
+  control: Required<Pick<JobControl, 'signal' | 'onProgress'>>,
+  log: JobLog,
+) => Promise<JobResult>;
 
 export class JobRegistry {
   private readonly jobs = new Map<string, JobRecord>();

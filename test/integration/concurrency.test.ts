@@ -1,6 +1,7 @@
 /**
  * Two backups into one repository at once both produce valid snapshots; a prune while a backup
- * runs refuses (exit 11, naming the holder) and loses nothing.
+ * runs refuses (exit 11, naming the holder) and loses nothing; a check that a backup finishes
+ * during sees no damage.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -67,5 +68,25 @@ describe('concurrent operations on one repository', () => {
     expect(describeTree(path.join(out, 'alpha'))).toEqual(describeTree(a));
     // With the backup finished, prune runs.
     await cairnOk(['prune', '--repo', repo]);
+  });
+
+  it('a check during which a backup finishes reports no damage', async () => {
+    writeFileSync(path.join(b, 'during-check.bin'), randomBytes(2 * MiB));
+    // The check is frozen at its first event, after it has started reading the repository;
+    // a whole backup runs and saves its snapshot before the check goes on.
+    let during: Awaited<ReturnType<typeof cairnOk>> | undefined;
+    const checked = await killOnProgress(
+      ['check', '--repo', repo, '--read-data'],
+      (p) => p.phase === 'check',
+      {
+        signal: null,
+        whileFrozen: async () => {
+          during = await cairnOk(['backup', b, '--repo', repo, '--json']);
+        },
+      },
+    );
+    expect(JSON.parse(during!.stdout).snapshot.id).toBeTruthy();
+    expect(checked.code).toBe(0);
+    expect(checked.stderr).not.toMatch(/not in the index|problem/);
   });
 });

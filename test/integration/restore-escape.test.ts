@@ -8,9 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TreeNode } from '../../electron/engine/format/tree.js';
 import { Repository } from '../../electron/engine/repository/repository.js';
-import { saveSnapshot } from '../../electron/engine/snapshots/snapshot-store.js';
 import { LocalTarget } from '../../electron/engine/targets/local-target.js';
 import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { craftSnapshot } from '../helpers/crafted-snapshot.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -51,30 +51,10 @@ describe('restore of a crafted snapshot', () => {
       nodes: [{ name: 'src', type: 'dir', mode: 0o755, mtime_ns: '0', subtree: src }],
     });
     await repo.flush();
-    const snap = await saveSnapshot(repo, {
-      time: new Date().toISOString(),
-      hostname: 'h',
-      username: 'u',
-      group: 'crafted',
+    const snap = await craftSnapshot(repo, {
       paths: ['/src'],
       sources: [{ kind: 'folder', path: '/src', name: 'src' }],
-      tags: [],
-      parent: null,
       tree: root,
-      incomplete: false,
-      incomplete_reasons: [],
-      stats: {
-        files_new: 0,
-        files_changed: 0,
-        files_unchanged: 0,
-        dirs: 0,
-        bytes_processed: 0,
-        blobs_added: 0,
-        bytes_added: 0,
-        bytes_added_raw: 0,
-        duration_ms: 0,
-      },
-      program_version: 'test',
     });
     return snap.id;
   }

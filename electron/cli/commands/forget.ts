@@ -53,7 +53,8 @@ export async function run(argv: string[]): Promise<number> {
     const n = count(flag, values[flag as keyof typeof COUNTS]);
     if (n !== undefined) rules[key] = n;
   }
-  if (values['keep-within']) rules.keepWithin = values['keep-within'];
+  // Given but empty (an unset shell variable) is an error from the parser, not "no rule".
+  if (values['keep-within'] !== undefined) rules.keepWithin = values['keep-within'];
   if (values['keep-tag']) rules.keepTag = values['keep-tag'];
   const json = values.json ?? false;
   const onProgress = progressPrinter(json);

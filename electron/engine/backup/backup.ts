@@ -47,9 +47,10 @@ export async function backupFolders(
   }
   const hostname = os.hostname();
   const group = request.group ?? folderGroup(hostname, paths);
-  await repo.loadIndex();
   // With forceFull the parent is still the parent (history, statistics); only its chunk lists are not trusted.
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
+  // Snapshot first, index second: a backup finishing in between has written its index first.
+  await repo.loadIndex();
   const parentRoot = parent ? await repo.loadTree(parent.tree).catch(() => undefined) : undefined;
 
   const pool = new WorkerPool(repo.key, repo.config.chunker.seed);
@@ -103,33 +104,40 @@ export async function backupFolders(
     meter.setPhase('finishing');
     rootNodes.sort((a, b) => (a.name < b.name ? -1 : 1));
     const tree = await repo.saveTree({ nodes: rootNodes });
+    // A lock lost while this process was frozen may have let a prune delete what this backup
+    // wrote: neither its index nor its snapshot may then be saved.
+    await control.confirmLock?.();
     await repo.flush();
     const written = repo.packWriter().stats;
-    const snapshot: Snapshot = await saveSnapshot(repo, {
-      time: new Date().toISOString(),
-      hostname,
-      username: safeUsername(),
-      group,
-      paths,
-      sources,
-      tags: request.tags ?? [],
-      parent: parent?.id ?? null,
-      tree,
-      incomplete: warnings.length > 0,
-      incomplete_reasons: summarizeWarnings(warnings),
-      stats: {
-        files_new: stats.filesNew,
-        files_changed: stats.filesChanged,
-        files_unchanged: stats.filesUnchanged,
-        dirs: stats.dirs,
-        bytes_processed: stats.bytesProcessed,
-        blobs_added: written.blobs,
-        bytes_added: written.bytes,
-        bytes_added_raw: written.bytesRaw,
-        duration_ms: Date.now() - started,
+    const snapshot: Snapshot = await saveSnapshot(
+      repo,
+      {
+        time: new Date().toISOString(),
+        hostname,
+        username: safeUsername(),
+        group,
+        paths,
+        sources,
+        tags: request.tags ?? [],
+        parent: parent?.id ?? null,
+        tree,
+        incomplete: warnings.length > 0,
+        incomplete_reasons: summarizeWarnings(warnings),
+        stats: {
+          files_new: stats.filesNew,
+          files_changed: stats.filesChanged,
+          files_unchanged: stats.filesUnchanged,
+          dirs: stats.dirs,
+          bytes_processed: stats.bytesProcessed,
+          blobs_added: written.blobs,
+          bytes_added: written.bytes,
+          bytes_added_raw: written.bytesRaw,
+          duration_ms: Date.now() - started,
+        },
+        program_version: PROGRAM_VERSION,
       },
-      program_version: PROGRAM_VERSION,
-    });
+      control.confirmLock,
+    );
     meter.emit(true);
     return { snapshot, warnings };
   } catch (err) {

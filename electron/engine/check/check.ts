@@ -25,6 +25,11 @@ export async function checkRepository(
 ): Promise<CheckReport> {
   const problems: CheckProblem[] = [];
   const meter = new ProgressMeter('check', control.onProgress);
+  // Snapshots are listed before the index is read. Backups may run meanwhile (check's lock is
+  // shared), and each writes its index before its snapshot, so every snapshot listed here has
+  // its index file in the listing below; the other way round, a backup finishing in between
+  // would look like damage.
+  const snapshotFiles = await repo.target.list('snapshots');
 
   // Index files, one by one, so a damaged one is named rather than fatal.
   for (const f of await repo.target.list('index')) {
@@ -60,9 +65,10 @@ export async function checkRepository(
   let packsRead = 0;
   if (request.readData || request.readDataSubset) {
     const all = [...repo.index.packIds()].filter((p) => onDisk.has(p)).sort();
-    const chosen = request.readDataSubset
+    const subset = request.readDataSubset
       ? await choosePacksToRead(repo, all, request.readDataSubset)
-      : all;
+      : undefined;
+    const chosen = subset ? subset.chosen : all;
     meter.bytesTotal = chosen.reduce((sum, p) => sum + (onDisk.get(p) ?? 0), 0);
     meter.filesTotal = chosen.length;
     const pool = new WorkerPool(repo.key);
@@ -86,6 +92,7 @@ export async function checkRepository(
     } finally {
       await pool.close();
     }
+    await subset?.done();
   }
   for (const [id, loc] of repo.index.entries()) if (wholePacks.has(loc.pack)) damagedBlobs.add(id);
 
@@ -97,7 +104,6 @@ export async function checkRepository(
     d.snapshots.add(snapshot);
     if (d.paths.size < 100) d.paths.add(p);
   };
-  const snapshotFiles = await repo.target.list('snapshots');
   let snapshots = 0;
   for (const f of snapshotFiles) {
     let snap;

@@ -1,19 +1,26 @@
 /**
  * `--read-data-subset N%`: each run reads the next N% of packs (sorted by id) after where the
  * previous run stopped, so repeated runs cover the whole repository. The position lives in
- * Cairn's local state folder, per repository.
+ * Cairn's local state folder, per repository, and moves only once the packs were read: a check
+ * cancelled or failed part way reads the same packs next time.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Repository } from '../repository/repository.js';
 import { stateDir } from '../util/paths.js';
 
+export interface PacksToRead {
+  chosen: string[];
+  /** Records that the chosen packs were read, so the next run starts after them. */
+  done(): Promise<void>;
+}
+
 export async function choosePacksToRead(
   repo: Repository,
   sortedPacks: string[],
   percent: number,
-): Promise<string[]> {
-  if (sortedPacks.length === 0) return [];
+): Promise<PacksToRead> {
+  if (sortedPacks.length === 0) return { chosen: [], done: async () => undefined };
   const count = Math.max(1, Math.ceil((sortedPacks.length * percent) / 100));
   const file = path.join(stateDir(), `check-${repo.config.id.slice(0, 16)}.json`);
   let after = '';
@@ -27,7 +34,9 @@ export async function choosePacksToRead(
   const chosen: string[] = [];
   for (let i = 0; i < Math.min(count, sortedPacks.length); i++)
     chosen.push(sortedPacks[(start + i) % sortedPacks.length]!);
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, JSON.stringify({ after: chosen.at(-1) }));
-  return chosen;
+  const done = async (): Promise<void> => {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, JSON.stringify({ after: chosen.at(-1) }));
+  };
+  return { chosen, done };
 }

@@ -13,6 +13,7 @@
  * Memory is bounded by the index (one entry per blob), not by the amount of data.
  */
 import { createHash } from 'node:crypto';
+import { CairnError } from '../errors.js';
 import type { IndexFile, IndexPack } from '../format/index-file.js';
 import { openJson, sealJson } from '../format/sealed-object.js';
 import { mapLimit, type Repository } from '../repository/repository.js';
@@ -21,6 +22,7 @@ import { MasterIndex } from '../repository/master-index.js';
 import type { JobControl } from '../service-types.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
+import { PackContents } from './pack-contents.js';
 import { usedBlobs } from './used-blobs.js';
 
 export interface PruneOptions {
@@ -50,7 +52,7 @@ export async function prune(
   meter.setPhase('scanning');
 
   const indexFiles = await repo.target.list('index');
-  const packs = new Map<string, IndexPack>();
+  const packs = new PackContents();
   await mapLimit(indexFiles, 8, async (f) => {
     const file = openJson<IndexFile>(
       repo.key.encrypt,
@@ -58,7 +60,7 @@ export async function prune(
       `index ${f.name.slice(0, 12)}`,
     );
     repo.index.addFile(f.name, file);
-    for (const p of file.packs) packs.set(p.id, p);
+    for (const p of file.packs) packs.add(p);
   });
   const onDisk = new Map((await repo.target.list('data')).map((p) => [p.name, p.size]));
   const used = await usedBlobs(repo, control.signal);
@@ -86,6 +88,16 @@ export async function prune(
     else if (1 - usedBytes / totalBytes >= threshold) repack.push({ id: pack.id, blobs: needed });
     else keep.push({ id: pack.id, blobs: needed });
   }
+  // Never write an index that leaves out a blob a snapshot needs: that blob would be lost for
+  // good when the old index files go. A pack gone from disk (check names it) gets here too.
+  const missing = [...used].filter((id) => !kept.has(id)).length;
+  if (missing > 0) {
+    throw new CairnError(
+      'corrupt',
+      `prune stopped: ${missing} blob(s) that snapshots use are in no pack on ${repo.target.displayName}; ` +
+        'nothing was deleted. Run `cairn check` to see which snapshots and paths are affected',
+    );
+  }
   const unindexed = [...onDisk.keys()].filter((id) => !packs.has(id));
   const obsolete = [...remove, ...repack.map((p) => p.id), ...unindexed];
   const report: PruneReport = {
@@ -100,7 +112,10 @@ export async function prune(
   };
   const freedBefore = obsolete.reduce((sum, id) => sum + (onDisk.get(id) ?? 0), 0);
   // Packs a killed backup was still writing: nobody else writes now (exclusive lock).
-  if (!options.dryRun) await repo.target.clearSpool();
+  if (!options.dryRun) {
+    await control.confirmLock?.();
+    await repo.target.clearSpool();
+  }
   if (options.dryRun || (obsolete.length === 0 && indexFiles.length <= 1)) {
     report.bytes_freed = options.dryRun ? freedBefore : 0;
     return report;
@@ -141,19 +156,25 @@ export async function prune(
   const newIndex: IndexFile = { packs: all, supersedes: indexFiles.map((f) => f.name) };
   const sealed = sealJson(repo.key.encrypt, newIndex);
   const newIndexId = createHash('sha256').update(sealed).digest('hex');
+  await control.confirmLock?.();
   await repo.target.save('index', newIndexId, sealed);
 
   // 3. Old index files, then the packs nothing names any more.
   meter.setPhase('finishing');
   meter.files = 0;
   meter.filesTotal = indexFiles.length + obsolete.length;
+  // Each deletion first confirms the exclusive lock: had this process been frozen long enough
+  // for a backup to take over, that backup may rely on exactly what would be deleted.
   for (const f of indexFiles) {
+    throwIfCancelled(control.signal);
+    await control.confirmLock?.();
     if (f.name !== newIndexId) await repo.target.remove('index', f.name);
     meter.files++;
     meter.emit(true);
   }
   for (const id of obsolete) {
     throwIfCancelled(control.signal);
+    await control.confirmLock?.();
     await repo.target.remove('data', id);
     report.bytes_freed += onDisk.get(id) ?? 0;
     meter.files++;

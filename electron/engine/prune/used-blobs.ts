@@ -2,6 +2,7 @@
  * Every blob some snapshot needs: its trees and the chunks of its files. Trees shared between
  * snapshots are walked once.
  */
+import { CairnError, errorMessage } from '../errors.js';
 import type { Repository } from '../repository/repository.js';
 import { listSnapshots } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
@@ -12,7 +13,20 @@ export async function usedBlobs(repo: Repository, signal?: AbortSignal): Promise
     if (used.has(treeId)) return;
     used.add(treeId);
     throwIfCancelled(signal);
-    for (const node of (await repo.loadTree(treeId)).nodes) {
+    let tree;
+    try {
+      tree = await repo.loadTree(treeId);
+    } catch (err) {
+      throwIfCancelled(signal);
+      // Without this tree prune cannot know what the snapshot needs, so it must not go on.
+      throw new CairnError(
+        'corrupt',
+        `prune stopped: tree ${treeId.slice(0, 12)} cannot be read (${errorMessage(err)}); ` +
+          'nothing was deleted. Run `cairn check` to see which snapshots and paths are affected',
+        { cause: err },
+      );
+    }
+    for (const node of tree.nodes) {
       for (const id of node.content ?? []) used.add(id);
       if (node.subtree) await visit(node.subtree);
     }

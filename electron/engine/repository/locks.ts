@@ -48,6 +48,13 @@ export interface Lock {
   readonly signal: AbortSignal;
   /** Writes a fresh heartbeat now (the timer does this every heartbeatMs). */
   refresh(): Promise<void>;
+  /**
+   * Proves the lock is still ours, just before a step that must not happen without it
+   * (deleting data, saving a snapshot). Free while heartbeats are on time. After a longer
+   * silence (the process was frozen, the laptop asleep) others may have judged the lock stale
+   * and removed it, so it writes a heartbeat first, which fails if the lock is gone.
+   */
+  confirm(): Promise<void>;
   /** Stops the heartbeat and removes the lock file; calling it again does nothing. */
   release(): Promise<void>;
 }
@@ -186,6 +193,11 @@ class HeldLock implements Lock {
     return this.serialized(() => this.writeHeartbeat());
   }
 
+  async confirm(): Promise<void> {
+    if (this.signal.aborted) throw this.signal.reason;
+    if (Date.now() - this.lastHeartbeatMs > 2 * this.settings.heartbeatMs) await this.refresh();
+  }
+
   release(): Promise<void> {
     clearInterval(this.timer);
     return this.serialized(async () => {
@@ -304,6 +316,10 @@ function settingsOf(options: LockOptions): Settings {
 /**
  * The first lock that conflicts with the one wanted, removing stale locks as it goes (all of
  * them, not only those before the first conflict, so a stale lock never outlives a look).
+ *
+ * A lock listed but gone when read was released, or replaced by its holder's heartbeat, which
+ * writes the new file before removing the old one: the listing may predate the new file, so
+ * a look that met a vanished lock is repeated.
  */
 async function findConflict(
   target: Target,
@@ -311,7 +327,20 @@ async function findConflict(
   settings: Settings,
   own?: string,
 ): Promise<Conflict | undefined> {
+  for (let look = 1; ; look += 1) {
+    const { conflict, vanished } = await lookForConflict(target, key, settings, own);
+    if (conflict || !vanished || look >= 5) return conflict;
+  }
+}
+
+async function lookForConflict(
+  target: Target,
+  key: Uint8Array,
+  settings: Settings,
+  own?: string,
+): Promise<{ conflict: Conflict | undefined; vanished: boolean }> {
   let conflict: Conflict | undefined;
+  let vanished = false;
   for (const file of await listLocks(target)) {
     // Size 0: an upload interrupted on a target without atomic writes; it never held anything.
     if (file.name === own || file.size === 0) continue;
@@ -319,8 +348,9 @@ async function findConflict(
     try {
       bytes = await target.load('locks', file.name);
     } catch (err) {
-      if (isNotFound(err)) continue; // released while we looked
-      throw err;
+      if (!isNotFound(err)) throw err;
+      vanished = true;
+      continue;
     }
     let record: LockRecord;
     try {
@@ -343,7 +373,7 @@ async function findConflict(
     }
     if (settings.exclusive || record.exclusive) conflict ??= { name: file.name, record };
   }
-  return conflict;
+  return { conflict, vanished };
 }
 
 /**

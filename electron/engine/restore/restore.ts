@@ -65,8 +65,9 @@ export async function restoreSnapshot(
   request: RestoreRequest,
   control: JobControl = {},
 ): Promise<RestoreResult> {
-  await repo.loadIndex();
+  // Snapshot first, index second: a backup finishing in between has written its index first.
   const snapshot = await findSnapshot(repo, request.snapshot);
+  await repo.loadIndex();
   const includes = request.include?.length
     ? request.include.map((p) => {
         const parts = splitSnapshotPath(p);

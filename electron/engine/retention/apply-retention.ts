@@ -10,7 +10,10 @@
  *   user's zone); keep-tag keeps snapshots with the given tags. Neither consumes any count.
  * - A snapshot is kept if any rule keeps it; every rule that does is listed as a reason.
  *
- * Incomplete snapshots (an endpoint failed, SPEC F12) must never cost a complete one its place:
+ * Incomplete snapshots (an API endpoint failed, SPEC F12: the snapshot carries that endpoint's
+ * previous records over) must never cost a complete one its place. `isIncomplete` says which
+ * those are; a folder snapshot that skipped a few unreadable files is still a restore point of
+ * everything else, and retention treats it as any other, as restic does:
  * - they neither fill a bucket nor use up a count, so a complete snapshot is kept exactly as if
  *   the incomplete ones did not exist;
  * - each one newer than the group's newest complete snapshot is kept ("newest, incomplete"): it
@@ -51,7 +54,7 @@ export interface RetentionSnapshot {
   incomplete: boolean;
 }
 
-export interface RetentionOptions {
+export interface RetentionOptions<S extends RetentionSnapshot = RetentionSnapshot> {
   /** IANA zone whose wall clock defines hours, days, weeks…; default: the process's. */
   timeZone?: string;
   /**
@@ -59,6 +62,8 @@ export interface RetentionOptions {
    * Default: the current time.
    */
   now?: Date;
+  /** Which snapshots count as incomplete for retention; default: their `incomplete` flag. */
+  isIncomplete?: (snapshot: S) => boolean;
 }
 
 export interface KeptSnapshot<S> {
@@ -96,7 +101,7 @@ export const NEWEST_INCOMPLETE = 'newest, incomplete';
 export function applyRetention<S extends RetentionSnapshot>(
   snapshots: readonly S[],
   rules: RetentionRules,
-  options: RetentionOptions = {},
+  options: RetentionOptions<S> = {},
 ): RetentionOutcome<S> {
   let policy: RetentionPolicy;
   let timeZone: string;
@@ -116,6 +121,7 @@ export function applyRetention<S extends RetentionSnapshot>(
     };
   }
 
+  const isIncomplete = options.isIncomplete ?? ((s: S) => s.incomplete);
   const groups = new Map<string, Dated<S>[]>();
   for (const snapshot of snapshots) {
     const instant = parseSnapshotTime(snapshot.time);
@@ -129,7 +135,7 @@ export function applyRetention<S extends RetentionSnapshot>(
       };
     }
     const list = groups.get(snapshot.group) ?? [];
-    list.push({ snapshot, instant });
+    list.push({ snapshot, instant, incomplete: isIncomplete(snapshot) });
     groups.set(snapshot.group, list);
   }
 
@@ -143,6 +149,7 @@ export function applyRetention<S extends RetentionSnapshot>(
 interface Dated<S> {
   snapshot: S;
   instant: SnapshotInstant;
+  incomplete: boolean;
 }
 
 function applyToGroup<S extends RetentionSnapshot>(
@@ -158,7 +165,7 @@ function applyToGroup<S extends RetentionSnapshot>(
       compareInstants(b.instant, a.instant) ||
       (a.snapshot.id < b.snapshot.id ? -1 : a.snapshot.id > b.snapshot.id ? 1 : 0),
   );
-  const complete = sorted.filter((d) => !d.snapshot.incomplete);
+  const complete = sorted.filter((d) => !d.incomplete);
   const newestComplete = complete[0];
   const oldestComplete = complete[complete.length - 1];
 
@@ -171,13 +178,10 @@ function applyToGroup<S extends RetentionSnapshot>(
   const keep: KeptSnapshot<S>[] = [];
   const remove: S[] = [];
   for (const entry of sorted) {
-    const { snapshot, instant } = entry;
+    const { snapshot, instant, incomplete } = entry;
     const reasons: string[] = [];
 
-    if (
-      snapshot.incomplete &&
-      (!newestComplete || compareInstants(instant, newestComplete.instant) > 0)
-    ) {
+    if (incomplete && (!newestComplete || compareInstants(instant, newestComplete.instant) > 0)) {
       reasons.push(NEWEST_INCOMPLETE);
     }
 
@@ -189,7 +193,7 @@ function applyToGroup<S extends RetentionSnapshot>(
 
     if (withinStart && compareInstants(instant, withinStart) > 0) reasons.push(withinReason);
 
-    if (!snapshot.incomplete) {
+    if (!incomplete) {
       let buckets: Buckets | undefined;
       for (const rule of COUNT_RULES) {
         if (remaining[rule] === 0) continue;

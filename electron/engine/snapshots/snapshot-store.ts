@@ -8,8 +8,25 @@ import { mapLimit, type Repository } from '../repository/repository.js';
 
 export type StoredSnapshot = Omit<Snapshot, 'id' | 'short_id'>;
 
-export async function saveSnapshot(repo: Repository, snap: StoredSnapshot): Promise<Snapshot> {
+/**
+ * Under a lock, pass `confirmLock`: the lock is confirmed just before the snapshot is saved and
+ * again after. A process frozen in between long enough for others to judge its lock stale may
+ * have had its new data pruned meanwhile; its snapshot is then removed again rather than left
+ * naming data that is gone.
+ */
+export async function saveSnapshot(
+  repo: Repository,
+  snap: StoredSnapshot,
+  confirmLock?: () => Promise<void>,
+): Promise<Snapshot> {
+  await confirmLock?.();
   const id = await repo.saveJson('snapshots', snap);
+  try {
+    await confirmLock?.();
+  } catch (err) {
+    await repo.target.remove('snapshots', id).catch(() => undefined);
+    throw err;
+  }
   return withId(id, snap);
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CairnError } from '../../../electron/engine/errors.js';
 import { decodeLock } from '../../../electron/engine/repository/lock-file.js';
 import { acquireLock, withLock, type Lock } from '../../../electron/engine/repository/locks.js';
@@ -277,6 +277,35 @@ describe('a lost lock', () => {
     broken = true;
     await waitFor('the lock to be given up', () => lock.signal.aborted);
     expect((lock.signal.reason as CairnError).message).toMatch(/cannot refresh the backup lock/);
+  });
+});
+
+describe('confirming a lock before a step that needs it', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('after a silence past the heartbeat (a frozen process), refreshes, and fails if the lock was removed', async () => {
+    // The clock jumps as it does for a process that was stopped or asleep; the heartbeat
+    // timer is held back so that only confirm() can notice.
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    const lock = await take(true);
+    await lock.confirm(); // heartbeats on time: nothing to do
+    expect(await repo.lockNames()).toEqual([lock.name]);
+
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    const before = lock.name;
+    await lock.confirm(); // still there: renewed under a new name
+    expect(lock.name).not.toBe(before);
+    expect(await repo.lockNames()).toEqual([lock.name]);
+
+    vi.setSystemTime(Date.now() + 40 * 60_000);
+    await repo.target.remove('locks', lock.name); // judged stale by another process meanwhile
+    const error = await refusal(lock.confirm());
+    expect(error.kind).toBe('repository-locked');
+    expect(error.message).toContain('was removed by another process');
+    expect(lock.signal.aborted).toBe(true);
+    await expect(lock.confirm()).rejects.toBe(error);
   });
 });
 

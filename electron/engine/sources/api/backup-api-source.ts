@@ -54,8 +54,9 @@ export async function backupApiSource(
   const { definition } = request;
   const hostname = os.hostname();
   const group = request.group ?? apiGroup(hostname, definition.name);
-  await repo.loadIndex();
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
+  // Snapshot first, index second: a backup finishing in between has written its index first.
+  await repo.loadIndex();
   const previousFiles = parent
     ? await sourceFiles(repo, parent, definition.name)
     : new Map<string, TreeNode>();
@@ -143,35 +144,42 @@ export async function backupApiSource(
     const sourceTree = await repo.saveTree(sortedTree([...files.values()]));
     const apiTree = await repo.saveTree(sortedTree([dirNode(definition.name, sourceTree, mtime)]));
     const tree = await repo.saveTree(sortedTree([dirNode('api', apiTree, mtime)]));
+    // A lock lost while this process was frozen may have let a prune delete what this backup
+    // wrote: neither its index nor its snapshot may then be saved.
+    await control.confirmLock?.();
     await repo.flush();
     const written = repo.packWriter().stats;
     const failed = metas.filter((m) => m.status === 'failed');
-    const snapshot: Snapshot = await saveSnapshot(repo, {
-      time: new Date().toISOString(),
-      hostname,
-      username: safeUsername(),
-      group,
-      paths: [],
-      sources: [{ kind: 'api', source: definition.name, name: definition.name }],
-      tags: request.tags ?? [],
-      parent: parent?.id ?? null,
-      tree,
-      incomplete: failed.length > 0,
-      incomplete_reasons: failed.map(describeEndpointFailure),
-      stats: {
-        files_new: counts.new,
-        files_changed: counts.changed,
-        files_unchanged: counts.unchanged,
-        dirs: 2,
-        bytes_processed: counts.bytes,
-        blobs_added: written.blobs,
-        bytes_added: written.bytes,
-        bytes_added_raw: written.bytesRaw,
-        duration_ms: Date.now() - started,
+    const snapshot: Snapshot = await saveSnapshot(
+      repo,
+      {
+        time: new Date().toISOString(),
+        hostname,
+        username: safeUsername(),
+        group,
+        paths: [],
+        sources: [{ kind: 'api', source: definition.name, name: definition.name }],
+        tags: request.tags ?? [],
+        parent: parent?.id ?? null,
+        tree,
+        incomplete: failed.length > 0,
+        incomplete_reasons: failed.map(describeEndpointFailure),
+        stats: {
+          files_new: counts.new,
+          files_changed: counts.changed,
+          files_unchanged: counts.unchanged,
+          dirs: 2,
+          bytes_processed: counts.bytes,
+          blobs_added: written.blobs,
+          bytes_added: written.bytes,
+          bytes_added_raw: written.bytesRaw,
+          duration_ms: Date.now() - started,
+        },
+        program_version: PROGRAM_VERSION,
+        meta: { api: { [definition.name]: nextApiSourceMeta(previousMeta, metas) } },
       },
-      program_version: PROGRAM_VERSION,
-      meta: { api: { [definition.name]: nextApiSourceMeta(previousMeta, metas) } },
-    });
+      control.confirmLock,
+    );
     meter.emit(true);
     return { snapshot, warnings };
   } finally {
