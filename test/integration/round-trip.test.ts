@@ -49,6 +49,7 @@ function makeSource(src: string): void {
   linkSync(path.join(src, 'docs/readme.txt'), path.join(src, 'hardlink-to-readme'));
   // Excluded by --exclude, by .cairnignore, and a CACHEDIR.TAG cache.
   writeFileSync(path.join(src, 'debug.log'), 'excluded by --exclude\n');
+  writeFileSync(path.join(src, '..dotted.log'), 'excluded by --exclude too\n');
   mkdirSync(path.join(src, 'node_modules/pkg'), { recursive: true });
   writeFileSync(path.join(src, 'node_modules/pkg/index.js'), 'excluded\n');
   writeFileSync(path.join(src, 'docs/.cairnignore'), '*.tmp\n!keep.tmp\n');
@@ -66,6 +67,9 @@ function makeSource(src: string): void {
     if (describeTree(path.dirname(abs), { mtimes: false })[path.basename(abs)]?.type !== 'symlink')
       utimesSync(abs, when(-i), when(-i));
   });
+  // Before 1970: a negative time, which must not come back as the time of the restore.
+  writeFileSync(path.join(src, 'from-1960.txt'), 'an old letter\n');
+  utimesSync(path.join(src, 'from-1960.txt'), when(-22_354), when(-22_354));
   utimesSync(src, when(1), when(1));
   chmodSync(path.join(src, 'private'), 0o700);
 }
@@ -103,6 +107,7 @@ describe('folder backup and restore round trip', () => {
     const expected = describeTree(src);
     for (const gone of [
       'debug.log',
+      '..dotted.log',
       'node_modules',
       'node_modules/pkg',
       'node_modules/pkg/index.js',

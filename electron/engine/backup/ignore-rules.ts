@@ -34,7 +34,8 @@ export class IgnoreRules {
   ignores(absPath: string, isDir: boolean): boolean {
     for (const layer of this.layers) {
       const rel = path.relative(layer.base, absPath).split(path.sep).join('/');
-      if (!rel || rel.startsWith('..')) continue;
+      // Outside this layer's folder; a name such as `..notes.log` is inside it.
+      if (!rel || rel === '..' || rel.startsWith('../')) continue;
       if (layer.rules.ignores(isDir ? rel + '/' : rel)) return true;
     }
     return false;

@@ -43,10 +43,17 @@ export type RangeFile =
   /** Opened by the main thread, which finishes it once all its ranges are written. */
   | { fd: number }
   /**
-   * All of the file's content is in this range: the worker creates it (O_EXCL: never through
-   * a link), writes it and sets its metadata.
+   * All of the file's content is in this range: the worker creates it under `partial` (O_EXCL:
+   * never through a link), writes it, sets its metadata and renames it to `path`.
    */
-  | { path: string; mode: number; mtime: number; owner?: { uid: number; gid: number } };
+  | {
+      path: string;
+      partial: string;
+      mode: number;
+      /** Seconds, or a Date before 1970 (content-writer.ts, mtimeSeconds). */
+      mtime: number | Date;
+      owner?: { uid: number; gid: number };
+    };
 
 export interface RangeBlob {
   id: string;

@@ -36,8 +36,7 @@ export function restoreRange(opener: BlobOpener, range: RestoreRange, data?: Arr
         const index = b.writes[i]!;
         const file = range.files[index]!;
         let fd = fds[index];
-        if (fd === undefined && 'path' in file)
-          fd = fds[index] = fs.openSync(file.path, CREATE, 0o600);
+        if (fd === undefined && 'path' in file) fd = fds[index] = createPartial(file.partial);
         writeAt(fd!, plain, b.writes[i + 1]!);
         written += plain.length;
         if ('path' in file && --due[index]! === 0) {
@@ -49,10 +48,13 @@ export function restoreRange(opener: BlobOpener, range: RestoreRange, data?: Arr
     return written;
   } finally {
     if (packFd !== undefined) fs.closeSync(packFd);
-    // After a failure: close what this worker opened (the main thread closes its own).
+    // After a failure: close and remove what this worker opened (the main thread its own).
     range.files.forEach((f, i) => {
       const fd = fds[i];
-      if ('path' in f && fd !== undefined) fs.closeSync(fd);
+      if ('path' in f && fd !== undefined) {
+        fs.closeSync(fd);
+        fs.rmSync(f.partial, { force: true });
+      }
     });
   }
 }
@@ -63,6 +65,12 @@ function writeAt(fd: number, data: Uint8Array, position: number): void {
     done += fs.writeSync(fd, data, done, data.length - done, position + done);
 }
 
+/** A leftover of an interrupted restore is replaced; O_EXCL never writes through a link. */
+function createPartial(partial: string): number {
+  fs.rmSync(partial, { force: true });
+  return fs.openSync(partial, CREATE, 0o600);
+}
+
 function finish(fd: number, file: Extract<RangeFile, { path: string }>): void {
   try {
     if (file.owner) fs.fchownSync(fd, file.owner.uid, file.owner.gid);
@@ -71,4 +79,5 @@ function finish(fd: number, file: Extract<RangeFile, { path: string }>): void {
   } finally {
     fs.closeSync(fd);
   }
+  fs.renameSync(file.partial, file.path);
 }

@@ -5,12 +5,13 @@
  * worker, which reads it once, opens every blob in it and writes each plaintext at its places in
  * the files — file contents never come back to this thread. A file wholly inside one range is
  * created and finished by the worker; a file spread over several ranges is created here
- * (O_EXCL), and finished here once its last range is written.
+ * (O_EXCL), and finished here once its last range is written. Either way a file is written
+ * under a hidden name and renamed into place once complete (partial-file.ts).
  *
  * Memory stays flat: batches are bounded, the next one is planned only when the workers are
  * nearly out of work, and a worker holds one range at a time in a buffer it reuses.
  */
-import { constants } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { CairnError } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
 import type { RangeFile, RestoreRange } from '../pipeline/worker-messages.js';
@@ -20,6 +21,7 @@ import type { RestoreResult } from '../service-types.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import * as fd from '../util/fd-fs.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
+import { partialPath } from './partial-file.js';
 
 /** Files and bytes planned together. */
 const BATCH_FILES = 128;
@@ -145,7 +147,12 @@ export class ContentWriter {
   async close(): Promise<void> {
     this.fail(new CairnError('cancelled', 'restore stopped'));
     while (this.running || this.flushing || this.tasks.size) await this.changed();
-    await Promise.all([...this.open].map((f) => fd.close(f.fd!).catch(() => undefined)));
+    await Promise.all(
+      [...this.open].map(async (f) => {
+        await fd.close(f.fd!).catch(() => undefined);
+        await fs.rm(partialPath(f.dest), { force: true });
+      }),
+    );
     this.open.clear();
   }
 
@@ -164,7 +171,9 @@ export class ContentWriter {
         files
           .filter((f) => f.rangesLeft > 1)
           .map(async (f) => {
-            f.fd = await fd.open(f.dest, CREATE, 0o600);
+            const partial = partialPath(f.dest);
+            await fs.rm(partial, { force: true }); // left by an interrupted restore
+            f.fd = await fd.open(partial, CREATE, 0o600);
             this.open.add(f);
           }),
       );
@@ -259,6 +268,7 @@ export class ContentWriter {
         ? { fd: f.fd }
         : {
             path: f.dest,
+            partial: partialPath(f.dest),
             mode: f.node.mode,
             mtime: mtimeSeconds(f.node),
             ...(this.owner(f.node) ? { owner: this.owner(f.node)! } : {}),
@@ -307,6 +317,7 @@ export class ContentWriter {
       file.fd = undefined;
       await fd.close(handle);
     }
+    await fs.rename(partialPath(file.dest), file.dest);
     this.complete(file);
   }
 
@@ -367,8 +378,14 @@ export class ContentWriter {
   }
 }
 
-export function mtimeSeconds(node: TreeNode): number {
-  return Number(BigInt(node.mtime_ns) / 1000n) / 1e6;
+/**
+ * The node's mtime as utimes wants it: seconds, to the microsecond. Node turns a negative
+ * number into "now", so a time before 1970 goes as a Date (to the millisecond).
+ */
+export function mtimeSeconds(node: TreeNode): number | Date {
+  const ns = BigInt(node.mtime_ns);
+  if (ns < 0n) return new Date(Math.round(Number(ns) / 1e6));
+  return Number(ns / 1000n) / 1e6;
 }
 
 /** Ownership is restored as root only, and only where it differs from root's own. */
