@@ -1,9 +1,10 @@
 /**
- * Deduplication: an unchanged re-backup stores nothing new, and a small insertion in the middle
- * of a large file costs about one chunk, not the file.
+ * Deduplication: an unchanged re-backup stores nothing new (yet a file changed behind an mtime
+ * put back is read again), and a small insertion in the middle of a large file costs about one
+ * chunk, not the file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cairnOk } from '../helpers/cairn-cli.js';
@@ -43,6 +44,20 @@ describe('deduplication', () => {
     expect(forced.stats.files_unchanged).toBe(0);
     expect(forced.stats.files_changed).toBe(51);
     expect(forced.stats.bytes_added).toBe(0);
+  });
+
+  it('re-reads a file changed in place whose mtime was put back (its ctime moved)', async () => {
+    const file = path.join(src, 'small-7.json');
+    const before = statSync(file);
+    const changed = readFileSync(file, 'utf8').toUpperCase(); // same size, other bytes
+    writeFileSync(file, changed);
+    utimesSync(file, before.atime, before.mtime); // as taggers and `touch -d` do
+    const after = await backup(src, repo);
+    expect(after.stats.files_changed).toBe(1);
+    expect(after.stats.files_unchanged).toBe(50);
+    const out = path.join(dir, 'out-ctime');
+    await cairnOk(['restore', after.id, '--target', out, '--repo', repo]);
+    expect(readFileSync(path.join(out, 'src', 'small-7.json'), 'utf8')).toBe(changed);
   });
 
   it('stores about one chunk for a small insertion in the middle of a large file', async () => {

@@ -1,6 +1,6 @@
 /**
- * Walks a folder and stores it as tree blobs, bottom-up. For each file it compares size, mtime
- * and inode with the same path in the parent snapshot and reuses the parent's chunk list when
+ * Walks a folder and stores it as tree blobs, bottom-up. For each file it compares size, mtime,
+ * ctime and inode with the same path in the parent snapshot and reuses the parent's chunk list when
  * nothing changed (unless forceFull); the other files go to the workers through the file
  * store. Unreadable or vanishing entries become warnings; the walk goes on.
  */
@@ -45,6 +45,7 @@ function baseNode(name: string, st: BigIntStats): TreeNode {
     type: nodeType(st),
     mode: Number(st.mode & 0o7777n),
     mtime_ns: st.mtimeNs.toString(),
+    ctime_ns: st.ctimeNs.toString(),
     uid: Number(st.uid),
     gid: Number(st.gid),
     inode: st.ino.toString(),
@@ -71,6 +72,9 @@ function reuseUnchanged(ctx: WalkContext, node: TreeNode, parent: TreeNode | und
     parent?.type !== 'file' ||
     parent.size !== node.size ||
     parent.mtime_ns !== node.mtime_ns ||
+    // Tools that keep a file's date (taggers, `touch -d`, rsync -t) can put mtime back after
+    // changing it; only the kernel sets ctime. Trees from before ctime was stored skip this.
+    (parent.ctime_ns !== undefined && parent.ctime_ns !== node.ctime_ns) ||
     parent.inode !== node.inode ||
     !parent.content?.every((id) => ctx.repo.index.has(id))
   ) {

@@ -3,7 +3,8 @@
  * (UTF-16 code unit order, as JavaScript sorts strings). A snapshot's root tree holds one node
  * per backed-up folder (`src`, `src-2`, …) and, for API data, `api`.
  *
- * Node fields: name, type, mode (permission bits), mtime_ns (decimal string), size (files),
+ * Node fields: name, type, mode (permission bits), mtime_ns and ctime_ns (decimal strings;
+ * ctime only for change detection, never restored), size (files),
  * uid, gid, inode and device (decimal strings; for change detection and hard links), links
  * (link count), content (blob ids, files), subtree (tree blob id, folders), link_target
  * (symlinks).
@@ -15,6 +16,8 @@ export interface TreeNode {
   type: NodeType;
   mode: number;
   mtime_ns: string;
+  /** Absent in trees written before Cairn stored it. */
+  ctime_ns?: string;
   size?: number;
   uid?: number;
   gid?: number;
