@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { CairnError } from '../errors.js';
+import { placeSync } from '../restore/partial-file.js';
 import type { BlobOpener } from './worker-blob-opener.js';
 import type { RangeFile, RestoreRange } from './worker-messages.js';
 
@@ -79,5 +80,5 @@ function finish(fd: number, file: Extract<RangeFile, { path: string }>): void {
   } finally {
     fs.closeSync(fd);
   }
-  fs.renameSync(file.partial, file.path);
+  placeSync(file.partial, file.path);
 }

@@ -21,7 +21,7 @@ import type { RestoreResult } from '../service-types.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import * as fd from '../util/fd-fs.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
-import { partialPath } from './partial-file.js';
+import { partialPath, placeSync } from './partial-file.js';
 
 /** Files and bytes planned together. */
 const BATCH_FILES = 128;
@@ -317,7 +317,7 @@ export class ContentWriter {
       file.fd = undefined;
       await fd.close(handle);
     }
-    await fs.rename(partialPath(file.dest), file.dest);
+    placeSync(partialPath(file.dest), file.dest);
     this.complete(file);
   }
 

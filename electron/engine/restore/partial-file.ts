@@ -6,6 +6,7 @@
  * restore of the same file replaces a leftover instead of adding another.
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const PARTIAL_SUFFIX = '.cairn-part';
@@ -13,4 +14,35 @@ export const PARTIAL_SUFFIX = '.cairn-part';
 export function partialPath(dest: string): string {
   const tag = createHash('sha256').update(path.basename(dest)).digest('hex').slice(0, 16);
   return path.join(path.dirname(dest), `.${tag}${PARTIAL_SUFFIX}`);
+}
+
+/**
+ * Renames a complete file into place, never over something that appeared at its name since
+ * the restore looked (a second snapshot name that folds to the same one on a case-insensitive
+ * disk, a file the user just created): that is an error, as creating it would have been.
+ */
+export function placeSync(partial: string, dest: string): void {
+  if (existsNoFollow(dest)) {
+    fs.rmSync(partial, { force: true });
+    throw appeared(dest);
+  }
+  fs.renameSync(partial, dest);
+}
+
+function existsNoFollow(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+function appeared(dest: string): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(
+    `EEXIST: ${dest} already exists (it appeared during the restore, or another name in the snapshot is the same on this disk); left as it was`,
+  );
+  err.code = 'EEXIST';
+  return err;
 }

@@ -155,6 +155,8 @@ async function restoreChildren(
   fresh: boolean,
 ): Promise<void> {
   const seen = new Set<string>();
+  // Names `--overwrite rename` must not pick: the snapshot's own, then each one picked.
+  const taken = new Set(nodes.map((n) => n.name));
   const work: Promise<void>[] = [];
   for (const node of nodes) {
     throwIfCancelled(ctx.signal);
@@ -171,7 +173,7 @@ async function restoreChildren(
     // A safe name is exactly one path component: joining needs no normalizing.
     const dest = dir + path.sep + node.name;
     if (node.type === 'dir') {
-      await restoreDir(ctx, node, dest, [...parts, node.name], selection, fresh);
+      await restoreDir(ctx, node, dest, [...parts, node.name], selection, fresh, taken);
     } else if (selection !== 'all') {
       continue;
     } else if (fresh && node.type === 'file' && !hardLinkKey(node)) {
@@ -179,9 +181,9 @@ async function restoreChildren(
       const wait = ctx.contents.add(dest, node);
       if (wait) await wait;
     } else if (fresh) {
-      await restoreLeaf(ctx, node, dir, parts, fresh);
+      await restoreLeaf(ctx, node, dir, parts, fresh, taken);
     } else {
-      work.push(ctx.leafSlots.use(() => restoreLeaf(ctx, node, dir, parts, fresh)));
+      work.push(ctx.leafSlots.use(() => restoreLeaf(ctx, node, dir, parts, fresh, taken)));
     }
   }
   await Promise.all(work);
@@ -202,15 +204,21 @@ async function restoreDir(
   parts: string[],
   selection: Selection,
   parentFresh: boolean,
+  taken: Set<string>,
 ): Promise<void> {
   const shown = '/' + parts.join('/');
   let existing = parentFresh ? undefined : await lstatOrUndefined(dest);
   if (existing && !existing.isDirectory()) {
-    if (ctx.policy !== 'always') {
+    if (ctx.policy === 'skip') {
       ctx.warnings.push({ path: shown, message: 'skipped: a non-folder is in the way' });
       return;
     }
-    await fs.rm(dest, { force: true });
+    if (ctx.policy === 'rename') {
+      // Keep both: the folder comes back beside the file, under a free name.
+      dest = await freeName(path.dirname(dest), node.name, taken);
+    } else {
+      await fs.rm(dest, { force: true });
+    }
     existing = undefined;
   }
   if (!existing) await fs.mkdir(dest, { mode: 0o700 });
@@ -225,6 +233,7 @@ async function restoreLeaf(
   dir: string,
   parts: string[],
   fresh: boolean,
+  taken: Set<string>,
 ): Promise<void> {
   const shown = shownPath(parts, node.name);
   let dest = path.join(dir, node.name);
@@ -235,7 +244,7 @@ async function restoreLeaf(
       return;
     }
     if (ctx.policy === 'rename') {
-      dest = await freeName(dir, node.name);
+      dest = await freeName(dir, node.name, taken);
       ctx.result.files_renamed++;
     } else if (existing.isDirectory()) {
       ctx.warnings.push({ path: shown, message: 'skipped: a folder is in the way' });
@@ -305,15 +314,20 @@ async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   }
 }
 
-/** `report.pdf` → `report (restored).pdf`, then `report (restored 2).pdf`, … */
-async function freeName(dir: string, name: string): Promise<string> {
+/**
+ * `report.pdf` → `report (restored).pdf`, then `report (restored 2).pdf`, …: the first name
+ * neither on disk nor in `taken` (the snapshot's names in this folder and those already picked,
+ * which restoring later would otherwise overwrite). A name is claimed before it is looked up,
+ * so leaves restored at once never pick the same one.
+ */
+async function freeName(dir: string, name: string, taken: Set<string>): Promise<string> {
   const ext = path.extname(name);
   const stem = ext && ext !== name ? name.slice(0, -ext.length) : name;
   for (let n = 1; ; n++) {
-    const candidate = path.join(
-      dir,
-      `${stem} (restored${n > 1 ? ` ${n}` : ''})${ext === name ? '' : ext}`,
-    );
-    if (!(await lstatOrUndefined(candidate))) return candidate;
+    const candidate = `${stem} (restored${n > 1 ? ` ${n}` : ''})${ext === name ? '' : ext}`;
+    if (taken.has(candidate)) continue;
+    taken.add(candidate);
+    const full = path.join(dir, candidate);
+    if (!(await lstatOrUndefined(full))) return full;
   }
 }
