@@ -52,6 +52,11 @@ describe('error messages and exit codes', () => {
     const bad = await cairn(['restore', 'latest', '--repo', repo]);
     expect(bad.code).toBe(1);
     expect(bad.stderr.split('\n')[0]).toBe('cairn: --target DIR is required');
+    const aFile = path.join(dir, 'not-a-folder');
+    writeFileSync(aFile, 'x');
+    const onFile = await cairn(['restore', 'latest', '--target', aFile, '--repo', repo]);
+    expect(onFile.code).toBe(1);
+    expect(onFile.stderr).toBe(`cairn: --target ${aFile} is not a folder\n`);
   });
 
   it('unreadable file: the snapshot is saved, marked incomplete, warning names the file, exit 3', async () => {

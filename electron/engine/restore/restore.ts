@@ -79,7 +79,13 @@ export async function restoreSnapshot(
   const target = path.resolve(request.target);
   // A folder this restore created holds only what the restore puts there: its entries need
   // no check for something in the way.
-  const fresh = (await fs.mkdir(target, { recursive: true })) !== undefined;
+  const fresh =
+    (await fs.mkdir(target, { recursive: true }).catch((err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR')
+        throw new CairnError('invalid-argument', `--target ${target} is not a folder`);
+      throw err;
+    })) !== undefined;
   const pool = new WorkerPool(repo.key);
   const result: RestoreResult = {
     files_restored: 0,
