@@ -5,10 +5,12 @@
  * followed through a symlink), and files are created with O_EXCL, which refuses to write
  * through a link. Modes, mtimes, symlinks and hard links are restored; ownership as root.
  */
+import { execFile } from 'node:child_process';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { BackupWarning } from '../../../shared/domain.js';
-import { CairnError, isNotFound } from '../errors.js';
+import { CairnError, errorMessage, isNotFound } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
@@ -25,6 +27,8 @@ import { Semaphore } from '../util/semaphore.js';
 import { ContentWriter, mtimeSeconds, needsChown } from './content-writer.js';
 import { isSafeName, splitSnapshotPath } from './safe-name.js';
 import { treeSize } from './tree-size.js';
+
+const execFileAsync = promisify(execFile);
 
 interface RestoreContext {
   repo: Repository;
@@ -268,8 +272,36 @@ async function restoreLeaf(
       await applyMetadata(ctx, node, dest);
       ctx.result.files_restored++;
       return;
+    case 'fifo':
+      try {
+        await makeFifo(dest);
+      } catch (err) {
+        ctx.warnings.push({ path: shown, message: `skipped: ${errorMessage(err)}` });
+        return;
+      }
+      await applyMetadata(ctx, node, dest);
+      ctx.result.files_restored++;
+      return;
+    case 'socket':
+      // A socket belongs to the program listening on it, which makes a new one when it starts:
+      // there is nothing to bring back, and its absence is no problem of the restore.
+      return;
     default:
       ctx.warnings.push({ path: shown, message: `skipped: ${node.type} entries are not restored` });
+  }
+}
+
+/** Node has no mkfifo(3); the mkfifo program does the same where FIFOs exist. */
+async function makeFifo(dest: string): Promise<void> {
+  try {
+    await execFileAsync('mkfifo', ['--', dest]);
+  } catch (err) {
+    const e = err as { code?: string | number; stderr?: string };
+    throw new Error(
+      e.code === 'ENOENT'
+        ? 'a named pipe (FIFO), and this system has no mkfifo to make one'
+        : `cannot make a named pipe (FIFO): ${(e.stderr ?? '').trim() || String(err)}`,
+    );
   }
 }
 

@@ -1,0 +1,43 @@
+/**
+ * Named pipes come back as named pipes (with their mode and time); a socket, which only the
+ * program listening on it can bring back, is left out without making the restore fail.
+ */
+import { spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+describe('special files', () => {
+  const dir = tempDir();
+
+  it('restores a FIFO as a FIFO, and leaves out a socket without a problem', async () => {
+    const src = path.join(dir, 'src');
+    const repo = path.join(dir, 'repo');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'plain.txt'), 'plain\n');
+    const fifo = path.join(src, 'pipe');
+    expect(spawnSync('mkfifo', ['-m', '0640', fifo]).status).toBe(0);
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(src, 'agent.sock'), resolve));
+    try {
+      await cairnOk(['init', '--repo', repo]);
+      const backup = await cairn(['backup', src, '--repo', repo]);
+      expect(backup.code).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+
+    const out = path.join(dir, 'out');
+    const restore = await cairn(['restore', 'latest', '--target', out, '--repo', repo]);
+    expect(restore.stderr).toBe('');
+    expect(restore.code).toBe(0);
+    const restored = lstatSync(path.join(out, 'src', 'pipe'));
+    expect(restored.isFIFO()).toBe(true);
+    expect(restored.mode & 0o777).toBe(0o640);
+    expect(Math.floor(restored.mtimeMs)).toBe(Math.floor(lstatSync(fifo).mtimeMs));
+    expect(() => lstatSync(path.join(out, 'src', 'agent.sock'))).toThrow(/ENOENT/);
+  });
+});
