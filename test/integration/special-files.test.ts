@@ -1,13 +1,15 @@
 /**
  * Named pipes come back as named pipes (with their mode and time); a socket, which only the
- * program listening on it can bring back, is left out without making the restore fail.
+ * program listening on it can bring back, is left out without making the restore fail. A
+ * folder named through a symbolic link is backed up as the folder; links inside stay links.
  */
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { describeTree } from '../helpers/file-tree.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('special files', () => {
@@ -39,5 +41,24 @@ describe('special files', () => {
     expect(restored.mode & 0o777).toBe(0o640);
     expect(Math.floor(restored.mtimeMs)).toBe(Math.floor(lstatSync(fifo).mtimeMs));
     expect(() => lstatSync(path.join(out, 'src', 'agent.sock'))).toThrow(/ENOENT/);
+  });
+
+  it('follows a symbolic link named as the folder to back up, and only that one', async () => {
+    const real = path.join(dir, 'second-disk', 'Documents');
+    mkdirSync(path.join(real, 'letters'), { recursive: true });
+    writeFileSync(path.join(real, 'letters', 'to-ann.txt'), 'dear Ann\n');
+    symlinkSync('letters', path.join(real, 'inner-link'));
+    const named = path.join(dir, 'home', 'Documents');
+    mkdirSync(path.dirname(named));
+    symlinkSync(real, named);
+    const repo = path.join(dir, 'repo-links');
+    await cairnOk(['init', '--repo', repo]);
+    await cairnOk(['backup', named, '--repo', repo]);
+
+    const out = path.join(dir, 'out-links');
+    await cairnOk(['restore', 'latest', '--target', out, '--repo', repo]);
+    expect(lstatSync(path.join(out, 'Documents')).isDirectory()).toBe(true);
+    expect(describeTree(path.join(out, 'Documents'))).toEqual(describeTree(real));
+    expect(readlinkSync(path.join(out, 'Documents', 'inner-link'))).toBe('letters');
   });
 });

@@ -34,7 +34,7 @@ export async function backupFolders(
   const roots: { abs: string; st: BigIntStats }[] = [];
   for (const abs of paths) {
     try {
-      roots.push({ abs, st: await fs.lstat(abs, { bigint: true }) });
+      roots.push({ abs, st: await statFollowingLink(abs) });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new CairnError(
@@ -163,5 +163,19 @@ function safeUsername(): string {
     return os.userInfo().username;
   } catch {
     return '';
+  }
+}
+
+/**
+ * A folder named through a symbolic link (Documents moved to a second disk, say) is the folder
+ * the user means, so a link named on the command line is followed, that one only; links found
+ * inside are stored as links. A link that leads nowhere is stored as the link it is.
+ */
+async function statFollowingLink(abs: string): Promise<BigIntStats> {
+  try {
+    return await fs.stat(abs, { bigint: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return fs.lstat(abs, { bigint: true });
   }
 }
