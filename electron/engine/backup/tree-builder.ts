@@ -62,7 +62,12 @@ function describeError(code: string | undefined, fallback: string): string {
 
 function warn(ctx: WalkContext, file: string, err: unknown): void {
   const e = err as NodeJS.ErrnoException;
-  ctx.warnings.push({ path: file, message: describeError(e.code, e.message) });
+  // Names are read as UTF-8: bytes that are not become U+FFFD, and that name does not exist.
+  const message =
+    e.code === 'ENOENT' && file.includes('\uFFFD')
+      ? 'not backed up: its name is not valid UTF-8, which Cairn cannot store yet'
+      : describeError(e.code, e.message);
+  ctx.warnings.push({ path: file, message });
 }
 
 /** Reuses the parent's chunks for a file that has not changed; false when it must be read. */
