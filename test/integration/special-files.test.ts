@@ -4,13 +4,27 @@
  * folder named through a symbolic link is backed up as the folder; links inside stay links.
  */
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cairn, cairnOk } from '../helpers/cairn-cli.js';
 import { describeTree } from '../helpers/file-tree.js';
 import { tempDir } from '../helpers/temp-dir.js';
+
+const MiB = 1024 * 1024;
 
 describe('special files', () => {
   const dir = tempDir();
@@ -76,5 +90,28 @@ describe('special files', () => {
         message: 'not backed up: its name is not valid UTF-8, which Cairn cannot store yet',
       },
     ]);
+  });
+
+  it('restores a sparse file with its holes, byte for byte', async () => {
+    const src = path.join(dir, 'images');
+    mkdirSync(src);
+    const image = path.join(src, 'disk.img');
+    const fd = openSync(image, 'w');
+    const head = randomBytes(MiB);
+    const middle = randomBytes(MiB);
+    writeSync(fd, head, 0, head.length, 0);
+    writeSync(fd, middle, 0, middle.length, 40 * MiB);
+    ftruncateSync(fd, 96 * MiB);
+    closeSync(fd);
+    const repo = path.join(dir, 'repo-sparse');
+    await cairnOk(['init', '--repo', repo]);
+    await cairnOk(['backup', src, '--repo', repo]);
+
+    const out = path.join(dir, 'out-sparse');
+    await cairnOk(['restore', 'latest', '--target', out, '--repo', repo]);
+    const restored = path.join(out, 'images', 'disk.img');
+    expect(readFileSync(restored).equals(readFileSync(image))).toBe(true);
+    // Zero chunks were left as holes: far less is allocated than the file's 96 MiB.
+    expect(lstatSync(restored).blocks * 512).toBeLessThan(40 * MiB);
   });
 });

@@ -40,8 +40,12 @@ export interface PackVerdict {
 
 /** The file a restore range writes into. */
 export type RangeFile =
-  /** Opened by the main thread, which finishes it once all its ranges are written. */
-  | { fd: number }
+  /**
+   * Opened by the main thread, which finishes it once all its ranges are written. With `size`
+   * known, all-zero blobs are not written: the finished file is truncated to `size`, so they
+   * stay holes, as they were in a sparse original.
+   */
+  | { fd: number; size?: number }
   /**
    * All of the file's content is in this range: the worker creates it under `partial` (O_EXCL:
    * never through a link), writes it, sets its metadata and renames it to `path`.
@@ -49,6 +53,7 @@ export type RangeFile =
   | {
       path: string;
       partial: string;
+      size?: number;
       mode: number;
       /** Seconds, or a Date before 1970 (content-writer.ts, mtimeSeconds). */
       mtime: number | Date;

@@ -33,12 +33,14 @@ export function restoreRange(opener: BlobOpener, range: RestoreRange, data?: Arr
       if (b.at + b.length > bytes.length)
         throw new CairnError('corrupt', `${what} is cut short (the pack is truncated)`);
       const plain = opener.open(bytes.subarray(b.at, b.at + b.length), b.id, b.rawLength, what);
+      const zeros = isAllZero(plain);
       for (let i = 0; i < b.writes.length; i += 2) {
         const index = b.writes[i]!;
         const file = range.files[index]!;
         let fd = fds[index];
         if (fd === undefined && 'path' in file) fd = fds[index] = createPartial(file.partial);
-        writeAt(fd!, plain, b.writes[i + 1]!);
+        // A hole stays a hole: the file is truncated to its size when finished.
+        if (!zeros || file.size === undefined) writeAt(fd!, plain, b.writes[i + 1]!);
         written += plain.length;
         if ('path' in file && --due[index]! === 0) {
           fds[index] = undefined;
@@ -72,8 +74,21 @@ function createPartial(partial: string): number {
   return fs.openSync(partial, CREATE, 0o600);
 }
 
+const ZEROS = Buffer.alloc(64 * 1024);
+
+/** Checks the ends first: a block of data almost never starts and ends with zero. */
+function isAllZero(data: Buffer): boolean {
+  if (data.length === 0 || data[0] !== 0 || data[data.length - 1] !== 0) return false;
+  for (let at = 0; at < data.length; at += ZEROS.length) {
+    const end = Math.min(at + ZEROS.length, data.length);
+    if (ZEROS.compare(data, at, end, 0, end - at) !== 0) return false;
+  }
+  return true;
+}
+
 function finish(fd: number, file: Extract<RangeFile, { path: string }>): void {
   try {
+    if (file.size !== undefined) fs.ftruncateSync(fd, file.size);
     if (file.owner) fs.fchownSync(fd, file.owner.uid, file.owner.gid);
     fs.fchmodSync(fd, file.mode);
     fs.futimesSync(fd, file.mtime, file.mtime);

@@ -265,10 +265,11 @@ export class ContentWriter {
     const index = new Map(range.files.map((f, i) => [f, i]));
     const files: RangeFile[] = range.files.map((f) =>
       f.fd !== undefined
-        ? { fd: f.fd }
+        ? { fd: f.fd, ...(f.node.size !== undefined ? { size: f.node.size } : {}) }
         : {
             path: f.dest,
             partial: partialPath(f.dest),
+            ...(f.node.size !== undefined ? { size: f.node.size } : {}),
             mode: f.node.mode,
             mtime: mtimeSeconds(f.node),
             ...(this.owner(f.node) ? { owner: this.owner(f.node)! } : {}),
@@ -311,6 +312,8 @@ export class ContentWriter {
   private async finishHere(file: PlannedFile): Promise<void> {
     const handle = file.fd!;
     try {
+      // All-zero blobs were left as holes: the size makes them part of the file.
+      if (file.node.size !== undefined) await fd.ftruncate(handle, file.node.size);
       await setMetadata(handle, file.node, this.owner(file.node));
     } finally {
       this.open.delete(file);

@@ -16,6 +16,7 @@ export const fchmod = promisify(fs.fchmod);
 export const fchown = promisify(fs.fchown);
 export const futimes = promisify(fs.futimes);
 export const fsync = promisify(fs.fsync);
+export const ftruncate = promisify(fs.ftruncate);
 export const readdir = promisify(fs.readdir) as (dir: string) => Promise<string[]>;
 
 export function lstatBig(path: string): Promise<fs.BigIntStats> {
