@@ -6,11 +6,9 @@
  */
 import fs from 'node:fs';
 import { CairnError } from '../errors.js';
-import { placeSync } from '../restore/partial-file.js';
+import { createPartialSync, placeSync } from '../restore/partial-file.js';
 import type { BlobOpener } from './worker-blob-opener.js';
 import type { RangeFile, RestoreRange } from './worker-messages.js';
-
-const CREATE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
 
 /** Returns the number of plaintext bytes written. */
 export function restoreRange(opener: BlobOpener, range: RestoreRange, data?: ArrayBuffer): number {
@@ -38,7 +36,7 @@ export function restoreRange(opener: BlobOpener, range: RestoreRange, data?: Arr
         const index = b.writes[i]!;
         const file = range.files[index]!;
         let fd = fds[index];
-        if (fd === undefined && 'path' in file) fd = fds[index] = createPartial(file.partial);
+        if (fd === undefined && 'path' in file) fd = fds[index] = createPartialSync(file.partial);
         // A hole stays a hole: the file is truncated to its size when finished.
         if (!zeros || file.size === undefined) writeAt(fd!, plain, b.writes[i + 1]!);
         written += plain.length;
@@ -66,12 +64,6 @@ function writeAt(fd: number, data: Uint8Array, position: number): void {
   let done = 0;
   while (done < data.length)
     done += fs.writeSync(fd, data, done, data.length - done, position + done);
-}
-
-/** A leftover of an interrupted restore is replaced; O_EXCL never writes through a link. */
-function createPartial(partial: string): number {
-  fs.rmSync(partial, { force: true });
-  return fs.openSync(partial, CREATE, 0o600);
 }
 
 const ZEROS = Buffer.alloc(64 * 1024);

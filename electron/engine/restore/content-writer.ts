@@ -21,7 +21,7 @@ import type { RestoreResult } from '../service-types.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import * as fd from '../util/fd-fs.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
-import { partialPath, placeSync } from './partial-file.js';
+import { createPartialSync, partialPath, placeSync } from './partial-file.js';
 
 /** Files and bytes planned together. */
 const BATCH_FILES = 128;
@@ -49,6 +49,8 @@ export type WhenDone = (err?: Error) => void;
 
 interface PlannedFile {
   dest: string;
+  /** Where it is written until complete (partial-file.ts). */
+  partial: string;
   node: TreeNode;
   whenDone: WhenDone | undefined;
   /** Ranges still to write; the file is complete at zero. */
@@ -108,7 +110,7 @@ export class ContentWriter {
    */
   add(dest: string, node: TreeNode, whenDone?: WhenDone): Promise<void> | undefined {
     if (this.failure) throw this.failure;
-    const file: PlannedFile = { dest, node, whenDone, rangesLeft: 0 };
+    const file: PlannedFile = { dest, partial: partialPath(dest), node, whenDone, rangesLeft: 0 };
     if (whenDone) this.awaited.add(file);
     if (!node.content?.length) {
       this.track(this.writeEmpty(file));
@@ -150,7 +152,7 @@ export class ContentWriter {
     await Promise.all(
       [...this.open].map(async (f) => {
         await fd.close(f.fd!).catch(() => undefined);
-        await fs.rm(partialPath(f.dest), { force: true });
+        await fs.rm(f.partial, { force: true });
       }),
     );
     this.open.clear();
@@ -167,16 +169,11 @@ export class ContentWriter {
       while (!this.failure && this.queue.length > this.parallel) await this.changed();
       if (this.failure) throw this.failure;
       const ranges = this.plan(files);
-      await Promise.all(
-        files
-          .filter((f) => f.rangesLeft > 1)
-          .map(async (f) => {
-            const partial = partialPath(f.dest);
-            await fs.rm(partial, { force: true }); // left by an interrupted restore
-            f.fd = await fd.open(partial, CREATE, 0o600);
-            this.open.add(f);
-          }),
-      );
+      for (const f of files) {
+        if (f.rangesLeft <= 1) continue;
+        f.fd = createPartialSync(f.partial);
+        this.open.add(f);
+      }
       this.queue.push(...ranges);
       this.pump();
     } finally {
@@ -268,7 +265,7 @@ export class ContentWriter {
         ? { fd: f.fd, ...(f.node.size !== undefined ? { size: f.node.size } : {}) }
         : {
             path: f.dest,
-            partial: partialPath(f.dest),
+            partial: f.partial,
             ...(f.node.size !== undefined ? { size: f.node.size } : {}),
             mode: f.node.mode,
             mtime: mtimeSeconds(f.node),
@@ -320,7 +317,7 @@ export class ContentWriter {
       file.fd = undefined;
       await fd.close(handle);
     }
-    placeSync(partialPath(file.dest), file.dest);
+    placeSync(file.partial, file.dest);
     this.complete(file);
   }
 

@@ -16,6 +16,14 @@ export function partialPath(dest: string): string {
   return path.join(path.dirname(dest), `.${tag}${PARTIAL_SUFFIX}`);
 }
 
+const CREATE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
+
+/** Opens a new partial file, replacing a leftover; O_EXCL never writes through a link. */
+export function createPartialSync(partial: string): number {
+  fs.rmSync(partial, { force: true });
+  return fs.openSync(partial, CREATE, 0o600);
+}
+
 /**
  * Renames a complete file into place, never over something that appeared at its name since
  * the restore looked (a second snapshot name that folds to the same one on a case-insensitive
