@@ -12,7 +12,7 @@ import type { TreeNode } from '../format/tree.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
 import type { BackupRequest, BackupResult, JobControl } from '../service-types.js';
-import { findSnapshot, folderGroup, saveSnapshot } from '../snapshots/snapshot-store.js';
+import { findSnapshot, folderGroup, commitSnapshot } from '../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { PROGRAM_VERSION } from '../version.js';
 import { FileStore } from './file-store.js';
@@ -104,14 +104,9 @@ export async function backupFolders(
     meter.setPhase('finishing');
     rootNodes.sort((a, b) => (a.name < b.name ? -1 : 1));
     const tree = await repo.saveTree({ nodes: rootNodes });
-    // A lock lost while this process was frozen may have let a prune delete what this backup
-    // wrote: neither its index nor its snapshot may then be saved.
-    await control.confirmLock?.();
-    await repo.flush();
-    const written = repo.packWriter().stats;
-    const snapshot: Snapshot = await saveSnapshot(
+    const snapshot: Snapshot = await commitSnapshot(
       repo,
-      {
+      (written) => ({
         time: new Date().toISOString(),
         hostname,
         username: safeUsername(),
@@ -135,7 +130,7 @@ export async function backupFolders(
           duration_ms: Date.now() - started,
         },
         program_version: PROGRAM_VERSION,
-      },
+      }),
       control.confirmLock,
     );
     meter.emit(true);

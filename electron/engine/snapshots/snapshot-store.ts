@@ -4,30 +4,37 @@
  */
 import type { Snapshot } from '../../../shared/domain.js';
 import { CairnError } from '../errors.js';
+import type { PackWriterStats } from '../repository/pack-writer.js';
 import { mapLimit, type Repository } from '../repository/repository.js';
 
 export type StoredSnapshot = Omit<Snapshot, 'id' | 'short_id'>;
 
+export async function saveSnapshot(repo: Repository, snap: StoredSnapshot): Promise<Snapshot> {
+  return withId(await repo.saveJson('snapshots', snap), snap);
+}
+
 /**
- * Under a lock, pass `confirmLock`: the lock is confirmed just before the snapshot is saved and
- * again after. A process frozen in between long enough for others to judge its lock stale may
- * have had its new data pruned meanwhile; its snapshot is then removed again rather than left
- * naming data that is gone.
+ * Ends a backup: writes its last packs and its index, then its snapshot, built from what was
+ * written. Under a lock (`confirmLock`), the lock is confirmed before the index and after the
+ * snapshot. A process frozen long enough for others to judge its lock stale may have had its
+ * new data pruned meanwhile: then neither is written, or the snapshot is removed again rather
+ * than left naming data that is gone.
  */
-export async function saveSnapshot(
+export async function commitSnapshot(
   repo: Repository,
-  snap: StoredSnapshot,
+  build: (written: PackWriterStats) => StoredSnapshot,
   confirmLock?: () => Promise<void>,
 ): Promise<Snapshot> {
   await confirmLock?.();
-  const id = await repo.saveJson('snapshots', snap);
+  await repo.flush();
+  const snapshot = await saveSnapshot(repo, build(repo.packWriter().stats));
   try {
     await confirmLock?.();
   } catch (err) {
-    await repo.target.remove('snapshots', id).catch(() => undefined);
+    await repo.target.remove('snapshots', snapshot.id).catch(() => undefined);
     throw err;
   }
-  return withId(id, snap);
+  return snapshot;
 }
 
 export function withId(id: string, snap: StoredSnapshot): Snapshot {

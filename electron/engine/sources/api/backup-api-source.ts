@@ -16,7 +16,7 @@ import { compareNames } from '../../format/tree.js';
 import { WorkerPool } from '../../pipeline/worker-pool.js';
 import type { Repository } from '../../repository/repository.js';
 import type { BackupResult, JobControl } from '../../service-types.js';
-import { findSnapshot, saveSnapshot } from '../../snapshots/snapshot-store.js';
+import { findSnapshot, commitSnapshot } from '../../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../../util/progress-meter.js';
 import { PROGRAM_VERSION } from '../../version.js';
 import {
@@ -144,15 +144,10 @@ export async function backupApiSource(
     const sourceTree = await repo.saveTree(sortedTree([...files.values()]));
     const apiTree = await repo.saveTree(sortedTree([dirNode(definition.name, sourceTree, mtime)]));
     const tree = await repo.saveTree(sortedTree([dirNode('api', apiTree, mtime)]));
-    // A lock lost while this process was frozen may have let a prune delete what this backup
-    // wrote: neither its index nor its snapshot may then be saved.
-    await control.confirmLock?.();
-    await repo.flush();
-    const written = repo.packWriter().stats;
     const failed = metas.filter((m) => m.status === 'failed');
-    const snapshot: Snapshot = await saveSnapshot(
+    const snapshot: Snapshot = await commitSnapshot(
       repo,
-      {
+      (written) => ({
         time: new Date().toISOString(),
         hostname,
         username: safeUsername(),
@@ -177,7 +172,7 @@ export async function backupApiSource(
         },
         program_version: PROGRAM_VERSION,
         meta: { api: { [definition.name]: nextApiSourceMeta(previousMeta, metas) } },
-      },
+      }),
       control.confirmLock,
     );
     meter.emit(true);
