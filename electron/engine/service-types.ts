@@ -15,6 +15,8 @@ export interface JobControl {
   /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
   signal?: AbortSignal;
   onProgress?: (progress: JobProgress) => void;
+  /** Least time between two progress events (default 250 ms); 0 reports every step. */
+  progressIntervalMs?: number;
   /**
    * Under a lock: resolves while the lock is still held, rejects once it is lost. Called right
    * before each step that deletes data or saves a snapshot.

@@ -1,5 +1,6 @@
 /**
- * A command interrupted with Ctrl-C (SIGINT) stops, says so, and exits with 130. A backup leaves
+ * A command interrupted with Ctrl-C (SIGINT) or SIGTERM (what `kill`, `timeout` and systemd
+ * send) stops, says so, and exits with 130. A backup leaves
  * no spool file, no lock and no new snapshot behind, and the repository stays sound. In the CLI
  * one lane of work runs on the main thread; it must stop as promptly as a worker does.
  */
@@ -19,7 +20,7 @@ function filesUnder(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-describe('commands interrupted with SIGINT', () => {
+describe('commands interrupted with SIGINT or SIGTERM', () => {
   const dir = tempDir();
   const src = path.join(dir, 'src');
   const repo = path.join(dir, 'repo');
@@ -68,5 +69,21 @@ describe('commands interrupted with SIGINT', () => {
       expect(run.stderr).toMatch(/cancel/i);
     }
     expect(filesUnder(path.join(repo, 'locks'))).toEqual([]);
+  });
+  it('SIGTERM ends a backup the same clean way as Ctrl-C: no spool file, no lock, no snapshot', async () => {
+    writeFileSync(path.join(src, 'large-2.bin'), randomBytes(64 * MiB));
+    const before = JSON.parse((await cairnOk(['snapshots', '--repo', repo, '--json'])).stdout);
+    const run = await killOnProgress(
+      ['backup', src, '--repo', repo],
+      (p) => p.phase === 'backup' && p.bytes_done >= 8 * MiB,
+      { signal: 'SIGTERM' },
+    );
+    expect(run.killed).toBe(true);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/cancel/i);
+    expect(filesUnder(repo).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(filesUnder(path.join(repo, 'locks'))).toEqual([]);
+    const after = JSON.parse((await cairnOk(['snapshots', '--repo', repo, '--json'])).stdout);
+    expect(after).toHaveLength(before.length);
   });
 });

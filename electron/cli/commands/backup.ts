@@ -2,7 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { BackupResult } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, formatBytes, printJson, progressPrinter } from '../output.js';
+import { clearProgress, formatBytes, printJson } from '../output.js';
+import { cliJobControl } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE =
@@ -47,9 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     );
   const json = values.json ?? false;
   const password = await readPassword();
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  const onProgress = progressPrinter(json);
+  const control = cliJobControl(json);
   const result = await createEngine().backup(
     { location, password },
     {
@@ -58,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
       tags: values.tag ?? [],
       forceFull: values['force-full'] ?? false,
     },
-    { signal: controller.signal, ...(onProgress ? { onProgress } : {}) },
+    control,
   );
   clearProgress(json);
   return report(result, json);
@@ -77,13 +76,11 @@ async function backupApi(
     await import('../../engine/sources/api/load-source-definition.js');
   const definition = await loadSourceDefinition(sourceFile);
   const password = await readPassword();
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  const onProgress = progressPrinter(json);
+  const control = cliJobControl(json);
   const result = await createEngine().backupApi(
     { location, password },
     { definition, endpoints, fullSync, tags },
-    { signal: controller.signal, ...(onProgress ? { onProgress } : {}) },
+    control,
   );
   clearProgress(json);
   const { snapshot } = result;

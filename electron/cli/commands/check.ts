@@ -1,7 +1,8 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, printJson, progressPrinter } from '../output.js';
+import { clearProgress, printJson } from '../output.js';
+import { cliJobControl } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn check --repo LOC [--read-data | --read-data-subset N%] [--json]';
@@ -26,13 +27,11 @@ export async function run(argv: string[]): Promise<number> {
       throw new CairnError('invalid-argument', '--read-data-subset takes a percentage like 10%');
   }
   const json = values.json ?? false;
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  const onProgress = progressPrinter(json);
+  const control = cliJobControl(json);
   const report = await createEngine().check(
     { location, password: await readPassword() },
     { readData: values['read-data'] ?? false, ...(subset ? { readDataSubset: subset } : {}) },
-    { signal: controller.signal, ...(onProgress ? { onProgress } : {}) },
+    control,
   );
   clearProgress(json);
   if (json) printJson(report);

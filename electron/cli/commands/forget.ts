@@ -2,7 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { RetentionRules } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, printJson, progressPrinter } from '../output.js';
+import { clearProgress, printJson } from '../output.js';
+import { cliJobControl } from '../job-control.js';
 import { readPassword } from '../password.js';
 import { printPrune } from './prune.js';
 
@@ -57,11 +58,11 @@ export async function run(argv: string[]): Promise<number> {
   if (values['keep-within'] !== undefined) rules.keepWithin = values['keep-within'];
   if (values['keep-tag']) rules.keepTag = values['keep-tag'];
   const json = values.json ?? false;
-  const onProgress = progressPrinter(json);
+  const control = cliJobControl(json);
   const result = await createEngine().forget(
     { location, password: await readPassword() },
     { rules, dryRun: values['dry-run'] ?? false, prune: values.prune ?? false },
-    onProgress ? { onProgress } : {},
+    control,
   );
   clearProgress(json);
   if (json) {

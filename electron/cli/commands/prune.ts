@@ -1,7 +1,8 @@
 import { createEngine } from '../../engine/service.js';
 import type { PruneReport } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, formatBytes, printJson, progressPrinter } from '../output.js';
+import { clearProgress, formatBytes, printJson } from '../output.js';
+import { cliJobControl } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn prune --repo LOC [--dry-run] [--json]';
@@ -14,11 +15,11 @@ export async function run(argv: string[]): Promise<number> {
   );
   const location = requireRepo(values.repo, USAGE);
   const json = values.json ?? false;
-  const onProgress = progressPrinter(json);
+  const control = cliJobControl(json);
   const report = await createEngine().prune(
     { location, password: await readPassword() },
     { dryRun: values['dry-run'] ?? false },
-    onProgress ? { onProgress } : {},
+    control,
   );
   clearProgress(json);
   if (json) printJson(report);

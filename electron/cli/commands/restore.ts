@@ -2,7 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { OverwritePolicy } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, formatBytes, printJson, progressPrinter } from '../output.js';
+import { clearProgress, formatBytes, printJson } from '../output.js';
+import { cliJobControl } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE =
@@ -34,9 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       `--overwrite must be skip, always or rename, not ${overwrite}`,
     );
   const json = values.json ?? false;
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  const onProgress = progressPrinter(json);
+  const control = cliJobControl(json);
   const result = await createEngine().restore(
     { location, password: await readPassword() },
     {
@@ -45,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
       include: values.include ?? [],
       overwrite: overwrite as OverwritePolicy,
     },
-    { signal: controller.signal, ...(onProgress ? { onProgress } : {}) },
+    control,
   );
   clearProgress(json);
   if (json) printJson(result);

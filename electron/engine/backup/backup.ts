@@ -54,7 +54,7 @@ export async function backupFolders(
   const parentRoot = parent ? await repo.loadTree(parent.tree).catch(() => undefined) : undefined;
 
   const pool = new WorkerPool(repo.key, repo.config.chunker.seed);
-  const meter = new ProgressMeter('backup', control.onProgress);
+  const meter = new ProgressMeter('backup', control.onProgress, control.progressIntervalMs);
   const warnings: BackupWarning[] = [];
   const stats = new StatsCounter();
   const files = new FileStore(repo, pool, meter, control.signal);

@@ -24,7 +24,7 @@ export async function checkRepository(
   control: JobControl = {},
 ): Promise<CheckReport> {
   const problems: CheckProblem[] = [];
-  const meter = new ProgressMeter('check', control.onProgress);
+  const meter = new ProgressMeter('check', control.onProgress, control.progressIntervalMs);
   // Snapshots are listed before the index is read. Backups may run meanwhile (check's lock is
   // shared), and each writes its index before its snapshot, so every snapshot listed here has
   // its index file in the listing below; the other way round, a backup finishing in between

@@ -48,7 +48,7 @@ export async function prune(
   control: JobControl = {},
 ): Promise<PruneReport> {
   const threshold = options.repackThreshold ?? 0.5;
-  const meter = new ProgressMeter('prune', control.onProgress);
+  const meter = new ProgressMeter('prune', control.onProgress, control.progressIntervalMs);
   meter.setPhase('scanning');
 
   const indexFiles = await repo.target.list('index');

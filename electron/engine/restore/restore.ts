@@ -98,7 +98,7 @@ export async function restoreSnapshot(
     bytes_restored: 0,
     warnings: [],
   };
-  const meter = new ProgressMeter('restore', control.onProgress);
+  const meter = new ProgressMeter('restore', control.onProgress, control.progressIntervalMs);
   const asRoot = process.getuid?.() === 0;
   const ctx: RestoreContext = {
     repo,

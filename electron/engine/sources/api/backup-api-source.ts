@@ -67,7 +67,7 @@ export async function backupApiSource(
   const pool = new WorkerPool(repo.key);
   const store = new ApiChunkStore(repo, pool);
   const gear = gearTable(repo.config.chunker.seed);
-  const meter = new ProgressMeter('backup', control.onProgress);
+  const meter = new ProgressMeter('backup', control.onProgress, control.progressIntervalMs);
   const counts = { new: 0, changed: 0, unchanged: 0, bytes: 0 };
   const files = new Map<string, TreeNode>();
   const metas: EndpointFetchMeta[] = [];
