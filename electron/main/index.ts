@@ -4,20 +4,20 @@
 import { validateApiSourceText } from '../session/api-source-validation.js';
 import { sourceDefinitionSchema } from '../engine/sources/api/source-definition.js';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import { createEngine } from '../engine/service.js';
 import { PROGRAM_VERSION } from '../engine/version.js';
 import { Session } from '../session/session.js';
+import { serveApp } from './app-protocol.js';
 import { pickFolder, pickSourceDefinition } from './dialogs.js';
 import { registerIpc } from './ipc.js';
 import { createMainWindow } from './main-window.js';
-import { applyAppSecurity } from './security.js';
+import { applyAppSecurity, applySecurityBeforeReady, appUrl } from './security.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const indexHtml = join(here, '..', '..', 'renderer', 'index.html');
+const rendererDir = join(here, '..', '..', 'renderer');
 const preload = join(here, '..', 'preload', 'index.cjs');
-const appUrl = pathToFileURL(indexHtml).href;
 
 let window: BrowserWindow | null = null;
 
@@ -30,8 +30,10 @@ if (!app.requestSingleInstanceLock()) {
     window.focus();
   });
 
+  applySecurityBeforeReady();
   void app.whenReady().then(() => {
-    applyAppSecurity(appUrl);
+    applyAppSecurity();
+    serveApp(rendererDir);
     const session = new Session(createEngine(), {
       mode: 'desktop',
       version: PROGRAM_VERSION,
@@ -39,7 +41,7 @@ if (!app.requestSingleInstanceLock()) {
       pickSourceDefinition: () => pickSourceDefinition(mainWindow()),
       validateApiSource: (text) => validateApiSourceText(text, sourceDefinitionSchema),
     });
-    window = createMainWindow(preload, indexHtml);
+    window = createMainWindow(preload, appUrl);
     const unregister = registerIpc(session, window, appUrl);
     window.on('closed', () => {
       unregister();

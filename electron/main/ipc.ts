@@ -1,7 +1,8 @@
 /**
  * The contract over Electron IPC: one `handle` per request, each checking that the message
- * comes from the app's own page in the top frame before the session validates its arguments.
- * Job events go to the window without the raw Electron event.
+ * comes from the app's own page (`app://cairn/index.html`, exactly) in the top frame of the
+ * app's window before the session validates its arguments. Job events go to the window
+ * without the raw Electron event.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import {

@@ -1,10 +1,10 @@
 /**
- * The app's one window, showing the built renderer from disk.
+ * The app's one window, showing the app's page (served on its own origin by app-protocol.ts).
  */
 import { BrowserWindow, nativeTheme } from 'electron';
 import { secureWebPreferences } from './security.js';
 
-export function createMainWindow(preload: string, indexHtml: string): BrowserWindow {
+export function createMainWindow(preload: string, url: string): BrowserWindow {
   const window = new BrowserWindow({
     width: 1200,
     height: 800,
@@ -17,6 +17,6 @@ export function createMainWindow(preload: string, indexHtml: string): BrowserWin
     webPreferences: secureWebPreferences(preload),
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(indexHtml);
+  void window.loadURL(url);
   return window;
 }

@@ -1,44 +1,22 @@
 /**
- * The Electron shell's guards, without an Electron binary: 'electron' is replaced by a small
- * stand-in, and the real ipc.ts and security.ts run against it. What is checked is what
- * matters: requests from anything but the app's own top frame are refused, job events reach
- * the window, navigation away and new windows are denied, and the renderer is sandboxed.
+ * The IPC guard, without an Electron binary: 'electron' is replaced by a small stand-in, and
+ * the real ipc.ts runs against it. Requests are answered only from the app's own page
+ * (`app://cairn/index.html`, exactly) in the top frame of its own window; job events reach
+ * the window.
  */
-import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
+import { stand, StandInWindow } from './electron-stand-in.js';
 
-const handlers = new Map<string, (event: unknown, args: unknown) => unknown>();
-const appEvents = new EventEmitter();
-const permissionHandlers: { request?: unknown; check?: unknown } = {};
-
-vi.mock('electron', () => ({
-  ipcMain: {
-    handle: (channel: string, fn: (event: unknown, args: unknown) => unknown) =>
-      handlers.set(channel, fn),
-    removeHandler: (channel: string) => handlers.delete(channel),
-  },
-  app: { on: (name: string, fn: (...args: unknown[]) => void) => appEvents.on(name, fn) },
-  shell: { openExternal: vi.fn() },
-  session: {
-    defaultSession: {
-      setPermissionRequestHandler: (fn: unknown) => (permissionHandlers.request = fn),
-      setPermissionCheckHandler: (fn: unknown) => (permissionHandlers.check = fn),
-      webRequest: { onBeforeRequest: vi.fn(), onHeadersReceived: vi.fn() },
-    },
-  },
-}));
+vi.mock('electron', () => import('./electron-stand-in.js'));
 
 const { registerIpc } = await import('../../../electron/main/ipc.js');
-const { applyAppSecurity, secureWebPreferences } =
-  await import('../../../electron/main/security.js');
+const { appUrl } = await import('../../../electron/main/security.js');
 const { Session } = await import('../../../electron/session/session.js');
 
-const appUrl = 'file:///opt/cairn/dist/renderer/index.html';
-
-function fakeWindow() {
-  const mainFrame = { url: appUrl };
-  const webContents = { mainFrame, send: vi.fn() };
-  return { webContents, isDestroyed: () => false };
+async function appWindow(): Promise<StandInWindow> {
+  const window = new StandInWindow({});
+  await window.loadURL(appUrl);
+  return window;
 }
 
 function fakeSession() {
@@ -49,80 +27,58 @@ function fakeSession() {
 
 describe('IPC registration', () => {
   it('answers the app’s own top frame and refuses everything else', async () => {
-    const window = fakeWindow();
+    const window = await appWindow();
     const session = fakeSession();
     const unregister = registerIpc(session, window as never, appUrl);
-    const handler = handlers.get('cairn:listSnapshots');
+    const handler = stand.ipcHandlers.get('cairn:listSnapshots');
     expect(handler).toBeDefined();
     const call = (event: unknown) => handler?.(event, {});
+    const { webContents } = window;
 
-    const own = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    const own = { sender: webContents, senderFrame: webContents.mainFrame };
+    expect(await call(own)).toEqual({ ok: true, value: 'engine answered' });
+    // Same URL, but an in-page anchor: still the app's page.
+    webContents.mainFrame.url = `${appUrl}#snapshots`;
     expect(await call(own)).toEqual({ ok: true, value: 'engine answered' });
 
-    const subframe = { sender: window.webContents, senderFrame: { url: appUrl } };
-    const otherContents = { sender: {}, senderFrame: window.webContents.mainFrame };
+    const subframe = { sender: webContents, senderFrame: { url: appUrl } };
+    const otherContents = {
+      sender: new StandInWindow({}).webContents,
+      senderFrame: own.senderFrame,
+    };
+    const noFrame = { sender: webContents, senderFrame: null };
     expect(await call(subframe)).toMatchObject({ ok: false });
     expect(await call(otherContents)).toMatchObject({ ok: false });
-    // The top frame itself, once it shows anything but the app's page.
-    window.webContents.mainFrame.url = 'https://attacker.example/';
-    expect(await call(own)).toMatchObject({ ok: false });
-    expect(session.handle).toHaveBeenCalledTimes(1);
+    expect(await call(noFrame)).toMatchObject({ ok: false });
+    // The top frame itself, once it shows anything but exactly the app's page.
+    for (const url of [
+      'https://attacker.example/',
+      'file:///opt/cairn/dist/renderer/index.html',
+      'app://cairn/other.html',
+      `${appUrl}?injected`,
+      'app://evil/index.html',
+      '',
+      'about:blank',
+    ]) {
+      webContents.mainFrame.url = url;
+      expect(await call(own), url).toMatchObject({ ok: false });
+    }
+    expect(session.handle).toHaveBeenCalledTimes(2);
 
     unregister();
-    expect(handlers.size).toBe(0);
+    expect(stand.ipcHandlers.size).toBe(0);
   });
 
-  it('forwards job events to the window on their own channel', () => {
-    const window = fakeWindow();
+  it('forwards job events to the window on their own channel', async () => {
+    const window = await appWindow();
     const session = new Session({} as never, { mode: 'desktop', version: 'test' });
     registerIpc(session, window as never, appUrl);
     (session as unknown as { broadcast(e: unknown): void }).broadcast({
       type: 'cancelled',
       jobId: 'job-12345678',
     });
-    expect(window.webContents.send).toHaveBeenCalledWith('cairn:job-event', {
-      type: 'cancelled',
-      jobId: 'job-12345678',
-    });
-  });
-});
-
-describe('security', () => {
-  it('sandboxes the renderer without Node', () => {
-    expect(secureWebPreferences('/p.cjs')).toMatchObject({
-      preload: '/p.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webviewTag: false,
-      webSecurity: true,
-    });
-  });
-
-  it('denies permissions, new windows and navigation away from the app', () => {
-    applyAppSecurity(appUrl);
-    const allow = vi.fn();
-    (permissionHandlers.request as (a: unknown, b: unknown, cb: (ok: boolean) => void) => void)(
-      {},
-      'media',
-      allow,
-    );
-    expect(allow).toHaveBeenCalledWith(false);
-
-    const contents = new EventEmitter() as EventEmitter & {
-      setWindowOpenHandler(fn: (d: { url: string }) => unknown): void;
-      openHandler?: (d: { url: string }) => unknown;
-    };
-    contents.setWindowOpenHandler = (fn) => (contents.openHandler = fn);
-    appEvents.emit('web-contents-created', {}, contents);
-    expect(contents.openHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
-
-    const navigate = (url: string) => {
-      const event = { preventDefault: vi.fn() };
-      contents.emit('will-navigate', event, url);
-      return event.preventDefault.mock.calls.length > 0;
-    };
-    expect(navigate('https://attacker.example/')).toBe(true);
-    expect(navigate(`${appUrl}#snapshots`)).toBe(false);
+    expect(window.webContents.sent).toEqual([
+      { channel: 'cairn:job-event', payload: { type: 'cancelled', jobId: 'job-12345678' } },
+    ]);
   });
 });
