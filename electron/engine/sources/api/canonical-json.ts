@@ -1,8 +1,10 @@
 /**
  * Canonical JSON (RFC 8785, JCS): object keys sorted by their UTF-16 code units, no whitespace,
- * numbers as ECMAScript serializes them, strings escaped as JSON.stringify does. Identical records
- * therefore give identical bytes, which is what lets unchanged records deduplicate across
- * snapshots and lets two snapshots be compared line by line.
+ * strings escaped as JSON.stringify does. Identical records therefore give identical bytes,
+ * which is what lets unchanged records deduplicate across snapshots and lets two snapshots be
+ * compared line by line. One departure from RFC 8785: numbers are written exactly as the API
+ * wrote them (a JsonNumber's text; a plain number's text is what ECMAScript writes anyway), so
+ * a backup never rounds an id beyond 2^53 or turns `1.50` into `1.5`.
  *
  * This runs for every record of every endpoint, so the usual case takes the fast road: copy the
  * record with its keys inserted in sorted order and let JSON.stringify (native code) write it.
@@ -10,15 +12,19 @@
  * recently is kept (a shape), and recognising it again costs one pass over the keys. The fast
  * road only works where property order is insertion order; V8 lists integer-like keys ("9",
  * "10") first and numerically, and `__proto__` cannot be set as a plain key, so a record with
- * such a key is written field by field instead.
+ * such a key is written field by field instead, and so is one holding a JsonNumber.
+ *
+ * Nesting deeper than MAX_JSON_DEPTH is refused (JsonDepthError) rather than overflowing the stack.
  */
+import { JsonNumber } from './json-number.js';
+import { JsonDepthError, MAX_JSON_DEPTH } from './parse-json.js';
 
 /** Returned by `sortedCopy` when the record needs the field-by-field writer. */
 const NEEDS_WRITER = Symbol('needs the field-by-field writer');
 
 export function canonicalJson(value: unknown): string {
-  const copy = sortedCopy(value);
-  if (copy === NEEDS_WRITER) return flat(build(value));
+  const copy = sortedCopy(value, 0);
+  if (copy === NEEDS_WRITER) return flat(build(value, 0));
   return JSON.stringify(copy) ?? 'null';
 }
 
@@ -63,18 +69,20 @@ function shapeOf(record: Record<string, unknown>): Shape {
  * The value with every object's keys in canonical order (objects already in order are reused),
  * or NEEDS_WRITER.
  */
-function sortedCopy(value: unknown): unknown {
+function sortedCopy(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) {
       throw new TypeError('canonical JSON cannot hold NaN or Infinity');
     }
     return value;
   }
+  if (value instanceof JsonNumber) return NEEDS_WRITER;
+  if (++depth > MAX_JSON_DEPTH) throw new JsonDepthError();
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const copy = sortedCopy(item);
+      const copy = sortedCopy(item, depth);
       if (copy === NEEDS_WRITER) return NEEDS_WRITER;
       if (out === undefined && copy !== item) out = value.slice(0, i);
       out?.push(copy);
@@ -90,7 +98,7 @@ function sortedCopy(value: unknown): unknown {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const item = record[key];
-    const copy = sortedCopy(item);
+    const copy = sortedCopy(item, depth);
     if (copy === NEEDS_WRITER) return NEEDS_WRITER;
     if (out === undefined && copy !== item) {
       out = {};
@@ -111,7 +119,7 @@ function flat(text: string): string {
   return text;
 }
 
-function build(value: unknown): string {
+function build(value: unknown, depth: number): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) {
       throw new TypeError('canonical JSON cannot hold NaN or Infinity');
@@ -119,12 +127,14 @@ function build(value: unknown): string {
     // JSON.stringify already is the RFC 8785 form of numbers, strings and literals.
     return JSON.stringify(value) ?? 'null';
   }
+  if (value instanceof JsonNumber) return value.text;
+  if (++depth > MAX_JSON_DEPTH) throw new JsonDepthError();
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
       const item: unknown = value[i];
-      out += item === undefined ? 'null' : build(item);
+      out += item === undefined ? 'null' : build(item, depth);
     }
     return `${out}]`;
   }
@@ -137,7 +147,7 @@ function build(value: unknown): string {
     if (item === undefined) continue;
     if (!first) out += ',';
     first = false;
-    out += `${JSON.stringify(key)}:${build(item)}`;
+    out += `${JSON.stringify(key)}:${build(item, depth)}`;
   }
   return `${out}}`;
 }
