@@ -47,6 +47,34 @@ describe('lossless JSON numbers', () => {
     }
   });
 
+  it('decides exactly which numbers to keep as text, on either road', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const digits = (n: number) => Array.from({ length: n }, () => random(10)).join('');
+    for (let i = 0; i < 5000; i++) {
+      const whole = random(4) === 0 ? '0' : `${1 + random(9)}${digits(random(20))}`;
+      const fraction =
+        random(2) === 0
+          ? ''
+          : `.${'0'.repeat(random(4) === 0 ? random(9) : 0)}${digits(1 + random(18))}`;
+      const exponent =
+        random(5) === 0 ? `${random(2) ? 'e' : 'E'}${['', '+', '-'][random(3)]}${random(400)}` : '';
+      const token = `${random(3) === 0 ? '-' : ''}${whole}${fraction}${exponent}`;
+      const keep = String(Number(token)) !== token;
+      // Alone (the scan decides), and beside a number that sends it through the parser.
+      for (const text of [`[${token}]`, `[12345678901234567890, ${token}]`]) {
+        const value = (parseJson(text) as unknown[]).at(-1);
+        if (keep) {
+          expect(value, token).toBeInstanceOf(JsonNumber);
+          expect((value as JsonNumber).text).toBe(token);
+        } else expect(value, token).toBe(Number(token));
+      }
+    }
+  });
+
   it('parses everything else exactly as JSON.parse does', () => {
     let seed = 42;
     const random = () => {

@@ -12,20 +12,34 @@
  * recently is kept (a shape), and recognising it again costs one pass over the keys. The fast
  * road only works where property order is insertion order; V8 lists integer-like keys ("9",
  * "10") first and numerically, and `__proto__` cannot be set as a plain key, so a record with
- * such a key is written field by field instead, and so is one holding a JsonNumber.
+ * such a key is written field by field instead. JSON.stringify cannot write a number from its
+ * text (Node 20 has no JSON.rawJSON), so in the copy a JsonNumber becomes a marker string that
+ * no record holds (it carries a random part chosen when Cairn starts), and each marker in the
+ * output is then replaced by the number's text.
  *
  * Nesting deeper than MAX_JSON_DEPTH is refused (JsonDepthError) rather than overflowing the stack.
  */
+import { randomBytes } from 'node:crypto';
 import { JsonNumber } from './json-number.js';
 import { JsonDepthError, MAX_JSON_DEPTH } from './parse-json.js';
 
 /** Returned by `sortedCopy` when the record needs the field-by-field writer. */
 const NEEDS_WRITER = Symbol('needs the field-by-field writer');
 
+/** Stands for the JsonNumber `numbers[i]` in the copy as `${NUMBER_MARK}${i}`. */
+const NUMBER_MARK = `\u0000cairn-number-${randomBytes(9).toString('base64url')}:`;
+/** The marker as JSON.stringify writes it (U+0000 as `\u0000`), with its index. */
+const WRITTEN_MARK = new RegExp(`"\\\\u0000${NUMBER_MARK.slice(1)}(\\d+)"`, 'g');
+/** The texts of the JsonNumbers met in the value being written (one call at a time). */
+const numbers: string[] = [];
+
 export function canonicalJson(value: unknown): string {
+  numbers.length = 0;
   const copy = sortedCopy(value, 0);
   if (copy === NEEDS_WRITER) return flat(build(value, 0));
-  return JSON.stringify(copy) ?? 'null';
+  const text = JSON.stringify(copy) ?? 'null';
+  if (numbers.length === 0) return text;
+  return flat(text.replace(WRITTEN_MARK, (_, i: string) => numbers[Number(i)]!));
 }
 
 interface Shape {
@@ -76,7 +90,7 @@ function sortedCopy(value: unknown, depth: number): unknown {
     }
     return value;
   }
-  if (value instanceof JsonNumber) return NEEDS_WRITER;
+  if (value instanceof JsonNumber) return `${NUMBER_MARK}${numbers.push(value.text) - 1}`;
   if (++depth > MAX_JSON_DEPTH) throw new JsonDepthError();
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;

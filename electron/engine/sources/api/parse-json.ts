@@ -28,10 +28,7 @@ export function parseJson(text: string): unknown {
 /** A number token that JavaScript might change, in value position (lookahead only). */
 const SUSPECT = /[[:,]\s*(?=-0(?![\d.eE])|-?(?:\d[\d.]{15}|[\d.]+[eE]|\d+\.\d*0(?!\d)|0\.0{6}))/g;
 const TOKEN = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?(?=\s*(?:[,\]}]|$))/y;
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // JSON strings hold no raw control characters (U+0000–U+001F).
-// eslint-disable-next-line no-control-regex
-const PLAIN_STRING = /"([^"\\\u0000-\u001f]*)"/y;
 // eslint-disable-next-line no-control-regex
 const ESCAPED_STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
@@ -48,6 +45,10 @@ function needsExactNumbers(text: string): boolean {
     if (token !== null && String(Number(token[0])) !== token[0]) return true;
   }
   return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 function isSpace(c: number): boolean {
@@ -148,25 +149,73 @@ class LosslessParser {
   }
 
   private string(): string {
-    PLAIN_STRING.lastIndex = this.at;
-    const plain = PLAIN_STRING.exec(this.text);
-    if (plain !== null) {
-      this.at = PLAIN_STRING.lastIndex;
-      return plain[1]!;
+    const text = this.text;
+    const start = this.at + 1;
+    // Most strings hold no escape: find the closing quote and take the slice.
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        this.at = i + 1;
+        return text.slice(start, i);
+      }
+      if (c === 0x5c || c < 0x20) break;
     }
     ESCAPED_STRING.lastIndex = this.at;
-    const escaped = ESCAPED_STRING.exec(this.text);
+    const escaped = ESCAPED_STRING.exec(text);
     if (escaped === null) this.unexpected();
     this.at = ESCAPED_STRING.lastIndex;
     return JSON.parse(escaped![0]) as string;
   }
 
+  /**
+   * A number token. Most are settled without converting the number back to text (which costs
+   * more than parsing it): an integer of at most 15 digits, or a decimal of at most 15
+   * significant digits, no trailing 0 and at most five 0s after "0.", is exactly what
+   * JavaScript writes for its value (15 digits always survive a double, and no shorter text
+   * does). Everything else goes through numberFromText.
+   */
   private number(): unknown {
-    NUMBER.lastIndex = this.at;
-    const token = NUMBER.exec(this.text);
-    if (token === null) this.unexpected();
-    this.at = NUMBER.lastIndex;
-    return numberFromText(token![0]);
+    const text = this.text;
+    const start = this.at;
+    let i = start;
+    if (text.charCodeAt(i) === 0x2d) i++; // -
+    const first = i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    const whole = i - first;
+    if (whole === 0 || (whole > 1 && text.charCodeAt(first) === 0x30)) this.unexpected();
+    const zero = whole === 1 && text.charCodeAt(first) === 0x30;
+    let c = text.charCodeAt(i);
+    let plain = whole <= 15;
+    if (c !== 0x2e && zero && start !== first) plain = false; // -0 (JavaScript writes 0)
+    if (c === 0x2e) {
+      // .
+      const point = ++i;
+      while (text.charCodeAt(i) === 0x30) i++;
+      const leadingZeros = i - point;
+      while (isDigit(text.charCodeAt(i))) i++;
+      const fraction = i - point;
+      if (fraction === 0) this.unexpected();
+      const significant = zero ? fraction - leadingZeros : whole + fraction;
+      plain =
+        plain &&
+        significant <= 15 &&
+        text.charCodeAt(i - 1) !== 0x30 &&
+        !(zero && leadingZeros > 5);
+      c = text.charCodeAt(i);
+    }
+    if (c === 0x65 || c === 0x45) {
+      // e E: JavaScript writes exponents only for very large or small values; keep the text.
+      plain = false;
+      i++;
+      c = text.charCodeAt(i);
+      if (c === 0x2b || c === 0x2d) i++;
+      const digits = i;
+      while (isDigit(text.charCodeAt(i))) i++;
+      if (i === digits) this.unexpected();
+    }
+    this.at = i;
+    const token = text.slice(start, i);
+    return plain ? Number(token) : numberFromText(token);
   }
 
   private literal(word: string, value: boolean | null): boolean | null {
