@@ -138,6 +138,11 @@ export interface EngineService {
     request: ApiBackupRequest,
     control?: JobControl,
   ): Promise<BackupResult>;
+  /**
+   * Resolves every secret reference of an API source (nothing is sent): fails naming the
+   * variable, keychain entry or file that is missing, so a job can refuse to start.
+   */
+  checkApiSourceSecrets(definition: SourceDefinition): Promise<void>;
   /** The "test request": each endpoint's first page; nothing is stored (probe-first-page.ts). */
   testApiSource(
     definition: SourceDefinition,

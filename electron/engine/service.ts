@@ -84,6 +84,8 @@ export function createEngine(): EngineService {
       withRepository(ref, shared('backup'), control, async (repo, c) =>
         (await import('./sources/api/backup-api-source.js')).backupApiSource(repo, request, c),
       ),
+    checkApiSourceSecrets: async (definition) =>
+      (await import('./sources/api/api-source-session.js')).checkSourceSecrets(definition),
     testApiSource: async (definition, options) =>
       (await import('./sources/api/probe-first-page.js')).probeFirstPages(definition, options),
     restore: (ref, request, control) =>

@@ -1,9 +1,13 @@
 /**
  * "Back up now" as one job: the folders first (one snapshot), then each API source (one snapshot
- * each, group host:<h>;api:<name>), sharing the job's progress events and cancellation. An API
- * source that fails as a whole (say, a secret that cannot be resolved) is reported and the
- * others still run; an endpoint that fails inside a source makes that snapshot incomplete,
- * which the result carries as the engine wrote it.
+ * each, group host:<h>;api:<name>), sharing the job's progress events and cancellation.
+ *
+ * Before anything runs, every API source's secrets are resolved: one that is missing (an unset
+ * `env:` variable, a missing keychain entry or `file:`) fails the job with a message naming it,
+ * and nothing is backed up — not a half-done job reported as done. An API source that fails as a
+ * whole later on (say, its repository work fails) is reported and the others still run; an
+ * endpoint that fails inside a source makes that snapshot incomplete, which the result carries
+ * as the engine wrote it.
  */
 import type { JobResult, BackupSnapshotMade } from '../../shared/contract.js';
 import type { BackupWarning } from '../../shared/domain.js';
@@ -33,6 +37,11 @@ export async function runBackupJob(
   const failedSources: { source: string; message: string }[] = [];
   let firstError: unknown;
   const warnings: BackupWarning[] = [];
+
+  for (const definition of definitions) {
+    // The engine's message names the reference, never a value.
+    await engine.checkApiSourceSecrets(definition);
+  }
 
   if (paths.length > 0) {
     log('info', `Backing up ${paths.join(', ')} to ${ref.location}`);

@@ -4,6 +4,7 @@
  * the wire carries only JSON in both transports.
  */
 import type { FilePreview } from '../../shared/contract.js';
+import { layoutJson } from '../../shared/json-layout.js';
 
 export const previewBytes = 64 * 1024;
 const maxRecords = 200;
@@ -62,7 +63,8 @@ function parseRecords(text: string, truncated: boolean): string[] | null {
   const records: string[] = [];
   for (const line of lines.slice(0, maxRecords)) {
     try {
-      records.push(JSON.stringify(JSON.parse(line), null, 2));
+      // Laid out from the text: a JSON.parse round trip would round ids beyond 2^53.
+      records.push(layoutJson(line, 2));
     } catch {
       return null;
     }

@@ -90,6 +90,25 @@ describe('cairn api test', () => {
     );
   });
 
+  it('--json shows the first record with its numbers exactly as the API sent them', async () => {
+    const big = path.join(path.dirname(file), 'big.source.json');
+    await writeFile(
+      big,
+      JSON.stringify({
+        name: 'fixture',
+        baseUrl: server.baseUrl,
+        auth: { type: 'bearer', token: 'env:CAIRN_PROBE_TOKEN' },
+        endpoints: [{ name: 'big', path: '/big-numbers', records: 'data' }],
+      }),
+    );
+    const result = await runCliCommand('api-test', [big, '--json'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      '"first_record": {"amount":123456789012345678901234567890,"id":9007199254740997,"title":"four","version":9007199254740995},',
+    );
+    expect(JSON.parse(result.stdout)).toMatchObject([{ endpoint: 'big', records: 6, error: null }]);
+  });
+
   it('names an unknown endpoint', async () => {
     const result = await runCliCommand('api-test', [file, '--endpoint', 'nope'], { env: env() });
     expect(result.code).toBe(1);

@@ -115,20 +115,48 @@ describe('authentication', () => {
     expect(JSON.stringify(meta)).not.toContain(secret);
   });
 
-  it('a missing secret reference fails every endpoint, naming the reference', async () => {
-    const { meta } = await backUp(
-      { type: 'bearer', token: 'x' },
-      { type: 'bearer', token: 'env:CAIRN_TEST_MISSING' },
+  it('a missing secret fails the run before any request, naming the reference', async () => {
+    // Before: each endpoint failed on its own, and the backup saved an incomplete snapshot.
+    await expect(
+      backUp({ type: 'bearer', token: 'x' }, { type: 'bearer', token: 'env:CAIRN_TEST_MISSING' }),
+    ).rejects.toThrow(
+      'API source fixture: secret env:CAIRN_TEST_MISSING: environment variable CAIRN_TEST_MISSING is not set',
     );
-    expect(meta.error?.message).toBe(
-      'secret env:CAIRN_TEST_MISSING: environment variable CAIRN_TEST_MISSING is not set',
+    expect(server!.log).toEqual([]);
+  });
+
+  it("an endpoint's own header secret is resolved up front too", async () => {
+    process.env.CAIRN_TEST_TOKEN = secret;
+    const dir = await mkdtemp(path.join(tmpdir(), 'cairn-secret-'));
+    const missing = path.join(dir, 'no-such-file');
+    server = await startFixtureServer({ items: 5, auth: { type: 'bearer', token: secret } });
+    const def = definition({
+      baseUrl: server.baseUrl,
+      auth: { type: 'bearer', token: 'env:CAIRN_TEST_TOKEN' },
+      endpoints: [
+        { name: 'items', path: '/items', records: 'data' },
+        {
+          name: 'projects',
+          path: '/projects',
+          records: 'data',
+          headers: { 'X-Extra': `file:${missing}` },
+        },
+      ],
+    });
+    await expect(pullRun(def)).rejects.toThrow(
+      `API source fixture: secret file:${missing}: cannot read the file`,
     );
+    expect(server.log).toEqual([]);
   });
 });
 
 describe('OAuth2 client credentials', () => {
-  const oauthServer = (expiresInSeconds: number): FixtureAuth => ({
+  const oauthServer = (
+    expiresInSeconds: number,
+    clientAuthentication?: 'basic' | 'body',
+  ): FixtureAuth => ({
     type: 'oauth2',
+    clientAuthentication,
     clientId: 'cairn-client',
     clientSecret: secret,
     expiresInSeconds,
@@ -215,6 +243,81 @@ describe('OAuth2 client credentials', () => {
     expect(storedRecords(run, 'items')).toEqual(s.data.items.all());
     expect(s.auth.tokensIssued).toBe(2);
     expect(s.log.filter((r) => r.status === 401)).toHaveLength(1);
+  });
+
+  const itemsEndpoint = [
+    {
+      name: 'items',
+      path: '/items',
+      records: 'data',
+      pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+    },
+  ];
+
+  it('clientAuthentication "body" sends client_id and client_secret in the form', async () => {
+    // A token endpoint that accepts the client's credentials only in the form body (many do):
+    // before, Cairn always sent HTTP Basic and the token endpoint answered 401.
+    server = await startFixtureServer({
+      items: 25,
+      auth: oauthServer(3600, 'body'),
+    });
+    const run = await pullRun(
+      definition({
+        baseUrl: server.baseUrl,
+        auth: { ...oauth(server.baseUrl), clientAuthentication: 'body' },
+        endpoints: itemsEndpoint,
+      }),
+    );
+    expect(run.metas.get('items')!.error).toBeNull();
+    expect(storedRecords(run, 'items')).toEqual(server.data.items.all());
+    expect(server.auth.tokenRequests).toEqual([{ mode: 'body', status: 200 }]);
+  });
+
+  it('clientAuthentication "basic" (the default) uses HTTP Basic, which a Basic-only server needs', async () => {
+    server = await startFixtureServer({
+      items: 25,
+      auth: oauthServer(3600, 'basic'),
+    });
+    const explicit = await pullRun(
+      definition({
+        baseUrl: server.baseUrl,
+        auth: { ...oauth(server.baseUrl), clientAuthentication: 'basic' },
+        endpoints: itemsEndpoint,
+      }),
+    );
+    expect(storedRecords(explicit, 'items')).toEqual(server.data.items.all());
+    const byDefault = await pullRun(
+      definition({
+        baseUrl: server.baseUrl,
+        auth: oauth(server.baseUrl),
+        endpoints: itemsEndpoint,
+      }),
+    );
+    expect(storedRecords(byDefault, 'items')).toEqual(server.data.items.all());
+    expect(server.auth.tokenRequests).toEqual([
+      { mode: 'basic', status: 200 },
+      { mode: 'basic', status: 200 },
+    ]);
+  });
+
+  it('the wrong clientAuthentication for the token endpoint is a clear 401 without secrets', async () => {
+    server = await startFixtureServer({
+      items: 5,
+      auth: oauthServer(3600, 'body'),
+    });
+    const run = await pullRun(
+      definition({
+        baseUrl: server.baseUrl,
+        auth: oauth(server.baseUrl),
+        endpoints: itemsEndpoint,
+      }),
+    );
+    const meta = run.metas.get('items')!;
+    expect(meta.error?.message).toBe(
+      `POST ${server.url}/oauth/token: HTTP 401 Unauthorized (the API refused the credentials)`,
+    );
+    expect(JSON.stringify(meta)).not.toContain(secret);
+    expect(JSON.stringify(meta)).not.toContain(encodeURIComponent(secret));
   });
 
   it('a wrong client secret fails with a clear error that holds no secret', async () => {

@@ -205,4 +205,31 @@ describe('cairn backup --api', () => {
     expect((await restored(full.snapshot.id, 'tasks')).records).toEqual(server.data.items.all());
     expect((await restored(full.snapshot.id, 'items')).records).toEqual(server.data.items.all());
   });
+
+  it.each([
+    ['env:CAIRN_TEST_UNSET_TOKEN', 'environment variable CAIRN_TEST_UNSET_TOKEN is not set'],
+    ['file:/nonexistent/cairn/token', 'cannot read the file: ENOENT'],
+  ])(
+    'a missing secret (%s) fails before anything runs: exit 1, no snapshot, named',
+    async (reference, why) => {
+      // Before: the backup saved an incomplete snapshot and exited 3.
+      const broken = path.join(dir, 'broken.source.json');
+      const definition = JSON.parse(await readFile(source, 'utf8')) as Record<string, unknown>;
+      await writeFile(
+        broken,
+        JSON.stringify({ ...definition, auth: { type: 'bearer', token: reference } }),
+      );
+      const before = await cairn(['snapshots', '--repo', repo, '--json']);
+      const requests = server.log.length;
+      const result = await cairn(['backup', '--api', broken, '--repo', repo, '--json']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(
+        new RegExp(`^cairn: API source fixture: secret ${reference}: ${why}.*\n$`),
+      );
+      expect(server.log.length).toBe(requests);
+      const after = await cairn(['snapshots', '--repo', repo, '--json']);
+      expect(after.stdout).toBe(before.stdout);
+    },
+  );
 });

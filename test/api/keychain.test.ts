@@ -5,13 +5,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openKeychain } from '../../electron/engine/credentials/keychain.js';
 import { resolveSecret } from '../../electron/engine/credentials/secret-reference.js';
 import { startFixtureServer } from '../fixtures/api-server/server.js';
 import { definition, pullRun, storedRecords } from './helpers/pull-run.js';
-import { repoRoot, runCliCommand, runInKeyringSession } from './helpers/spawn-command.js';
+import {
+  repoRoot,
+  runCliCommand,
+  runInKeyringSession,
+  spawnAndWait,
+} from './helpers/spawn-command.js';
 
 const inSession = process.env.CAIRN_TEST_KEYRING_SESSION === '1';
 // scripts/setup-system.sh installs these; without them the session test is skipped, as
@@ -77,6 +84,42 @@ describe.runIf(inSession)('OS keychain inside a Secret Service session', () => {
       await openKeychain().delete(name);
     }
   });
+
+  it('a missing keychain entry fails the backup before anything runs, naming the entry', async () => {
+    const name = entry('missing');
+    const dir = await mkdtemp(path.join(tmpdir(), 'cairn-keychain-backup-'));
+    const server = await startFixtureServer({ items: 5 });
+    try {
+      const source = path.join(dir, 'source.json');
+      await writeFile(
+        source,
+        JSON.stringify({
+          name: 'fixture',
+          baseUrl: server.baseUrl,
+          auth: { type: 'bearer', token: `keychain:${name}` },
+          endpoints: [{ name: 'items', path: '/items-all', records: 'items' }],
+        }),
+      );
+      const cli = (args: string[]) =>
+        spawnAndWait(
+          process.execPath,
+          ['--import', 'tsx', path.join(repoRoot, 'electron/cli/index.ts'), ...args],
+          { env: { ...process.env, CAIRN_PASSWORD: 'pw' } },
+        );
+      const repo = path.join(dir, 'repo');
+      expect((await cli(['init', '--repo', repo])).code).toBe(0);
+      const result = await cli(['backup', '--api', source, '--repo', repo]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `cairn: API source fixture: secret keychain:${name}: the OS keychain has no entry "${name}" (add it with: cairn secret set ${name})\n`,
+      );
+      expect(server.log).toEqual([]);
+      expect((await cli(['snapshots', '--repo', repo, '--json'])).stdout.trim()).toBe('[]');
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe.skipIf(inSession)('OS keychain', () => {
@@ -91,7 +134,7 @@ describe.skipIf(inSession)('OS keychain', () => {
       );
       // eslint-disable-next-line no-control-regex
       const summary = `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
-      expect(summary, summary).toMatch(/Tests\s+3 passed/);
+      expect(summary, summary).toMatch(/Tests\s+4 passed/);
       expect(result.code, summary).toBe(0);
     },
   );

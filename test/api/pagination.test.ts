@@ -235,6 +235,95 @@ describe('pagination', () => {
   });
 });
 
+describe('endless pagination', () => {
+  const endpoint = (name: string, extra: Record<string, unknown>) =>
+    definition({ baseUrl: server.baseUrl, endpoints: [{ name, ...extra }] });
+
+  // Before, each of these ran until the process was stopped (17 441 requests in 400 s).
+  it('stops an API that ignores `page` at the page that repeats the records', async () => {
+    const run = await pullRun(
+      endpoint('tasks', {
+        path: '/ignores-page',
+        records: 'data',
+        pagination: { type: 'page', sizeParam: 'per_page', size: 10 },
+      }),
+    );
+    const meta = run.metas.get('tasks')!;
+    expect(meta.status).toBe('failed');
+    expect(meta.error).toEqual({
+      endpoint: 'tasks',
+      url: `${server.baseUrl}/ignores-page?page=2&per_page=10`,
+      message: 'page 2 repeats records already fetched (the API seems to ignore `page`); stopped',
+    });
+    // Page 2 and those asked for ahead of it (twice the concurrency of 4), no more.
+    expect(meta.requests).toBeLessThanOrEqual(9);
+  });
+
+  it('stops a cursor that changes while the records repeat', async () => {
+    const run = await pullRun(
+      endpoint('tasks', {
+        path: '/changing-cursor',
+        records: 'items',
+        pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' },
+      }),
+    );
+    const meta = run.metas.get('tasks')!;
+    expect(meta.error?.message).toBe(
+      'page 2 repeats records already fetched (the API seems to ignore `cursor`); stopped',
+    );
+    expect(meta.requests).toBeLessThanOrEqual(3);
+  });
+
+  it('stops pages that cycle through records fetched earlier in the run', async () => {
+    const run = await pullRun(
+      endpoint('tasks', {
+        path: '/cycling-cursor',
+        records: 'items',
+        pagination: { type: 'cursor', cursorParam: 'cursor', nextCursor: 'next_cursor' },
+      }),
+    );
+    expect(run.metas.get('tasks')!.error?.message).toBe(
+      'page 3 repeats records already fetched (the API seems to ignore `cursor`); stopped',
+    );
+  });
+
+  it('maxPages stops an endpoint that has more pages, with an error naming the limit', async () => {
+    const paged = (maxPages: number, pagination: Record<string, unknown>, path = '/items') =>
+      pullRun(endpoint('items', { path, records: 'data', maxPages, pagination }));
+    const page = { type: 'page', sizeParam: 'per_page', size: 10 };
+    const limited = (await paged(3, page)).metas.get('items')!;
+    expect(limited.status).toBe('failed');
+    expect(limited.error).toEqual({
+      endpoint: 'items',
+      url: `${server.baseUrl}/items?page=3&per_page=10`,
+      message:
+        'more pages follow page 3, the endpoint\'s maxPages; stopped (raise "maxPages" if the endpoint really has more)',
+    });
+    expect(limited.requests).toBe(3);
+    // 95 records in pages of 10: the tenth page is short, the last; a limit of 10 is enough.
+    const enough = await paged(10, page);
+    expect(enough.metas.get('items')!.error).toBeNull();
+    expect(storedRecords(enough, 'items')).toEqual(server.data.items.all());
+
+    const cursor = await pullRun(
+      endpoint('items', {
+        path: '/items-cursor',
+        records: 'items',
+        maxPages: 2,
+        pagination: {
+          type: 'cursor',
+          cursorParam: 'cursor',
+          nextCursor: 'next_cursor',
+          sizeParam: 'limit',
+          size: 25,
+        },
+      }),
+    );
+    expect(cursor.metas.get('items')!.error?.message).toMatch(/^more pages follow page 2, /);
+    expect(cursor.metas.get('items')!.requests).toBe(2);
+  });
+});
+
 describe('page runner scheduling', () => {
   it('asks for the next cursor page before handing the current one on', async () => {
     const events: string[] = [];

@@ -101,4 +101,36 @@ test.describe('API sources', () => {
       await server.close();
     }
   });
+
+  test('a backup whose API secret is not set fails at once, naming it', async ({
+    app,
+    workspace,
+  }) => {
+    // Before: the job saved an incomplete snapshot and showed a green "Done".
+    const server = await startFixtureServer({ items: 5, auth: { type: 'bearer', token } });
+    try {
+      await new ConnectPage(app).create(workspace.path('repo'), 'correct horse battery');
+      await new AppShell(app).expectOpen(workspace.path('repo'));
+      await new ApiSourceEditor(app).paste(
+        {
+          name: 'tracker',
+          baseUrl: server.baseUrl,
+          auth: { type: 'bearer', token: 'env:CAIRN_E2E_UNSET_TOKEN' },
+          endpoints: [{ name: 'items', path: '/items', records: 'data' }],
+        },
+        /tracker: 1 endpoint/,
+      );
+      const sources = new SourcesPage(app);
+      await sources.startBackup();
+      await expect(sources.jobCard).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+      await expect(sources.jobCard.getByTestId('job-status')).toHaveText('Failed');
+      await expect(sources.jobCard.getByTestId('job-error')).toContainText(
+        'API source tracker: secret env:CAIRN_E2E_UNSET_TOKEN: environment variable CAIRN_E2E_UNSET_TOKEN is not set',
+      );
+      await expect(sources.jobCard.getByTestId('job-result')).toHaveCount(0);
+      expect(server.log).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
 });

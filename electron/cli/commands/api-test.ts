@@ -30,8 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const definition = await loadSourceDefinition(file);
     const probes = await probeFirstPages(definition, { endpoints: parsed.values.endpoint });
-    if (parsed.values.json)
-      process.stdout.write(`${JSON.stringify(probes.map(toJson), null, 2)}\n`);
+    if (parsed.values.json) process.stdout.write(`${probesJson(probes)}\n`);
     else for (const probe of probes) process.stdout.write(describe(probe));
     return probes.every((p) => p.error === null) ? 0 : 1;
   } catch (err) {
@@ -57,14 +56,28 @@ function describe(probe: FirstPageProbe): string {
   return `${lines.join('\n')}\n`;
 }
 
-function toJson(probe: FirstPageProbe) {
-  return {
+/** Stands in for a first record until the text is put in (JSON writes U+0000 as \u0000). */
+const RECORD_MARK = '\u0000record ';
+
+/**
+ * The probes as JSON. A first record is canonical JSON whose numbers are exactly what the API
+ * sent (ids beyond 2^53 included); parsing it into a JavaScript value would round them, so it is
+ * put into the document as the text it is.
+ */
+function probesJson(probes: FirstPageProbe[]): string {
+  const records: string[] = [];
+  const shown = probes.map((probe) => ({
     endpoint: probe.endpoint,
     url: probe.url,
     status: probe.status,
     records: probe.records,
     next_page: probe.nextPage,
-    first_record: probe.firstRecord === null ? null : (JSON.parse(probe.firstRecord) as unknown),
+    first_record:
+      probe.firstRecord === null ? null : `${RECORD_MARK}${records.push(probe.firstRecord) - 1}`,
     error: probe.error,
-  };
+  }));
+  return JSON.stringify(shown, null, 2).replace(
+    /"\\u0000record (\d+)"/g,
+    (_, i: string) => records[Number(i)]!,
+  );
 }

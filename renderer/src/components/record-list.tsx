@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { layoutJson } from '../../../shared/json-layout';
 
 /**
  * API records as a list: one record per line (compact JSON), and the selected one
@@ -31,7 +32,8 @@ export function RecordList({ records, testId }: { records: string[]; testId: str
 
 function compact(record: string): string {
   try {
-    return JSON.stringify(JSON.parse(record));
+    // From the text, not through JSON.parse, which would round ids beyond 2^53.
+    return layoutJson(record, 0);
   } catch {
     return record;
   }

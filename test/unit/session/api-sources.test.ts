@@ -184,21 +184,49 @@ describe('API sources in the session', () => {
     );
   });
 
-  it('marks the snapshot incomplete, saying why, when a secret is not set', async () => {
-    const session = new Session(createEngine(), web);
+  it('fails the job before anything runs, naming the secret, when one is not set', async () => {
+    // Before: the engine saved an incomplete snapshot and the job showed a green "Done".
+    const folderBackups: string[][] = [];
+    const engine = createEngine();
+    const session = new Session(
+      {
+        ...engine,
+        backup: async (_ref, request) => {
+          folderBackups.push(request.paths);
+          throw new Error('no folder backup expected');
+        },
+      },
+      web,
+    );
     const events: JobEvent[] = [];
     session.subscribe((e) => events.push(e));
-    await session.handle('createRepository', { location: path.join(dir, 'r2'), password: 'p' });
+    const location = path.join(dir, 'r2');
+    await session.handle('createRepository', { location, password: 'p' });
     const text = definition().replace('CAIRN_SESSION_TEST_TOKEN', 'CAIRN_SESSION_TEST_UNSET');
-    await session.handle('startBackup', { jobId: 'job-api-0004', apiSources: [{ text }] });
+    const before = server.log.length;
+    await session.handle('startBackup', {
+      jobId: 'job-api-0004',
+      paths: ['/home/me/Documents'],
+      apiSources: [{ text: definition('other') }, { text }],
+    });
     const end = await until(events, (e) => e.type === 'succeeded' || e.type === 'failed');
-    // The engine still saves a snapshot (records carried over, none here) and marks it
-    // incomplete, naming the reference that could not be resolved, never a value.
-    if (end.type !== 'succeeded' || end.result.kind !== 'backup') throw new Error('no snapshot');
-    const made = end.result.snapshots[0]!;
-    expect(made.snapshot.incomplete).toBe(true);
-    const said = made.snapshot.incomplete_reasons.join(' ');
-    expect(said).toContain('CAIRN_SESSION_TEST_UNSET');
+    expect(end).toMatchObject({
+      type: 'failed',
+      error: {
+        kind: 'invalid-argument',
+        message:
+          'API source fixture: secret env:CAIRN_SESSION_TEST_UNSET: environment variable CAIRN_SESSION_TEST_UNSET is not set',
+      },
+    });
+    // Nothing ran: no folder backup, no request to the API, no snapshot.
+    expect(folderBackups).toEqual([]);
+    expect(server.log.length).toBe(before);
+    expect(await engine.listSnapshots({ location, password: 'p' })).toEqual([]);
+    const state = await session.handle('getSessionState', {});
+    expect(state).toMatchObject({
+      ok: true,
+      value: { jobs: [{ jobId: 'job-api-0004', status: 'failed' }] },
+    });
   });
 
   it('backs up the folders first, then each API source, in one job', async () => {

@@ -18,6 +18,17 @@ describe('buildPreview', () => {
     expect(p.truncated).toBe(true);
   });
 
+  it('pretty-prints records with their numbers exactly as stored', () => {
+    // Before: JSON.parse showed 9007199254740993 as 9007199254740992 and 1.50 as 1.5.
+    const head = Buffer.from(
+      '{"amount":-98765432109876543210,"id":9007199254740993,"price":1.50}\n',
+    );
+    const p = buildPreview('/api/tracker/tasks.ndjson', head.length, head);
+    expect(p.records).toEqual([
+      '{\n  "amount": -98765432109876543210,\n  "id": 9007199254740993,\n  "price": 1.50\n}',
+    ]);
+  });
+
   it('shows binary data as a hex dump', () => {
     const p = buildPreview('/photo.raw', 4, Buffer.from([0, 1, 2, 255]));
     expect(p.kind).toBe('binary');

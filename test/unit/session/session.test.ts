@@ -34,6 +34,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     forget: unused,
     prune: unused,
     backupApi: unused,
+    checkApiSourceSecrets: unused,
     testApiSource: unused,
     ...overrides,
   };

@@ -10,7 +10,7 @@
  * endpoint fails, its data is the previous snapshot's records, byte for byte (so they still
  * deduplicate), and `carried_over` says so: the records themselves are not altered.
  */
-import type { Bookmark } from './bookmark.js';
+import { readBookmark, type Bookmark } from './bookmark.js';
 import type { SourceDefinition } from './source-definition.js';
 
 export const API_SOURCE_META_FORMAT = 1;
@@ -112,7 +112,12 @@ export function readApiSourceMeta(value: unknown): ApiSourceMeta | undefined {
   ) {
     return undefined;
   }
-  return { format: API_SOURCE_META_FORMAT, endpoints: meta.endpoints, errors: meta.errors ?? [] };
+  const endpoints: Record<string, EndpointSyncState> = {};
+  for (const [name, state] of Object.entries(meta.endpoints)) {
+    // A bookmark JSON numbers could not hold exactly was stored tagged (see bookmark.ts).
+    endpoints[name] = { ...state, bookmark: readBookmark(state?.bookmark) };
+  }
+  return { format: API_SOURCE_META_FORMAT, endpoints, errors: meta.errors ?? [] };
 }
 
 /** One line for the snapshot's `incomplete_reasons`. */

@@ -1,7 +1,13 @@
 /**
  * Everything a run against one source shares: resolved secrets, the redactor that keeps them out
  * of messages, the authenticator and the HTTP client holding the source's limits.
+ *
+ * Every secret reference (auth, the source's headers, each endpoint's headers) is resolved when
+ * the session opens, before any request: a missing one (an unset `env:` variable, a missing
+ * keychain entry or `file:`) fails the whole run up front, naming it, instead of failing
+ * endpoint after endpoint into an incomplete snapshot.
  */
+import { CairnError, errorMessage } from '../../errors.js';
 import {
   resolveSecret as resolveSecretReference,
   isSecretReference,
@@ -42,7 +48,20 @@ export async function openApiSourceSession(
   options: ApiSourceSessionOptions = {},
 ): Promise<ApiSourceSession> {
   const redactor = new SecretRedactor();
-  const resolve = options.resolveSecret ?? ((value: string) => resolveSecretReference(value));
+  const resolveReference =
+    options.resolveSecret ?? ((value: string) => resolveSecretReference(value));
+  const resolve = async (value: string) => {
+    try {
+      return await resolveReference(value);
+    } catch (err) {
+      // The resolver names the reference (`secret env:NAME: …`), never a value.
+      throw new CairnError(
+        err instanceof CairnError ? err.kind : 'failure',
+        `API source ${definition.name}: ${errorMessage(err)}`,
+        { cause: err },
+      );
+    }
+  };
   const client = new ApiHttpClient({
     limits: definition.limits,
     retry: options.retry,
@@ -74,14 +93,14 @@ export async function openApiSourceSession(
   };
   const sourceHeaders = await resolveHeaders(definition.headers);
   const endpointHeaders = new Map<string, Record<string, string>>();
-  const headersFor = async (endpoint: EndpointDefinition) => {
-    let headers = endpointHeaders.get(endpoint.name);
-    if (!headers) {
-      headers = { ...sourceHeaders, ...(await resolveHeaders(endpoint.headers)) };
-      endpointHeaders.set(endpoint.name, headers);
-    }
-    return headers;
-  };
+  for (const endpoint of definition.endpoints) {
+    endpointHeaders.set(endpoint.name, {
+      ...sourceHeaders,
+      ...(await resolveHeaders(endpoint.headers)),
+    });
+  }
+  const headersFor = async (endpoint: EndpointDefinition) =>
+    endpointHeaders.get(endpoint.name) ?? sourceHeaders;
   return {
     definition,
     client,
@@ -94,4 +113,15 @@ export async function openApiSourceSession(
         auth,
       ),
   };
+}
+
+/**
+ * Resolves every secret reference of a definition and forgets them again: fails, naming the
+ * reference, when one cannot be resolved. Sends nothing.
+ */
+export async function checkSourceSecrets(
+  definition: SourceDefinition,
+  options: Pick<ApiSourceSessionOptions, 'resolveSecret'> = {},
+): Promise<void> {
+  await openApiSourceSession(definition, options);
 }

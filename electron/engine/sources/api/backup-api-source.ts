@@ -37,7 +37,7 @@ export interface ApiBackupRequest {
   tags?: string[];
   /** Overrides the CLI's grouping (host + source name), e.g. a plan's name. */
   group?: string;
-  /** Where sort runs spill (default: the OS temp folder). */
+  /** Where the pull's work folder goes (default: `CAIRN_HOME/tmp`, see work-folder.ts). */
   tempDir?: string;
 }
 
@@ -114,7 +114,7 @@ export async function backupApiSource(
       fullSync: request.fullSync,
       endpoints: request.endpoints,
       signal: control.signal,
-      tempDir: request.tempDir ?? os.tmpdir(),
+      tempDir: request.tempDir,
       previous: {
         meta: previousMeta,
         readEndpoint: (endpoint) => {

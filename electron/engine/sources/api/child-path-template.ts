@@ -3,6 +3,7 @@
  * records — `/projects/{projects.id}/comments` — and the endpoint is fetched once per parent
  * record, with the field's value URL-encoded into the path.
  */
+import { JsonNumber } from './json-number.js';
 import { compileRecordPath, type RecordPath } from './record-path.js';
 
 export interface ChildPathTemplate {
@@ -58,8 +59,9 @@ export function expandChildPath(template: ChildPathTemplate, parentRecord: unkno
       continue;
     }
     const value = part.get(parentRecord);
-    if (value === undefined || value === null || typeof value === 'object') return null;
-    out += encodeURIComponent(String(value));
+    if (value instanceof JsonNumber) out += encodeURIComponent(value.text);
+    else if (value === undefined || value === null || typeof value === 'object') return null;
+    else out += encodeURIComponent(String(value));
   }
   return out;
 }

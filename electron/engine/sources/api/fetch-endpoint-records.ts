@@ -12,6 +12,7 @@ import { joinBaseUrl } from './endpoint-url.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
 import { ApiRequestError } from './http/api-request-error.js';
 import { createPaginator } from './pagination/create-paginator.js';
+import { RepeatedPageGuard } from './pagination/repeated-page-guard.js';
 import { runPages } from './pagination/page-runner.js';
 import type { FetchedPage, PageRequest } from './pagination/paginator.js';
 import { withParams } from './pagination/request-params.js';
@@ -71,23 +72,54 @@ export async function fetchEndpointRecords(
   let fetched = 0;
   let bookmark: Bookmark | null = null;
 
-  const collectPage = async (page: FetchedPage, parentId: RecordId | undefined) => {
+  const collectPage = async (
+    page: FetchedPage,
+    parentId: RecordId | undefined,
+    guard: RepeatedPageGuard,
+    pageNumber: number,
+  ) => {
+    // First every record's key: a record the endpoint cannot store, or a page that only
+    // repeats records fetched already, stops the endpoint before any of the page is kept.
+    const stored: Array<Record<string, unknown>> = [];
+    const keys: RecordKey[] = [];
+    for (let i = 0; i < page.records.length; i++) {
+      const record: unknown = page.records[i];
+      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+        throw shapeError(
+          session,
+          page,
+          `record ${i + 1} at "${endpoint.records}" is ${describeValue(record)}, not a JSON object`,
+        );
+      }
+      const withParent = parentId === undefined ? record : { ...record, [PARENT_KEY]: parentId };
+      const key = recordKeyOf(withParent as Record<string, unknown>, idPath);
+      if (key === undefined) throw shapeError(session, page, missingIdProblem(record, idPath, i));
+      stored.push(withParent as Record<string, unknown>);
+      keys.push(key);
+    }
+    if (guard.repeats(keys.map((key) => key.id))) {
+      const shownUrl = session.redactor.redact(page.request.url);
+      throw new ApiRequestError(
+        'pagination-loop',
+        `page ${pageNumber} repeats records already fetched (${repeatHint(endpoint)}); stopped`,
+        shownUrl,
+      );
+    }
     let untilTurn = RECORDS_PER_TURN;
-    for (const record of page.records) {
+    for (let i = 0; i < stored.length; i++) {
       if (--untilTurn === 0) {
         untilTurn = RECORDS_PER_TURN;
         await nextTurn();
       }
-      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-        throw shapeError(session, page, `a record at "${endpoint.records}" is not a JSON object`);
-      }
-      const stored = parentId === undefined ? record : { ...record, [PARENT_KEY]: parentId };
-      const key = recordKeyOf(stored as Record<string, unknown>, idPath);
-      if (key === undefined) {
-        throw shapeError(session, page, `a record has no string or number id at "${endpoint.id}"`);
-      }
+      const record = stored[i]!;
       if (cursorField) bookmark = laterBookmark(bookmark, asBookmark(cursorField.get(record)));
-      const taking = request.records.add(key, canonicalJson(stored));
+      let line: string;
+      try {
+        line = canonicalJson(record);
+      } catch (err) {
+        throw shapeError(session, page, `record ${i + 1} ${(err as Error).message}`);
+      }
+      const taking = request.records.add(keys[i]!, line);
       if (taking) await taking;
       fetched++;
     }
@@ -95,21 +127,30 @@ export async function fetchEndpointRecords(
   };
   // Children of several parents arrive at once: their pages are handed on one after another.
   let turn: Promise<void> = Promise.resolve();
-  const collect = (page: FetchedPage, parentId: RecordId | undefined): Promise<void> => {
-    const mine = turn.then(() => collectPage(page, parentId));
+  const collect = (
+    page: FetchedPage,
+    parentId: RecordId | undefined,
+    guard: RepeatedPageGuard,
+    pageNumber: number,
+  ): Promise<void> => {
+    const mine = turn.then(() => collectPage(page, parentId, guard, pageNumber));
     turn = mine.catch(() => undefined);
     return mine;
   };
 
   const walk = async (path: string, parentId: RecordId | undefined, lookAhead: number) => {
     const base = baseRequest(session, endpoint, path, request.since);
+    const guard = new RepeatedPageGuard();
+    let pages = 0;
     await runPages({
       paginator: createPaginator(endpoint.pagination, base),
       records: recordsPath,
       send: (page, signal) => session.request(endpoint, page.url, page.body, signal),
       redactUrl: (url) => session.redactor.redact(url),
-      onPage: (page) => collect(page, parentId),
+      // The runner hands pages on in order, one at a time: the count is the page's number.
+      onPage: (page) => collect(page, parentId, guard, ++pages),
       lookAhead,
+      pageLimit: endpoint.maxPages,
     });
   };
 
@@ -144,6 +185,36 @@ export function baseRequest(
   if (!endpoint.incremental || since === null) return base;
   const place = 'in' in endpoint.pagination && endpoint.pagination.in === 'body' ? 'body' : 'query';
   return withParams(base, [[endpoint.incremental.param, since]], place);
+}
+
+/** Which request parameter an API that repeats its pages seems to ignore. */
+function repeatHint(endpoint: EndpointDefinition): string {
+  const p = endpoint.pagination;
+  switch (p.type) {
+    case 'page':
+      return `the API seems to ignore \`${p.pageParam}\``;
+    case 'offset':
+      return `the API seems to ignore \`${p.offsetParam}\``;
+    case 'cursor':
+      return `the API seems to ignore \`${p.cursorParam}\``;
+    default:
+      return "the API's next page leads back to them";
+  }
+}
+
+/** Why a record has no usable id, naming the record and the id path. */
+export function missingIdProblem(record: object, idPath: RecordPath, index: number): string {
+  const value = idPath.get(record);
+  if (value === undefined) {
+    return `record ${index + 1} has no id at "${idPath.text}" (the endpoint's "id" names the field that holds it)`;
+  }
+  return `record ${index + 1}: the id at "${idPath.text}" is ${describeValue(value)}, not a string or number`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a${typeof value === 'object' ? 'n' : ''} ${typeof value}`;
 }
 
 function shapeError(session: ApiSourceSession, page: FetchedPage, why: string): ApiRequestError {

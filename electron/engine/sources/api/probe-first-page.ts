@@ -7,12 +7,13 @@ import { openApiSourceSession, type ApiSourceSessionOptions } from './api-source
 import { canonicalJson } from './canonical-json.js';
 import { expandChildPath } from './child-path-template.js';
 import { planEndpoints } from './endpoint-order.js';
-import { baseRequest } from './fetch-endpoint-records.js';
+import { baseRequest, missingIdProblem } from './fetch-endpoint-records.js';
 import { ApiRequestError } from './http/api-request-error.js';
 import { createPaginator } from './pagination/create-paginator.js';
 import { runPages } from './pagination/page-runner.js';
 import type { FetchedPage } from './pagination/paginator.js';
-import { compileRecordPath } from './record-path.js';
+import { asRecordId } from './record-key.js';
+import { compileRecordPath, type RecordPath } from './record-path.js';
 import type { SourceDefinition } from './source-definition.js';
 
 export interface FirstPageProbe {
@@ -81,6 +82,9 @@ export async function probeFirstPages(
       if (!page) continue;
       probe.status = page.response.status;
       probe.records = page.records.length;
+      // What would stop the backup is said now: a record it could not store.
+      const problem = recordProblem(page.records, compileRecordPath(endpoint.id));
+      if (problem !== null) throw new Error(problem);
       if (page.records.length > 0) {
         firstRecords.set(endpoint.name, page.records[0]);
         probe.firstRecord = canonicalJson(page.records[0]);
@@ -99,4 +103,21 @@ export async function probeFirstPages(
     }
   }
   return probes;
+}
+
+/** The first record of a page that a backup could not store, and why; null if none. */
+function recordProblem(records: unknown[], idPath: RecordPath): string | null {
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      return `record ${i + 1} is not a JSON object`;
+    }
+    if (asRecordId(idPath.get(record)) === undefined) return missingIdProblem(record, idPath, i);
+    try {
+      canonicalJson(record);
+    } catch (err) {
+      return `record ${i + 1} ${(err as Error).message}`;
+    }
+  }
+  return null;
 }

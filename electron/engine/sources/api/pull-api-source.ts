@@ -18,7 +18,7 @@
  *   (or undefined when it has none), read from its start on every call; it is called once per
  *   endpoint, and once more when a failed endpoint carries those records over.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CairnError, errorMessage } from '../../errors.js';
 import { openApiSourceSession, type ApiSourceSession } from './api-source-session.js';
@@ -38,9 +38,11 @@ import { fetchEndpointRecords } from './fetch-endpoint-records.js';
 import { ApiRequestError } from './http/api-request-error.js';
 import type { RetryPolicy } from './http/retry-policy.js';
 import { readFileChunks, readLines } from './ndjson-lines.js';
+import { parseJson } from './parse-json.js';
 import { compileRecordPath } from './record-path.js';
 import type { SourceDefinition } from './source-definition.js';
 import { readStoredRecords } from './stored-records.js';
+import { createWorkFolder, defaultWorkRoot, safeName } from './work-folder.js';
 
 /** Bytes of an endpoint's file waiting for the consumer before the fetch waits for it. */
 const CHANNEL_BYTES = 4 << 20;
@@ -68,8 +70,11 @@ export interface PullApiSourceOptions {
   endpoints?: string[];
   signal?: AbortSignal;
   onProgress?: (progress: ApiPullProgress) => void;
-  /** Where sort runs and copies of endpoint files are kept while the pull runs. */
-  tempDir: string;
+  /**
+   * Where the pull's work folder (sort runs, copies of endpoint files: records in plain text)
+   * is made; default `CAIRN_HOME/tmp` (see work-folder.ts).
+   */
+  tempDir?: string;
   /** Bytes of records held in memory per endpoint before spilling to disk (default 32 MiB). */
   memoryLimitBytes?: number;
   retry?: Partial<RetryPolicy>;
@@ -100,21 +105,14 @@ export async function* pullApiSource(
 ): AsyncGenerator<PulledEndpoint> {
   const { definition } = options;
   const plan = planEndpoints(definition, options.endpoints);
-  const workDir = await mkdtemp(
-    path.join(options.tempDir, `cairn-api-${safeName(definition.name)}-`),
-  );
   // Stops the fetch of the endpoint being read when the caller stops reading.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  // Before anything else: a secret that cannot be resolved fails the run, not each endpoint.
+  const session = await openApiSourceSession(definition, { ...options, signal });
+  const workDir = await createWorkFolder(options.tempDir ?? defaultWorkRoot(), definition.name);
   let running: { channel: EndpointFileChannel; task: Promise<void> } | undefined;
   try {
-    let session: ApiSourceSession | undefined;
-    let sessionError: unknown;
-    try {
-      session = await openApiSourceSession(definition, { ...options, signal });
-    } catch (err) {
-      sessionError = err;
-    }
     const outcomes = new Map<string, EndpointOutcome>();
     for (const planned of plan) {
       throwIfCancelled(options.signal);
@@ -125,7 +123,6 @@ export async function* pullApiSource(
         { ...options, signal },
         planned,
         session,
-        sessionError,
         workDir,
         outcomes,
         channel,
@@ -168,8 +165,7 @@ export async function* pullApiSource(
 async function pullEndpoint(
   options: PullApiSourceOptions,
   planned: PlannedEndpoint,
-  session: ApiSourceSession | undefined,
-  sessionError: unknown,
+  session: ApiSourceSession,
   workDir: string,
   outcomes: Map<string, EndpointOutcome>,
   channel: EndpointFileChannel,
@@ -189,13 +185,13 @@ async function pullEndpoint(
     options.fullSync ?? false,
   );
   const startedAt = new Date().toISOString();
-  const requestsBefore = session?.client.requestCount ?? 0;
+  const requestsBefore = session.client.requestCount;
   const progress = (phase: ApiPullProgress['phase'], records: number) =>
     options.onProgress?.({
       source: definition.name,
       endpoint: name,
       phase,
-      requests: (session?.client.requestCount ?? 0) - requestsBefore,
+      requests: session.client.requestCount - requestsBefore,
       records,
     });
   const base = {
@@ -209,7 +205,6 @@ async function pullEndpoint(
   const idPath = compileRecordPath(endpoint.id);
   let pipe: EndpointRecordPipe | undefined;
   try {
-    if (!session) throw sessionError;
     let parentRecords;
     if (child) {
       const parentOutcome = outcomes.get(child.parent);
@@ -277,14 +272,14 @@ async function pullEndpoint(
     if (carriedData) for await (const line of readLines(carriedData)) await writer.add(line);
     await writer.close();
     progress('failed', writer.records);
-    const redact = (text: string) => session?.redactor.redact(text) ?? text;
+    const redact = (text: string) => session.redactor.redact(text);
     return {
       file,
       meta: {
         ...base,
         finished_at: new Date().toISOString(),
         status: 'failed',
-        requests: (session?.client.requestCount ?? 0) - requestsBefore,
+        requests: session.client.requestCount - requestsBefore,
         records_fetched: 0,
         records: writer.records,
         bookmark: previousBookmark,
@@ -308,9 +303,5 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 async function* parseLines(
   data: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<Record<string, unknown>> {
-  for await (const line of readLines(data)) yield JSON.parse(line) as Record<string, unknown>;
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+  for await (const line of readLines(data)) yield parseJson(line) as Record<string, unknown>;
 }

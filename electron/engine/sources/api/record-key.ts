@@ -1,10 +1,14 @@
 /**
- * The order of stored records: by id — numbers numerically, before strings, and strings by their
- * UTF-8 bytes — and, for a child endpoint, then by the parent's id, so that a child id that is
- * only unique within its parent still names one record.
+ * The order of stored records: by id — numbers numerically (exactly, ids beyond 2^53 included),
+ * before strings, and strings by their UTF-8 bytes — and, for a child endpoint, then by the
+ * parent's id, so that a child id that is only unique within its parent still names one record.
  */
+import { canonicalJson } from './canonical-json.js';
+import { compareNumbers, JsonNumber } from './json-number.js';
+import { parseJson } from './parse-json.js';
 
-export type RecordId = string | number;
+/** A JsonNumber is an id that a JavaScript number cannot hold exactly (see json-number.ts). */
+export type RecordId = string | number | JsonNumber;
 
 export interface RecordKey {
   id: RecordId;
@@ -28,12 +32,9 @@ export function compareUtf8(a: string, b: string): number {
 }
 
 export function compareIds(a: RecordId, b: RecordId): number {
-  if (typeof a === 'number') {
-    if (typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-    return -1;
-  }
-  if (typeof b === 'number') return 1;
-  return compareUtf8(a, b);
+  if (typeof a === 'string') return typeof b === 'string' ? compareUtf8(a, b) : 1;
+  if (typeof b === 'string') return -1;
+  return compareNumbers(a, b);
 }
 
 export function compareKeys(a: RecordKey, b: RecordKey): number {
@@ -44,19 +45,22 @@ export function compareKeys(a: RecordKey, b: RecordKey): number {
   return compareIds(a.parent, b.parent);
 }
 
-/** An id as stored: ids must be strings or finite numbers. */
+/** An id as stored: ids must be strings or numbers. */
 export function asRecordId(value: unknown): RecordId | undefined {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string' || value instanceof JsonNumber) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   return undefined;
 }
 
 /** A key as one line of text (`[id]` or `[id,parent]`), as sort runs keep it beside a record. */
 export function keyText(key: RecordKey): string {
-  return JSON.stringify(key.parent === undefined ? [key.id] : [key.id, key.parent]);
+  const ids = key.parent === undefined ? [key.id] : [key.id, key.parent];
+  return key.id instanceof JsonNumber || key.parent instanceof JsonNumber
+    ? canonicalJson(ids)
+    : JSON.stringify(ids);
 }
 
 export function parseKeyText(text: string): RecordKey {
-  const [id, parent] = JSON.parse(text) as [RecordId, RecordId?];
+  const [id, parent] = parseJson(text) as [RecordId, RecordId?];
   return parent === undefined ? { id } : { id, parent };
 }

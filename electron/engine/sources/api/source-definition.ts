@@ -23,6 +23,37 @@ const fileSafeName = nonEmpty.regex(
   /^(?!\.{1,2}$)[^/\\\0:*?"<>|]+$/,
   'must be usable as a file name (no / \\ : * ? " < > |, not . or ..)',
 );
+/** An absolute http: or https: URL (the only schemes Cairn speaks to APIs with). */
+const httpUrl = nonEmpty.superRefine((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${JSON.stringify(text)} is not a URL` });
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `must be an http:// or https:// URL, not ${url.protocol}`,
+    });
+  }
+});
+/**
+ * A number within a documented range; the message names the range and the value given (zod's
+ * own says only "Number must be less than or equal to …").
+ */
+const numberIn = (min: number, max: number, unit: string, whole: boolean) => {
+  const range = `must be a ${whole ? 'whole number' : 'number'} from ${min} to ${max}${unit}`;
+  return z.number({ invalid_type_error: range }).superRefine((n, ctx) => {
+    if (n < min || n > max || (whole && !Number.isInteger(n))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${range}, not ${n}` });
+    }
+  });
+};
+const intIn = (min: number, max: number, unit = '') => numberIn(min, max, unit, true);
+/** Page sizes and limits sent to the API. */
+const pageSize = intIn(1, 100_000);
 const headers = z.record(z.string(), secretValue);
 const paramsIn = z.enum(['query', 'body']).default('query');
 
@@ -41,20 +72,38 @@ const authSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('oauth2-client-credentials'),
-      tokenUrl: nonEmpty,
+      tokenUrl: httpUrl,
       clientId: secretValue,
       clientSecret: secretValue,
       scopes: z.array(z.string()).optional(),
+      /** How the client proves itself: HTTP Basic (RFC 6749 §2.3.1) or in the form body. */
+      clientAuthentication: z.enum(['basic', 'body']).default('basic'),
     })
     .strict(),
 ]);
 
+/**
+ * The ranges are documented (docs/api-sources.md): beyond them a value is a typo or would break
+ * the client (a timer longer than Node's 24.8 days fires at once; a response bigger than a
+ * string can hold cannot be parsed).
+ */
+export const LIMIT_RANGES = {
+  concurrency: [1, 256],
+  requestsPerSecond: [0.001, 10_000],
+  timeoutMs: [100, 3_600_000],
+  maxResponseBytes: [1024, 256 << 20],
+} as const;
+
 const limitsSchema = z
   .object({
-    concurrency: z.number().int().min(1).max(256).optional(),
-    requestsPerSecond: z.number().positive().optional(),
-    timeoutMs: z.number().int().positive().optional(),
-    maxResponseBytes: z.number().int().positive().optional(),
+    concurrency: intIn(...LIMIT_RANGES.concurrency).optional(),
+    requestsPerSecond: numberIn(
+      ...LIMIT_RANGES.requestsPerSecond,
+      ' requests per second',
+      false,
+    ).optional(),
+    timeoutMs: intIn(...LIMIT_RANGES.timeoutMs, ' ms').optional(),
+    maxResponseBytes: intIn(...LIMIT_RANGES.maxResponseBytes, ' bytes').optional(),
   })
   .strict();
 
@@ -64,9 +113,9 @@ const paginationSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('page'),
       pageParam: nonEmpty.default('page'),
-      startPage: z.number().int().default(1),
+      startPage: intIn(0, 1_000_000).default(1),
       sizeParam: nonEmpty.optional(),
-      size: z.number().int().positive().optional(),
+      size: pageSize.optional(),
       stopOnShortPage: z.boolean().default(true),
       in: paramsIn,
     })
@@ -76,7 +125,7 @@ const paginationSchema = z.discriminatedUnion('type', [
       type: z.literal('offset'),
       offsetParam: nonEmpty.default('offset'),
       limitParam: nonEmpty.optional(),
-      limit: z.number().int().positive().optional(),
+      limit: pageSize.optional(),
       stopOnShortPage: z.boolean().default(true),
       in: paramsIn,
     })
@@ -89,7 +138,7 @@ const paginationSchema = z.discriminatedUnion('type', [
       nextCursorHeader: nonEmpty.optional(),
       hasMore: recordPath.optional(),
       sizeParam: nonEmpty.optional(),
-      size: z.number().int().positive().optional(),
+      size: pageSize.optional(),
       in: paramsIn,
     })
     .strict(),
@@ -109,6 +158,8 @@ const endpointSchema = z
     records: recordPath,
     id: recordPath.default('id'),
     pagination: paginationSchema.default({ type: 'none' }),
+    /** A safety stop: more pages than this (per parent, for a child endpoint) fail the endpoint. */
+    maxPages: intIn(1, 100_000_000).optional(),
     incremental: incrementalSchema.optional(),
   })
   .strict();
@@ -131,11 +182,11 @@ export const sourceDefinitionSchema = z
   .object({
     $schema: z.literal(SOURCE_DEFINITION_SCHEMA_V1).optional(),
     name: fileSafeName,
-    baseUrl: z.string().url(),
+    baseUrl: httpUrl,
     headers: headers.optional(),
     auth: authSchema.default({ type: 'none' }),
     limits: limitsSchema.default({}),
-    fullSyncEvery: z.number().int().min(1).default(7),
+    fullSyncEvery: intIn(1, 10_000).default(7),
     endpoints: z.array(endpointSchema).min(1),
     restore: z.record(z.string(), restoreSchema).optional(),
   })

@@ -4,6 +4,7 @@
  */
 import type { SortedRecord } from './external-record-sorter.js';
 import { readLines } from './ndjson-lines.js';
+import { parseJson } from './parse-json.js';
 import { asRecordId, compareKeys, type RecordKey } from './record-key.js';
 import type { RecordPath } from './record-path.js';
 
@@ -25,7 +26,7 @@ export async function* readStoredRecords(
 ): AsyncGenerator<SortedRecord> {
   let previous: RecordKey | undefined;
   for await (const line of readLines(data)) {
-    const key = recordKeyOf(JSON.parse(line) as Record<string, unknown>, idPath);
+    const key = recordKeyOf(parseJson(line) as Record<string, unknown>, idPath);
     if (key === undefined) {
       throw new Error(`a stored record has no usable id at "${idPath.text}"`);
     }

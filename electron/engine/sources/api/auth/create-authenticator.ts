@@ -53,7 +53,13 @@ export async function createAuthenticator(
       const clientSecret = await secret(auth.clientSecret);
       redactor.addBasicCredentials(encodeURIComponent(clientId), encodeURIComponent(clientSecret));
       return new OAuth2ClientCredentialsAuthenticator(
-        { tokenUrl: auth.tokenUrl, clientId, clientSecret, scopes: auth.scopes },
+        {
+          tokenUrl: auth.tokenUrl,
+          clientId,
+          clientSecret,
+          scopes: auth.scopes,
+          clientAuthentication: auth.clientAuthentication,
+        },
         deps.requestToken,
         (token) => redactor.add(token),
       );

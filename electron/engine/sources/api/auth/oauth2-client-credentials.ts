@@ -1,6 +1,8 @@
 /**
  * OAuth2 client credentials (RFC 6749 §4.4): the client's id and secret buy an access token at
- * the token URL. The token is cached and shared by concurrent requests, fetched again shortly
+ * the token URL, sent as HTTP Basic (`clientAuthentication: "basic"`, RFC 6749 §2.3.1, what
+ * servers must accept) or as `client_id` and `client_secret` in the form (`"body"`, which many
+ * token endpoints require instead). The token is cached and shared by concurrent requests, fetched again shortly
  * before it expires, and fetched again once when the API answers 401 (a token revoked early).
  */
 import type { Authenticator } from './authenticator.js';
@@ -16,6 +18,7 @@ export interface OAuth2ClientCredentials {
   clientId: string;
   clientSecret: string;
   scopes?: string[];
+  clientAuthentication: 'basic' | 'body';
 }
 
 /** Posts a form to the token URL and returns the parsed JSON answer. */
@@ -59,17 +62,24 @@ export class OAuth2ClientCredentialsAuthenticator implements Authenticator {
   }
 
   private async fetchToken(signal?: AbortSignal): Promise<string> {
-    const { tokenUrl, clientId, clientSecret, scopes } = this.credentials;
+    const { tokenUrl, clientId, clientSecret, scopes, clientAuthentication } = this.credentials;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scopes && scopes.length > 0) form.set('scope', scopes.join(' '));
-    // RFC 6749 §2.3.1: HTTP Basic with the form-encoded id and secret is what servers must accept.
-    const basic = Buffer.from(
-      `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
-    ).toString('base64');
+    const headers: Record<string, string> = {};
+    if (clientAuthentication === 'body') {
+      form.set('client_id', clientId);
+      form.set('client_secret', clientSecret);
+    } else {
+      // RFC 6749 §2.3.1: HTTP Basic with the form-encoded id and secret.
+      const basic = Buffer.from(
+        `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
+      ).toString('base64');
+      headers.authorization = `Basic ${basic}`;
+    }
     const answer = (await this.requestToken(
       tokenUrl,
       form,
-      { authorization: `Basic ${basic}` },
+      headers,
       signal,
     )) as TokenResponse | null;
     const value = answer?.access_token;
@@ -77,7 +87,9 @@ export class OAuth2ClientCredentialsAuthenticator implements Authenticator {
       throw new Error('the token endpoint answered without an access_token');
     }
     this.onToken(value);
-    const expiresIn = typeof answer?.expires_in === 'number' ? answer.expires_in * 1000 : 3_600_000;
+    // `expires_in` may come as a JsonNumber (`3600.0`): its text is a number all the same.
+    const seconds = Number(String(answer?.expires_in ?? ''));
+    const expiresIn = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 3_600_000;
     const margin = Math.min(EXPIRY_MARGIN_MS, expiresIn / 10);
     this.token = { value, expiresAt: this.now() + expiresIn - margin };
     return value;

@@ -6,6 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeUtf8 } from '../../../util/decode-utf8.js';
 import { noAuthentication, type Authenticator } from '../auth/authenticator.js';
+import { canonicalJson } from '../canonical-json.js';
+import { JsonDepthError, parseJson } from '../parse-json.js';
 import type { SecretRedactor } from '../secret-redactor.js';
 import { ApiRequestError } from './api-request-error.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
@@ -164,7 +166,8 @@ export class ApiHttpClient {
       body = request.form.toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     } else if (request.body !== undefined) {
-      body = JSON.stringify(request.body);
+      // canonicalJson writes a JsonNumber (an exact bookmark) as the number it is.
+      body = canonicalJson(request.body);
       headers['content-type'] = 'application/json';
     }
 
@@ -196,8 +199,12 @@ export class ApiHttpClient {
       this.checkStatus(response, label, shownUrl);
       let parsed: unknown;
       try {
-        parsed = text.length === 0 ? null : JSON.parse(text);
+        // Numbers stay exactly as the API wrote them (parse-json.ts).
+        parsed = text.length === 0 ? null : parseJson(text);
       } catch (err) {
+        if (err instanceof JsonDepthError) {
+          throw new ApiRequestError('shape', `${label}: the response ${err.message}`, shownUrl);
+        }
         throw new ApiRequestError(
           'malformed',
           `${label}: the response is not valid JSON (${(err as Error).message})`,

@@ -13,6 +13,7 @@ export type ApiFailureKind =
   | 'malformed'
   | 'shape'
   | 'pagination-loop'
+  | 'page-limit'
   | 'cancelled';
 
 export class ApiRequestError extends Error {

@@ -3,6 +3,7 @@
  * may point into the last record, Stripe's `starting_after`) or in the `nextCursorHeader`
  * response header. Ends when that value is missing, null or empty, or `hasMore` is false.
  */
+import { JsonNumber } from '../json-number.js';
 import { compileRecordPath } from '../record-path.js';
 import type { PageRequest, SequentialPaginator } from './paginator.js';
 import { withParams, type ParamPlace } from './request-params.js';
@@ -31,9 +32,10 @@ export function cursorPaginator(base: PageRequest, options: CursorOptions): Sequ
         ? nextCursor.get(page.response.body)
         : page.response.headers.get(options.nextCursorHeader!);
       if (value === undefined || value === null || value === '') return null;
-      if (typeof value === 'object') {
+      if (typeof value === 'object' && !(value instanceof JsonNumber)) {
         throw new Error(`the next cursor at "${options.nextCursor}" is not a string or number`);
       }
+      // A JsonNumber's text is the cursor exactly as the API wrote it.
       const token = String(value);
       return {
         request: withParams(base, [[options.cursorParam, token], ...size], options.in),

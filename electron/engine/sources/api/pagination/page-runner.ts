@@ -2,7 +2,8 @@
  * Walks an endpoint's pages and hands each page's records on. Every style ends on a page with no
  * records; a sequential style stops with an error when a cursor or URL comes back a second time
  * (an API bug that would otherwise loop forever), and asks for its next page before handing the
- * current one on. Indexed styles fetch up to `lookAhead` pages at
+ * current one on. With a `pageLimit` (the endpoint's `maxPages`), a walk that would go past it
+ * stops with an error: the limit is a safety stop, and what it cut off is not the whole data. Indexed styles fetch up to `lookAhead` pages at
  * once so a slow API is kept busy up to the source's concurrency; once the last page is read,
  * pages asked for beyond it are given up on, so those still waiting for their turn under the
  * source's limits are never sent (each would cost a request of the API's budget and delay the
@@ -28,8 +29,10 @@ export interface PageRunnerOptions {
   onPage: (page: FetchedPage) => Promise<void> | void;
   /** Pages of an indexed style requested ahead of the one being read (1: one at a time). */
   lookAhead: number;
-  /** Stop after this many pages (the `api test` command reads one). */
+  /** Stop after this many pages, quietly (the `api test` command reads one). */
   maxPages?: number;
+  /** Stop with an error when a page after this many is still to come (`maxPages`). */
+  pageLimit?: number;
 }
 
 export async function runPages(options: PageRunnerOptions): Promise<void> {
@@ -76,14 +79,18 @@ async function runSequential(
       if (more) {
         try {
           const next = nextPage(options, paginator, page, seen);
+          if (next && options.pageLimit !== undefined && pages >= options.pageLimit) {
+            throw pageLimitError(options, page, options.pageLimit);
+          }
           if (next) pending = fetchPage(options, next, giveUp.signal);
           pending?.catch(() => undefined); // awaited next round; no unhandled rejection meanwhile
         } catch (err) {
           failure = err as ApiRequestError;
         }
       }
-      await options.onPage(page);
+      // A failure known from the page alone (a cursor seen before) is the clearer reason.
       if (failure) throw failure;
+      await options.onPage(page);
     }
   } finally {
     giveUp.abort(); // a page asked for after a failure is not needed
@@ -119,10 +126,14 @@ function nextPage(
 }
 
 async function runIndexed(options: PageRunnerOptions, paginator: IndexedPaginator): Promise<void> {
-  const limit = options.maxPages ?? Number.POSITIVE_INFINITY;
+  const limit = Math.min(
+    options.maxPages ?? Number.POSITIVE_INFINITY,
+    options.pageLimit ?? Number.POSITIVE_INFINITY,
+  );
   const inFlight: Array<Promise<FetchedPage>> = [];
   const giveUp = new AbortController();
   let nextIndex = 0;
+  let handed = 0;
   const launch = () => {
     while (inFlight.length < Math.max(1, options.lookAhead) && nextIndex < limit) {
       const page = fetchPage(options, paginator.pageAt(nextIndex++), giveUp.signal);
@@ -135,7 +146,11 @@ async function runIndexed(options: PageRunnerOptions, paginator: IndexedPaginato
     while (inFlight.length > 0) {
       const page = await inFlight.shift()!;
       await options.onPage(page);
+      handed++;
       if (paginator.isLast(page)) return;
+      if (options.pageLimit !== undefined && handed >= options.pageLimit) {
+        throw pageLimitError(options, page, options.pageLimit);
+      }
       launch();
     }
   } finally {
@@ -144,6 +159,19 @@ async function runIndexed(options: PageRunnerOptions, paginator: IndexedPaginato
     giveUp.abort();
     await Promise.allSettled(inFlight);
   }
+}
+
+function pageLimitError(
+  options: PageRunnerOptions,
+  page: FetchedPage,
+  limit: number,
+): ApiRequestError {
+  const shownUrl = options.redactUrl(page.request.url);
+  return new ApiRequestError(
+    'page-limit',
+    `more pages follow page ${limit}, the endpoint's maxPages; stopped (raise "maxPages" if the endpoint really has more)`,
+    shownUrl,
+  );
 }
 
 function describe(value: unknown): string {
