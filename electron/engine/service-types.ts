@@ -64,7 +64,7 @@ export interface CheckRequest {
 }
 
 export interface CheckProblem {
-  /** 'pack', 'index', 'snapshot', 'tree' or 'blob'. */
+  /** 'key', 'pack', 'index', 'snapshot', 'tree' or 'blob'. */
   kind: string;
   id: string;
   message: string;
