@@ -116,13 +116,9 @@ export function createEngine(): EngineService {
         (await import('./check/check.js')).checkRepository(repo, request, c),
       ),
     forget: (ref, request, control) =>
-      withRepository(ref, exclusive('forget'), control, async (repo, c) => {
-        const { forgetSnapshots } = await import('./forget/forget.js');
-        const { prune } = await import('./prune/prune.js');
-        const result = await forgetSnapshots(repo, request, c);
-        const pruned = request.prune && !request.dryRun ? await prune(repo, {}, c) : null;
-        return { ...result, prune: pruned };
-      }),
+      withRepository(ref, exclusive('forget'), control, async (repo, c) =>
+        (await import('./forget/forget.js')).forgetAndPrune(repo, request, c),
+      ),
     prune: (ref, request, control) =>
       withRepository(ref, exclusive('prune'), control, async (repo, c) =>
         (await import('./prune/prune.js')).prune(repo, request, c),

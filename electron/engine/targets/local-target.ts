@@ -109,15 +109,24 @@ export class LocalTarget implements Target {
   }
 
   save(kind: FileKind, name: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
-    return this.writing(`writing ${WHAT[kind]}`, () => this.saveFile(kind, name, data));
+    // Every command that changes the repository writes a lock first, prune too: it cannot free
+    // space on a disk with no room for that.
+    const advice =
+      kind === 'locks' ? 'free a little space: even prune needs room for its lock' : undefined;
+    return this.writing(`writing ${WHAT[kind]}`, () => this.saveFile(kind, name, data), advice);
   }
 
   /** A full or read-only disk is said so, naming the repository. */
-  private async writing<T>(doing: string, op: () => Promise<T>): Promise<T> {
+  private async writing<T>(doing: string, op: () => Promise<T>, advice?: string): Promise<T> {
     try {
       return await op();
     } catch (err) {
-      throw placeFailure(err, { kind: 'repository', at: this.root }, doing);
+      throw placeFailure(
+        err,
+        { kind: 'repository', at: this.root },
+        doing,
+        advice ? { advice } : {},
+      );
     }
   }
 

@@ -15,22 +15,31 @@ const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM']);
 
 /**
  * The CairnError for a write to `place` that failed with a full or read-only disk; any other
- * error is returned as it is. `doing` says what was being written: "writing a pack".
+ * error is returned as it is. `doing` says what was being written: "writing a pack". Where a
+ * permission error may come from something other than writing to `place` (a restore also
+ * reads), `permissions: false` leaves EACCES and EPERM as they are.
  */
-export function placeFailure(err: unknown, place: Place, doing: string): unknown {
+export function placeFailure(
+  err: unknown,
+  place: Place,
+  doing: string,
+  { permissions = true, advice }: { permissions?: boolean; advice?: string } = {},
+): unknown {
   if (err instanceof CairnError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (!code) return err;
+  if (!code || (!permissions && (code === 'EACCES' || code === 'EPERM'))) return err;
   const why = `${code} while ${doing}`;
   if (FULL.has(code)) {
-    const advice = {
-      repository: 'free space or run `cairn prune`',
-      'restore-target': 'free space and run the same restore again: it finishes the job',
-      'cairn-home': 'free space, or set CAIRN_HOME to a folder on another disk',
-    }[place.kind];
+    const todo =
+      advice ??
+      {
+        repository: 'free space or run `cairn prune`',
+        'restore-target': 'free space and run the same restore again: it finishes the job',
+        'cairn-home': 'free space, or set CAIRN_HOME to a folder on another disk',
+      }[place.kind];
     return new CairnError(
       'disk-full',
-      `the disk holding ${placeName(place)} is full (${why}); ${advice}`,
+      `the disk holding ${placeName(place)} is full (${why}); ${todo}`,
       {
         cause: err,
       },
