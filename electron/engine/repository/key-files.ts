@@ -14,8 +14,8 @@ import {
 } from '../crypto/key-slot.js';
 import type { Target } from '../targets/target.js';
 
-/** Each slot tried costs a key derivation (about half a second). */
-const MAX_KEY_FILES = 32;
+/** Each slot tried costs a key derivation (about 0.4 s): a password tries this many at most. */
+const MAX_KEY_FILES_TRIED = 32;
 
 export interface KeySlotInfo {
   id: string;
@@ -28,8 +28,11 @@ export interface KeySlotInfo {
   damaged?: string;
 }
 
-export async function readKeySlots(target: Target): Promise<{ slot: KeySlot; bytes: Buffer }[]> {
-  const files = (await target.list('keys')).slice(0, MAX_KEY_FILES);
+export async function readKeySlots(
+  target: Target,
+  limit = Infinity,
+): Promise<{ slot: KeySlot; bytes: Buffer }[]> {
+  const files = (await target.list('keys')).slice(0, limit);
   const out: { slot: KeySlot; bytes: Buffer }[] = [];
   for (const f of files) {
     const bytes = await target.load('keys', f.name);
@@ -43,7 +46,7 @@ export async function unlock(
   target: Target,
   password: string,
 ): Promise<{ key: MasterKey; slot: string }> {
-  const slots = (await readKeySlots(target)).map((s) => s.slot);
+  const slots = (await readKeySlots(target, MAX_KEY_FILES_TRIED)).map((s) => s.slot);
   // Intact slots first; damaged ones whose fields can still be used are tried last.
   const order = [
     ...slots.filter((s) => s.file && !s.damage),
