@@ -23,3 +23,5 @@ export function requireRepo(repo: string | undefined, usage: string): string {
 
 export const repoOption = { repo: { type: 'string', short: 'r' } } as const;
 export const jsonOption = { json: { type: 'boolean' } } as const;
+/** restic's --no-lock: read a repository that cannot be written (commands that only read). */
+export const noLockOption = { 'no-lock': { type: 'boolean' } } as const;

@@ -15,6 +15,7 @@ export function cliJobControl(json: boolean): JobControl {
   return {
     signal: controller.signal,
     ...(onProgress ? { onProgress } : {}),
+    onNotice: (message) => process.stderr.write(`cairn: ${message}\n`),
     // A program that steps through events (json-step) must see every one: throttled events
     // let a fast run jump past the point it waits for.
     ...(process.env.CAIRN_PROGRESS === 'json-step' ? { progressIntervalMs: 0 } : {}),

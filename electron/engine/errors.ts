@@ -16,6 +16,8 @@ export type ErrorKind =
   | 'snapshot-not-found'
   | 'path-not-found'
   | 'corrupt'
+  | 'read-only'
+  | 'disk-full'
   | 'cancelled';
 
 const exitCodes: Record<ErrorKind, number> = {
@@ -31,6 +33,8 @@ const exitCodes: Record<ErrorKind, number> = {
   'snapshot-not-found': 1,
   'path-not-found': 1,
   corrupt: 1,
+  'read-only': 1,
+  'disk-full': 1,
   cancelled: 130,
 };
 

@@ -22,6 +22,8 @@ export interface JobControl {
    * before each step that deletes data or saves a snapshot.
    */
   confirmLock?: () => Promise<void>;
+  /** Told, once, what the user should know that is no error (reading without a lock). */
+  onNotice?: (message: string) => void;
 }
 
 export interface BackupRequest {
@@ -64,7 +66,7 @@ export interface CheckRequest {
 }
 
 export interface CheckProblem {
-  /** 'pack', 'index', 'snapshot', 'tree' or 'blob'. */
+  /** 'key', 'pack', 'index', 'snapshot', 'tree' or 'blob'. */
   kind: string;
   id: string;
   message: string;
@@ -109,6 +111,12 @@ export interface RepositoryRef {
   /** Location string (SPEC §4). */
   location: string;
   password: string;
+  /**
+   * Read without a lock (restic's --no-lock), for a repository that cannot be written. Only
+   * operations that read honour it; those that write refuse. Without it they read unlocked
+   * anyway, saying so, when writing the lock fails because the repository is read-only.
+   */
+  noLock?: boolean;
 }
 
 export interface EngineService {

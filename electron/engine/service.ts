@@ -4,8 +4,9 @@
  * share this. Each operation's code is loaded when first used, so a process that only
  * restores never loads (nor keeps in memory) backup, API sources or prune.
  */
+import { CairnError } from './errors.js';
 import type { LockOperation } from './repository/lock-file.js';
-import { withLock } from './repository/locks.js';
+import { withLock, type LockOptions } from './repository/locks.js';
 import { Repository } from './repository/repository.js';
 import type { EngineService, JobControl, RepositoryRef } from './service-types.js';
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
@@ -15,10 +16,16 @@ export async function openRepository(ref: RepositoryRef): Promise<Repository> {
   return Repository.open(openTarget(ref.location), ref.password);
 }
 
-type LockKind = { exclusive: boolean; operation: LockOperation } | undefined;
+type LockKind = { exclusive: boolean; operation: LockOperation; readsOnly?: boolean } | undefined;
 
 const shared = (operation: LockOperation): LockKind => ({ exclusive: false, operation });
 const exclusive = (operation: LockOperation): LockKind => ({ exclusive: true, operation });
+/** Shared, and dispensable: what only reads also runs on a repository that cannot be written. */
+const reading = (operation: LockOperation): LockKind => ({
+  exclusive: false,
+  operation,
+  readsOnly: true,
+});
 
 /**
  * Opens the repository and runs `fn` under a lock: shared for what only adds or reads,
@@ -34,7 +41,21 @@ async function withRepository<T>(
   const repo = await openRepository(ref);
   try {
     if (!lock) return await fn(repo, control ?? {});
-    return await withLock(repo.target, repo.key.encrypt, lock, (held) => {
+    const { readsOnly, ...kind } = lock;
+    const options: LockOptions = kind;
+    if (ref.noLock) {
+      if (!readsOnly)
+        throw new CairnError(
+          'invalid-argument',
+          `${lock.operation} changes the repository and always takes a lock; --no-lock is for commands that only read`,
+        );
+      return await fn(repo, control ?? {});
+    }
+    if (readsOnly) {
+      options.unlockedIfReadOnly = (reason) =>
+        control?.onNotice?.(`${reason}; reading it without a lock`);
+    }
+    return await withLock(repo.target, repo.key.encrypt, options, (held) => {
       const signal = control?.signal ? AbortSignal.any([control.signal, held.signal]) : held.signal;
       return fn(repo, { ...control, signal, confirmLock: () => held.confirm() });
     });
@@ -89,21 +110,17 @@ export function createEngine(): EngineService {
     testApiSource: async (definition, options) =>
       (await import('./sources/api/probe-first-page.js')).probeFirstPages(definition, options),
     restore: (ref, request, control) =>
-      withRepository(ref, shared('restore'), control, async (repo, c) =>
+      withRepository(ref, reading('restore'), control, async (repo, c) =>
         (await import('./restore/restore.js')).restoreSnapshot(repo, request, c),
       ),
     check: (ref, request, control) =>
-      withRepository(ref, shared('check'), control, async (repo, c) =>
+      withRepository(ref, reading('check'), control, async (repo, c) =>
         (await import('./check/check.js')).checkRepository(repo, request, c),
       ),
     forget: (ref, request, control) =>
-      withRepository(ref, exclusive('forget'), control, async (repo, c) => {
-        const { forgetSnapshots } = await import('./forget/forget.js');
-        const { prune } = await import('./prune/prune.js');
-        const result = await forgetSnapshots(repo, request, c);
-        const pruned = request.prune && !request.dryRun ? await prune(repo, {}, c) : null;
-        return { ...result, prune: pruned };
-      }),
+      withRepository(ref, exclusive('forget'), control, async (repo, c) =>
+        (await import('./forget/forget.js')).forgetAndPrune(repo, request, c),
+      ),
     prune: (ref, request, control) =>
       withRepository(ref, exclusive('prune'), control, async (repo, c) =>
         (await import('./prune/prune.js')).prune(repo, request, c),

@@ -105,16 +105,15 @@ describe('prune safety', () => {
     await cairnOk(['forget', '--repo', repoDir, '--keep-last', '1']);
     const before = filesIn(path.join(repoDir, 'data'));
 
-    // Fault injection: the lock is found lost once prune starts deleting.
+    // Fault injection: the lock is found lost when prune, done scanning, confirms it before
+    // its first deletion.
     const repo = await Repository.open(new LocalTarget(repoDir), PASSWORD);
-    let deleting = false;
     const run1 = prune(
       repo,
       {},
       {
-        onProgress: (p) => (deleting ||= p.phase === 'finishing'),
         confirmLock: async () => {
-          if (deleting) throw lost();
+          throw lost();
         },
       },
     );

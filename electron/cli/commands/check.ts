@@ -1,11 +1,11 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
-import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
+import { jsonOption, noLockOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, printJson } from '../output.js';
 import { cliJobControl } from '../job-control.js';
 import { readPassword } from '../password.js';
 
-const USAGE = 'cairn check --repo LOC [--read-data | --read-data-subset N%] [--json]';
+const USAGE = 'cairn check --repo LOC [--no-lock] [--read-data | --read-data-subset N%] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -13,6 +13,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       ...repoOption,
       ...jsonOption,
+      ...noLockOption,
       'read-data': { type: 'boolean' },
       'read-data-subset': { type: 'string' },
     },
@@ -29,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   const json = values.json ?? false;
   const control = cliJobControl(json);
   const report = await createEngine().check(
-    { location, password: await readPassword() },
+    { location, password: await readPassword(), noLock: values['no-lock'] ?? false },
     { readData: values['read-data'] ?? false, ...(subset ? { readDataSubset: subset } : {}) },
     control,
   );

@@ -43,7 +43,9 @@ export async function run(argv: string[]): Promise<number> {
               s.created,
               s.hostname,
               s.username,
-              s.current ? '(this password)' : '',
+              [s.current ? '(this password)' : '', s.damaged ? `damaged: ${s.damaged}` : '']
+                .filter(Boolean)
+                .join(' '),
             ]),
           ]) + '\n',
         );

@@ -1,13 +1,13 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { OverwritePolicy } from '../../engine/service-types.js';
-import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
+import { jsonOption, noLockOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, formatBytes, printJson } from '../output.js';
 import { cliJobControl } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE =
-  'cairn restore SNAPSHOT --target DIR --repo LOC [--include PATH]... [--overwrite skip|always|rename]';
+  'cairn restore SNAPSHOT --target DIR --repo LOC [--no-lock] [--include PATH]... [--overwrite skip|always|rename]';
 const POLICIES = ['skip', 'always', 'rename'];
 
 export async function run(argv: string[]): Promise<number> {
@@ -16,6 +16,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       ...repoOption,
       ...jsonOption,
+      ...noLockOption,
       target: { type: 'string', short: 't' },
       include: { type: 'string', multiple: true },
       overwrite: { type: 'string' },
@@ -37,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   const json = values.json ?? false;
   const control = cliJobControl(json);
   const result = await createEngine().restore(
-    { location, password: await readPassword() },
+    { location, password: await readPassword(), noLock: values['no-lock'] ?? false },
     {
       snapshot,
       target: values.target,

@@ -1,16 +1,17 @@
 import { createEngine } from '../../engine/service.js';
-import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
+import { jsonOption, noLockOption, parse, repoOption, requireRepo } from '../args.js';
 import { formatBytes, printJson, table } from '../output.js';
 import { readPassword } from '../password.js';
 
-const USAGE = 'cairn snapshots --repo LOC [--json]';
+const USAGE = 'cairn snapshots --repo LOC [--no-lock] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...repoOption, ...jsonOption }, USAGE);
+  const { values } = parse(argv, { ...repoOption, ...jsonOption, ...noLockOption }, USAGE);
   const location = requireRepo(values.repo, USAGE);
   const snapshots = await createEngine().listSnapshots({
     location,
     password: await readPassword(),
+    noLock: values['no-lock'] ?? false,
   });
   if (values.json) {
     printJson(snapshots);

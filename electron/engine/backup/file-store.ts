@@ -13,6 +13,7 @@ import type { FileSink, WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { Semaphore } from '../util/semaphore.js';
+import { placeFailure } from '../util/write-failure.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
 
 const BATCH_BYTES = 4 * 1024 * 1024;
@@ -124,7 +125,9 @@ export class FileStore implements FileSink {
 
   /** A worker could not write its pack file: the repository's disk, not the source, failed. */
   private writeFailure(err: unknown): never {
-    if (err instanceof CairnError) throw err;
+    const where = { kind: 'repository', at: this.repo.target.displayName } as const;
+    const failure = placeFailure(err, where, 'writing a pack');
+    if (failure instanceof CairnError) throw failure;
     throw new CairnError(
       'target-unreachable',
       `cannot write to repository at ${this.repo.target.displayName}: ${(err as Error).message}`,

@@ -31,6 +31,18 @@ export async function checkRepository(
   // would look like damage.
   const snapshotFiles = await repo.target.list('snapshots');
 
+  // Key files: a damaged one is named even while another password's slot opens the repository.
+  for (const slot of await repo.listKeySlots()) {
+    if (!slot.damaged) continue;
+    problems.push({
+      kind: 'key',
+      id: slot.id,
+      message:
+        `key file keys/${slot.id.slice(0, 8)} is damaged (${slot.damaged})` +
+        (slot.current ? '; it still opens: `cairn key passwd` replaces it with a sound one' : ''),
+    });
+  }
+
   // Index files, one by one, so a damaged one is named rather than fatal.
   for (const f of await repo.target.list('index')) {
     try {

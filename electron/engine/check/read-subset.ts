@@ -7,7 +7,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Repository } from '../repository/repository.js';
-import { stateDir } from '../util/paths.js';
+import { cairnHome, stateDir } from '../util/paths.js';
+import { placeFailure } from '../util/write-failure.js';
 
 export interface PacksToRead {
   chosen: string[];
@@ -35,8 +36,16 @@ export async function choosePacksToRead(
   for (let i = 0; i < Math.min(count, sortedPacks.length); i++)
     chosen.push(sortedPacks[(start + i) % sortedPacks.length]!);
   const done = async (): Promise<void> => {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, JSON.stringify({ after: chosen.at(-1) }));
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, JSON.stringify({ after: chosen.at(-1) }));
+    } catch (err) {
+      throw placeFailure(
+        err,
+        { kind: 'cairn-home', at: cairnHome() },
+        'saving where check stopped',
+      );
+    }
   };
   return { chosen, done };
 }

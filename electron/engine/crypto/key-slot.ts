@@ -7,13 +7,20 @@
  *     "kdf": { "name": "scrypt", "N", "r", "p", "salt": base64 },
  *     "data": base64( AES-256-GCM sealed JSON { "encrypt": base64(32), "chunk_id": base64(32) } ) }
  *
- * The slot's file name is the SHA-256 of its bytes.
+ * The slot's file name is the SHA-256 of its bytes, so a damaged file is recognised without any
+ * password; a slot that is intact but does not open is simply another password's.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CairnError } from '../errors.js';
-import { open, seal } from './aead.js';
-import { defaultScryptParams, deriveKey, type ScryptParams } from './kdf.js';
+import { open, SEAL_OVERHEAD, seal } from './aead.js';
+import {
+  defaultScryptParams,
+  deriveKey,
+  isBase64,
+  scryptParamsProblem,
+  type ScryptParams,
+} from './kdf.js';
 
 export const KEY_FORMAT = 'cairn-key/1';
 
@@ -24,7 +31,7 @@ export interface MasterKey {
   chunkId: Buffer;
 }
 
-interface KeySlotFile {
+export interface KeySlotFile {
   format: string;
   created: string;
   hostname: string;
@@ -32,6 +39,22 @@ interface KeySlotFile {
   kdf: ScryptParams;
   data: string;
 }
+
+/** A key file as found in keys/, judged before any password is tried. */
+export interface KeySlot {
+  name: string;
+  /**
+   * The slot, when its fields can be used to try a password. A file damaged elsewhere (its
+   * host name, say) is still worth trying: the AEAD tag proves any master key it yields.
+   */
+  file: KeySlotFile | undefined;
+  /** Why the file is damaged: its bytes do not match its name, or a field cannot be used. */
+  damage: string | undefined;
+  /** What a newer Cairn wrote into this intact file that this version cannot use. */
+  newer: string | undefined;
+}
+
+const MISMATCH = 'its content does not match its name';
 
 export function newMasterKey(): MasterKey {
   return { encrypt: randomBytes(32), chunkId: randomBytes(32) };
@@ -59,42 +82,103 @@ export async function wrapMasterKey(
   return { name: createHash('sha256').update(bytes).digest('hex'), bytes };
 }
 
+export function readKeySlot(name: string, bytes: Buffer): KeySlot {
+  const intact = createHash('sha256').update(bytes).digest('hex') === name;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return {
+      name,
+      file: undefined,
+      damage: intact ? 'it is not valid JSON' : MISMATCH,
+      newer: undefined,
+    };
+  }
+  const problem = slotProblem(parsed);
+  if (problem === undefined) {
+    return {
+      name,
+      file: parsed as KeySlotFile,
+      damage: intact ? undefined : MISMATCH,
+      newer: undefined,
+    };
+  }
+  if (intact && 'newer' in problem)
+    return { name, file: undefined, damage: undefined, newer: problem.newer };
+  const what = 'newer' in problem ? `it names ${problem.newer}` : problem.damage;
+  return {
+    name,
+    file: undefined,
+    damage: intact ? what : `${MISMATCH}; ${what}`,
+    newer: undefined,
+  };
+}
+
 /** Returns the master key, or undefined when the password does not open this slot. */
 export async function unwrapMasterKey(
-  bytes: Buffer,
+  slot: KeySlotFile,
   password: string,
   slotName: string,
 ): Promise<MasterKey | undefined> {
-  let file: KeySlotFile;
-  try {
-    file = JSON.parse(bytes.toString('utf8')) as KeySlotFile;
-  } catch {
-    throw new CairnError('corrupt', `key slot ${slotName.slice(0, 8)} is not valid JSON`);
-  }
-  if (file.format !== KEY_FORMAT) {
-    throw new CairnError(
-      'format-too-new',
-      `key slot ${slotName.slice(0, 8)} has format ${JSON.stringify(file.format)}, which this version of Cairn cannot read; upgrade Cairn`,
-    );
-  }
-  if (file.kdf?.name !== 'scrypt') {
-    throw new CairnError(
-      'corrupt',
-      `key slot ${slotName.slice(0, 8)} names an unknown key derivation`,
-    );
-  }
-  const kek = await deriveKey(password, file.kdf);
+  const kek = await deriveKey(password, slot.kdf);
   let inner: Buffer;
   try {
-    inner = open(kek, Buffer.from(file.data, 'base64'), 'key slot');
+    inner = open(kek, Buffer.from(slot.data, 'base64'), 'key slot');
   } catch {
     return undefined;
   }
-  const parsed = JSON.parse(inner.toString('utf8')) as { encrypt: string; chunk_id: string };
-  return {
-    encrypt: Buffer.from(parsed.encrypt, 'base64'),
-    chunkId: Buffer.from(parsed.chunk_id, 'base64'),
-  };
+  // Authenticated, so only a faulty writer could have put something else here.
+  const parsed = jsonObject(inner);
+  const encrypt = keyBytes(parsed?.encrypt);
+  const chunkId = keyBytes(parsed?.chunk_id);
+  if (!encrypt || !chunkId)
+    throw new CairnError(
+      'corrupt',
+      `key file keys/${slotName.slice(0, 8)} holds no valid master key`,
+    );
+  return { encrypt, chunkId };
+}
+
+function slotProblem(v: unknown): { damage: string } | { newer: string } | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return { damage: 'it is not a JSON object' };
+  const { format, kdf, data } = v as Record<string, unknown>;
+  if (format !== KEY_FORMAT) {
+    const version = typeof format === 'string' ? /^cairn-key\/(\d+)$/.exec(format)?.[1] : undefined;
+    return version && Number(version) > 1
+      ? { newer: `format ${JSON.stringify(format)}` }
+      : { damage: `its format is ${JSON.stringify(format) ?? 'missing'}, not "${KEY_FORMAT}"` };
+  }
+  const kdfName = (kdf as { name?: unknown } | null)?.name;
+  if (typeof kdfName === 'string' && kdfName !== 'scrypt')
+    return { newer: `key derivation ${JSON.stringify(kdfName)}` };
+  if (kdfName !== 'scrypt') return { damage: 'kdf.name is missing' };
+  const params = scryptParamsProblem(kdf);
+  if (params) return { damage: params };
+  if (
+    typeof data !== 'string' ||
+    !isBase64(data) ||
+    Buffer.from(data, 'base64').length < SEAL_OVERHEAD + 2
+  )
+    return { damage: 'data is not base64 of a sealed master key' };
+  return undefined;
+}
+
+/** The bytes as a JSON object, or undefined when they are not one. */
+export function jsonObject(bytes: Buffer): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(bytes.toString('utf8')) as unknown;
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function keyBytes(v: unknown): Buffer | undefined {
+  if (typeof v !== 'string' || !isBase64(v)) return undefined;
+  const bytes = Buffer.from(v, 'base64');
+  return bytes.length === 32 ? bytes : undefined;
 }
 
 function safeUsername(): string {

@@ -1,8 +1,10 @@
 /**
  * `forget`: applies the retention policy per snapshot group and removes the snapshot files it
- * does not keep (their data stays until `prune`).
+ * does not keep (their data stays until `prune`, which `--prune` runs right after). A forget
+ * that fails part way says what it had already removed: those snapshots are gone for good.
  */
-import { CairnError } from '../errors.js';
+import { CairnError, errorMessage } from '../errors.js';
+import { prune, PruneStopped } from '../prune/prune.js';
 import type { Repository } from '../repository/repository.js';
 import { applyRetention } from '../retention/apply-retention.js';
 import { formatRetentionReport } from '../retention/retention-report.js';
@@ -34,11 +36,59 @@ export async function forgetSnapshots(
             'failure',
             `retention marked ${snap.short_id} both kept and removed`,
           );
-        await control.confirmLock?.();
-        await repo.target.remove('snapshots', snap.id);
+        try {
+          await control.confirmLock?.();
+          await repo.target.remove('snapshots', snap.id);
+        } catch (err) {
+          if (removed.length === 0) throw err;
+          const total = outcome.groups.reduce((n, g) => n + g.remove.length, 0);
+          throw stoppedAfter(
+            err,
+            `forgot ${removed.length} of ${total} snapshot(s) (${shortIds(removed)}) before it stopped`,
+          );
+        }
         removed.push(snap.id);
       }
     }
   }
   return { report, groups: outcome.groups, removed };
+}
+
+/** forget, then prune when asked, under the caller's exclusive lock. */
+export async function forgetAndPrune(
+  repo: Repository,
+  request: ForgetRequest,
+  control: JobControl = {},
+): Promise<ForgetResult> {
+  const result = await forgetSnapshots(repo, request, control);
+  if (!request.prune || request.dryRun) return { ...result, prune: null };
+  try {
+    return { ...result, prune: await prune(repo, {}, control) };
+  } catch (err) {
+    if (result.removed.length === 0) throw err;
+    const forgot = `forgot ${result.removed.length} snapshot(s) (${shortIds(result.removed)})`;
+    if (err instanceof PruneStopped) {
+      throw stoppedAfter(
+        err.cause,
+        `${forgot}, then prune deleted ${err.packsDeleted} unused pack(s) before it stopped`,
+      );
+    }
+    throw stoppedAfter(err, `${forgot}, but prune did not finish`);
+  }
+}
+
+/** "1a2b3c4d, 5e6f7a8b, …" */
+function shortIds(ids: readonly string[]): string {
+  const shown = ids.slice(0, 10).map((id) => id.slice(0, 8));
+  if (ids.length > 10) shown.push('…');
+  return shown.join(', ');
+}
+
+/** The error, after what was done before it: "forgot 2 snapshot(s) (…) before it stopped: …" */
+function stoppedAfter(err: unknown, done: string): CairnError {
+  return new CairnError(
+    err instanceof CairnError ? err.kind : 'failure',
+    `${done}: ${errorMessage(err)}`,
+    { cause: err },
+  );
 }

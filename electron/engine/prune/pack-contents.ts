@@ -10,15 +10,37 @@ import type { PackBlob } from '../format/pack.js';
 
 export class PackContents {
   private readonly packs = new Map<string, Map<string, PackBlob>>();
+  private readonly namedBy = new Map<string, string[]>();
 
-  add(pack: IndexPack): void {
+  /** Adds what the index file `indexFile` says about a pack. */
+  add(pack: IndexPack, indexFile: string): void {
     let blobs = this.packs.get(pack.id);
     if (!blobs) this.packs.set(pack.id, (blobs = new Map()));
     for (const b of pack.blobs) if (!blobs.has(b.id)) blobs.set(b.id, b);
+    const files = this.namedBy.get(pack.id);
+    if (!files) this.namedBy.set(pack.id, [indexFile]);
+    else if (!files.includes(indexFile)) files.push(indexFile);
   }
 
   has(packId: string): boolean {
     return this.packs.has(packId);
+  }
+
+  packIds(): IterableIterator<string> {
+    return this.packs.keys();
+  }
+
+  /** The index files that name a pack. */
+  indexFilesOf(packId: string): readonly string[] {
+    return this.namedBy.get(packId) ?? [];
+  }
+
+  /** Every pack that holds a copy of a blob, with where it sits in that pack. */
+  *copiesOf(blobId: string): IterableIterator<{ pack: string; blob: PackBlob }> {
+    for (const [pack, blobs] of this.packs) {
+      const blob = blobs.get(blobId);
+      if (blob) yield { pack, blob };
+    }
   }
 
   /** Each pack with its blobs in the order they sit in the pack. */

@@ -4,25 +4,30 @@
  *
  * 1. mark every blob a snapshot uses;
  * 2. classify packs: fully used (kept), unused (deleted), mostly garbage (repacked: the used
- *    blobs are copied, still sealed, into new packs), unindexed (left by killed backups: deleted);
- * 3. write the new packs, then one new index describing every kept blob, superseding all old
- *    index files; then delete the old index files; then the obsolete packs.
+ *    blobs are checked and copied, still sealed, into new packs), unindexed (left by killed
+ *    backups: deleted);
+ * 3. free space before writing anything, so that prune runs on a full disk: spool files and
+ *    unindexed packs go first, then the index files that name only packs holding no used blob,
+ *    then those packs;
+ * 4. write the new packs, then one new index describing every kept blob, superseding the old
+ *    index files that remain; then delete those; then the packs nothing names any more.
  *
- * A prune killed at any step leaves a consistent repository: until the old index files are
- * gone every pack they name still exists, and the new index never names a deleted pack.
- * Memory is bounded by the index (one entry per blob), not by the amount of data.
+ * A prune killed at any step leaves a consistent repository: an index file goes before the
+ * packs it names, so no index ever names a deleted pack that a backup could deduplicate
+ * against; until the old index files are gone every pack they name still exists, and the new
+ * index never names a deleted pack. Memory is bounded by the index (one entry per blob), not
+ * by the amount of data.
  */
 import { createHash } from 'node:crypto';
-import { CairnError } from '../errors.js';
+import { CairnError, errorMessage } from '../errors.js';
 import type { IndexFile, IndexPack } from '../format/index-file.js';
 import { openJson, sealJson } from '../format/sealed-object.js';
 import { mapLimit, type Repository } from '../repository/repository.js';
-import { PackWriter } from '../repository/pack-writer.js';
-import { MasterIndex } from '../repository/master-index.js';
 import type { JobControl } from '../service-types.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { PackContents } from './pack-contents.js';
+import { repack as repackPacks } from './repack.js';
 import { usedBlobs } from './used-blobs.js';
 
 export interface PruneOptions {
@@ -60,7 +65,7 @@ export async function prune(
       `index ${f.name.slice(0, 12)}`,
     );
     repo.index.addFile(f.name, file);
-    for (const p of file.packs) packs.add(p);
+    for (const p of file.packs) packs.add(p, f.name);
   });
   const onDisk = new Map((await repo.target.list('data')).map((p) => [p.name, p.size]));
   const used = await usedBlobs(repo, control.signal);
@@ -70,8 +75,11 @@ export async function prune(
   const keep: IndexPack[] = [];
   const repack: IndexPack[] = [];
   const remove: string[] = [];
+  /** Packs (on disk or not) that hold no blob any snapshot uses. */
+  const unused = new Set<string>();
   let blobsRemoved = 0;
   for (const pack of packs.values()) {
+    if (!pack.blobs.some((b) => used.has(b.id))) unused.add(pack.id);
     if (!onDisk.has(pack.id)) continue; // named by an index but gone: check reports it
     let usedBytes = 0;
     let totalBytes = 0;
@@ -100,6 +108,18 @@ export async function prune(
   }
   const unindexed = [...onDisk.keys()].filter((id) => !packs.has(id));
   const obsolete = [...remove, ...repack.map((p) => p.id), ...unindexed];
+  // What can go before anything is written: index files that name only unused packs, and the
+  // unused packs that only such index files name.
+  const packsOfIndex = new Map<string, string[]>(indexFiles.map((f) => [f.name, []]));
+  for (const id of packs.packIds())
+    for (const name of packs.indexFilesOf(id)) packsOfIndex.get(name)?.push(id);
+  const deadIndexFiles = [...packsOfIndex]
+    .filter(([, ids]) => ids.every((id) => unused.has(id)))
+    .map(([name]) => name);
+  const dead = new Set(deadIndexFiles);
+  const earlyPacks = remove.filter(
+    (id) => unused.has(id) && packs.indexFilesOf(id).every((name) => dead.has(name)),
+  );
   const report: PruneReport = {
     packs_before: onDisk.size,
     packs_deleted: obsolete.length,
@@ -110,76 +130,96 @@ export async function prune(
     blobs_removed: blobsRemoved,
     dry_run: options.dryRun ?? false,
   };
-  const freedBefore = obsolete.reduce((sum, id) => sum + (onDisk.get(id) ?? 0), 0);
-  // Packs a killed backup was still writing: nobody else writes now (exclusive lock).
-  if (!options.dryRun) {
-    await control.confirmLock?.();
-    await repo.target.clearSpool();
-  }
-  if (options.dryRun || (obsolete.length === 0 && indexFiles.length <= 1)) {
-    report.bytes_freed = options.dryRun ? freedBefore : 0;
+  if (options.dryRun) {
+    report.bytes_freed = obsolete.reduce((sum, id) => sum + (onDisk.get(id) ?? 0), 0);
     return report;
   }
 
-  // 1. Repack: copy the used blobs, still sealed, into new packs.
-  meter.setPhase('prune');
-  meter.filesTotal = repack.length;
-  const fresh = new MasterIndex();
-  const writer = new PackWriter(
-    repo.target,
-    repo.key,
-    fresh,
-    undefined,
-    undefined,
-    Number.MAX_SAFE_INTEGER,
-  );
-  for (const pack of repack) {
-    throwIfCancelled(control.signal);
-    const bytes = await repo.target.load('data', pack.id);
-    for (const b of pack.blobs) {
-      await writer.add(
-        b.id,
-        b.type,
-        Buffer.from(bytes.subarray(b.offset, b.offset + b.length)),
-        b.raw_length,
-      );
+  const deleted = new Set<string>();
+  try {
+    // 1. Free space first: on a full disk nothing below could be written otherwise. Spool
+    // files and unindexed packs are what killed or failed backups left (nobody else writes
+    // now: exclusive lock); no index names them.
+    meter.setPhase('prune');
+    await control.confirmLock?.();
+    await repo.target.clearSpool();
+    const deleteIndexFile = async (name: string): Promise<void> => {
+      throwIfCancelled(control.signal);
+      // Each deletion first confirms the exclusive lock: had this process been frozen long
+      // enough for a backup to take over, that backup may rely on what would be deleted.
+      await control.confirmLock?.();
+      await repo.target.remove('index', name);
+      meter.files++;
+      meter.emit(true);
+    };
+    const deletePack = async (id: string): Promise<void> => {
+      throwIfCancelled(control.signal);
+      await control.confirmLock?.();
+      await repo.target.remove('data', id);
+      deleted.add(id);
+      report.bytes_freed += onDisk.get(id) ?? 0;
+      meter.files++;
+      meter.emit(true);
+    };
+    meter.filesTotal = unindexed.length + deadIndexFiles.length + earlyPacks.length;
+    for (const id of unindexed) await deletePack(id);
+    for (const name of deadIndexFiles) await deleteIndexFile(name);
+    for (const id of earlyPacks) await deletePack(id);
+
+    const oldIndexFiles = indexFiles.map((f) => f.name).filter((name) => !dead.has(name));
+    const rest = obsolete.filter((id) => !deleted.has(id));
+    if (rest.length === 0 && oldIndexFiles.length <= 1) {
+      meter.emit(true);
+      return report;
     }
-    meter.files++;
-    meter.bytes += bytes.length;
-    meter.emit(true);
-  }
-  await writer.flushPacks();
-  report.packs_written = writer.stats.packs;
 
-  // 2. One index for everything kept, superseding every old index file.
-  const all: IndexPack[] = [...keep, ...writer.takeUnindexed()];
-  const newIndex: IndexFile = { packs: all, supersedes: indexFiles.map((f) => f.name) };
-  const sealed = sealJson(repo.key.encrypt, newIndex);
-  const newIndexId = createHash('sha256').update(sealed).digest('hex');
-  await control.confirmLock?.();
-  await repo.target.save('index', newIndexId, sealed);
+    // 2. Repack: copy the used blobs, each checked first, still sealed, into new packs.
+    meter.files = 0;
+    meter.filesTotal = repack.length;
+    const repacked = await repackPacks(repo, repack, packs, onDisk, meter, control.signal);
+    report.packs_written = repacked.written.length;
+    report.packs_repacked = repacked.repacked.length;
 
-  // 3. Old index files, then the packs nothing names any more.
-  meter.setPhase('finishing');
-  meter.files = 0;
-  meter.filesTotal = indexFiles.length + obsolete.length;
-  // Each deletion first confirms the exclusive lock: had this process been frozen long enough
-  // for a backup to take over, that backup may rely on exactly what would be deleted.
-  for (const f of indexFiles) {
-    throwIfCancelled(control.signal);
+    // 3. One index for everything kept, superseding every old index file that remains.
+    const all: IndexPack[] = [...keep, ...repacked.kept, ...repacked.written];
+    const newIndex: IndexFile = { packs: all, supersedes: oldIndexFiles };
+    const sealed = sealJson(repo.key.encrypt, newIndex);
+    const newIndexId = createHash('sha256').update(sealed).digest('hex');
     await control.confirmLock?.();
-    if (f.name !== newIndexId) await repo.target.remove('index', f.name);
-    meter.files++;
+    await repo.target.save('index', newIndexId, sealed);
+
+    // 4. Old index files, then the packs nothing names any more.
+    const stillNamed = new Set(repacked.kept.map((p) => p.id));
+    const toDelete = rest.filter((id) => !stillNamed.has(id));
+    report.packs_deleted = deleted.size + toDelete.length;
+    meter.setPhase('finishing');
+    meter.files = 0;
+    meter.filesTotal = oldIndexFiles.length + toDelete.length;
+    for (const name of oldIndexFiles) {
+      if (name === newIndexId) {
+        meter.files++;
+        continue;
+      }
+      await deleteIndexFile(name);
+    }
+    for (const id of toDelete) await deletePack(id);
     meter.emit(true);
+    return report;
+  } catch (err) {
+    throw deleted.size > 0 ? new PruneStopped(err, deleted.size) : err;
   }
-  for (const id of obsolete) {
-    throwIfCancelled(control.signal);
-    await control.confirmLock?.();
-    await repo.target.remove('data', id);
-    report.bytes_freed += onDisk.get(id) ?? 0;
-    meter.files++;
-    meter.emit(true);
+}
+
+/** A prune that failed after it had deleted packs: the message says how many went. */
+export class PruneStopped extends CairnError {
+  constructor(
+    cause: unknown,
+    readonly packsDeleted: number,
+  ) {
+    super(
+      cause instanceof CairnError ? cause.kind : 'failure',
+      `prune deleted ${packsDeleted} unused pack(s) before it stopped: ${errorMessage(cause)}`,
+      { cause },
+    );
   }
-  meter.emit(true);
-  return report;
 }

@@ -37,6 +37,13 @@ export interface LockOptions {
   signal?: AbortSignal;
   /** Told about each stale lock removed, e.g. to log it. */
   onStaleLock?: (stale: { name: string; record: LockRecord; reason: string }) => void;
+  /**
+   * For operations that only read (restore, check): when the repository cannot be written (a
+   * disk the kernel remounted read-only after errors, a folder this user may only read), run
+   * without a lock instead of failing, and say why through this, once. It is when a disk
+   * fails that a restore is needed most.
+   */
+  unlockedIfReadOnly?: (reason: string) => void;
 }
 
 export interface Lock {
@@ -127,7 +134,15 @@ export async function withLock<T>(
   options: LockOptions,
   fn: (lock: Lock) => Promise<T>,
 ): Promise<T> {
-  const lock = await acquireLock(target, key, options);
+  let lock: Lock;
+  try {
+    lock = await acquireLock(target, key, options);
+  } catch (err) {
+    const readOnly = err instanceof CairnError && err.kind === 'read-only';
+    if (!readOnly || !options.unlockedIfReadOnly || options.exclusive) throw err;
+    options.unlockedIfReadOnly(err.message);
+    lock = noLock(options.operation);
+  }
   let result: T;
   try {
     result = await fn(lock);
@@ -138,6 +153,23 @@ export async function withLock<T>(
   }
   await lock.release();
   return result;
+}
+
+/**
+ * What stands in for a lock when none is taken (restic's `--no-lock`, or a repository that
+ * cannot be written): for reading only. It is never lost, and releasing it removes nothing.
+ */
+export function noLock(operation: LockOperation): Lock {
+  const done = (): Promise<void> => Promise.resolve();
+  return {
+    exclusive: false,
+    operation,
+    name: '',
+    signal: new AbortController().signal,
+    refresh: done,
+    confirm: done,
+    release: done,
+  };
 }
 
 /** "prune (pid 4242 on laptop, user ann) since 2026-…Z, last heartbeat 12 s ago" */

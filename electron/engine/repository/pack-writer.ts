@@ -11,6 +11,7 @@ import { sealJson } from '../format/sealed-object.js';
 import type { BlobType } from '../format/pack.js';
 import type { IndexFile, IndexPack } from '../format/index-file.js';
 import type { Target } from '../targets/target.js';
+import { placeFailure } from '../util/write-failure.js';
 import type { MasterIndex } from './master-index.js';
 import { PackFile, type FinishedPack } from './pack-file.js';
 
@@ -44,12 +45,25 @@ export class PackWriter {
   /** Adds a sealed blob. Resolves once there is room (bounded uploads in flight). */
   async add(id: string, type: BlobType, sealed: Buffer, rawLength: number): Promise<void> {
     if (this.failure) throw this.failure;
-    this.current ??= PackFile.create(this.target.spoolDir);
-    this.current.add(id, type, sealed, rawLength);
-    if (this.current.size >= this.packSize) {
-      const pack = this.current;
-      this.current = undefined;
-      await this.adopt(pack.finish(this.key.encrypt));
+    const current = this.spooling(() => (this.current ??= PackFile.create(this.target.spoolDir)));
+    this.spooling(() => current.add(id, type, sealed, rawLength));
+    if (current.size >= this.packSize) {
+      const finished = this.spooling(() => current.finish(this.key.encrypt));
+      this.current = undefined; // only now: a spool file that failed is discard()'s to remove
+      await this.adopt(finished);
+    }
+  }
+
+  /** A spool file that cannot be written: the repository's disk is full, or read-only. */
+  private spooling<T>(op: () => T): T {
+    try {
+      return op();
+    } catch (err) {
+      throw placeFailure(
+        err,
+        { kind: 'repository', at: this.target.displayName },
+        'writing a pack',
+      );
     }
   }
 
@@ -90,8 +104,9 @@ export class PackWriter {
   async flushPacks(): Promise<void> {
     if (this.current) {
       const pack = this.current;
+      const finished = this.spooling(() => pack.finish(this.key.encrypt));
       this.current = undefined;
-      await this.adopt(pack.finish(this.key.encrypt));
+      await this.adopt(finished);
     }
     await Promise.all(this.commits);
     if (this.failure) throw this.failure;

@@ -5,12 +5,7 @@
 import { createHash } from 'node:crypto';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
 import { blobId } from '../crypto/chunk-id.js';
-import {
-  newMasterKey,
-  unwrapMasterKey,
-  wrapMasterKey,
-  type MasterKey,
-} from '../crypto/key-slot.js';
+import { newMasterKey, wrapMasterKey, type MasterKey } from '../crypto/key-slot.js';
 import { openJson, openObject, sealJson, sealObject } from '../format/sealed-object.js';
 import {
   assertReadableConfig,
@@ -22,19 +17,11 @@ import type { IndexFile } from '../format/index-file.js';
 import type { BlobType } from '../format/pack.js';
 import type { Tree } from '../format/tree.js';
 import type { FileKind, Target } from '../targets/target.js';
+import { describeKeySlots, unlock, type KeySlotInfo } from './key-files.js';
 import { MasterIndex } from './master-index.js';
 import { PackWriter } from './pack-writer.js';
 
-const MAX_KEY_SLOTS_TRIED = 32;
-
-export interface KeySlotInfo {
-  id: string;
-  created: string;
-  hostname: string;
-  username: string;
-  /** Opened by the password in use. */
-  current: boolean;
-}
+export type { KeySlotInfo };
 
 export class Repository {
   readonly index = new MasterIndex();
@@ -68,27 +55,11 @@ export class Repository {
     if (!exists) {
       throw new CairnError('repository-not-found', `repository not found at ${target.displayName}`);
     }
-    const slots = await guard(target, () => target.list('keys'));
-    let key: MasterKey | undefined;
-    let opened = '';
-    for (const slot of slots.slice(0, MAX_KEY_SLOTS_TRIED)) {
-      const bytes = await guard(target, () => target.load('keys', slot.name));
-      key = await unwrapMasterKey(bytes, password, slot.name);
-      if (key) {
-        opened = slot.name;
-        break;
-      }
-    }
-    if (!key) {
-      throw new CairnError(
-        'wrong-password',
-        `wrong password for repository at ${target.displayName}`,
-      );
-    }
+    const { key, slot } = await guard(target, () => unlock(target, password));
     const sealedConfig = await guard(target, () => target.load('config', 'config'));
     const config = openJson<RepoConfig>(key.encrypt, sealedConfig, 'repository config');
     assertReadableConfig(config, target.displayName);
-    return new Repository(target, key, config, opened);
+    return new Repository(target, key, config, slot);
   }
 
   /** Adds a key slot for another password. */
@@ -98,22 +69,9 @@ export class Repository {
     return slot.name;
   }
 
-  async listKeySlots(): Promise<KeySlotInfo[]> {
-    const out: KeySlotInfo[] = [];
-    for (const f of await this.target.list('keys')) {
-      const slot = JSON.parse((await this.target.load('keys', f.name)).toString('utf8')) as Omit<
-        KeySlotInfo,
-        'id' | 'current'
-      >;
-      out.push({
-        id: f.name,
-        created: slot.created,
-        hostname: slot.hostname,
-        username: slot.username,
-        current: f.name === this.openedSlot,
-      });
-    }
-    return out.sort((a, b) => (a.created < b.created ? -1 : 1));
+  /** Every key file, oldest first; a damaged one says why. */
+  listKeySlots(): Promise<KeySlotInfo[]> {
+    return describeKeySlots(this.target, this.openedSlot);
   }
 
   /** Removes a key slot; refuses to remove the last one, which would lock everyone out. */

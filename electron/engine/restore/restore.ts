@@ -24,6 +24,7 @@ import { findSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { Semaphore } from '../util/semaphore.js';
+import { placeFailure } from '../util/write-failure.js';
 import { ContentWriter, mtimeSeconds, needsChown } from './content-writer.js';
 import { isSafeName, splitSnapshotPath } from './safe-name.js';
 import { treeSize } from './tree-size.js';
@@ -138,6 +139,11 @@ export async function restoreSnapshot(
     }
     ctx.meter.emit(true);
     return result;
+  } catch (err) {
+    // A full (or read-only) disk ends the restore: say which disk, and what to do.
+    throw placeFailure(err, { kind: 'restore-target', at: target }, 'writing restored files', {
+      permissions: false,
+    });
   } finally {
     // Workers may still be writing into files this thread opened: let them finish first.
     await ctx.contents.close();

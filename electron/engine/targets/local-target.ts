@@ -8,9 +8,19 @@ import { constants, promises as fs } from 'node:fs';
 import * as fd from '../util/fd-fs.js';
 import path from 'node:path';
 import { CairnError, isNotFound } from '../errors.js';
+import { placeFailure } from '../util/write-failure.js';
 import { FILE_KINDS, type FileInfo, type FileKind, type Target } from './target.js';
 
 const TMP_SUFFIX = '.tmp';
+
+const WHAT: Record<FileKind, string> = {
+  config: 'the config',
+  keys: 'a key file',
+  locks: 'a lock',
+  snapshots: 'a snapshot',
+  index: 'an index file',
+  data: 'a pack',
+};
 
 export class LocalTarget implements Target {
   readonly displayName: string;
@@ -68,7 +78,11 @@ export class LocalTarget implements Target {
     return path.join(this.root, 'data');
   }
 
-  async adopt(kind: FileKind, name: string, localPath: string): Promise<void> {
+  adopt(kind: FileKind, name: string, localPath: string): Promise<void> {
+    return this.writing(`writing ${WHAT[kind]}`, () => this.adoptFile(kind, name, localPath));
+  }
+
+  private async adoptFile(kind: FileKind, name: string, localPath: string): Promise<void> {
     const file = this.pathOf(kind, name);
     const dir = path.dirname(file);
     if (!this.knownDirs.has(dir)) {
@@ -87,11 +101,36 @@ export class LocalTarget implements Target {
 
   async clearSpool(): Promise<void> {
     for (const name of await readdirOrEmpty(this.spoolDir)) {
-      if (name.endsWith(TMP_SUFFIX)) await fs.rm(path.join(this.spoolDir, name), { force: true });
+      if (name.endsWith(TMP_SUFFIX))
+        await this.writing('removing a spool file', () =>
+          fs.rm(path.join(this.spoolDir, name), { force: true }),
+        );
     }
   }
 
-  async save(
+  save(kind: FileKind, name: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    // Every command that changes the repository writes a lock first, prune too: it cannot free
+    // space on a disk with no room for that.
+    const advice =
+      kind === 'locks' ? 'free a little space: even prune needs room for its lock' : undefined;
+    return this.writing(`writing ${WHAT[kind]}`, () => this.saveFile(kind, name, data), advice);
+  }
+
+  /** A full or read-only disk is said so, naming the repository. */
+  private async writing<T>(doing: string, op: () => Promise<T>, advice?: string): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      throw placeFailure(
+        err,
+        { kind: 'repository', at: this.root },
+        doing,
+        advice ? { advice } : {},
+      );
+    }
+  }
+
+  private async saveFile(
     kind: FileKind,
     name: string,
     data: Uint8Array | readonly Uint8Array[],
@@ -203,7 +242,7 @@ export class LocalTarget implements Target {
   async remove(kind: FileKind, name: string): Promise<void> {
     const file = this.pathOf(kind, name);
     this.evict(file);
-    await fs.rm(file, { force: true });
+    await this.writing(`removing ${WHAT[kind]}`, () => fs.rm(file, { force: true }));
   }
 
   async close(): Promise<void> {
