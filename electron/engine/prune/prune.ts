@@ -15,8 +15,8 @@
 import { createHash } from 'node:crypto';
 import { CairnError } from '../errors.js';
 import type { IndexFile, IndexPack } from '../format/index-file.js';
-import { openJson, sealJson } from '../format/sealed-object.js';
-import { mapLimit, type Repository } from '../repository/repository.js';
+import { sealJson } from '../format/sealed-object.js';
+import type { Repository } from '../repository/repository.js';
 import { PackWriter } from '../repository/pack-writer.js';
 import { MasterIndex } from '../repository/master-index.js';
 import type { JobControl } from '../service-types.js';
@@ -40,6 +40,8 @@ export interface PruneReport {
   blobs_kept: number;
   blobs_removed: number;
   dry_run: boolean;
+  /** Snapshot files that are damaged: left out, so data only they used counts as unused. */
+  damaged_snapshots: string[];
 }
 
 export async function prune(
@@ -53,17 +55,14 @@ export async function prune(
 
   const indexFiles = await repo.target.list('index');
   const packs = new PackContents();
-  await mapLimit(indexFiles, 8, async (f) => {
-    const file = openJson<IndexFile>(
-      repo.key.encrypt,
-      await repo.target.load('index', f.name),
-      `index ${f.name.slice(0, 12)}`,
-    );
-    repo.index.addFile(f.name, file);
-    for (const p of file.packs) packs.add(p);
-  });
+  // A damaged index file is replaced by the headers of the packs it described; the new index
+  // below then describes them again, and the damaged file goes with the other old ones.
+  await repo.loadIndex({ onPack: (p) => packs.add(p) });
   const onDisk = new Map((await repo.target.list('data')).map((p) => [p.name, p.size]));
   const used = await usedBlobs(repo, control.signal);
+  // A damaged snapshot file can never be read again, so what it used is unknowable: prune goes
+  // on without it and says so (its data is freed unless another snapshot uses it).
+  const damagedSnapshots = repo.damage.ids('snapshot');
 
   // Classify. A blob stored in several packs is kept in the first pack that holds it.
   const kept = new Set<string>();
@@ -95,7 +94,8 @@ export async function prune(
     throw new CairnError(
       'corrupt',
       `prune stopped: ${missing} blob(s) that snapshots use are in no pack on ${repo.target.displayName}; ` +
-        'nothing was deleted. Run `cairn check` to see which snapshots and paths are affected',
+        'nothing was deleted. Run `cairn check` to see which snapshots and paths are affected, ' +
+        'and `cairn repair snapshots` to remove what is lost from them',
     );
   }
   const unindexed = [...onDisk.keys()].filter((id) => !packs.has(id));
@@ -109,6 +109,7 @@ export async function prune(
     blobs_kept: kept.size,
     blobs_removed: blobsRemoved,
     dry_run: options.dryRun ?? false,
+    damaged_snapshots: damagedSnapshots,
   };
   const freedBefore = obsolete.reduce((sum, id) => sum + (onDisk.get(id) ?? 0), 0);
   // Packs a killed backup was still writing: nobody else writes now (exclusive lock).
@@ -116,7 +117,8 @@ export async function prune(
     await control.confirmLock?.();
     await repo.target.clearSpool();
   }
-  if (options.dryRun || (obsolete.length === 0 && indexFiles.length <= 1)) {
+  const indexDamaged = repo.index.damagedFiles.size > 0;
+  if (options.dryRun || (obsolete.length === 0 && indexFiles.length <= 1 && !indexDamaged)) {
     report.bytes_freed = options.dryRun ? freedBefore : 0;
     return report;
   }

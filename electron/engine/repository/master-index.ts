@@ -2,6 +2,10 @@
  * The in-memory view of all index files: blob id → where it lives. Blobs being written by
  * this process (packed but not yet uploaded) are tracked too, so one backup never stores the
  * same chunk twice.
+ *
+ * Index files that cannot be read (damaged) are remembered; the packs they described are then
+ * known from the packs' own headers (Repository.loadIndex), and a pack whose header cannot be
+ * read either is remembered as unreadable: nothing is ever reused from it.
  */
 import type { BlobType, PackBlob } from '../format/pack.js';
 import type { IndexFile } from '../format/index-file.js';
@@ -19,6 +23,12 @@ export class MasterIndex {
   private readonly inFlight = new Set<string>();
   /** Index file ids that have been loaded. */
   readonly files = new Set<string>();
+  /** Index file ids that are damaged, and why. */
+  readonly damagedFiles = new Map<string, string>();
+  /** Packs some loaded index file (or this process, or the pack's own header) describes. */
+  readonly describedPacks = new Set<string>();
+  /** Packs no index file describes whose header cannot be read, and why. */
+  readonly unreadablePacks = new Map<string, string>();
 
   addFile(id: string, file: IndexFile): void {
     this.files.add(id);
@@ -26,6 +36,7 @@ export class MasterIndex {
   }
 
   addPack(packId: string, blobs: readonly PackBlob[]): void {
+    this.describedPacks.add(packId);
     for (const b of blobs) {
       this.blobs.set(b.id, {
         pack: packId,
@@ -36,6 +47,17 @@ export class MasterIndex {
       });
       this.inFlight.delete(b.id);
     }
+  }
+
+  /** Forgets every blob whose pack is not in `present` (a lost pack's blobs get stored anew). */
+  retainPacks(present: ReadonlySet<string>): string[] {
+    const gone = new Set<string>();
+    for (const [id, loc] of this.blobs) {
+      if (present.has(loc.pack)) continue;
+      gone.add(loc.pack);
+      this.blobs.delete(id);
+    }
+    return [...gone];
   }
 
   has(id: string): boolean {
