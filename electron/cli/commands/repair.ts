@@ -16,7 +16,10 @@ export async function run(argv: string[]): Promise<number> {
   );
   const what = positionals[0];
   if ((what !== 'index' && what !== 'snapshots') || positionals.length > 1)
-    throw new CairnError('invalid-argument', `repair index or repair snapshots\nusage: ${USAGE}`);
+    throw new CairnError(
+      'invalid-argument',
+      `${what === undefined ? 'name what to repair' : `cannot repair ${JSON.stringify(positionals.join(' '))}`}: index or snapshots\nusage: ${USAGE}`,
+    );
   const location = requireRepo(values.repo, USAGE);
   const json = values.json ?? false;
   const dryRun = values['dry-run'] ?? false;
