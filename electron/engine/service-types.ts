@@ -170,10 +170,13 @@ export interface EngineService {
     request: { dryRun?: boolean },
     control?: JobControl,
   ): Promise<PruneReport>;
-  /** Rebuilds the index from the packs' own headers (repair/repair-index.ts). */
+  /**
+   * Rebuilds the index from the packs' own headers; with readData also salvages packs with
+   * damaged blobs (repair/repair-index.ts).
+   */
   repairIndex(
     repo: RepositoryRef,
-    request: { dryRun?: boolean },
+    request: { dryRun?: boolean; readData?: boolean },
     control?: JobControl,
   ): Promise<RepairIndexReport>;
   /**

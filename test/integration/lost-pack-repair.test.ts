@@ -6,10 +6,12 @@
  *   file (tagged `repaired`, same time, host, group and paths, noting what was removed), which
  *   restores every other file exactly; its dry run changes nothing, and a run killed between
  *   saving the repaired snapshot and removing the original finishes without a duplicate.
+ * A pack with a flipped byte: `repair index --read-data` copies its sound blobs into a new pack
+ * and leaves it out of the index; `repair snapshots` then cuts out the file that lost a chunk.
  * And a read that fails (the target's fault) is never taken for damage: it stops the command.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CairnError } from '../../electron/engine/errors.js';
@@ -159,6 +161,57 @@ describe('a lost pack', () => {
 
     await cairnOk(['prune', '--repo', repo]);
     expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
+  });
+
+  it('a pack with a flipped byte is salvaged by repair index --read-data, then cut out by repair snapshots', async () => {
+    const run = path.join(dir, 'flipped');
+    const src = path.join(run, 'src');
+    const repo = path.join(run, 'repo');
+    mkdirSync(src, { recursive: true });
+    await cairnOk(['init', '--repo', repo]);
+    writeFileSync(path.join(src, 'keep.bin'), randomBytes(MiB));
+    const first = await backup(src, repo);
+    const firstTree = describeTree(src);
+    const { snapshot: damaged, pack } = await backupAndFindPack(src, repo, 'flipped.bin');
+    const expected = describeTree(src);
+    delete expected['flipped.bin'];
+    const bytes = readFileSync(pack);
+    const at = Math.floor(bytes.length / 2);
+    bytes[at] = bytes[at]! ^ 0x40;
+    writeFileSync(pack, bytes);
+    const packId = path.basename(pack);
+
+    const dry = await cairnOk(['repair', 'index', '--read-data', '--repo', repo, '--dry-run']);
+    expect(dry.stdout).toMatch(
+      new RegExp(
+        `pack ${packId} is damaged \\(1 of \\d+ blob\\(s\\) fail verification\\): \\d+ sound blob\\(s\\) would be copied into a new pack, 1 lost`,
+      ),
+    );
+    expect(dry.stdout).toContain('dry run: nothing was changed');
+    expect(packFiles(repo)).toContain(pack);
+
+    const res = await cairnOk(['repair', 'index', '--read-data', '--repo', repo, '--json']);
+    expect(JSON.parse(res.stdout).salvaged_packs).toEqual([
+      expect.objectContaining({ id: packId, blobs_lost: 1 }),
+    ]);
+    const repaired = await cairnOk(['repair', 'snapshots', '--repo', repo]);
+    expect(repaired.stdout).toMatch(
+      / {2}removed \/src\/flipped\.bin \(1 of \d+ chunk\(s\) missing\)/,
+    );
+    expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
+    await cairnOk(['prune', '--repo', repo]);
+    expect(packFiles(repo)).not.toContain(pack);
+    expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
+
+    const [kept, replaced] = await snapshots(repo);
+    expect(kept!.id).toBe(first.id);
+    expect(replaced!.original).toBe(damaged.id);
+    const outFirst = path.join(run, 'out-first');
+    await cairnOk(['restore', first.id, '--target', outFirst, '--repo', repo]);
+    expect(describeTree(path.join(outFirst, 'src'))).toEqual(firstTree);
+    const out = path.join(run, 'out');
+    await cairnOk(['restore', replaced!.id, '--target', out, '--repo', repo]);
+    expect(describeTree(path.join(out, 'src'))).toEqual(expected);
   });
 
   it('a failed read is not damage: it stops the command with the target error', async () => {

@@ -6,12 +6,17 @@ import { clearProgress, printJson } from '../output.js';
 import { cliJobControl } from '../job-control.js';
 import { readPassword } from '../password.js';
 
-const USAGE = 'cairn repair index|snapshots --repo LOC [--dry-run] [--json]';
+const USAGE = 'cairn repair index [--read-data] | snapshots --repo LOC [--dry-run] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { ...repoOption, ...jsonOption, 'dry-run': { type: 'boolean' } },
+    {
+      ...repoOption,
+      ...jsonOption,
+      'dry-run': { type: 'boolean' },
+      'read-data': { type: 'boolean' },
+    },
     USAGE,
   );
   const what = positionals[0];
@@ -27,11 +32,14 @@ export async function run(argv: string[]): Promise<number> {
   const ref = { location, password: await readPassword() };
   const engine = createEngine();
   if (what === 'index') {
-    const report = await engine.repairIndex(ref, { dryRun }, control);
+    const readData = values['read-data'] ?? false;
+    const report = await engine.repairIndex(ref, { dryRun, readData }, control);
     clearProgress(json);
     if (json) printJson({ ...report, repository_warnings: control.warnings });
     else printIndexRepair(report);
   } else {
+    if (values['read-data'])
+      throw new CairnError('invalid-argument', `--read-data is for repair index\nusage: ${USAGE}`);
     const report = await engine.repairSnapshots(ref, { dryRun }, control);
     clearProgress(json);
     if (json) printJson({ ...report, repository_warnings: control.warnings });
@@ -46,18 +54,26 @@ function printIndexRepair(r: RepairIndexReport): void {
     out.push(`index file ${f.id.slice(0, 12)} is damaged (${f.reason})`);
   for (const p of r.damaged_packs)
     out.push(`pack ${p.id} is damaged (${p.reason}): what it holds is left out`);
+  for (const p of r.salvaged_packs)
+    out.push(
+      `pack ${p.id} is damaged (${p.reason}): ${p.blobs_kept} sound blob(s) ` +
+        `${r.dry_run ? 'would be ' : ''}copied into a new pack, ${p.blobs_lost} lost`,
+    );
   for (const id of r.packs_missing) out.push(`pack ${id} is gone: left out`);
   out.push(
     `read ${r.packs_read} pack header(s); ${r.packs_added} pack(s) no readable index file described`,
   );
   const [would, verb] = r.dry_run ? ['would ', 'replace'] : ['', 'replaced'];
   out.push(
-    `${would}write ${r.index_files_written} index file(s) describing ${r.packs_read - r.damaged_packs.length} pack(s), ${r.blobs} blob(s); ` +
+    `${would}write ${r.index_files_written} index file(s) describing ${r.packs_indexed} pack(s), ${r.blobs} blob(s); ` +
       `${would}${verb} ${r.index_files_before} old index file(s)`,
   );
   if (r.dry_run) out.push('dry run: nothing was changed');
-  else if (r.damaged_packs.length > 0 || r.packs_missing.length > 0)
-    out.push('next: `cairn repair snapshots` removes what is lost from the snapshots that need it');
+  else if (r.damaged_packs.length + r.salvaged_packs.length + r.packs_missing.length > 0)
+    out.push(
+      'next: `cairn repair snapshots` removes what is lost from the snapshots that need it, ' +
+        'and `cairn prune` deletes the damaged packs',
+    );
   process.stdout.write(out.join('\n') + '\n');
 }
 

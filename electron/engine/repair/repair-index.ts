@@ -9,6 +9,9 @@
  *    `repair snapshots` then removes it from the snapshots that need it;
  * 3. write new index files describing every pack whose header reads, then remove the old ones.
  *
+ * With readData every pack is also read whole and each blob verified; a pack with blobs that
+ * fail is salvaged (pack-salvage.ts), as restic's `repair packs` does.
+ *
  * A kill at any point leaves a usable repository: until the new files are all written the old
  * ones are all there, and in between both describe the same packs, which readers merge.
  */
@@ -19,8 +22,10 @@ import { damageReason, isPermanentDamage } from '../repository/damage.js';
 import { readPackHeader } from '../repository/pack-header-reader.js';
 import { mapLimit, targetError, type Repository } from '../repository/repository.js';
 import type { JobControl } from '../service-types.js';
+import type { PackBlob } from '../format/pack.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
+import { copySoundBlobs, verifyPacks, type SalvagedPack } from './pack-salvage.js';
 
 export interface DamagedFile {
   id: string;
@@ -35,12 +40,18 @@ export interface RepairIndexReport {
   packs_read: number;
   /** Packs whose header cannot be read: left out of the new index. */
   damaged_packs: DamagedFile[];
+  /**
+   * With readData: packs with blobs that fail verification; their sound blobs are copied into
+   * new packs and the damaged pack is left out of the new index (`prune` deletes it).
+   */
+  salvaged_packs: SalvagedPack[];
   /** Packs no readable index file described (now described again). */
   packs_added: number;
   /** Packs readable index files named that are no longer stored (now dropped). */
   packs_missing: string[];
-  /** Index files written (or that would be) and the blobs they describe. */
+  /** Index files written (or that would be), the packs and the blobs they describe. */
   index_files_written: number;
+  packs_indexed: number;
   blobs: number;
 }
 
@@ -49,7 +60,7 @@ const BLOBS_PER_INDEX_FILE = 50_000;
 
 export async function repairIndex(
   repo: Repository,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; readData?: boolean } = {},
   control: JobControl = {},
 ): Promise<RepairIndexReport> {
   const meter = new ProgressMeter('scanning', control.onProgress, control.progressIntervalMs);
@@ -73,20 +84,40 @@ export async function repairIndex(
   meter.filesTotal = onDisk.length;
   const packs: IndexPack[] = [];
   const damagedPacks: DamagedFile[] = [];
-  await mapLimit(onDisk, 8, async (p) => {
-    throwIfCancelled(control.signal);
-    try {
-      packs.push({
-        id: p.name,
-        blobs: await readPackHeader(repo.target, repo.key, p.name, p.size),
-      });
-    } catch (err) {
-      if (!isPermanentDamage(err)) throw targetError(repo.target, err);
-      damagedPacks.push({ id: p.name, reason: damageReason(err, `pack ${p.name.slice(0, 12)}`) });
-    }
-    meter.files++;
-    meter.emit();
-  });
+  const salvage: { id: string; sound: PackBlob[] }[] = [];
+  const salvaged: SalvagedPack[] = [];
+  if (options.readData) {
+    meter.bytesTotal = onDisk.reduce((sum, p) => sum + p.size, 0);
+    await verifyPacks(repo, onDisk, (reading, size) => {
+      throwIfCancelled(control.signal);
+      if (reading.kind === 'sound') packs.push(reading.pack);
+      else if (reading.kind === 'unreadable') damagedPacks.push(reading);
+      else {
+        salvage.push({ id: reading.salvage.id, sound: reading.sound });
+        salvaged.push(reading.salvage);
+      }
+      meter.files++;
+      meter.bytes += size;
+      meter.emit();
+    });
+  } else {
+    await mapLimit(onDisk, 8, async (p) => {
+      throwIfCancelled(control.signal);
+      try {
+        const blobs = await readPackHeader(repo.target, repo.key, p.name, p.size);
+        packs.push({ id: p.name, blobs });
+      } catch (err) {
+        if (!isPermanentDamage(err)) throw targetError(repo.target, err);
+        damagedPacks.push({ id: p.name, reason: damageReason(err, `pack ${p.name.slice(0, 12)}`) });
+      }
+      meter.files++;
+      meter.emit();
+    });
+  }
+  const packsAdded = packs.filter((p) => !named.has(p.id)).length;
+  const salvagedBlobs = salvaged.reduce((sum, p) => sum + p.blobs_kept, 0);
+  // The sound blobs of damaged packs go into new packs before any index file names those.
+  if (!options.dryRun && salvage.length > 0) packs.push(...(await copySoundBlobs(repo, salvage)));
   const stored = new Set(onDisk.map((p) => p.name));
   packs.sort((a, b) => (a.id < b.id ? -1 : 1));
   const files = groupIntoFiles(
@@ -99,10 +130,12 @@ export async function repairIndex(
     damaged_index_files: damagedIndexFiles.sort(byId),
     packs_read: onDisk.length,
     damaged_packs: damagedPacks.sort(byId),
-    packs_added: packs.filter((p) => !named.has(p.id)).length,
+    salvaged_packs: salvaged.sort(byId),
+    packs_added: packsAdded,
     packs_missing: [...named].filter((id) => !stored.has(id)).sort(),
     index_files_written: files.length,
-    blobs: packs.reduce((sum, p) => sum + p.blobs.length, 0),
+    packs_indexed: packs.length,
+    blobs: packs.reduce((sum, p) => sum + p.blobs.length, 0) + (options.dryRun ? salvagedBlobs : 0),
   };
   if (options.dryRun) {
     meter.emit(true);
@@ -153,6 +186,6 @@ function groupIntoFiles(packs: readonly IndexPack[], supersedes: string[]): Inde
   return files;
 }
 
-function byId(a: DamagedFile, b: DamagedFile): number {
+function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : 1;
 }
