@@ -156,11 +156,12 @@ export class Repository {
       this.index.addFile(f.name, file);
       if (options.onPack) for (const pack of file.packs) options.onPack(pack);
     });
-    if (this.index.damagedFiles.size === 0 && !options.forWriting) return;
+    const damaged = this.index.damagedFiles.size > 0;
+    if (!damaged && !options.forWriting && !this.index.hasDuplicates) return;
     // Listed after the index files: a pack they name is stored before them, so is listed here.
     const onDisk = await guard(this.target, () => this.target.list('data'));
-    if (options.forWriting) this.index.retainPacks(new Set(onDisk.map((p) => p.name)));
-    if (this.index.damagedFiles.size === 0) return;
+    this.index.choosePacks(new Set(onDisk.map((p) => p.name)), options.forWriting ?? false);
+    if (!damaged) return;
     const undescribed = onDisk.filter(
       (p) => !this.index.describedPacks.has(p.name) && !this.index.unreadablePacks.has(p.name),
     );
