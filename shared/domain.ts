@@ -40,6 +40,8 @@ export interface Snapshot {
   program_version: string;
   /** Source-specific state carried from run to run (API bookmarks, run counters). */
   meta?: Record<string, unknown>;
+  /** For a snapshot `cairn repair snapshots` wrote: the id of the damaged one it replaces. */
+  original?: string;
 }
 
 export type NodeType = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'chardev' | 'blockdev';

@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   key: () => import('./commands/key.js'),
   forget: () => import('./commands/forget.js'),
   prune: () => import('./commands/prune.js'),
+  repair: () => import('./commands/repair.js'),
   serve: () => import('./commands/serve.js'),
   secret: () => import('./commands/secret.js'),
   api: () => import('./commands/api.js'),
@@ -41,6 +42,8 @@ usage: cairn COMMAND [options]
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)
   forget     --repo LOC --keep-… [--prune]       remove snapshots by retention policy (--dry-run, --json)
   prune      --repo LOC                         delete data no snapshot uses
+  repair     index|snapshots --repo LOC         rebuild the index from the packs, or remove what is
+                                                lost from snapshots (--dry-run, --json)
   key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)
   api test   SOURCE.json [--endpoint NAME]     show each endpoint's first page, saving nothing
   secret     set|get|delete ENTRY               manage secrets in the OS keychain (keychain:ENTRY)

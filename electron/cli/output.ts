@@ -1,5 +1,6 @@
 /** Printing helpers: sizes, tables, JSON and the terminal progress line. */
 import type { JobProgress } from '../../shared/domain.js';
+import type { RepositoryWarning } from '../engine/service-types.js';
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -61,4 +62,30 @@ export function formatDuration(s: number): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export interface CliWarnings {
+  onWarning: (warning: RepositoryWarning) => void;
+  /** What the user should know that is no damage (reading a read-only repository unlocked). */
+  onNotice: (message: string) => void;
+  /** Every warning so far, for a --json document's `repository_warnings`. */
+  warnings: RepositoryWarning[];
+}
+
+/**
+ * Damage the engine worked around (a snapshot file skipped, an index file replaced by pack
+ * headers): one `warning:` line on stderr each, as it is found, with --json too (its document
+ * also lists them).
+ */
+export function warningPrinter(): CliWarnings {
+  const warnings: RepositoryWarning[] = [];
+  return {
+    warnings,
+    onWarning: (w) => {
+      warnings.push(w);
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      process.stderr.write(`warning: ${w.message}\n`);
+    },
+    onNotice: (message) => process.stderr.write(`cairn: ${message}\n`),
+  };
 }

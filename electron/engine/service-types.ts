@@ -4,12 +4,21 @@
  */
 import type { BackupWarning, JobProgress, ListEntry, Snapshot } from '../../shared/domain.js';
 import type { PruneReport } from './prune/prune.js';
+import type { RepairIndexReport } from './repair/repair-index.js';
+import type { RepairSnapshotsReport } from './repair/repair-snapshots.js';
+import type { RepositoryWarning } from './repository/damage.js';
 import type { RetentionRules } from './retention/policy.js';
 import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
 import type { FirstPageProbe } from './sources/api/probe-first-page.js';
 import type { SourceDefinition } from './sources/api/source-definition.js';
 
-export type { PruneReport, RetentionRules };
+export type {
+  PruneReport,
+  RepairIndexReport,
+  RepairSnapshotsReport,
+  RepositoryWarning,
+  RetentionRules,
+};
 
 export interface JobControl {
   /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
@@ -24,6 +33,11 @@ export interface JobControl {
   confirmLock?: () => Promise<void>;
   /** Told, once, what the user should know that is no error (reading without a lock). */
   onNotice?: (message: string) => void;
+  /**
+   * Damage met and worked around (a snapshot file skipped, an index file replaced by pack
+   * headers), each file once, as it is found.
+   */
+  onWarning?: (warning: RepositoryWarning) => void;
 }
 
 export interface BackupRequest {
@@ -124,13 +138,14 @@ export interface EngineService {
     repo: RepositoryRef,
     options?: { copyChunkerParamsFrom?: RepositoryRef | undefined },
   ): Promise<{ id: string }>;
-  listSnapshots(repo: RepositoryRef): Promise<Snapshot[]>;
+  listSnapshots(repo: RepositoryRef, control?: JobControl): Promise<Snapshot[]>;
   /** Children of PATH ('/' for the root) in a snapshot; `recursive` lists the whole subtree. */
   listTree(
     repo: RepositoryRef,
     snapshot: string,
     path: string,
     recursive?: boolean,
+    control?: JobControl,
   ): Promise<ListEntry[]>;
   /** Reads up to `length` bytes of a file in a snapshot (previews). */
   readFile(
@@ -168,4 +183,22 @@ export interface EngineService {
     request: { dryRun?: boolean },
     control?: JobControl,
   ): Promise<PruneReport>;
+  /**
+   * Rebuilds the index from the packs' own headers; with readData also salvages packs with
+   * damaged blobs (repair/repair-index.ts).
+   */
+  repairIndex(
+    repo: RepositoryRef,
+    request: { dryRun?: boolean; readData?: boolean },
+    control?: JobControl,
+  ): Promise<RepairIndexReport>;
+  /**
+   * Removes damaged snapshot files and replaces snapshots that need missing data with repaired
+   * ones without it (repair/repair-snapshots.ts).
+   */
+  repairSnapshots(
+    repo: RepositoryRef,
+    request: { dryRun?: boolean },
+    control?: JobControl,
+  ): Promise<RepairSnapshotsReport>;
 }

@@ -39,6 +39,7 @@ async function withRepository<T>(
   fn: (repo: Repository, control: JobControl) => Promise<T>,
 ): Promise<T> {
   const repo = await openRepository(ref);
+  repo.damage.listener = control?.onWarning;
   try {
     if (!lock) return await fn(repo, control ?? {});
     const { readsOnly, ...kind } = lock;
@@ -81,10 +82,10 @@ export function createEngine(): EngineService {
       await repo.close();
       return { id: repo.config.id };
     },
-    listSnapshots: (ref) =>
-      withRepository(ref, undefined, undefined, (repo) => listSnapshots(repo)),
-    listTree: (ref, snapshot, p, recursive = false) =>
-      withRepository(ref, undefined, undefined, async (repo) => {
+    listSnapshots: (ref, control) =>
+      withRepository(ref, undefined, control, (repo) => listSnapshots(repo)),
+    listTree: (ref, snapshot, p, recursive = false, control) =>
+      withRepository(ref, undefined, control, async (repo) => {
         const snap = await findSnapshot(repo, snapshot);
         await repo.loadIndex(); // after: the snapshot's own index file is then among those read
         const { listPath } = await import('./browse/snapshot-browser.js');
@@ -113,8 +114,9 @@ export function createEngine(): EngineService {
       withRepository(ref, reading('restore'), control, async (repo, c) =>
         (await import('./restore/restore.js')).restoreSnapshot(repo, request, c),
       ),
+    // Check reports damage as problems, not as warnings.
     check: (ref, request, control) =>
-      withRepository(ref, reading('check'), control, async (repo, c) =>
+      withRepository(ref, reading('check'), { ...control, onWarning: undefined }, async (repo, c) =>
         (await import('./check/check.js')).checkRepository(repo, request, c),
       ),
     forget: (ref, request, control) =>
@@ -124,6 +126,14 @@ export function createEngine(): EngineService {
     prune: (ref, request, control) =>
       withRepository(ref, exclusive('prune'), control, async (repo, c) =>
         (await import('./prune/prune.js')).prune(repo, request, c),
+      ),
+    repairIndex: (ref, request, control) =>
+      withRepository(ref, exclusive('repair'), control, async (repo, c) =>
+        (await import('./repair/repair-index.js')).repairIndex(repo, request, c),
+      ),
+    repairSnapshots: (ref, request, control) =>
+      withRepository(ref, exclusive('repair'), control, async (repo, c) =>
+        (await import('./repair/repair-snapshots.js')).repairSnapshots(repo, request, c),
       ),
   };
 }

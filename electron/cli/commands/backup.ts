@@ -1,6 +1,6 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
-import type { BackupResult } from '../../engine/service-types.js';
+import type { BackupResult, RepositoryWarning } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, formatBytes, printJson } from '../output.js';
 import { cliJobControl } from '../job-control.js';
@@ -60,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     control,
   );
   clearProgress(json);
-  return report(result, json);
+  return report(result, json, control.warnings);
 }
 
 async function backupApi(
@@ -84,7 +84,8 @@ async function backupApi(
   );
   clearProgress(json);
   const { snapshot } = result;
-  if (json) printJson({ snapshot, warnings: result.warnings });
+  if (json)
+    printJson({ snapshot, warnings: result.warnings, repository_warnings: control.warnings });
   else {
     const s = snapshot.stats;
     process.stdout.write(
@@ -102,10 +103,14 @@ async function backupApi(
   return 3;
 }
 
-export function report(result: BackupResult, json: boolean): number {
+export function report(
+  result: BackupResult,
+  json: boolean,
+  repositoryWarnings: RepositoryWarning[] = [],
+): number {
   const { snapshot, warnings } = result;
   if (json) {
-    printJson({ snapshot, warnings });
+    printJson({ snapshot, warnings, repository_warnings: repositoryWarnings });
   } else {
     for (const w of warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
     const s = snapshot.stats;

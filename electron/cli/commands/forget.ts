@@ -75,10 +75,15 @@ export async function run(argv: string[]): Promise<number> {
       })),
       removed: result.removed,
       prune: result.prune,
+      repository_warnings: control.warnings,
     });
     return 0;
   }
   process.stdout.write(result.report + '\n');
+  if (control.warnings.some((w) => w.kind === 'snapshot'))
+    process.stdout.write(
+      'damaged snapshot files were left out: no rule kept or removed them (`cairn repair snapshots` removes them)\n',
+    );
   if (!values['dry-run']) process.stdout.write(`removed ${result.removed.length} snapshot(s)\n`);
   if (result.prune) printPrune(result.prune);
   else if (result.removed.length > 0)

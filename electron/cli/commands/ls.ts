@@ -1,6 +1,6 @@
 import { createEngine } from '../../engine/service.js';
 import { jsonOption, noLockOption, parse, repoOption, requireRepo } from '../args.js';
-import { printJson } from '../output.js';
+import { printJson, warningPrinter } from '../output.js';
 import { readPassword } from '../password.js';
 import { CairnError } from '../../engine/errors.js';
 
@@ -20,6 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     snapshot,
     p,
     true,
+    warningPrinter(),
   );
   if (values.json) printJson(entries);
   else

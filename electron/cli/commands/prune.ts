@@ -22,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     control,
   );
   clearProgress(json);
-  if (json) printJson(report);
+  if (json) printJson({ ...report, repository_warnings: control.warnings });
   else printPrune(report);
   return 0;
 }
@@ -34,4 +34,10 @@ export function printPrune(r: PruneReport): void {
       `${r.packs_deleted} of ${r.packs_before} pack(s) ${r.dry_run ? 'would go' : 'removed'} (${r.packs_repacked} repacked into ${r.packs_written}); ` +
       `${verb} ${formatBytes(r.bytes_freed)}\n`,
   );
+  // A damaged snapshot file's tree is unknowable: prune went on without it.
+  if (r.damaged_snapshots.length > 0)
+    process.stdout.write(
+      `prune: ${r.damaged_snapshots.length} damaged snapshot file(s) left out (${r.damaged_snapshots.map((id) => id.slice(0, 8)).join(', ')}); ` +
+        `data only they used ${r.dry_run ? 'would be' : 'was'} freed\n`,
+    );
 }

@@ -48,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     control,
   );
   clearProgress(json);
-  if (json) printJson(result);
+  if (json) printJson({ ...result, repository_warnings: control.warnings });
   else {
     for (const w of result.warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
     process.stdout.write(

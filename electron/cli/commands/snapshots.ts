@@ -1,6 +1,6 @@
 import { createEngine } from '../../engine/service.js';
 import { jsonOption, noLockOption, parse, repoOption, requireRepo } from '../args.js';
-import { formatBytes, printJson, table } from '../output.js';
+import { formatBytes, printJson, table, warningPrinter } from '../output.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn snapshots --repo LOC [--no-lock] [--json]';
@@ -8,11 +8,11 @@ const USAGE = 'cairn snapshots --repo LOC [--no-lock] [--json]';
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...repoOption, ...jsonOption, ...noLockOption }, USAGE);
   const location = requireRepo(values.repo, USAGE);
-  const snapshots = await createEngine().listSnapshots({
-    location,
-    password: await readPassword(),
-    noLock: values['no-lock'] ?? false,
-  });
+  // Damaged snapshot files are skipped with a warning on stderr; --json stays an array.
+  const snapshots = await createEngine().listSnapshots(
+    { location, password: await readPassword(), noLock: values['no-lock'] ?? false },
+    warningPrinter(),
+  );
   if (values.json) {
     printJson(snapshots);
     return 0;

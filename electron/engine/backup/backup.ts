@@ -50,7 +50,7 @@ export async function backupFolders(
   // With forceFull the parent is still the parent (history, statistics); only its chunk lists are not trusted.
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
   // Snapshot first, index second: a backup finishing in between has written its index first.
-  await repo.loadIndex();
+  await repo.loadIndex({ forWriting: true });
   const parentRoot = parent ? await repo.loadTree(parent.tree).catch(() => undefined) : undefined;
 
   const pool = new WorkerPool(repo.key, repo.config.chunker.seed);

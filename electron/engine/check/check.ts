@@ -4,16 +4,13 @@
  * hashed, and every blob decrypted and verified against its id. Damage is reported naming the
  * pack and the snapshots and paths that depend on it.
  */
-import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors.js';
-import type { IndexFile } from '../format/index-file.js';
-import { openJson } from '../format/sealed-object.js';
 import type { Tree } from '../format/tree.js';
 import type { PackVerdict } from '../pipeline/worker-messages.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import { mapLimit, type Repository } from '../repository/repository.js';
 import type { CheckProblem, CheckReport, CheckRequest, JobControl } from '../service-types.js';
-import { withId, type StoredSnapshot } from '../snapshots/snapshot-store.js';
+import { readSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { choosePacksToRead } from './read-subset.js';
@@ -43,24 +40,8 @@ export async function checkRepository(
     });
   }
 
-  // Index files, one by one, so a damaged one is named rather than fatal.
-  for (const f of await repo.target.list('index')) {
-    try {
-      const sealed = await repo.target.load('index', f.name);
-      if (createHash('sha256').update(sealed).digest('hex') !== f.name)
-        throw new Error('content does not match its name');
-      repo.index.addFile(
-        f.name,
-        openJson<IndexFile>(repo.key.encrypt, sealed, `index ${f.name.slice(0, 12)}`),
-      );
-    } catch (err) {
-      problems.push({
-        kind: 'index',
-        id: f.name,
-        message: `index file ${f.name.slice(0, 12)}: ${errorMessage(err)}`,
-      });
-    }
-  }
+  // A damaged index file is a problem; the packs it described are read from their headers.
+  await repo.loadIndex();
   const onDisk = new Map((await repo.target.list('data')).map((p) => [p.name, p.size]));
   const damagedPacks = new Map<string, string>();
   // Packs lost as a whole (missing, unreadable header), and single damaged blobs in packs
@@ -118,17 +99,9 @@ export async function checkRepository(
   };
   let snapshots = 0;
   for (const f of snapshotFiles) {
-    let snap;
-    try {
-      snap = withId(f.name, await repo.loadJson<StoredSnapshot>('snapshots', f.name));
-    } catch (err) {
-      problems.push({
-        kind: 'snapshot',
-        id: f.name,
-        message: `snapshot ${f.name.slice(0, 8)}: ${errorMessage(err)}`,
-      });
-      continue;
-    }
+    // A damaged one is named below (repo.damage); one removed meanwhile is no problem.
+    const snap = await readSnapshot(repo, f.name);
+    if (!snap) continue;
     snapshots++;
     const visit = async (treeId: string, p: string): Promise<void> => {
       const loc = repo.index.lookup(treeId);
@@ -176,6 +149,15 @@ export async function checkRepository(
     await visit(snap.tree, '/');
   }
 
+  for (const w of repo.damage.warnings) {
+    const name = w.id.slice(0, 12);
+    const message = {
+      snapshot: `snapshot file ${name} is damaged (${w.reason}); \`cairn repair snapshots\` removes it`,
+      index: `index file ${name} is damaged (${w.reason}); \`cairn repair index\` rebuilds the index without it`,
+      pack: `pack ${name} is damaged (${w.reason}) and no index file describes it`,
+    }[w.kind];
+    problems.push({ kind: w.kind, id: w.id, message });
+  }
   for (const [pack, reason] of damagedPacks) {
     const d = dependents.get(pack);
     const snaps = d ? [...d.snapshots].sort() : [];

@@ -12,14 +12,17 @@ export class PackContents {
   private readonly packs = new Map<string, Map<string, PackBlob>>();
   private readonly namedBy = new Map<string, string[]>();
 
-  /** Adds what the index file `indexFile` says about a pack. */
-  add(pack: IndexPack, indexFile: string): void {
+  /**
+   * Adds what the index file `indexFile` says about a pack, or (without one) what the pack's
+   * own header says, when the index file that described it is damaged.
+   */
+  add(pack: IndexPack, indexFile?: string): void {
     let blobs = this.packs.get(pack.id);
     if (!blobs) this.packs.set(pack.id, (blobs = new Map()));
     for (const b of pack.blobs) if (!blobs.has(b.id)) blobs.set(b.id, b);
     const files = this.namedBy.get(pack.id);
-    if (!files) this.namedBy.set(pack.id, [indexFile]);
-    else if (!files.includes(indexFile)) files.push(indexFile);
+    if (!files) this.namedBy.set(pack.id, indexFile ? [indexFile] : []);
+    else if (indexFile && !files.includes(indexFile)) files.push(indexFile);
   }
 
   has(packId: string): boolean {

@@ -21,8 +21,8 @@
 import { createHash } from 'node:crypto';
 import { CairnError, errorMessage } from '../errors.js';
 import type { IndexFile, IndexPack } from '../format/index-file.js';
-import { openJson, sealJson } from '../format/sealed-object.js';
-import { mapLimit, type Repository } from '../repository/repository.js';
+import { sealJson } from '../format/sealed-object.js';
+import type { Repository } from '../repository/repository.js';
 import type { JobControl } from '../service-types.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
@@ -45,6 +45,8 @@ export interface PruneReport {
   blobs_kept: number;
   blobs_removed: number;
   dry_run: boolean;
+  /** Snapshot files that are damaged: left out, so data only they used counts as unused. */
+  damaged_snapshots: string[];
 }
 
 export async function prune(
@@ -58,17 +60,14 @@ export async function prune(
 
   const indexFiles = await repo.target.list('index');
   const packs = new PackContents();
-  await mapLimit(indexFiles, 8, async (f) => {
-    const file = openJson<IndexFile>(
-      repo.key.encrypt,
-      await repo.target.load('index', f.name),
-      `index ${f.name.slice(0, 12)}`,
-    );
-    repo.index.addFile(f.name, file);
-    for (const p of file.packs) packs.add(p, f.name);
-  });
+  // A damaged index file is replaced by the headers of the packs it described; the new index
+  // below then describes them again, and the damaged file goes with the other old ones.
+  await repo.loadIndex({ onPack: (p, indexFile) => packs.add(p, indexFile) });
   const onDisk = new Map((await repo.target.list('data')).map((p) => [p.name, p.size]));
   const used = await usedBlobs(repo, control.signal);
+  // A damaged snapshot file can never be read again, so what it used is unknowable: prune goes
+  // on without it and says so (its data is freed unless another snapshot uses it).
+  const damagedSnapshots = repo.damage.ids('snapshot');
 
   // Classify. A blob stored in several packs is kept in the first pack that holds it.
   const kept = new Set<string>();
@@ -103,7 +102,8 @@ export async function prune(
     throw new CairnError(
       'corrupt',
       `prune stopped: ${missing} blob(s) that snapshots use are in no pack on ${repo.target.displayName}; ` +
-        'nothing was deleted. Run `cairn check` to see which snapshots and paths are affected',
+        'nothing was deleted. Run `cairn check` to see which snapshots and paths are affected, ' +
+        'and `cairn repair snapshots` to remove what is lost from them',
     );
   }
   const unindexed = [...onDisk.keys()].filter((id) => !packs.has(id));
@@ -113,8 +113,12 @@ export async function prune(
   const packsOfIndex = new Map<string, string[]>(indexFiles.map((f) => [f.name, []]));
   for (const id of packs.packIds())
     for (const name of packs.indexFilesOf(id)) packsOfIndex.get(name)?.push(id);
+  // A damaged index file is never among them: until the new index describes the packs it
+  // named (read from their headers), deleting it would leave them unindexed.
   const deadIndexFiles = [...packsOfIndex]
-    .filter(([, ids]) => ids.every((id) => unused.has(id)))
+    .filter(
+      ([name, ids]) => !repo.index.damagedFiles.has(name) && ids.every((id) => unused.has(id)),
+    )
     .map(([name]) => name);
   const dead = new Set(deadIndexFiles);
   const earlyPacks = remove.filter(
@@ -129,6 +133,7 @@ export async function prune(
     blobs_kept: kept.size,
     blobs_removed: blobsRemoved,
     dry_run: options.dryRun ?? false,
+    damaged_snapshots: damagedSnapshots,
   };
   if (options.dryRun) {
     report.bytes_freed = obsolete.reduce((sum, id) => sum + (onDisk.get(id) ?? 0), 0);
@@ -168,7 +173,7 @@ export async function prune(
 
     const oldIndexFiles = indexFiles.map((f) => f.name).filter((name) => !dead.has(name));
     const rest = obsolete.filter((id) => !deleted.has(id));
-    if (rest.length === 0 && oldIndexFiles.length <= 1) {
+    if (rest.length === 0 && oldIndexFiles.length <= 1 && repo.index.damagedFiles.size === 0) {
       meter.emit(true);
       return report;
     }

@@ -22,7 +22,8 @@ export async function usedBlobs(repo: Repository, signal?: AbortSignal): Promise
       throw new CairnError(
         'corrupt',
         `prune stopped: tree ${treeId.slice(0, 12)} cannot be read (${errorMessage(err)}); ` +
-          'nothing was deleted. Run `cairn check` to see which snapshots and paths are affected',
+          'nothing was deleted. Run `cairn check` to see which snapshots and paths are affected, ' +
+          'and `cairn repair snapshots` to remove what is lost from them',
         { cause: err },
       );
     }

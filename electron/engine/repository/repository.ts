@@ -13,18 +13,22 @@ import {
   type ChunkerParams,
   type RepoConfig,
 } from '../format/repo-config.js';
-import type { IndexFile } from '../format/index-file.js';
-import type { BlobType } from '../format/pack.js';
+import type { IndexFile, IndexPack } from '../format/index-file.js';
+import type { BlobType, PackBlob } from '../format/pack.js';
 import type { Tree } from '../format/tree.js';
 import type { FileKind, Target } from '../targets/target.js';
+import { damageReason, DamageLog, isPermanentDamage } from './damage.js';
 import { describeKeySlots, unlock, type KeySlotInfo } from './key-files.js';
 import { MasterIndex } from './master-index.js';
+import { readPackHeader } from './pack-header-reader.js';
 import { PackWriter } from './pack-writer.js';
 
 export type { KeySlotInfo };
 
 export class Repository {
   readonly index = new MasterIndex();
+  /** Damage met and worked around while this repository was open (each file once). */
+  readonly damage = new DamageLog();
   private writer: PackWriter | undefined;
   private readonly treeCache = new Map<string, Tree>();
 
@@ -82,15 +86,61 @@ export class Repository {
     await this.target.remove('keys', id);
   }
 
-  async loadIndex(): Promise<void> {
+  /**
+   * Reads every index file not yet read. A damaged one is reported (once) and the packs no
+   * readable index file describes are then read from their own headers, so nothing that is
+   * stored is lost from view; a pack whose header is damaged too is reported and left out, so
+   * nothing is ever reused from it. A failed read (the target's fault) stops with its error.
+   */
+  async loadIndex(options: LoadIndexOptions = {}): Promise<void> {
     const files = await guard(this.target, () => this.target.list('index'));
     await mapLimit(files, 8, async (f) => {
-      if (this.index.files.has(f.name)) return;
-      const sealed = await this.target.load('index', f.name);
-      this.index.addFile(
-        f.name,
-        openJson<IndexFile>(this.key.encrypt, sealed, `index ${f.name.slice(0, 12)}`),
-      );
+      if (this.index.files.has(f.name) || this.index.damagedFiles.has(f.name)) return;
+      let file: IndexFile;
+      try {
+        file = await this.loadJson<IndexFile>('index', f.name);
+      } catch (err) {
+        if (!isPermanentDamage(err)) throw err;
+        const reason = damageReason(err, fileWhat('index', f.name));
+        this.index.damagedFiles.set(f.name, reason);
+        this.damage.report({
+          kind: 'index',
+          id: f.name,
+          reason,
+          message: `index file ${f.name.slice(0, 12)}… is damaged; reading pack headers instead — run \`cairn repair index\``,
+        });
+        return;
+      }
+      this.index.addFile(f.name, file);
+      if (options.onPack) for (const pack of file.packs) options.onPack(pack, f.name);
+    });
+    const damaged = this.index.damagedFiles.size > 0;
+    if (!damaged && !options.forWriting && !this.index.hasDuplicates) return;
+    // Listed after the index files: a pack they name is stored before them, so is listed here.
+    const onDisk = await guard(this.target, () => this.target.list('data'));
+    this.index.choosePacks(new Set(onDisk.map((p) => p.name)), options.forWriting ?? false);
+    if (!damaged) return;
+    const undescribed = onDisk.filter(
+      (p) => !this.index.describedPacks.has(p.name) && !this.index.unreadablePacks.has(p.name),
+    );
+    await mapLimit(undescribed, 8, async (p) => {
+      let blobs: PackBlob[];
+      try {
+        blobs = await readPackHeader(this.target, this.key, p.name, p.size);
+      } catch (err) {
+        if (!isPermanentDamage(err)) throw targetError(this.target, err);
+        const reason = damageReason(err, `pack ${p.name.slice(0, 12)}`);
+        this.index.unreadablePacks.set(p.name, reason);
+        this.damage.report({
+          kind: 'pack',
+          id: p.name,
+          reason,
+          message: `pack ${p.name.slice(0, 12)}… is damaged (${reason}) and no index file describes it; its data is left out`,
+        });
+        return;
+      }
+      this.index.addPack(p.name, blobs);
+      options.onPack?.({ id: p.name, blobs });
     });
   }
 
@@ -157,22 +207,25 @@ export class Repository {
     return id;
   }
 
+  /**
+   * Reads a whole sealed JSON file named by its SHA-256. Damage (bytes that do not match the
+   * name, fail authentication or do not parse) throws a `corrupt` error (isPermanentDamage);
+   * a file gone since it was listed, `corrupt` with its ENOENT as cause (isMissing); a failed
+   * read, `target-unreachable`.
+   */
   async loadJson<T>(kind: FileKind, id: string): Promise<T> {
+    const what = fileWhat(kind, id);
     let sealed: Buffer;
     try {
       sealed = await this.target.load(kind, id);
     } catch (err) {
-      if (isNotFound(err))
-        throw new CairnError('corrupt', `${kind} file ${id.slice(0, 12)} is missing`);
-      throw err;
+      if (isNotFound(err)) throw new CairnError('corrupt', `${what} is missing`, { cause: err });
+      throw targetError(this.target, err);
     }
     if (createHash('sha256').update(sealed).digest('hex') !== id) {
-      throw new CairnError(
-        'corrupt',
-        `${kind} file ${id.slice(0, 12)} does not match its name (damaged)`,
-      );
+      throw new CairnError('corrupt', `${what} does not match its name (damaged)`);
     }
-    return openJson<T>(this.key.encrypt, sealed, `${kind} file ${id.slice(0, 12)}`);
+    return openJson<T>(this.key.encrypt, sealed, what);
   }
 
   async flush(): Promise<void> {
@@ -189,15 +242,35 @@ async function guard<T>(target: Target, op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (err) {
-    if (err instanceof CairnError) throw err;
-    throw new CairnError(
-      'target-unreachable',
-      `cannot reach repository at ${target.displayName}: ${errorMessage(err)}`,
-      {
-        cause: err,
-      },
-    );
+    throw targetError(target, err);
   }
+}
+
+/** A failed read or write as the one-line "target unreachable" error (CairnErrors pass as they are). */
+export function targetError(target: Target, err: unknown): CairnError {
+  if (err instanceof CairnError) return err;
+  return new CairnError(
+    'target-unreachable',
+    `cannot reach repository at ${target.displayName}: ${errorMessage(err)}`,
+    { cause: err },
+  );
+}
+
+function fileWhat(kind: FileKind, id: string): string {
+  return `${kind} file ${id.slice(0, 12)}`;
+}
+
+export interface LoadIndexOptions {
+  /**
+   * For a backup: forget blobs whose pack is gone, so that they are stored anew rather than
+   * reused (a lost pack then heals with the next backup of the same data).
+   */
+  forWriting?: boolean;
+  /**
+   * Each pack as a readable index file (named) or its own header (no name) describes it;
+   * prune merges them.
+   */
+  onPack?: (pack: IndexPack, indexFile?: string) => void;
 }
 
 export async function mapLimit<T>(

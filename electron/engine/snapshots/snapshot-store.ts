@@ -4,6 +4,7 @@
  */
 import type { Snapshot } from '../../../shared/domain.js';
 import { CairnError } from '../errors.js';
+import { damageReason, isMissing, isPermanentDamage } from '../repository/damage.js';
 import type { PackWriterStats } from '../repository/pack-writer.js';
 import { mapLimit, type Repository } from '../repository/repository.js';
 
@@ -41,14 +42,42 @@ export function withId(id: string, snap: StoredSnapshot): Snapshot {
   return { id, short_id: id.slice(0, 8), ...snap };
 }
 
-/** All snapshots, oldest first. */
+/**
+ * All snapshots, oldest first. A damaged snapshot file is reported (Repository.damage) and
+ * skipped, so one bad file never hides the others; a failed read stops with the target's error.
+ */
 export async function listSnapshots(repo: Repository): Promise<Snapshot[]> {
   const files = await repo.target.list('snapshots');
   const out: Snapshot[] = [];
   await mapLimit(files, 8, async (f) => {
-    out.push(withId(f.name, await repo.loadJson<StoredSnapshot>('snapshots', f.name)));
+    const snap = await readSnapshot(repo, f.name);
+    if (snap) out.push(snap);
   });
   return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
+}
+
+/**
+ * One snapshot file; undefined when it is damaged (reported) or was removed since it was
+ * listed (a forget meanwhile).
+ */
+export async function readSnapshot(repo: Repository, id: string): Promise<Snapshot | undefined> {
+  let stored: StoredSnapshot;
+  try {
+    stored = await repo.loadJson<StoredSnapshot>('snapshots', id);
+    if (typeof stored?.tree !== 'string' || typeof stored.time !== 'string')
+      throw new CairnError('corrupt', `snapshots file ${id.slice(0, 12)} is not a snapshot`);
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    if (!isPermanentDamage(err)) throw err;
+    repo.damage.report({
+      kind: 'snapshot',
+      id,
+      reason: damageReason(err, `snapshots file ${id.slice(0, 12)}`),
+      message: `snapshot file ${id.slice(0, 8)}… is damaged and was skipped; \`cairn repair snapshots\` removes it`,
+    });
+    return undefined;
+  }
+  return withId(id, stored);
 }
 
 /**
@@ -75,6 +104,12 @@ export async function findSnapshot(
   if (!/^[0-9a-f]+$/.test(ref))
     throw new CairnError('invalid-argument', `${JSON.stringify(ref)} is not a snapshot id`);
   const matches = all.filter((s) => s.id.startsWith(ref));
+  const damaged = repo.damage.warnings.find((w) => w.kind === 'snapshot' && w.id.startsWith(ref));
+  if (matches.length === 0 && damaged)
+    throw new CairnError(
+      'corrupt',
+      `snapshot ${ref} is damaged (${damaged.reason}); \`cairn repair snapshots\` removes it`,
+    );
   if (matches.length === 0)
     throw new CairnError('snapshot-not-found', `no snapshot ${ref} in ${repo.target.displayName}`);
   if (matches.length > 1)

@@ -33,6 +33,8 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     check: unused,
     forget: unused,
     prune: unused,
+    repairIndex: unused,
+    repairSnapshots: unused,
     backupApi: unused,
     checkApiSourceSecrets: unused,
     testApiSource: unused,

@@ -56,7 +56,7 @@ export async function backupApiSource(
   const group = request.group ?? apiGroup(hostname, definition.name);
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
   // Snapshot first, index second: a backup finishing in between has written its index first.
-  await repo.loadIndex();
+  await repo.loadIndex({ forWriting: true });
   const previousFiles = parent
     ? await sourceFiles(repo, parent, definition.name)
     : new Map<string, TreeNode>();
