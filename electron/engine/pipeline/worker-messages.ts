@@ -80,6 +80,16 @@ export interface RestoreRange {
   blobs: RangeBlob[];
 }
 
+/**
+ * What a restore range did: the plaintext bytes written into each of its files, and the files
+ * it could not complete because a blob they need is damaged (by index into the range's files).
+ * A worker-created file that failed is already removed; the others are written as usual.
+ */
+export interface RangeOutcome {
+  written: number[];
+  damaged: { file: number; message: string }[];
+}
+
 /** An error thrown on a worker, rebuilt on the main thread. */
 export interface WorkerError {
   message: string;
@@ -103,7 +113,7 @@ export type WorkerResponse =
   | { kind: 'result'; seq: number; ok: true; data: ArrayBuffer; id?: string | undefined }
   | { kind: 'result'; seq: number; ok: false; error: string }
   | { kind: 'verdict'; seq: number; verdict: PackVerdict }
-  | { kind: 'written'; seq: number; bytes: number }
+  | { kind: 'written'; seq: number; outcome: RangeOutcome }
   | { kind: 'failed'; seq: number; error: WorkerError }
   | { kind: 'files'; seq: number; outcomes: FileOutcome[] }
   | { kind: 'packs'; seq: number; packs: FinishedPack[] }
