@@ -16,10 +16,11 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Tree } from '../../electron/engine/format/tree.js';
+import type { Tree, TreeNode } from '../../electron/engine/format/tree.js';
 import { Repository } from '../../electron/engine/repository/repository.js';
 import { LocalTarget } from '../../electron/engine/targets/local-target.js';
 import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { craftSnapshot } from '../helpers/crafted-snapshot.js';
 import { describeTree, type EntryDescription } from '../helpers/file-tree.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -268,5 +269,87 @@ describe('restore from a damaged repository', () => {
       describeTree(path.join(src, 'sub-01')),
     );
     expect(readdirSync(path.join(some, 'docs'))).toEqual(['sub-01']);
+  });
+});
+
+describe('a crafted tree with malformed entries', () => {
+  const dir = tempDir();
+  const repoPath = path.join(dir, 'repo');
+  let snapshot: { id: string; short_id: string };
+
+  beforeAll(async () => {
+    await cairnOk(['init', '--repo', repoPath]);
+    const repo = await Repository.open(new LocalTarget(repoPath), PASSWORD);
+    const { id: payload } = await repo.saveBlob('data', Buffer.from('fine\n'));
+    const file = (name: string, fields: Record<string, unknown> = {}): TreeNode =>
+      ({
+        name,
+        type: 'file',
+        mode: 0o644,
+        mtime_ns: '1700000000000000000',
+        size: 5,
+        content: [payload],
+        ...fields,
+      }) as TreeNode;
+    const inner = await repo.saveTree({ nodes: [file('inside.txt')] });
+    const { id: garbled } = await repo.saveBlob('tree', Buffer.from('{"nodes": 5}'));
+    const src = await repo.saveTree({
+      nodes: [
+        file('bad-content.txt', { content: 'abc' }),
+        file('bad-size.txt', { size: '5' }),
+        file('bad-time.txt', { mtime_ns: 'abc' }),
+        file('fine.txt'),
+        { name: 'garbled', type: 'dir', mode: 0o755, mtime_ns: '0', subtree: garbled },
+        { name: 'sub', type: 'dir', mode: '755', mtime_ns: '0', subtree: inner } as never,
+      ],
+    });
+    const root = await repo.saveTree({
+      nodes: [{ name: 'src', type: 'dir', mode: 0o755, mtime_ns: '0', subtree: src }],
+    });
+    await repo.flush();
+    snapshot = await craftSnapshot(repo, {
+      paths: ['/src'],
+      sources: [{ kind: 'folder', path: '/src', name: 'src' }],
+      tree: root,
+    });
+  });
+
+  it('restores the sound entries and names each malformed one with what is wrong', async () => {
+    const out = path.join(dir, 'out');
+    const res = await cairn(['restore', snapshot.id, '--target', out, '--repo', repoPath]);
+    expect(res.code).toBe(3);
+    const damaged = res.stderr.split('\n').filter((l) => l.startsWith('damaged: '));
+    expect(damaged).toEqual([
+      'damaged: /src/bad-content.txt: malformed entry in the snapshot: content is "abc", not a list of blob ids',
+      'damaged: /src/bad-size.txt: malformed entry in the snapshot: size is "5", not a whole number',
+      'damaged: /src/bad-time.txt: malformed entry in the snapshot: mtime_ns is "abc", not a whole number of nanoseconds',
+      expect.stringMatching(
+        /^damaged: \/src\/garbled: tree [0-9a-f]{12} is malformed: it has no list of entries$/,
+      ),
+      'damaged: /src/sub: malformed entry in the snapshot: mode is "755", not permission bits',
+    ]);
+    expect(res.stderr).not.toMatch(/SyntaxError|RangeError|TypeError|BigInt/);
+    expect(readdirSync(path.join(out, 'src'))).toEqual(['fine.txt']);
+    expect(readFileSync(path.join(out, 'src', 'fine.txt'), 'utf8')).toBe('fine\n');
+  });
+
+  it('ls says which entry is malformed and how, in one line', async () => {
+    const all = await cairn(['ls', snapshot.id, '--repo', repoPath]);
+    expect(all.code).toBe(1);
+    expect(all.stderr).toBe(
+      'cairn: /src/bad-content.txt is malformed in the snapshot: content is "abc", not a list of blob ids\n',
+    );
+    const one = await cairn(['ls', snapshot.id, '/src/bad-time.txt', '--repo', repoPath]);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toBe(
+      'cairn: /src/bad-time.txt is malformed in the snapshot: mtime_ns is "abc", not a whole number of nanoseconds\n',
+    );
+    const garbled = await cairn(['ls', snapshot.id, '/src/garbled', '--repo', repoPath]);
+    expect(garbled.code).toBe(1);
+    expect(garbled.stderr).toMatch(
+      /^cairn: \/src\/garbled cannot be read: tree [0-9a-f]{12} is malformed: it has no list of entries\n$/,
+    );
+    const fine = await cairnOk(['ls', snapshot.id, '/src/fine.txt', '--repo', repoPath]);
+    expect(fine.stdout).toBe('/src/fine.txt\n');
   });
 });
