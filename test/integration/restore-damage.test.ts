@@ -16,64 +16,22 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Tree, TreeNode } from '../../electron/engine/format/tree.js';
+import type { TreeNode } from '../../electron/engine/format/tree.js';
 import { Repository } from '../../electron/engine/repository/repository.js';
 import { LocalTarget } from '../../electron/engine/targets/local-target.js';
 import { cairn, cairnOk } from '../helpers/cairn-cli.js';
 import { craftSnapshot } from '../helpers/crafted-snapshot.js';
 import { describeTree, type EntryDescription } from '../helpers/file-tree.js';
+import {
+  flipBlob,
+  packPath,
+  repositoryLayout,
+  type RepositoryLayout,
+} from '../helpers/repo-damage.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const PASSWORD = 'correct horse battery staple';
 const MiB = 1024 * 1024;
-
-/** Where each file's blobs and each folder's tree are, read through the repository's index. */
-interface Layout {
-  files: Map<string, string[]>;
-  dirs: Map<string, string>;
-  locate(id: string): { pack: string; offset: number; length: number };
-}
-
-async function layoutOf(repoPath: string, rootTree: string): Promise<Layout> {
-  const repo = await Repository.open(new LocalTarget(repoPath), PASSWORD);
-  await repo.loadIndex();
-  const files = new Map<string, string[]>();
-  const dirs = new Map<string, string>();
-  const walk = async (tree: Tree, prefix: string): Promise<void> => {
-    for (const node of tree.nodes) {
-      const p = `${prefix}/${node.name}`;
-      if (node.type === 'file') files.set(p, node.content ?? []);
-      if (node.type === 'dir' && node.subtree) {
-        dirs.set(p, node.subtree);
-        await walk(await repo.loadTree(node.subtree), p);
-      }
-    }
-  };
-  await walk(await repo.loadTree(rootTree), '');
-  return {
-    files,
-    dirs,
-    locate(id) {
-      const loc = repo.index.lookup(id);
-      if (!loc) throw new Error(`blob ${id} not in the index`);
-      return loc;
-    },
-  };
-}
-
-function packPath(repoPath: string, pack: string): string {
-  return path.join(repoPath, 'data', pack.slice(0, 2), pack);
-}
-
-/** Flips one byte in the middle of a blob, inside its pack. */
-function flipBlob(repoPath: string, layout: Layout, id: string): void {
-  const loc = layout.locate(id);
-  const file = packPath(repoPath, loc.pack);
-  const bytes = readFileSync(file);
-  const at = loc.offset + Math.floor(loc.length / 2);
-  bytes[at] = bytes[at]! ^ 0x5a;
-  writeFileSync(file, bytes);
-}
 
 function partialFiles(root: string): string[] {
   return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((n) =>
@@ -98,7 +56,7 @@ describe('restore from a damaged repository', () => {
   const repo = path.join(dir, 'repo');
   let original: Record<string, EntryDescription>;
   let snapshot: { id: string; short_id: string; tree: string };
-  let layout: Layout;
+  let layout: RepositoryLayout;
 
   beforeAll(async () => {
     for (let d = 0; d < 20; d++) {
@@ -126,7 +84,7 @@ describe('restore from a damaged repository', () => {
     snapshot = JSON.parse(
       (await cairnOk(['backup', src, '--repo', repo, '--json'])).stdout,
     ).snapshot;
-    layout = await layoutOf(repo, snapshot.tree);
+    layout = await repositoryLayout(repo, snapshot.tree);
   });
 
   it('restores every other file exactly when bytes of some data blobs are flipped', async () => {
