@@ -140,6 +140,35 @@ describe('restore from a damaged repository', () => {
     expect(describeTree(path.join(jsonOut, 'docs'))).toEqual(without(original, expected));
   });
 
+  it('keeps the copy already on disk when --overwrite always meets a damaged file', async () => {
+    const damagedRepo = path.join(dir, 'repo-overwrite');
+    cpSync(repo, damagedRepo, { recursive: true });
+    flipBlob(damagedRepo, layout, layout.files.get('/docs/sub-07/file-042.txt')![0]!);
+    const out = path.join(dir, 'out-overwrite');
+    const mine = path.join(out, 'docs', 'sub-07', 'file-042.txt');
+    const sound = path.join(out, 'docs', 'sub-07', 'file-041.txt');
+    mkdirSync(path.dirname(mine), { recursive: true });
+    writeFileSync(mine, 'my own copy\n');
+    writeFileSync(sound, 'changed since the backup\n');
+
+    const res = await cairn([
+      'restore',
+      snapshot.id,
+      '--target',
+      out,
+      '--repo',
+      damagedRepo,
+      '--overwrite',
+      'always',
+    ]);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/^damaged: \/docs\/sub-07\/file-042\.txt: /m);
+    // Replaced only by a complete file: the damaged one leaves the user's copy as it was.
+    expect(readFileSync(mine, 'utf8')).toBe('my own copy\n');
+    expect(readFileSync(sound)).toEqual(readFileSync(path.join(src, 'sub-07', 'file-041.txt')));
+    expect(partialFiles(out)).toEqual([]);
+  });
+
   it('restores every other file exactly when a pack is missing', async () => {
     const damagedRepo = path.join(dir, 'repo-lost-pack');
     cpSync(repo, damagedRepo, { recursive: true });

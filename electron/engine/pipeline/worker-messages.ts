@@ -58,6 +58,8 @@ export type RangeFile =
       /** Seconds, or a Date before 1970 (content-writer.ts, mtimeSeconds). */
       mtime: number | Date;
       owner?: { uid: number; gid: number };
+      /** Takes the place of the file at `path` once complete (partial-file.ts, placeSync). */
+      replace?: boolean;
     };
 
 export interface RangeBlob {

@@ -123,5 +123,5 @@ function finish(fd: number, file: Extract<RangeFile, { path: string }>): void {
   } finally {
     fs.closeSync(fd);
   }
-  placeSync(file.partial, file.path);
+  placeSync(file.partial, file.path, file.replace);
 }

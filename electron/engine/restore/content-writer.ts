@@ -75,6 +75,8 @@ interface PlannedFile {
   partial: string;
   node: TreeNode;
   whenDone: WhenDone | undefined;
+  /** Takes the place of the file at `dest` once complete (`--overwrite always`). */
+  replace: boolean;
   /** Ranges still to write; the file is complete at zero. */
   rangesLeft: number;
   /** Plaintext bytes written so far. */
@@ -138,15 +140,17 @@ export class ContentWriter {
     dest: string,
     node: TreeNode,
     folder: readonly string[],
-    whenDone?: WhenDone,
+    options: { whenDone?: WhenDone; replace?: boolean } = {},
   ): Promise<void> | undefined {
     if (this.failure) throw this.failure;
+    const { whenDone, replace = false } = options;
     const file: PlannedFile = {
       dest,
       folder,
       partial: partialPath(dest),
       node,
       whenDone,
+      replace,
       rangesLeft: 0,
       written: 0,
     };
@@ -312,6 +316,7 @@ export class ContentWriter {
             mode: f.node.mode,
             mtime: mtimeSeconds(f.node),
             ...(this.owner(f.node) ? { owner: this.owner(f.node)! } : {}),
+            ...(f.replace ? { replace: true } : {}),
           },
     );
     const local = this.repo.target.localPath?.('data', range.pack);
@@ -403,7 +408,7 @@ export class ContentWriter {
       file.fd = undefined;
       await fd.close(handle);
     }
-    placeSync(file.partial, file.dest);
+    placeSync(file.partial, file.dest, file.replace);
     this.complete(file);
   }
 
@@ -411,6 +416,8 @@ export class ContentWriter {
     this.options.meter.current = file.dest;
     this.emptyRunning++;
     try {
+      // Nothing to lose in an empty file: the old one goes first.
+      if (file.replace) await fs.rm(file.dest, { force: true });
       const handle = await fd.open(file.dest, CREATE, 0o600);
       try {
         await setMetadata(handle, file.node, this.owner(file.node));

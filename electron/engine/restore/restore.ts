@@ -300,6 +300,8 @@ async function restoreLeaf(
   const shown = shownPath(parts, node.name);
   let dest = path.join(dir, node.name);
   const existing = fresh ? undefined : await lstatOrUndefined(dest);
+  // A file replaces what is there only once it is complete: damage keeps the old one.
+  let replace = false;
   if (existing) {
     if (ctx.policy === 'skip') {
       ctx.result.files_skipped++;
@@ -311,13 +313,15 @@ async function restoreLeaf(
     } else if (existing.isDirectory()) {
       ctx.warnings.push({ path: shown, message: 'skipped: a folder is in the way' });
       return;
+    } else if (node.type === 'file') {
+      replace = true;
     } else {
       await fs.unlink(dest);
     }
   }
   switch (node.type) {
     case 'file':
-      await restoreFile(ctx, node, dest, parts);
+      await restoreFile(ctx, node, dest, parts, replace);
       return;
     case 'symlink':
       await fs.symlink(node.link_target ?? '', dest);
@@ -366,6 +370,7 @@ async function restoreFile(
   node: TreeNode,
   dest: string,
   parts: string[],
+  replace: boolean,
 ): Promise<void> {
   const key = hardLinkKey(node);
   const first = key ? ctx.hardLinks.get(key) : undefined;
@@ -373,6 +378,7 @@ async function restoreFile(
     ctx.contents.track(
       first.then(
         async (written) => {
+          if (replace) await fs.unlink(dest);
           await fs.link(written, dest);
           ctx.result.files_restored++;
         },
@@ -384,7 +390,7 @@ async function restoreFile(
     );
     return;
   }
-  if (!key) return ctx.contents.add(dest, node, parts);
+  if (!key) return ctx.contents.add(dest, node, parts, { replace });
   let whenDone!: (err?: Error) => void;
   const written = new Promise<string>((resolve, reject) => {
     whenDone = (err) => (err ? reject(err) : resolve(dest));
@@ -392,7 +398,7 @@ async function restoreFile(
   // A failure reaches the caller through the restore itself; links only wait for success.
   written.catch(() => undefined);
   ctx.hardLinks.set(key, written);
-  await ctx.contents.add(dest, node, parts, whenDone);
+  await ctx.contents.add(dest, node, parts, { whenDone, replace });
 }
 
 async function applyMetadata(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
