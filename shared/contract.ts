@@ -113,6 +113,8 @@ export interface JobSummary {
   jobId: string;
   kind: JobKind;
   status: JobStatus;
+  /** Succeeded, but not everything was done (see the `succeeded` event). */
+  incomplete?: boolean;
   startedAt: string;
   progress: JobProgress | null;
 }
@@ -183,6 +185,8 @@ export interface RestoreSummary {
   files_renamed: number;
   bytes_restored: number;
   warnings: BackupWarning[];
+  /** Not restored because the repository data they need is damaged; the rest was restored. */
+  damaged: BackupWarning[];
 }
 
 export interface CheckSummary {
@@ -264,7 +268,11 @@ export type JobEvent =
   | { type: 'started'; jobId: string; kind: JobKind; startedAt: string }
   | { type: 'progress'; jobId: string; progress: JobProgress }
   | { type: 'log'; jobId: string; level: 'info' | 'warning'; message: string }
-  | { type: 'succeeded'; jobId: string; result: JobResult }
+  /**
+   * `incomplete`: done, but not everything was (the CLI's exit 3): a restore that left out
+   * damaged or refused entries, a backup whose snapshot is incomplete or whose source failed.
+   */
+  | { type: 'succeeded'; jobId: string; result: JobResult; incomplete?: boolean }
   | { type: 'failed'; jobId: string; error: ContractError }
   | { type: 'cancelled'; jobId: string };
 

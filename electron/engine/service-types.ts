@@ -70,7 +70,13 @@ export interface RestoreResult {
   files_skipped: number;
   files_renamed: number;
   bytes_restored: number;
+  /** Entries not restored for other reasons: unsafe names, something in the way, includes not in the snapshot. */
   warnings: BackupWarning[];
+  /**
+   * Files and folders not restored because the repository data they need is damaged (a blob
+   * or pack damaged or gone, a malformed tree entry), by snapshot path; the rest was restored.
+   */
+  damaged: BackupWarning[];
 }
 
 export interface CheckRequest {

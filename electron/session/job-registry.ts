@@ -66,7 +66,8 @@ export class JobRegistry {
         .then((result) => {
           progress.flush();
           summary.status = 'succeeded';
-          this.emit({ type: 'succeeded', jobId, result });
+          summary.incomplete = isIncomplete(result);
+          this.emit({ type: 'succeeded', jobId, result, incomplete: summary.incomplete });
         })
         .catch((err: unknown) => {
           progress.flush();
@@ -106,5 +107,18 @@ export class JobRegistry {
     for (const job of finished.slice(0, Math.max(0, finished.length - finishedJobsKept))) {
       this.jobs.delete(job.summary.jobId);
     }
+  }
+}
+
+/** Done, but not everything was: what the CLI reports with exit code 3. */
+function isIncomplete(result: JobResult): boolean {
+  switch (result.kind) {
+    case 'restore':
+      return result.summary.damaged.length > 0 || result.summary.warnings.length > 0;
+    case 'backup':
+      return result.snapshots.some((s) => s.snapshot.incomplete) || result.failedSources.length > 0;
+    case 'check':
+      // A check that found problems did all it was asked; its report says what it found.
+      return false;
   }
 }

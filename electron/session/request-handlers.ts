@@ -136,6 +136,10 @@ export function createRequestHandlers(
           control,
         );
         logWarnings(summary.warnings, log);
+        logWarnings(
+          summary.damaged.map((d) => ({ ...d, message: `not restored, damaged: ${d.message}` })),
+          log,
+        );
         return { kind: 'restore', summary };
       });
       return { jobId };

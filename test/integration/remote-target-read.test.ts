@@ -1,11 +1,11 @@
 /**
  * Restore and check through a target whose packs are not local files, as S3 or SFTP will be:
  * the main thread reads each range or pack and hands the bytes to a worker, instead of the
- * worker reading the pack itself. The restored bytes are the same, and damage is found the
- * same way.
+ * worker reading the pack itself. The restored bytes are the same, and damage is found (and
+ * restored around) the same way.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRepository } from '../../electron/engine/check/check.js';
@@ -76,7 +76,7 @@ describe('a repository whose packs are read through the main thread', () => {
     expect(report.packs_read).toBe(report.packs);
   });
 
-  it('names a damaged pack in check, and refuses to restore from it', async () => {
+  it('names a damaged pack in check, and restores around it and around a lost pack', async () => {
     const data = path.join(repoPath, 'data');
     const packs = readdirSync(data).flatMap((d) =>
       readdirSync(path.join(data, d)).map((f) => path.join(data, d, f)),
@@ -92,13 +92,36 @@ describe('a repository whose packs are read through the main thread', () => {
       expect.objectContaining({ kind: 'pack', id: path.basename(largest) }),
     );
 
-    const restore = restoreSnapshot(await openRemoteLike(repoPath), {
+    // The files that need the damaged blob are named and left out; the rest is exact.
+    const bad = path.join(dir, 'bad');
+    const flipped = await restoreSnapshot(await openRemoteLike(repoPath), {
       snapshot: 'latest',
-      target: path.join(dir, 'bad'),
+      target: bad,
     });
-    await expect(restore).rejects.toThrow(/damaged or altered|does not match/);
+    expect(flipped.damaged.length).toBeGreaterThan(0);
+    for (const d of flipped.damaged) expect(d.message).toMatch(/damaged or altered|does not match/);
+    expect(describeTree(path.join(bad, 'src'))).toEqual(
+      without(describeTree(src), flipped.damaged),
+    );
+
+    // A pack gone, read through the main thread: every file with data in it is named.
+    rmSync(largest);
+    const lost = path.join(dir, 'lost');
+    const gone = await restoreSnapshot(await openRemoteLike(repoPath), {
+      snapshot: 'latest',
+      target: lost,
+    });
+    expect(gone.damaged.map((d) => d.path)).toContain('/src/large.bin');
+    for (const d of gone.damaged)
+      expect(d.message).toBe(`pack ${path.basename(largest).slice(0, 12)} is missing`);
+    expect(describeTree(path.join(lost, 'src'))).toEqual(without(describeTree(src), gone.damaged));
   });
 });
+
+function without<T>(tree: Record<string, T>, damaged: { path: string }[]): Record<string, T> {
+  const gone = new Set(damaged.map((d) => d.path.replace(/^\/src\//, '')));
+  return Object.fromEntries(Object.entries(tree).filter(([p]) => !gone.has(p)));
+}
 
 function smallBytes(): number {
   let total = 0;

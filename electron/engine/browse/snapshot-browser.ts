@@ -1,13 +1,35 @@
 /**
- * Reading a snapshot's tree by path: `ls`, the UI's browser and previews.
+ * Reading a snapshot's tree by path: `ls`, the UI's browser and previews. Every node is checked
+ * before it is used: a malformed one (a crafted or damaged tree) is a clear error naming its
+ * path, never a parser's exception.
  */
 import type { ListEntry } from '../../../shared/domain.js';
 import { CairnError } from '../errors.js';
-import { mtimeToIso, type TreeNode } from '../format/tree.js';
+import { mtimeToIso, type Tree, type TreeNode } from '../format/tree.js';
+import { nodeProblem } from '../format/tree-check.js';
 import type { Repository } from '../repository/repository.js';
 import { splitSnapshotPath } from '../restore/safe-name.js';
 
+function checked(node: TreeNode, p: string): TreeNode {
+  const problem = nodeProblem(node);
+  if (problem !== undefined)
+    throw new CairnError('corrupt', `${p} is malformed in the snapshot: ${problem}`);
+  return node;
+}
+
+/** A folder's tree; damage is reported with the folder's path. */
+async function treeAt(repo: Repository, id: string, p: string): Promise<Tree> {
+  try {
+    return await repo.loadTree(id);
+  } catch (err) {
+    if (err instanceof CairnError && err.kind === 'corrupt')
+      throw new CairnError('corrupt', `${p} cannot be read: ${err.message}`);
+    throw err;
+  }
+}
+
 function toEntry(node: TreeNode, p: string): ListEntry {
+  checked(node, p);
   const entry: ListEntry = {
     path: p,
     name: node.name,
@@ -30,12 +52,13 @@ export async function nodeAt(
   if (!parts)
     throw new CairnError('invalid-argument', `${snapshotPath} is not a valid snapshot path`);
   let node: TreeNode = { name: '', type: 'dir', mode: 0o755, mtime_ns: '0', subtree: rootTree };
-  for (const part of parts) {
+  for (let i = 0; i < parts.length; i++) {
     if (node.type !== 'dir' || !node.subtree)
       throw new CairnError('path-not-found', `${snapshotPath} is not in the snapshot`);
-    const next = (await repo.loadTree(node.subtree)).nodes.find((n) => n.name === part);
+    const folder = '/' + parts.slice(0, i).join('/');
+    const next = (await treeAt(repo, node.subtree, folder)).nodes.find((n) => n.name === parts[i]);
     if (!next) throw new CairnError('path-not-found', `${snapshotPath} is not in the snapshot`);
-    node = next;
+    node = checked(next, '/' + parts.slice(0, i + 1).join('/'));
   }
   return node;
 }
@@ -51,7 +74,7 @@ export async function listPath(
   if (node.type !== 'dir') return [toEntry(node, base)];
   const out: ListEntry[] = [];
   const walk = async (treeId: string, prefix: string): Promise<void> => {
-    for (const child of (await repo.loadTree(treeId)).nodes) {
+    for (const child of (await treeAt(repo, treeId, prefix)).nodes) {
       const p = prefix === '/' ? `/${child.name}` : `${prefix}/${child.name}`;
       out.push(toEntry(child, p));
       if (recursive && child.type === 'dir' && child.subtree) await walk(child.subtree, p);

@@ -103,7 +103,7 @@ export class Lane {
           this.answer(req.seq, () => ({
             kind: 'written',
             seq: req.seq,
-            bytes: restoreRange(this.opener, req.range, req.data),
+            outcome: restoreRange(this.opener, req.range, req.data),
           }));
         } finally {
           if (req.data) this.opener.release(req.data.byteLength);

@@ -58,6 +58,8 @@ export type RangeFile =
       /** Seconds, or a Date before 1970 (content-writer.ts, mtimeSeconds). */
       mtime: number | Date;
       owner?: { uid: number; gid: number };
+      /** Takes the place of the file at `path` once complete (partial-file.ts, placeSync). */
+      replace?: boolean;
     };
 
 export interface RangeBlob {
@@ -78,6 +80,16 @@ export interface RestoreRange {
   length: number;
   files: RangeFile[];
   blobs: RangeBlob[];
+}
+
+/**
+ * What a restore range did: the plaintext bytes written into each of its files, and the files
+ * it could not complete because a blob they need is damaged (by index into the range's files).
+ * A worker-created file that failed is already removed; the others are written as usual.
+ */
+export interface RangeOutcome {
+  written: number[];
+  damaged: { file: number; message: string }[];
 }
 
 /** An error thrown on a worker, rebuilt on the main thread. */
@@ -103,7 +115,7 @@ export type WorkerResponse =
   | { kind: 'result'; seq: number; ok: true; data: ArrayBuffer; id?: string | undefined }
   | { kind: 'result'; seq: number; ok: false; error: string }
   | { kind: 'verdict'; seq: number; verdict: PackVerdict }
-  | { kind: 'written'; seq: number; bytes: number }
+  | { kind: 'written'; seq: number; outcome: RangeOutcome }
   | { kind: 'failed'; seq: number; error: WorkerError }
   | { kind: 'files'; seq: number; outcomes: FileOutcome[] }
   | { kind: 'packs'; seq: number; packs: FinishedPack[] }

@@ -17,6 +17,7 @@ import type {
   FileOutcome,
   PackSpool,
   PackVerdict,
+  RangeOutcome,
   RestoreRange,
   WorkerError,
   WorkerRequest,
@@ -168,10 +169,10 @@ export class WorkerPool {
 
   /**
    * Restores a range of a pack on a worker (see RestoreRange); `data` holds the range's bytes
-   * when the worker cannot read the pack itself, and is transferred. Resolves to the number of
-   * bytes written.
+   * when the worker cannot read the pack itself, and is transferred. Resolves to what it wrote
+   * and which files it could not complete.
    */
-  restoreRange(range: RestoreRange, data?: Buffer): Promise<number> {
+  restoreRange(range: RestoreRange, data?: Buffer): Promise<RangeOutcome> {
     return this.submit(range.length, (seq) =>
       data
         ? { op: 'restoreRange', seq, range, data: detachable(data) }
@@ -284,7 +285,7 @@ export class WorkerPool {
         this.settle(msg.seq, p, () => p.resolve(msg.verdict as never));
         return;
       case 'written':
-        this.settle(msg.seq, p, () => p.resolve(msg.bytes as never));
+        this.settle(msg.seq, p, () => p.resolve(msg.outcome as never));
         return;
       case 'failed':
         this.settle(msg.seq, p, () => p.reject(rebuild(msg.error)));

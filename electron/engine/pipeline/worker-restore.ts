@@ -2,51 +2,77 @@
  * Runs in a worker: restores one range of a pack — reads it (or takes the bytes sent along),
  * opens every blob in it and writes each plaintext at its positions in the files that hold
  * it. Files whose whole content lies in the range are created, written and finished here;
- * the main thread only plans.
+ * the main thread only plans. A damaged blob fails only the files that need it: they are
+ * reported back (and removed when this worker created them), and the rest of the range is
+ * written. A pack that is gone fails the whole range, as a `corrupt` error.
  */
 import fs from 'node:fs';
 import { CairnError } from '../errors.js';
 import { createPartialSync, placeSync } from '../restore/partial-file.js';
 import type { BlobOpener } from './worker-blob-opener.js';
-import type { RangeFile, RestoreRange } from './worker-messages.js';
+import type { RangeFile, RangeOutcome, RestoreRange } from './worker-messages.js';
 
-/** Returns the number of plaintext bytes written. */
-export function restoreRange(opener: BlobOpener, range: RestoreRange, data?: ArrayBuffer): number {
+export function restoreRange(
+  opener: BlobOpener,
+  range: RestoreRange,
+  data?: ArrayBuffer,
+): RangeOutcome {
   const fds: (number | undefined)[] = range.files.map((f) => ('fd' in f ? f.fd : undefined));
   // Writes still due per file this worker creates: it is finished after the last one.
   const due = new Array<number>(range.files.length).fill(0);
   for (const b of range.blobs) for (let i = 0; i < b.writes.length; i += 2) due[b.writes[i]!]!++;
+  const damaged = new Map<number, string>();
+  const written = new Array<number>(range.files.length).fill(0);
   let packFd: number | undefined;
-  let written = 0;
   try {
     let bytes: Buffer;
     if (data) {
       bytes = Buffer.from(data);
     } else {
-      packFd = fs.openSync(range.path!, 'r');
+      packFd = openPack(range);
       bytes = opener.readRange(packFd, range.offset, range.length);
     }
     for (const b of range.blobs) {
       const what = `blob ${b.id.slice(0, 12)} in pack ${range.pack.slice(0, 12)}`;
-      if (b.at + b.length > bytes.length)
-        throw new CairnError('corrupt', `${what} is cut short (the pack is truncated)`);
-      const plain = opener.open(bytes.subarray(b.at, b.at + b.length), b.id, b.rawLength, what);
+      let plain: Buffer;
+      try {
+        if (b.at + b.length > bytes.length)
+          throw new CairnError('corrupt', `${what} is cut short (the pack is truncated)`);
+        plain = opener.open(bytes.subarray(b.at, b.at + b.length), b.id, b.rawLength, what);
+      } catch (err) {
+        if (!(err instanceof CairnError && err.kind === 'corrupt')) throw err;
+        for (let i = 0; i < b.writes.length; i += 2) {
+          const index = b.writes[i]!;
+          if (damaged.has(index)) continue;
+          damaged.set(index, err.message);
+          // A file this worker created goes at once; the main thread discards its own.
+          const fd = fds[index];
+          const file = range.files[index]!;
+          if ('path' in file && fd !== undefined) {
+            fds[index] = undefined;
+            fs.closeSync(fd);
+            fs.rmSync(file.partial, { force: true });
+          }
+        }
+        continue;
+      }
       const zeros = isAllZero(plain);
       for (let i = 0; i < b.writes.length; i += 2) {
         const index = b.writes[i]!;
+        if (damaged.has(index)) continue;
         const file = range.files[index]!;
         let fd = fds[index];
         if (fd === undefined && 'path' in file) fd = fds[index] = createPartialSync(file.partial);
         // A hole stays a hole: the file is truncated to its size when finished.
         if (!zeros || file.size === undefined) writeAt(fd!, plain, b.writes[i + 1]!);
-        written += plain.length;
+        written[index]! += plain.length;
         if ('path' in file && --due[index]! === 0) {
           fds[index] = undefined;
           finish(fd!, file);
         }
       }
     }
-    return written;
+    return { written, damaged: [...damaged].map(([file, message]) => ({ file, message })) };
   } finally {
     if (packFd !== undefined) fs.closeSync(packFd);
     // After a failure: close and remove what this worker opened (the main thread its own).
@@ -57,6 +83,16 @@ export function restoreRange(opener: BlobOpener, range: RestoreRange, data?: Arr
         fs.rmSync(f.partial, { force: true });
       }
     });
+  }
+}
+
+function openPack(range: RestoreRange): number {
+  try {
+    return fs.openSync(range.path!, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new CairnError('corrupt', `pack ${range.pack.slice(0, 12)} is missing`);
+    throw err;
   }
 }
 
@@ -87,5 +123,5 @@ function finish(fd: number, file: Extract<RangeFile, { path: string }>): void {
   } finally {
     fs.closeSync(fd);
   }
-  placeSync(file.partial, file.path);
+  placeSync(file.partial, file.path, file.replace);
 }

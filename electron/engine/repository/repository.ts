@@ -16,6 +16,7 @@ import {
 import type { IndexFile, IndexPack } from '../format/index-file.js';
 import type { BlobType, PackBlob } from '../format/pack.js';
 import type { Tree } from '../format/tree.js';
+import { parseTree } from '../format/tree-check.js';
 import type { FileKind, Target } from '../targets/target.js';
 import { damageReason, DamageLog, isPermanentDamage } from './damage.js';
 import { describeKeySlots, unlock, type KeySlotInfo } from './key-files.js';
@@ -175,7 +176,17 @@ export class Repository {
   async loadSealedBlob(id: string): Promise<Buffer> {
     const loc = this.index.lookup(id);
     if (!loc) throw new CairnError('corrupt', `blob ${id.slice(0, 12)} is not in the index`);
-    return this.target.load('data', loc.pack, { offset: loc.offset, length: loc.length });
+    try {
+      return await this.target.load('data', loc.pack, { offset: loc.offset, length: loc.length });
+    } catch (err) {
+      // The index names a pack that is gone: damage, as a flipped byte would be.
+      if (isNotFound(err))
+        throw new CairnError(
+          'corrupt',
+          `pack ${loc.pack.slice(0, 12)} holding blob ${id.slice(0, 12)} is missing`,
+        );
+      throw err;
+    }
   }
 
   async loadBlob(id: string): Promise<Buffer> {
@@ -192,8 +203,7 @@ export class Repository {
   async loadTree(id: string): Promise<Tree> {
     const cached = this.treeCache.get(id);
     if (cached) return cached;
-    const plain = await this.loadBlob(id);
-    const tree = JSON.parse(plain.toString('utf8')) as Tree;
+    const tree = parseTree(await this.loadBlob(id), `tree ${id.slice(0, 12)}`);
     if (this.treeCache.size > 4096) this.treeCache.clear();
     this.treeCache.set(id, tree);
     return tree;

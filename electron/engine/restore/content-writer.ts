@@ -8,13 +8,18 @@
  * (O_EXCL), and finished here once its last range is written. Either way a file is written
  * under a hidden name and renamed into place once complete (partial-file.ts).
  *
+ * Damage in the repository fails only the files it touches: a blob missing from the index (at
+ * planning), a damaged blob (on the worker), a pack that is gone (the whole range). Such a
+ * file is discarded — its hidden file removed, nothing under its real name — and reported in
+ * the result's `damaged` list; every other file, of the same pack too, is written as usual.
+ *
  * Memory stays flat: batches are bounded, the next one is planned only when the workers are
  * nearly out of work, and a worker holds one range at a time in a buffer it reuses.
  */
 import { constants, promises as fs } from 'node:fs';
-import { CairnError } from '../errors.js';
+import { CairnError, isNotFound } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
-import type { RangeFile, RestoreRange } from '../pipeline/worker-messages.js';
+import type { RangeFile, RangeOutcome, RestoreRange } from '../pipeline/worker-messages.js';
 import type { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
 import type { RestoreResult } from '../service-types.js';
@@ -44,17 +49,40 @@ export interface ContentWriterOptions {
   signal: AbortSignal | undefined;
 }
 
-/** Called once when the file is complete, or with the error that stopped the restore. */
+/**
+ * Called once when the file is complete, or with why it is not: a DamagedFile error when the
+ * repository data it needs is damaged, else the error that stopped the restore.
+ */
 export type WhenDone = (err?: Error) => void;
+
+/** A file not restored because data it needs is damaged; the restore goes on without it. */
+export class DamagedFile extends CairnError {
+  constructor(message: string) {
+    super('corrupt', message);
+  }
+}
+
+/** Damage in the repository, which fails the files (or folder) that need it, not the restore. */
+export function isDamage(err: unknown): err is CairnError {
+  return err instanceof CairnError && err.kind === 'corrupt';
+}
 
 interface PlannedFile {
   dest: string;
+  /** The snapshot path of the folder it is in (shared by its siblings), for reports. */
+  folder: readonly string[];
   /** Where it is written until complete (partial-file.ts). */
   partial: string;
   node: TreeNode;
   whenDone: WhenDone | undefined;
+  /** Takes the place of the file at `dest` once complete (`--overwrite always`). */
+  replace: boolean;
   /** Ranges still to write; the file is complete at zero. */
   rangesLeft: number;
+  /** Plaintext bytes written so far. */
+  written: number;
+  /** Why it cannot be restored, once a range found damage. */
+  damage?: string;
   /** Set when this thread opened the file (it spans several ranges). */
   fd?: number;
 }
@@ -108,9 +136,24 @@ export class ContentWriter {
    * workers have plenty to do — so that the common case allocates nothing more; throws once
    * the restore has failed.
    */
-  add(dest: string, node: TreeNode, whenDone?: WhenDone): Promise<void> | undefined {
+  add(
+    dest: string,
+    node: TreeNode,
+    folder: readonly string[],
+    options: { whenDone?: WhenDone; replace?: boolean } = {},
+  ): Promise<void> | undefined {
     if (this.failure) throw this.failure;
-    const file: PlannedFile = { dest, partial: partialPath(dest), node, whenDone, rangesLeft: 0 };
+    const { whenDone, replace = false } = options;
+    const file: PlannedFile = {
+      dest,
+      folder,
+      partial: partialPath(dest),
+      node,
+      whenDone,
+      replace,
+      rangesLeft: 0,
+      written: 0,
+    };
     if (whenDone) this.awaited.add(file);
     if (!node.content?.length) {
       this.track(this.writeEmpty(file));
@@ -190,11 +233,14 @@ export class ContentWriter {
   private plan(files: PlannedFile[]): PlannedRange[] {
     const packs = new Map<string, Map<number, PlannedBlob>>();
     for (const file of files) {
+      const lost = file.node.content!.find((id) => !this.repo.index.lookup(id));
+      if (lost !== undefined) {
+        this.discarded(file, `data blob ${lost.slice(0, 12)} is missing from the index`);
+        continue;
+      }
       let position = 0;
       for (const id of file.node.content!) {
-        const loc = this.repo.index.lookup(id);
-        if (!loc)
-          throw new CairnError('corrupt', `data blob ${id.slice(0, 12)} is missing from the index`);
+        const loc = this.repo.index.lookup(id)!;
         let blobs = packs.get(loc.pack);
         if (!blobs) packs.set(loc.pack, (blobs = new Map()));
         let blob = blobs.get(loc.offset);
@@ -270,6 +316,7 @@ export class ContentWriter {
             mode: f.node.mode,
             mtime: mtimeSeconds(f.node),
             ...(this.owner(f.node) ? { owner: this.owner(f.node)! } : {}),
+            ...(f.replace ? { replace: true } : {}),
           },
     );
     const local = this.repo.target.localPath?.('data', range.pack);
@@ -287,22 +334,66 @@ export class ContentWriter {
         writes: b.writes.map((w) => (typeof w === 'number' ? w : index.get(w)!)),
       })),
     };
-    const data = local
-      ? undefined
-      : await this.repo.target.load('data', range.pack, {
-          offset: range.offset,
-          length: range.length,
-        });
-    const bytes = await this.pool.restoreRange(request, data);
-    const { result, meter } = this.options;
-    result.bytes_restored += bytes;
-    meter.bytes += bytes;
+    let outcome: RangeOutcome;
+    try {
+      outcome = await this.pool.restoreRange(request, local ? undefined : await this.load(range));
+    } catch (err) {
+      // The range could not be read at all (its pack is gone): every file in it is damaged.
+      if (!isDamage(err)) throw err;
+      outcome = {
+        written: [],
+        damaged: range.files.map((_, file) => ({ file, message: err.message })),
+      };
+    }
+    for (const d of outcome.damaged) range.files[d.file]!.damage ??= d.message;
+    const { meter } = this.options;
+    outcome.written.forEach((bytes, i) => {
+      range.files[i]!.written += bytes;
+      meter.bytes += bytes;
+    });
     meter.current = range.files.at(-1)!.dest;
     meter.emit();
     for (const f of range.files) {
       if (--f.rangesLeft > 0) continue;
-      if (f.fd === undefined) this.complete(f);
+      if (f.damage !== undefined) this.track(this.discard(f));
+      else if (f.fd === undefined) this.complete(f);
       else this.track(this.finishHere(f));
+    }
+  }
+
+  private async load(range: PlannedRange): Promise<Buffer> {
+    try {
+      return await this.repo.target.load('data', range.pack, {
+        offset: range.offset,
+        length: range.length,
+      });
+    } catch (err) {
+      if (isNotFound(err))
+        throw new CairnError('corrupt', `pack ${range.pack.slice(0, 12)} is missing`);
+      throw err;
+    }
+  }
+
+  /** Drops a damaged file: its hidden file goes (the worker removed those it created). */
+  private async discard(file: PlannedFile): Promise<void> {
+    const handle = file.fd;
+    if (handle !== undefined) {
+      this.open.delete(file);
+      file.fd = undefined;
+      await fd.close(handle);
+      await fs.rm(file.partial, { force: true });
+    }
+    this.discarded(file, file.damage!);
+  }
+
+  private discarded(file: PlannedFile, message: string): void {
+    this.options.result.damaged.push({
+      path: '/' + [...file.folder, file.node.name].join('/'),
+      message,
+    });
+    if (file.whenDone) {
+      this.awaited.delete(file);
+      file.whenDone(new DamagedFile(message));
     }
   }
 
@@ -317,7 +408,7 @@ export class ContentWriter {
       file.fd = undefined;
       await fd.close(handle);
     }
-    placeSync(file.partial, file.dest);
+    placeSync(file.partial, file.dest, file.replace);
     this.complete(file);
   }
 
@@ -325,6 +416,8 @@ export class ContentWriter {
     this.options.meter.current = file.dest;
     this.emptyRunning++;
     try {
+      // Nothing to lose in an empty file: the old one goes first.
+      if (file.replace) await fs.rm(file.dest, { force: true });
       const handle = await fd.open(file.dest, CREATE, 0o600);
       try {
         await setMetadata(handle, file.node, this.owner(file.node));
@@ -339,6 +432,7 @@ export class ContentWriter {
 
   private complete(file: PlannedFile): void {
     this.options.result.files_restored++;
+    this.options.result.bytes_restored += file.written;
     this.options.meter.files++;
     this.options.meter.emit();
     if (file.whenDone) {

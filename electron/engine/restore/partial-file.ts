@@ -28,9 +28,11 @@ export function createPartialSync(partial: string): number {
  * Renames a complete file into place, never over something that appeared at its name since
  * the restore looked (a second snapshot name that folds to the same one on a case-insensitive
  * disk, a file the user just created): that is an error, as creating it would have been.
+ * With `replace` (`--overwrite always`) it takes the place of the file there, in one step:
+ * until the new file is complete, the old one stays as it was.
  */
-export function placeSync(partial: string, dest: string): void {
-  if (existsNoFollow(dest)) {
+export function placeSync(partial: string, dest: string, replace = false): void {
+  if (!replace && existsNoFollow(dest)) {
     fs.rmSync(partial, { force: true });
     throw appeared(dest);
   }

@@ -4,6 +4,10 @@
  * are checked one by one, every folder on the way is created or checked with lstat (never
  * followed through a symlink), and files are created with O_EXCL, which refuses to write
  * through a link. Modes, mtimes, symlinks and hard links are restored; ownership as root.
+ *
+ * Restore is best effort against damage in the repository: a damaged or missing blob fails the
+ * files that need it (content-writer.ts), a damaged tree the folder it describes, a malformed
+ * tree entry that entry. Each is listed in the result's `damaged`, and the rest is restored.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs, type Stats } from 'node:fs';
@@ -11,7 +15,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BackupWarning } from '../../../shared/domain.js';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
-import type { TreeNode } from '../format/tree.js';
+import type { Tree, TreeNode } from '../format/tree.js';
+import { nodeProblem } from '../format/tree-check.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
 import type {
@@ -25,7 +30,14 @@ import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { Semaphore } from '../util/semaphore.js';
 import { placeFailure } from '../util/write-failure.js';
-import { ContentWriter, mtimeSeconds, needsChown } from './content-writer.js';
+import {
+  ContentWriter,
+  DamagedFile,
+  isDamage,
+  mtimeSeconds,
+  needsChown,
+} from './content-writer.js';
+import { makeRestoreFolder } from './restore-folder.js';
 import { isSafeName, splitSnapshotPath } from './safe-name.js';
 import { treeSize } from './tree-size.js';
 
@@ -38,6 +50,7 @@ interface RestoreContext {
   includes: string[][] | undefined;
   result: RestoreResult;
   warnings: BackupWarning[];
+  damaged: BackupWarning[];
   /** (device, inode) → the restored path of the first file of a hard-link group, once written. */
   hardLinks: Map<string, Promise<string>>;
   /** Entries in folders that already existed are checked a few at a time. */
@@ -73,7 +86,7 @@ export async function restoreSnapshot(
   // Snapshot first, index second: a backup finishing in between has written its index first.
   const snapshot = await findSnapshot(repo, request.snapshot);
   await repo.loadIndex();
-  const includes = request.include?.length
+  const parsed = request.include?.length
     ? request.include.map((p) => {
         const parts = splitSnapshotPath(p);
         if (!parts)
@@ -81,23 +94,44 @@ export async function restoreSnapshot(
         return parts;
       })
     : undefined;
+  let root: Tree;
+  try {
+    root = await repo.loadTree(snapshot.tree);
+  } catch (err) {
+    if (isDamage(err))
+      throw new CairnError(
+        'corrupt',
+        `snapshot ${snapshot.short_id} cannot be read: ${err.message}`,
+      );
+    throw err;
+  }
+  // Includes are looked up before anything is written: if none is in the snapshot, nothing is.
+  const warnings: BackupWarning[] = [];
+  let includes = parsed;
+  if (parsed) {
+    const found = await Promise.all(parsed.map((inc) => pathExists(repo, root.nodes, inc)));
+    const missing = parsed.filter((_, i) => !found[i]).map((m) => '/' + m.join('/'));
+    if (missing.length === parsed.length)
+      throw new CairnError(
+        'path-not-found',
+        `${listed(missing)} ${missing.length > 1 ? 'are' : 'is'} not in snapshot ${snapshot.short_id}`,
+      );
+    for (const m of missing)
+      warnings.push({ path: m, message: `not in snapshot ${snapshot.short_id}` });
+    includes = parsed.filter((_, i) => found[i]);
+  }
   const target = path.resolve(request.target);
   // A folder this restore created holds only what the restore puts there: its entries need
   // no check for something in the way.
-  const fresh =
-    (await fs.mkdir(target, { recursive: true }).catch((err: unknown) => {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' || code === 'ENOTDIR')
-        throw new CairnError('invalid-argument', `--target ${target} is not a folder`);
-      throw err;
-    })) !== undefined;
+  const fresh = await makeRestoreFolder(target);
   const pool = new WorkerPool(repo.key);
   const result: RestoreResult = {
     files_restored: 0,
     files_skipped: 0,
     files_renamed: 0,
     bytes_restored: 0,
-    warnings: [],
+    warnings,
+    damaged: [],
   };
   const meter = new ProgressMeter('restore', control.onProgress, control.progressIntervalMs);
   const asRoot = process.getuid?.() === 0;
@@ -108,6 +142,7 @@ export async function restoreSnapshot(
     includes,
     result,
     warnings: result.warnings,
+    damaged: result.damaged,
     hardLinks: new Map(),
     leafSlots: new Semaphore(16),
     dirs: [],
@@ -116,7 +151,6 @@ export async function restoreSnapshot(
     asRoot,
   };
   try {
-    const root = await repo.loadTree(snapshot.tree);
     if (control.onProgress) {
       const total = await treeSize(repo, root, (parts) => select(includes, parts));
       ctx.meter.filesTotal = total.files;
@@ -127,16 +161,7 @@ export async function restoreSnapshot(
     // Listed after their contents, so a folder's own mode (read-only, say) is set only once
     // nothing below it needs changing.
     for (const dir of ctx.dirs) await applyMetadata(ctx, dir.node, dir.dest);
-    if (includes) {
-      const found = await Promise.all(includes.map((inc) => pathExists(repo, root.nodes, inc)));
-      const missing = includes.filter((_, i) => !found[i]);
-      if (missing.length) {
-        throw new CairnError(
-          'path-not-found',
-          `not in snapshot ${snapshot.short_id}: ${missing.map((m) => '/' + m.join('/')).join(', ')}`,
-        );
-      }
-    }
+    result.damaged.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     ctx.meter.emit(true);
     return result;
   } catch (err) {
@@ -151,16 +176,27 @@ export async function restoreSnapshot(
   }
 }
 
+/** Whether a path is in the snapshot; behind a damaged tree it may be, and the walk says so. */
 async function pathExists(repo: Repository, nodes: TreeNode[], parts: string[]): Promise<boolean> {
   let current = nodes;
   for (let i = 0; i < parts.length; i++) {
     const node = current.find((n) => n.name === parts[i]);
     if (!node) return false;
     if (i === parts.length - 1) return true;
-    if (node.type !== 'dir' || !node.subtree) return false;
-    current = (await repo.loadTree(node.subtree)).nodes;
+    if (node.type !== 'dir' || typeof node.subtree !== 'string') return false;
+    try {
+      current = (await repo.loadTree(node.subtree)).nodes;
+    } catch (err) {
+      if (isDamage(err)) return true;
+      throw err;
+    }
   }
   return true;
+}
+
+/** `/a`, `/a and /b`, `/a, /b and /c`. */
+function listed(paths: string[]): string {
+  return paths.length > 1 ? `${paths.slice(0, -1).join(', ')} and ${paths.at(-1)!}` : paths[0]!;
 }
 
 async function restoreChildren(
@@ -186,6 +222,14 @@ async function restoreChildren(
     seen.add(node.name);
     const selection = ctx.includes ? select(ctx.includes, [...parts, node.name]) : 'all';
     if (selection === 'none') continue;
+    const problem = nodeProblem(node);
+    if (problem !== undefined) {
+      ctx.damaged.push({
+        path: shownPath(parts, node.name),
+        message: `malformed entry in the snapshot: ${problem}`,
+      });
+      continue;
+    }
     // A safe name is exactly one path component: joining needs no normalizing.
     const dest = dir + path.sep + node.name;
     if (node.type === 'dir') {
@@ -194,7 +238,7 @@ async function restoreChildren(
       continue;
     } else if (fresh && node.type === 'file' && !hardLinkKey(node)) {
       // The common case, kept lean: a new file in a folder this restore created.
-      const wait = ctx.contents.add(dest, node);
+      const wait = ctx.contents.add(dest, node, parts);
       if (wait) await wait;
     } else if (fresh) {
       await restoreLeaf(ctx, node, dir, parts, fresh, taken);
@@ -223,6 +267,15 @@ async function restoreDir(
   taken: Set<string>,
 ): Promise<void> {
   const shown = '/' + parts.join('/');
+  // Read before anything is made for it: a folder whose tree is damaged is reported, not created.
+  let subtree: Tree;
+  try {
+    subtree = node.subtree ? await ctx.repo.loadTree(node.subtree) : { nodes: [] };
+  } catch (err) {
+    if (!isDamage(err)) throw err;
+    ctx.damaged.push({ path: shown, message: err.message });
+    return;
+  }
   let existing = parentFresh ? undefined : await lstatOrUndefined(dest);
   if (existing && !existing.isDirectory()) {
     if (ctx.policy === 'skip') {
@@ -238,7 +291,6 @@ async function restoreDir(
     existing = undefined;
   }
   if (!existing) await fs.mkdir(dest, { mode: 0o700 });
-  const subtree = node.subtree ? await ctx.repo.loadTree(node.subtree) : { nodes: [] };
   await restoreChildren(ctx, subtree.nodes, dest, parts, !existing);
   if (selection === 'all' || !existing) ctx.dirs.push({ dest, node });
 }
@@ -254,6 +306,8 @@ async function restoreLeaf(
   const shown = shownPath(parts, node.name);
   let dest = path.join(dir, node.name);
   const existing = fresh ? undefined : await lstatOrUndefined(dest);
+  // A file replaces what is there only once it is complete: damage keeps the old one.
+  let replace = false;
   if (existing) {
     if (ctx.policy === 'skip') {
       ctx.result.files_skipped++;
@@ -265,13 +319,15 @@ async function restoreLeaf(
     } else if (existing.isDirectory()) {
       ctx.warnings.push({ path: shown, message: 'skipped: a folder is in the way' });
       return;
+    } else if (node.type === 'file') {
+      replace = true;
     } else {
       await fs.unlink(dest);
     }
   }
   switch (node.type) {
     case 'file':
-      await restoreFile(ctx, node, dest);
+      await restoreFile(ctx, node, dest, parts, replace);
       return;
     case 'symlink':
       await fs.symlink(node.link_target ?? '', dest);
@@ -311,20 +367,36 @@ async function makeFifo(dest: string): Promise<void> {
   }
 }
 
-/** Queues a file's content; a further link of a hard-link group links to the first, once written. */
-async function restoreFile(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
+/**
+ * Queues a file's content; a further link of a hard-link group links to the first, once
+ * written, and is damaged with it.
+ */
+async function restoreFile(
+  ctx: RestoreContext,
+  node: TreeNode,
+  dest: string,
+  parts: string[],
+  replace: boolean,
+): Promise<void> {
   const key = hardLinkKey(node);
   const first = key ? ctx.hardLinks.get(key) : undefined;
   if (first) {
     ctx.contents.track(
-      first.then(async (written) => {
-        await fs.link(written, dest);
-        ctx.result.files_restored++;
-      }),
+      first.then(
+        async (written) => {
+          if (replace) await fs.unlink(dest);
+          await fs.link(written, dest);
+          ctx.result.files_restored++;
+        },
+        (err: unknown) => {
+          if (!(err instanceof DamagedFile)) throw err;
+          ctx.damaged.push({ path: shownPath(parts, node.name), message: err.message });
+        },
+      ),
     );
     return;
   }
-  if (!key) return ctx.contents.add(dest, node);
+  if (!key) return ctx.contents.add(dest, node, parts, { replace });
   let whenDone!: (err?: Error) => void;
   const written = new Promise<string>((resolve, reject) => {
     whenDone = (err) => (err ? reject(err) : resolve(dest));
@@ -332,7 +404,7 @@ async function restoreFile(ctx: RestoreContext, node: TreeNode, dest: string): P
   // A failure reaches the caller through the restore itself; links only wait for success.
   written.catch(() => undefined);
   ctx.hardLinks.set(key, written);
-  await ctx.contents.add(dest, node, whenDone);
+  await ctx.contents.add(dest, node, parts, { whenDone, replace });
 }
 
 async function applyMetadata(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {

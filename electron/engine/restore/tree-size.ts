@@ -1,7 +1,13 @@
+import { nodeProblem } from '../format/tree-check.js';
 import type { Tree } from '../format/tree.js';
 import type { Repository } from '../repository/repository.js';
+import { isDamage } from './content-writer.js';
 
-/** Counts files and bytes below a tree (for progress totals), limited to the selected paths. */
+/**
+ * Counts files and bytes below a tree (for progress totals), limited to the selected paths.
+ * Damaged trees and malformed entries count as nothing: the restore reports them when it gets
+ * there.
+ */
 export async function treeSize(
   repo: Repository,
   tree: Tree,
@@ -13,14 +19,16 @@ export async function treeSize(
   for (const node of tree.nodes) {
     const p = [...parts, node.name];
     const s = select(p);
-    if (s === 'none') continue;
+    if (s === 'none' || nodeProblem(node) !== undefined) continue;
     if (node.type === 'dir' && node.subtree) {
-      const sub = await treeSize(
-        repo,
-        await repo.loadTree(node.subtree),
-        s === 'all' ? () => 'all' : select,
-        p,
-      );
+      let subtree: Tree;
+      try {
+        subtree = await repo.loadTree(node.subtree);
+      } catch (err) {
+        if (isDamage(err)) continue;
+        throw err;
+      }
+      const sub = await treeSize(repo, subtree, s === 'all' ? () => 'all' : select, p);
       files += sub.files;
       bytes += sub.bytes;
     } else if (s === 'all') {

@@ -133,6 +133,47 @@ describe('Session', () => {
     expect(events[3]).toMatchObject({ level: 'warning', message: '/gone: vanished during backup' });
   });
 
+  it('reports a restore that left damaged files out as succeeded but incomplete', async () => {
+    const damaged = [{ path: '/docs/a.txt', message: 'blob 0123 failed authentication' }];
+    const session = new Session(
+      engineDouble({
+        restore: async () => ({
+          files_restored: 3,
+          files_skipped: 0,
+          files_renamed: 0,
+          bytes_restored: 30,
+          warnings: [],
+          damaged,
+        }),
+      }),
+      web,
+    );
+    const events = collect(session);
+    await session.handle('connectRepository', { location: '/r', password: 'p' });
+    await session.handle('startRestore', {
+      jobId: 'job-00000005',
+      snapshot: 'latest',
+      target: '/tmp/out',
+      overwrite: 'skip',
+    });
+    await until(events, 'succeeded');
+    expect(events).toContainEqual({
+      type: 'log',
+      jobId: 'job-00000005',
+      level: 'warning',
+      message: '/docs/a.txt: not restored, damaged: blob 0123 failed authentication',
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'succeeded',
+      incomplete: true,
+      result: { kind: 'restore', summary: { damaged } },
+    });
+    // A page that reloads sees it too.
+    expect(await session.handle('getSessionState', {})).toMatchObject({
+      value: { jobs: [{ jobId: 'job-00000005', status: 'succeeded', incomplete: true }] },
+    });
+  });
+
   it('cancels a job through the AbortSignal it gave the engine', async () => {
     let entered!: () => void;
     const engineRunning = new Promise<void>((resolve) => (entered = resolve));

@@ -33,6 +33,7 @@ export function JobCard({ jobId, withLog = false }: { jobId: string; withLog?: b
       className="card job-card"
       data-testid="job-card"
       data-status={job.status}
+      data-outcome={job.incomplete ? 'incomplete' : undefined}
       data-kind={job.kind}
     >
       <header className="job-header">
@@ -44,8 +45,11 @@ export function JobCard({ jobId, withLog = false }: { jobId: string; withLog?: b
               · started {formatDateTime(job.startedAt)}
             </span>
           )}
-          <span className={`badge badge-${job.status}`} data-testid="job-status">
-            {statusWords(job.status, job.cancelRequested)}
+          <span
+            className={`badge badge-${job.incomplete ? 'incomplete' : job.status}`}
+            data-testid="job-status"
+          >
+            {job.incomplete ? 'Done with problems' : statusWords(job.status, job.cancelRequested)}
           </span>
         </h3>
         {job.status === 'running' && (
@@ -174,6 +178,22 @@ function ResultSummary({ result }: { result: JobResult }) {
             `, ${plural(r.files_renamed, 'file')} restored beside existing ones`}
           .
         </p>
+        {r.damaged.length > 0 && (
+          <div className="warning-text" data-testid="job-damaged">
+            <p>
+              {plural(r.damaged.length, 'file or folder', 'files or folders')} could not be
+              restored: the data they need in the repository is damaged. A check that reads all data
+              says more.
+            </p>
+            <ul className="warnings">
+              {r.damaged.slice(0, 200).map((d) => (
+                <li key={d.path}>
+                  <code>{d.path}</code> <span className="muted small">{d.message}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {r.warnings.length > 0 && <Warnings warnings={r.warnings} />}
       </div>
     );

@@ -102,6 +102,43 @@ describe('jobs slice', () => {
     expect(store.getState().jobs[id]?.status).toBe('cancelled');
   });
 
+  it('keeps a restore that left damaged files out as done but incomplete', async () => {
+    const api = fakeApi({ startRestore: ({ jobId }) => ({ jobId }) });
+    const store = createAppStore(api);
+    const id = (await store
+      .getState()
+      .startRestore({ snapshot: 'latest', target: '/tmp/x', overwrite: 'skip' })) as string;
+    const damaged = [{ path: '/docs/a.txt', message: 'damaged or altered' }];
+    api.emit({
+      type: 'succeeded',
+      jobId: id,
+      incomplete: true,
+      result: {
+        kind: 'restore',
+        summary: {
+          files_restored: 1,
+          files_skipped: 0,
+          files_renamed: 0,
+          bytes_restored: 1,
+          warnings: [],
+          damaged,
+        },
+      },
+    });
+    expect(store.getState().jobs[id]).toMatchObject({ status: 'succeeded', incomplete: true });
+    store.getState().adoptJobs([
+      {
+        jobId: 'job-bbbbbbbb',
+        kind: 'restore',
+        status: 'succeeded',
+        incomplete: true,
+        startedAt: 'x',
+        progress: null,
+      },
+    ]);
+    expect(store.getState().jobs['job-bbbbbbbb']?.incomplete).toBe(true);
+  });
+
   it('adopts jobs the host already runs after a page reload', () => {
     const store = createAppStore(fakeApi());
     store

@@ -19,6 +19,8 @@ export interface JobView {
   jobId: string;
   kind: JobKind;
   status: JobStatus;
+  /** Succeeded, but not everything was done (damaged files left out, …). */
+  incomplete: boolean;
   startedAt: string;
   finishedAt: string | null;
   progress: JobProgress | null;
@@ -56,6 +58,7 @@ function newJob(jobId: string, kind: JobKind, startedAt: string): JobView {
     jobId,
     kind,
     status: 'running',
+    incomplete: false,
     startedAt,
     finishedAt: null,
     progress: null,
@@ -154,7 +157,10 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
           }));
           break;
         case 'succeeded':
-          patch(event.jobId, finished('succeeded', { result: event.result }));
+          patch(
+            event.jobId,
+            finished('succeeded', { result: event.result, incomplete: event.incomplete === true }),
+          );
           if (event.result.kind === 'backup') void get().loadSnapshots();
           break;
         case 'failed':
@@ -171,6 +177,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
         track(summary.jobId, summary.kind);
         patch(summary.jobId, () => ({
           status: summary.status,
+          incomplete: summary.incomplete === true,
           startedAt: summary.startedAt,
           progress: summary.progress,
         }));
