@@ -12,6 +12,18 @@ import { FILE_KINDS, type FileInfo, type FileKind, type Target } from './target.
 
 const TMP_SUFFIX = '.tmp';
 
+/** Made by file systems and operating systems on the top folder of a drive. */
+const DRIVE_FILES = new Set([
+  'lost+found',
+  '.DS_Store',
+  '.Spotlight-V100',
+  '.Trashes',
+  '.fseventsd',
+  '.TemporaryItems',
+  'System Volume Information',
+  '$RECYCLE.BIN',
+]);
+
 export class LocalTarget implements Target {
   readonly displayName: string;
   readonly saveConcurrency = 1;
@@ -40,6 +52,7 @@ export class LocalTarget implements Target {
     if (await this.exists()) {
       throw new CairnError('repository-exists', `a repository already exists at ${this.root}`);
     }
+    await this.assertEmptyOrMissing();
     try {
       await fs.mkdir(this.root, { recursive: true });
       for (const kind of FILE_KINDS) {
@@ -49,6 +62,30 @@ export class LocalTarget implements Target {
       throw new CairnError(
         'target-unreachable',
         `cannot create repository at ${this.root}: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * A repository gets a folder of its own: made inside a folder of documents, it would mix with
+   * them (and a backup of that folder would hold the repository). What an operating system puts
+   * on a fresh drive does not count.
+   */
+  private async assertEmptyOrMissing(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.root);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code === 'ENOTDIR')
+        throw new CairnError('invalid-argument', `${this.root} is not a folder`);
+      return; // Unreadable: creating the repository reports it.
+    }
+    if (names.some((name) => !DRIVE_FILES.has(name))) {
+      throw new CairnError(
+        'invalid-argument',
+        `${this.root} is not empty; a repository needs an empty or new folder`,
       );
     }
   }
