@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { CairnError } from '../errors.js';
+import { fsPath } from '../format/raw-name.js';
 import { createPartialSync, placeSync } from '../restore/partial-file.js';
 import type { BlobOpener } from './worker-blob-opener.js';
 import type { RangeFile, RestoreRange } from './worker-messages.js';
@@ -54,7 +55,7 @@ export function restoreRange(opener: BlobOpener, range: RestoreRange, data?: Arr
       const fd = fds[i];
       if ('path' in f && fd !== undefined) {
         fs.closeSync(fd);
-        fs.rmSync(f.partial, { force: true });
+        fs.rmSync(fsPath(f.partial), { force: true });
       }
     });
   }

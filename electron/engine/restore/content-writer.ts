@@ -13,6 +13,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { CairnError } from '../errors.js';
+import { fsPath } from '../format/raw-name.js';
 import type { TreeNode } from '../format/tree.js';
 import type { RangeFile, RestoreRange } from '../pipeline/worker-messages.js';
 import type { WorkerPool } from '../pipeline/worker-pool.js';
@@ -152,7 +153,7 @@ export class ContentWriter {
     await Promise.all(
       [...this.open].map(async (f) => {
         await fd.close(f.fd!).catch(() => undefined);
-        await fs.rm(f.partial, { force: true });
+        await fs.rm(fsPath(f.partial), { force: true });
       }),
     );
     this.open.clear();
@@ -325,7 +326,7 @@ export class ContentWriter {
     this.options.meter.current = file.dest;
     this.emptyRunning++;
     try {
-      const handle = await fd.open(file.dest, CREATE, 0o600);
+      const handle = await fd.open(fsPath(file.dest), CREATE, 0o600);
       try {
         await setMetadata(handle, file.node, this.owner(file.node));
       } finally {

@@ -6,6 +6,7 @@
  * through a link. Modes, mtimes, symlinks and hard links are restored; ownership as root.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +26,8 @@ import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { Semaphore } from '../util/semaphore.js';
 import { ContentWriter, mtimeSeconds, needsChown } from './content-writer.js';
+import { fsPath, hasStrayBytes } from '../format/raw-name.js';
+import { linkTarget, localName } from './local-name.js';
 import { isSafeName, splitSnapshotPath } from './safe-name.js';
 import { treeSize } from './tree-size.js';
 
@@ -166,22 +169,23 @@ async function restoreChildren(
 ): Promise<void> {
   const seen = new Set<string>();
   // Names `--overwrite rename` must not pick: the snapshot's own, then each one picked.
-  const taken = new Set(nodes.map((n) => n.name));
+  const taken = new Set(nodes.map(localName));
   const work: Promise<void>[] = [];
   for (const node of nodes) {
     throwIfCancelled(ctx.signal);
-    if (!isSafeName(node.name) || seen.has(node.name)) {
+    const local = localName(node);
+    if (!isSafeName(local) || seen.has(local)) {
       ctx.warnings.push({
         path: shownPath(parts, node.name),
         message: 'refused: unsafe or duplicate name in snapshot',
       });
       continue;
     }
-    seen.add(node.name);
+    seen.add(local);
     const selection = ctx.includes ? select(ctx.includes, [...parts, node.name]) : 'all';
     if (selection === 'none') continue;
     // A safe name is exactly one path component: joining needs no normalizing.
-    const dest = dir + path.sep + node.name;
+    const dest = dir + path.sep + local;
     if (node.type === 'dir') {
       await restoreDir(ctx, node, dest, [...parts, node.name], selection, fresh, taken);
     } else if (selection !== 'all') {
@@ -225,13 +229,13 @@ async function restoreDir(
     }
     if (ctx.policy === 'rename') {
       // Keep both: the folder comes back beside the file, under a free name.
-      dest = await freeName(path.dirname(dest), node.name, taken);
+      dest = await freeName(path.dirname(dest), localName(node), taken);
     } else {
-      await fs.rm(dest, { force: true });
+      await fs.rm(fsPath(dest), { force: true });
     }
     existing = undefined;
   }
-  if (!existing) await fs.mkdir(dest, { mode: 0o700 });
+  if (!existing) await fs.mkdir(fsPath(dest), { mode: 0o700 });
   const subtree = node.subtree ? await ctx.repo.loadTree(node.subtree) : { nodes: [] };
   await restoreChildren(ctx, subtree.nodes, dest, parts, !existing);
   if (selection === 'all' || !existing) ctx.dirs.push({ dest, node });
@@ -246,7 +250,7 @@ async function restoreLeaf(
   taken: Set<string>,
 ): Promise<void> {
   const shown = shownPath(parts, node.name);
-  let dest = path.join(dir, node.name);
+  let dest = path.join(dir, localName(node));
   const existing = fresh ? undefined : await lstatOrUndefined(dest);
   if (existing) {
     if (ctx.policy === 'skip') {
@@ -254,13 +258,13 @@ async function restoreLeaf(
       return;
     }
     if (ctx.policy === 'rename') {
-      dest = await freeName(dir, node.name, taken);
+      dest = await freeName(dir, localName(node), taken);
       ctx.result.files_renamed++;
     } else if (existing.isDirectory()) {
       ctx.warnings.push({ path: shown, message: 'skipped: a folder is in the way' });
       return;
     } else {
-      await fs.unlink(dest);
+      await fs.unlink(fsPath(dest));
     }
   }
   switch (node.type) {
@@ -268,7 +272,7 @@ async function restoreLeaf(
       await restoreFile(ctx, node, dest);
       return;
     case 'symlink':
-      await fs.symlink(node.link_target ?? '', dest);
+      await fs.symlink(linkTarget(node), fsPath(dest));
       await applyMetadata(ctx, node, dest);
       ctx.result.files_restored++;
       return;
@@ -293,8 +297,11 @@ async function restoreLeaf(
 
 /** Node has no mkfifo(3); the mkfifo program does the same where FIFOs exist. */
 async function makeFifo(dest: string): Promise<void> {
+  // A program takes its arguments as text: a path that is not UTF-8 gets the FIFO made under a
+  // temporary name in the nearest folder up that is, then renamed into place.
+  const made = hasStrayBytes(dest) ? temporaryTextPath(dest) : dest;
   try {
-    await execFileAsync('mkfifo', ['--', dest]);
+    await execFileAsync('mkfifo', ['--', made]);
   } catch (err) {
     const e = err as { code?: string | number; stderr?: string };
     throw new Error(
@@ -303,6 +310,18 @@ async function makeFifo(dest: string): Promise<void> {
         : `cannot make a named pipe (FIFO): ${(e.stderr ?? '').trim() || String(err)}`,
     );
   }
+  if (made !== dest) {
+    await fs.rename(made, fsPath(dest)).catch(async (err: unknown) => {
+      await fs.rm(made, { force: true });
+      throw err;
+    });
+  }
+}
+
+function temporaryTextPath(dest: string): string {
+  let dir = path.dirname(dest);
+  while (hasStrayBytes(dir)) dir = path.dirname(dir);
+  return path.join(dir, `.cairn-fifo-${randomBytes(6).toString('hex')}`);
 }
 
 /** Queues a file's content; a further link of a hard-link group links to the first, once written. */
@@ -312,7 +331,7 @@ async function restoreFile(ctx: RestoreContext, node: TreeNode, dest: string): P
   if (first) {
     ctx.contents.track(
       first.then(async (written) => {
-        await fs.link(written, dest);
+        await fs.link(fsPath(written), fsPath(dest));
         ctx.result.files_restored++;
       }),
     );
@@ -332,20 +351,20 @@ async function restoreFile(ctx: RestoreContext, node: TreeNode, dest: string): P
 async function applyMetadata(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
   const mtime = mtimeSeconds(node);
   if (node.type === 'symlink') {
-    await fs.lutimes(dest, mtime, mtime).catch(() => undefined);
+    await fs.lutimes(fsPath(dest), mtime, mtime).catch(() => undefined);
     if (needsChown(ctx.asRoot, node))
-      await fs.lchown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
+      await fs.lchown(fsPath(dest), node.uid!, node.gid ?? 0).catch(() => undefined);
     return;
   }
   if (needsChown(ctx.asRoot, node))
-    await fs.chown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
-  await fs.chmod(dest, node.mode);
-  await fs.utimes(dest, mtime, mtime);
+    await fs.chown(fsPath(dest), node.uid!, node.gid ?? 0).catch(() => undefined);
+  await fs.chmod(fsPath(dest), node.mode);
+  await fs.utimes(fsPath(dest), mtime, mtime);
 }
 
 async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   try {
-    return await fs.lstat(p);
+    return await fs.lstat(fsPath(p));
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
