@@ -8,7 +8,7 @@ import { constants, promises as fs } from 'node:fs';
 import * as fd from '../util/fd-fs.js';
 import path from 'node:path';
 import { CairnError, isNotFound } from '../errors.js';
-import { FILE_KINDS, type FileInfo, type FileKind, type Target } from './target.js';
+import { FILE_KINDS, type FileInfo, type FileKind, type Leftover, type Target } from './target.js';
 
 const TMP_SUFFIX = '.tmp';
 
@@ -241,6 +241,28 @@ export class LocalTarget implements Target {
     const file = this.pathOf(kind, name);
     this.evict(file);
     await fs.rm(file, { force: true });
+  }
+
+  async leftovers(kind: FileKind): Promise<Leftover[]> {
+    if (kind === 'config' || kind === 'data') return []; // data: the spool (clearSpool)
+    const dir = path.join(this.root, kind);
+    const out: Leftover[] = [];
+    for (const name of await readdirOrEmpty(dir)) {
+      if (!name.endsWith(TMP_SUFFIX)) continue;
+      const file = path.join(dir, name);
+      const st = await fs.lstat(file).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined; // renamed into place or removed meanwhile
+        throw err;
+      });
+      if (!st?.isFile()) continue;
+      out.push({
+        name,
+        modifiedMs: st.mtimeMs,
+        read: () => fs.readFile(file),
+        remove: () => fs.rm(file, { force: true }),
+      });
+    }
+    return out;
   }
 
   async close(): Promise<void> {
