@@ -122,10 +122,10 @@ function fileToRead(abs: string, node: TreeNode): FileToRead {
   return { path: abs, size: node.size ?? 0, device: node.device!, inode: node.inode! };
 }
 
-/** Stores one entry (any type) and returns its node, or undefined when it was skipped. */
 /** An entry to store; a path the user named is followed when it is a symlink (backup.ts). */
 export type WalkEntry = DirEntry & { followLink?: boolean };
 
+/** Stores one entry (any type) and returns its node, or undefined when it was skipped. */
 export async function storeEntry(
   ctx: WalkContext,
   entry: WalkEntry,
