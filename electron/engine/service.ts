@@ -12,6 +12,9 @@ import type { EngineService, JobControl, RepositoryRef } from './service-types.j
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
 
+/** A location fit for messages and logs: without the password of a `user:password@` part. */
+export { redactLocation } from './targets/location.js';
+
 export async function openRepository(ref: RepositoryRef): Promise<Repository> {
   return Repository.open(openTarget(ref.location), ref.password);
 }

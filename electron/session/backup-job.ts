@@ -11,6 +11,7 @@
  */
 import type { JobResult, BackupSnapshotMade } from '../../shared/contract.js';
 import type { BackupWarning } from '../../shared/domain.js';
+import { redactLocation } from '../engine/service.js';
 import type { EngineService, JobControl, RepositoryRef } from '../engine/service-types.js';
 import type { SourceDefinition } from '../engine/sources/api/source-definition.js';
 import type { JobLog } from './job-registry.js';
@@ -44,7 +45,7 @@ export async function runBackupJob(
   }
 
   if (paths.length > 0) {
-    log('info', `Backing up ${paths.join(', ')} to ${ref.location}`);
+    log('info', `Backing up ${paths.join(', ')} to ${redactLocation(ref.location)}`);
     const result = await engine.backup(ref, { paths, excludes, tags, forceFull }, control);
     logWarnings(result.warnings, log);
     warnings.push(...result.warnings);
@@ -53,7 +54,7 @@ export async function runBackupJob(
 
   for (const definition of definitions) {
     control.signal.throwIfAborted();
-    log('info', `Backing up API source ${definition.name} to ${ref.location}`);
+    log('info', `Backing up API source ${definition.name} to ${redactLocation(ref.location)}`);
     try {
       const result = await engine.backupApi(
         ref,

@@ -19,10 +19,12 @@ export interface CliOptions {
   cwd?: string;
   /** Run through another program first, e.g. ['setpriv', '--reuid=65534', …]. */
   wrapper?: string[];
+  /** Another copy of the built CLI (see cli-for-other-users.ts); default CLI. */
+  cli?: string;
 }
 
 export function cairn(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const argv = [...(options.wrapper ?? []), process.execPath, CLI, ...args];
+  const argv = [...(options.wrapper ?? []), process.execPath, options.cli ?? CLI, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd,

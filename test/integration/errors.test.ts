@@ -7,6 +7,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { cliForOtherUsers } from '../helpers/cli-for-other-users.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('error messages and exit codes', () => {
@@ -63,15 +64,19 @@ describe('error messages and exit codes', () => {
     const unreadable = path.join(src, 'locked.txt');
     writeFileSync(unreadable, 'secret\n');
     chmodSync(unreadable, 0o000);
-    // Root reads anything; run the backup as an unprivileged user so the permission is real.
-    let wrapper: string[] = [];
+    // Root reads anything; run the backup as an unprivileged user so the permission is real,
+    // from a copy of the CLI that user can reach wherever this checkout lives.
+    let asOther: { wrapper?: string[]; cli?: string } = {};
     if (process.getuid?.() === 0) {
       const setpriv = spawnSync('which', ['setpriv']).stdout.toString().trim();
       if (!setpriv) throw new Error('setpriv (util-linux) is needed to run this test as root');
-      wrapper = [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups'];
+      asOther = {
+        wrapper: [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups'],
+        cli: cliForOtherUsers(),
+      };
       chownRecursive(dir, 65534);
     }
-    const res = await cairn(['backup', src, '--repo', repo, '--json'], { wrapper });
+    const res = await cairn(['backup', src, '--repo', repo, '--json'], asOther);
     expect(res.code).toBe(3);
     const { snapshot, warnings } = JSON.parse(res.stdout);
     expect(warnings).toEqual([{ path: unreadable, message: 'permission denied' }]);
@@ -79,7 +84,7 @@ describe('error messages and exit codes', () => {
     expect(snapshot.incomplete_reasons).toEqual([`${unreadable}: permission denied`]);
     expect(res.stderr).toMatch(/saved but incomplete/);
     // The readable file is in it.
-    const ls = await cairnOk(['ls', snapshot.id, '--repo', repo], { wrapper });
+    const ls = await cairnOk(['ls', snapshot.id, '--repo', repo], asOther);
     expect(ls.stdout.split('\n')).toContain('/src/a.txt');
     expect(ls.stdout).not.toContain('locked.txt');
   });

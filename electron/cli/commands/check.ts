@@ -1,5 +1,5 @@
 import { CairnError } from '../../engine/errors.js';
-import { createEngine } from '../../engine/service.js';
+import { createEngine, redactLocation } from '../../engine/service.js';
 import { jsonOption, noLockOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, printJson } from '../output.js';
 import { cliJobControl } from '../job-control.js';
@@ -48,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!report.ok) {
     process.stderr.write(
-      `cairn: the repository at ${location} has ${report.problems.length} problem(s); see above\n`,
+      `cairn: the repository at ${redactLocation(location)} has ${report.problems.length} problem(s); see above\n`,
     );
     return 1;
   }

@@ -91,9 +91,7 @@ export async function backupFolders(
       const parentNode = parentRoot?.nodes.find((n) => n.name === name);
       const node = await storeEntry(
         ctx,
-        abs,
-        name,
-        st,
+        { name, abs, st, followLink: true },
         parentNode,
         IgnoreRules.forRoot(abs, request.excludes ?? []),
       );

@@ -7,7 +7,7 @@
  * being stored, so a slow target slows the reading instead of filling the disk with spool.
  */
 import { CairnError } from '../errors.js';
-import type { FileOutcome } from '../pipeline/worker-messages.js';
+import type { FileJob, FileOutcome } from '../pipeline/worker-messages.js';
 import type { FinishedPack } from '../repository/pack-file.js';
 import type { FileSink, WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
@@ -19,8 +19,7 @@ import type { ProgressMeter } from '../util/progress-meter.js';
 const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_FILES = 256;
 
-export interface FileToRead {
-  path: string;
+export interface FileToRead extends FileJob {
   size: number;
 }
 
@@ -68,7 +67,10 @@ export class FileStore implements FileSink {
           // Batches queue for a slot; a cancel must not wait until every queued one was read.
           throwIfCancelled(this.signal);
           const load = group.reduce((sum, i) => sum + files[i]!.size, 0);
-          const jobs = group.map((i) => ({ path: files[i]!.path }));
+          const jobs = group.map((i): FileJob => {
+            const { path, device, inode, followLink } = files[i]!;
+            return { path, device, inode, ...(followLink ? { followLink } : {}) };
+          });
           const results = await this.pool
             .readFiles(jobs, this.repo.config.chunker, this.spool(), load, this)
             .catch((err: unknown) => this.writeFailure(err));

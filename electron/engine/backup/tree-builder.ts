@@ -12,8 +12,9 @@ import type { FileOutcome } from '../pipeline/worker-messages.js';
 import { mapLimit, type Repository } from '../repository/repository.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
-import { readDirEntries } from './dir-reader.js';
-import type { FileStore } from './file-store.js';
+import { fsPath, shownPath, storedName } from '../format/raw-name.js';
+import { readDirEntries, type DirEntry } from './dir-reader.js';
+import type { FileStore, FileToRead } from './file-store.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import type { StatsCounter } from './stats-counter.js';
 
@@ -39,9 +40,10 @@ export function nodeType(st: BigIntStats): NodeType {
   return 'blockdev';
 }
 
-function baseNode(name: string, st: BigIntStats): TreeNode {
+function baseNode(name: string, raw: string | undefined, st: BigIntStats): TreeNode {
   return {
     name,
+    ...(raw === undefined ? {} : { name_raw: raw }),
     type: nodeType(st),
     mode: Number(st.mode & 0o7777n),
     mtime_ns: st.mtimeNs.toString(),
@@ -62,12 +64,7 @@ function describeError(code: string | undefined, fallback: string): string {
 
 function warn(ctx: WalkContext, file: string, err: unknown): void {
   const e = err as NodeJS.ErrnoException;
-  // Names are read as UTF-8: bytes that are not become U+FFFD, and that name does not exist.
-  const message =
-    e.code === 'ENOENT' && file.includes('\uFFFD')
-      ? 'not backed up: its name is not valid UTF-8, which Cairn cannot store yet'
-      : describeError(e.code, e.message);
-  ctx.warnings.push({ path: file, message });
+  ctx.warnings.push({ path: shownPath(file), message: describeError(e.code, e.message) });
 }
 
 /** Reuses the parent's chunks for a file that has not changed; false when it must be read. */
@@ -103,13 +100,16 @@ function applyOutcome(
   outcome: FileOutcome,
 ): boolean {
   if (!outcome.ok) {
-    ctx.warnings.push({ path: abs, message: describeError(outcome.code, outcome.message) });
+    ctx.warnings.push({
+      path: shownPath(abs),
+      message: describeError(outcome.code, outcome.message),
+    });
     return false;
   }
   node.content = outcome.content;
   node.size = outcome.size;
   if (outcome.unstable)
-    ctx.warnings.push({ path: abs, message: 'changed while being read; saved as read' });
+    ctx.warnings.push({ path: shownPath(abs), message: 'changed while being read; saved as read' });
   if (parent?.type === 'file') ctx.stats.filesChanged++;
   else ctx.stats.filesNew++;
   ctx.stats.bytesProcessed += outcome.size;
@@ -117,22 +117,31 @@ function applyOutcome(
   return true;
 }
 
+/** What the reader needs to read the file that was scanned, and that one only. */
+function fileToRead(abs: string, node: TreeNode): FileToRead {
+  return { path: abs, size: node.size ?? 0, device: node.device!, inode: node.inode! };
+}
+
+/** An entry to store; a path the user named is followed when it is a symlink (backup.ts). */
+export type WalkEntry = DirEntry & { followLink?: boolean };
+
 /** Stores one entry (any type) and returns its node, or undefined when it was skipped. */
 export async function storeEntry(
   ctx: WalkContext,
-  abs: string,
-  name: string,
-  st: BigIntStats,
+  entry: WalkEntry,
   parent: TreeNode | undefined,
   rules: IgnoreRules,
 ): Promise<TreeNode | undefined> {
   throwIfCancelled(ctx.signal);
-  const node = baseNode(name, st);
+  const { abs, st } = entry;
+  const node = baseNode(entry.name, entry.raw, st);
   switch (node.type) {
     case 'file': {
       node.size = Number(st.size);
       if (reuseUnchanged(ctx, node, parent)) return node;
-      const [outcome] = await ctx.files.readAll([{ path: abs, size: node.size }]);
+      const [outcome] = await ctx.files.readAll([
+        { ...fileToRead(abs, node), ...(entry.followLink ? { followLink: true } : {}) },
+      ]);
       return applyOutcome(ctx, abs, node, parent, outcome!) ? node : undefined;
     }
     case 'dir': {
@@ -148,7 +157,9 @@ export async function storeEntry(
     }
     case 'symlink':
       try {
-        node.link_target = await fs.readlink(abs);
+        const target = storedName(await fs.readlink(fsPath(abs), { encoding: 'buffer' }));
+        node.link_target = target.text;
+        if (target.raw !== undefined) node.link_target_raw = target.raw;
       } catch (err) {
         warn(ctx, abs, err);
         return undefined;
@@ -183,28 +194,29 @@ export async function storeDir(
   // Files that must be read go to the workers first; sub-folders are walked meanwhile.
   const toRead: { i: number; abs: string; node: TreeNode; parent: TreeNode | undefined }[] = [];
   const subdirs: number[] = [];
-  for (const [i, { name, abs, st }] of listing.entries.entries()) {
+  for (const [i, entry] of listing.entries.entries()) {
+    const { name, abs, st } = entry;
     if (st.isDirectory()) {
       subdirs.push(i);
     } else if (st.isFile()) {
-      const node = baseNode(name, st);
+      const node = baseNode(name, entry.raw, st);
       node.size = Number(st.size);
       const parent = parentNodes.get(name);
       if (reuseUnchanged(ctx, node, parent)) nodes[i] = node;
       else toRead.push({ i, abs, node, parent });
     } else {
-      nodes[i] = await storeEntry(ctx, abs, name, st, parentNodes.get(name), listing.rules);
+      nodes[i] = await storeEntry(ctx, entry, parentNodes.get(name), listing.rules);
     }
   }
   throwIfCancelled(ctx.signal);
-  const reading = ctx.files.readAll(toRead.map((f) => ({ path: f.abs, size: f.node.size ?? 0 })));
+  const reading = ctx.files.readAll(toRead.map((f) => fileToRead(f.abs, f.node)));
   // Keep a failed read from going unobserved while the sub-folders are walked.
   reading.catch(() => undefined);
   // Two sub-folders at a time: folders of small files one after another would hand the
   // workers one small batch at a time and leave a core idle while each goes to and fro.
   await mapLimit(subdirs, SUBDIRS_AT_ONCE, async (i) => {
-    const { name, abs, st } = listing.entries[i]!;
-    nodes[i] = await storeEntry(ctx, abs, name, st, parentNodes.get(name), listing.rules);
+    const entry = listing.entries[i]!;
+    nodes[i] = await storeEntry(ctx, entry, parentNodes.get(entry.name), listing.rules);
   });
   const outcomes = await reading;
   toRead.forEach((f, k) => {

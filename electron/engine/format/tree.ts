@@ -7,12 +7,16 @@
  * ctime only for change detection, never restored), size (files),
  * uid, gid, inode and device (decimal strings; for change detection and hard links), links
  * (link count), content (blob ids, files), subtree (tree blob id, folders), link_target
- * (symlinks).
+ * (symlinks); name_raw and link_target_raw (base64) only for a name or target that is not valid
+ * UTF-8, whose `name` / `link_target` is then a readable escaped form (raw-name.ts).
  */
 import type { NodeType } from '../../../shared/domain.js';
 
 export interface TreeNode {
+  /** Unique in its folder; for a name that is not UTF-8, the escaped form (raw-name.ts). */
   name: string;
+  /** The exact bytes of a name that is not valid UTF-8, base64. */
+  name_raw?: string;
   type: NodeType;
   mode: number;
   mtime_ns: string;
@@ -27,6 +31,8 @@ export interface TreeNode {
   content?: string[];
   subtree?: string;
   link_target?: string;
+  /** The exact bytes of a link target that is not valid UTF-8, base64. */
+  link_target_raw?: string;
 }
 
 export interface Tree {

@@ -6,6 +6,11 @@
  * come from a pool, so memory stays flat and is not zero-filled anew for every MiB. A file
  * that changes while it is read (size or mtime differ before and after) is read once more,
  * then reported as unstable.
+ *
+ * A file is opened only if it is still the one the scan saw: without following a symlink,
+ * without waiting (O_NONBLOCK: a FIFO put in its place would otherwise block this thread for
+ * good), and checked to be the same regular file (device and inode). Anything else is
+ * reported as replaced during the backup, and not read.
  */
 import fs from 'node:fs';
 import { Chunker } from '../chunker/fastcdc.js';
@@ -14,6 +19,7 @@ import type { ChunkerParams } from '../format/repo-config.js';
 import { sealObjectParts } from '../format/sealed-object.js';
 import type { BufferPool } from '../util/buffer-pool.js';
 import * as fd from '../util/fd-fs.js';
+import { fsPath } from '../format/raw-name.js';
 import type { FileJob, FileOutcome } from './worker-messages.js';
 
 const READ_BYTES = 1024 * 1024;
@@ -131,7 +137,7 @@ export async function readFiles(
   const outcomes: FileOutcome[] = [];
   for (const file of files) {
     try {
-      outcomes.push(await readOne(host, batch, file.path, chunker));
+      outcomes.push(await readOne(host, batch, file, chunker));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       outcomes.push({ ok: false, code: e.code ?? 'EIO', message: e.message });
@@ -142,20 +148,45 @@ export async function readFiles(
   return outcomes;
 }
 
+const OPEN_SCANNED = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+
+/** Not the file the scan saw: another kind of file, a link, or another file by that name. */
+const REPLACED: FileOutcome = {
+  ok: false,
+  code: 'EREPLACED',
+  message: 'replaced during the backup (by another file, a link or a pipe); not saved',
+};
+
 async function readOne(
   host: FileReaderHost,
   batch: ClaimBatch,
-  path: string,
+  file: FileJob,
   chunker: ChunkerParams,
 ): Promise<FileOutcome> {
+  const flags = OPEN_SCANNED | (file.followLink ? 0 : fs.constants.O_NOFOLLOW);
   for (let attempt = 0; ; attempt++) {
     // A small file is read with blocking calls: this thread exists to do this work, and five
     // round trips through libuv's thread pool per file cost more than reading it (measured:
     // half of a worker's time idle on a folder of thousands of small files).
-    const handle = fs.openSync(path, 'r');
+    let handle: number;
+    try {
+      handle = fs.openSync(fsPath(file.path), flags);
+    } catch (err) {
+      // ELOOP: a symlink now; ENXIO: a socket (or a FIFO opened for writing).
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP' || code === 'ENXIO') return REPLACED;
+      throw err;
+    }
     let closed = false;
     try {
       const before = fs.fstatSync(handle, { bigint: true });
+      if (
+        !before.isFile() ||
+        before.dev.toString() !== file.device ||
+        before.ino.toString() !== file.inode
+      ) {
+        return REPLACED;
+      }
       const content: string[] = [];
       let size = 0;
       if (before.size < BigInt(chunker.min_size)) {

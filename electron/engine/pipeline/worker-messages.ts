@@ -15,8 +15,15 @@ import type { ChunkerParams } from '../format/repo-config.js';
 import type { BlobType } from '../format/pack.js';
 import type { FinishedPack } from '../repository/pack-file.js';
 
+/** A file to back up, as the scan saw it: it is read only if it is still that file. */
 export interface FileJob {
+  /** In-memory path (format/raw-name.ts). */
   path: string;
+  /** Device and inode numbers from the scan (decimal strings). */
+  device: string;
+  inode: string;
+  /** Follow a symlink at `path` (a path the user named); otherwise a link is not opened. */
+  followLink?: boolean;
 }
 
 /** Where a worker writes its packs, and how large they grow. */

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { CairnError } from '../errors.js';
+import { fsPath } from '../format/raw-name.js';
 import { createPartialSync, placeSync } from '../restore/partial-file.js';
 import type { BlobOpener } from './worker-blob-opener.js';
 import type { RangeFile, RangeOutcome, RestoreRange } from './worker-messages.js';
@@ -80,7 +81,7 @@ export function restoreRange(
       const fd = fds[i];
       if ('path' in f && fd !== undefined) {
         fs.closeSync(fd);
-        fs.rmSync(f.partial, { force: true });
+        fs.rmSync(fsPath(f.partial), { force: true });
       }
     });
   }

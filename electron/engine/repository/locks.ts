@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
 import type { FileInfo, Target } from '../targets/target.js';
 import { decodeLock, encodeLock, type LockOperation, type LockRecord } from './lock-file.js';
+import { removeStaleLeftovers } from './lock-leftovers.js';
 import { formatAge, isProcessAlive, staleReason } from './lock-staleness.js';
 
 export const DEFAULT_HEARTBEAT_MS = 60_000;
@@ -88,6 +89,7 @@ export async function acquireLock(
   options: LockOptions,
 ): Promise<Lock> {
   const settings = settingsOf(options);
+  await removeLeftovers(target, key, settings);
   const deadline = Date.now() + settings.retryForMs;
   for (let attempt = 0; ; attempt += 1) {
     let conflict = await findConflict(target, key, settings);
@@ -406,6 +408,17 @@ async function lookForConflict(
     if (settings.exclusive || record.exclusive) conflict ??= { name: file.name, record };
   }
   return { conflict, vanished };
+}
+
+/** Temporary lock files of killed processes (lock-leftovers.ts); a failure here blocks nothing. */
+async function removeLeftovers(target: Target, key: Uint8Array, settings: Settings): Promise<void> {
+  const check = {
+    hostname: settings.hostname,
+    nowMs: Date.now(),
+    staleAfterMs: settings.staleAfterMs,
+    isProcessAlive,
+  };
+  await removeStaleLeftovers(target, key, check).catch(() => undefined);
 }
 
 /**

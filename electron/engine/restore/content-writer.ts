@@ -18,6 +18,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { CairnError, isNotFound } from '../errors.js';
+import { fsPath } from '../format/raw-name.js';
 import type { TreeNode } from '../format/tree.js';
 import type { RangeFile, RangeOutcome, RestoreRange } from '../pipeline/worker-messages.js';
 import type { WorkerPool } from '../pipeline/worker-pool.js';
@@ -195,7 +196,7 @@ export class ContentWriter {
     await Promise.all(
       [...this.open].map(async (f) => {
         await fd.close(f.fd!).catch(() => undefined);
-        await fs.rm(f.partial, { force: true });
+        await fs.rm(fsPath(f.partial), { force: true });
       }),
     );
     this.open.clear();
@@ -381,7 +382,7 @@ export class ContentWriter {
       this.open.delete(file);
       file.fd = undefined;
       await fd.close(handle);
-      await fs.rm(file.partial, { force: true });
+      await fs.rm(fsPath(file.partial), { force: true });
     }
     this.discarded(file, file.damage!);
   }
@@ -417,8 +418,8 @@ export class ContentWriter {
     this.emptyRunning++;
     try {
       // Nothing to lose in an empty file: the old one goes first.
-      if (file.replace) await fs.rm(file.dest, { force: true });
-      const handle = await fd.open(file.dest, CREATE, 0o600);
+      if (file.replace) await fs.rm(fsPath(file.dest), { force: true });
+      const handle = await fd.open(fsPath(file.dest), CREATE, 0o600);
       try {
         await setMetadata(handle, file.node, this.owner(file.node));
       } finally {

@@ -8,11 +8,15 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsPath, shownPath } from '../format/raw-name.js';
 
 export const PARTIAL_SUFFIX = '.cairn-part';
 
 export function partialPath(dest: string): string {
-  const tag = createHash('sha256').update(path.basename(dest)).digest('hex').slice(0, 16);
+  const tag = createHash('sha256')
+    .update(fsPath(path.basename(dest)))
+    .digest('hex')
+    .slice(0, 16);
   return path.join(path.dirname(dest), `.${tag}${PARTIAL_SUFFIX}`);
 }
 
@@ -20,8 +24,8 @@ const CREATE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXC
 
 /** Opens a new partial file, replacing a leftover; O_EXCL never writes through a link. */
 export function createPartialSync(partial: string): number {
-  fs.rmSync(partial, { force: true });
-  return fs.openSync(partial, CREATE, 0o600);
+  fs.rmSync(fsPath(partial), { force: true });
+  return fs.openSync(fsPath(partial), CREATE, 0o600);
 }
 
 /**
@@ -33,15 +37,15 @@ export function createPartialSync(partial: string): number {
  */
 export function placeSync(partial: string, dest: string, replace = false): void {
   if (!replace && existsNoFollow(dest)) {
-    fs.rmSync(partial, { force: true });
-    throw appeared(dest);
+    fs.rmSync(fsPath(partial), { force: true });
+    throw appeared(shownPath(dest));
   }
-  fs.renameSync(partial, dest);
+  fs.renameSync(fsPath(partial), fsPath(dest));
 }
 
 function existsNoFollow(p: string): boolean {
   try {
-    fs.lstatSync(p);
+    fs.lstatSync(fsPath(p));
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;

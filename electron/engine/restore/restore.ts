@@ -10,6 +10,7 @@
  * tree entry that entry. Each is listed in the result's `damaged`, and the rest is restored.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -38,6 +39,8 @@ import {
   needsChown,
 } from './content-writer.js';
 import { makeRestoreFolder } from './restore-folder.js';
+import { fsPath, hasStrayBytes } from '../format/raw-name.js';
+import { linkTarget, localName } from './local-name.js';
 import { isSafeName, splitSnapshotPath } from './safe-name.js';
 import { treeSize } from './tree-size.js';
 
@@ -208,18 +211,19 @@ async function restoreChildren(
 ): Promise<void> {
   const seen = new Set<string>();
   // Names `--overwrite rename` must not pick: the snapshot's own, then each one picked.
-  const taken = new Set(nodes.map((n) => n.name));
+  const taken = new Set(nodes.map(localName));
   const work: Promise<void>[] = [];
   for (const node of nodes) {
     throwIfCancelled(ctx.signal);
-    if (!isSafeName(node.name) || seen.has(node.name)) {
+    const local = localName(node);
+    if (!isSafeName(local) || seen.has(local)) {
       ctx.warnings.push({
         path: shownPath(parts, node.name),
         message: 'refused: unsafe or duplicate name in snapshot',
       });
       continue;
     }
-    seen.add(node.name);
+    seen.add(local);
     const selection = ctx.includes ? select(ctx.includes, [...parts, node.name]) : 'all';
     if (selection === 'none') continue;
     const problem = nodeProblem(node);
@@ -231,7 +235,7 @@ async function restoreChildren(
       continue;
     }
     // A safe name is exactly one path component: joining needs no normalizing.
-    const dest = dir + path.sep + node.name;
+    const dest = dir + path.sep + local;
     if (node.type === 'dir') {
       await restoreDir(ctx, node, dest, [...parts, node.name], selection, fresh, taken);
     } else if (selection !== 'all') {
@@ -284,13 +288,13 @@ async function restoreDir(
     }
     if (ctx.policy === 'rename') {
       // Keep both: the folder comes back beside the file, under a free name.
-      dest = await freeName(path.dirname(dest), node.name, taken);
+      dest = await freeName(path.dirname(dest), localName(node), taken);
     } else {
-      await fs.rm(dest, { force: true });
+      await fs.rm(fsPath(dest), { force: true });
     }
     existing = undefined;
   }
-  if (!existing) await fs.mkdir(dest, { mode: 0o700 });
+  if (!existing) await fs.mkdir(fsPath(dest), { mode: 0o700 });
   await restoreChildren(ctx, subtree.nodes, dest, parts, !existing);
   if (selection === 'all' || !existing) ctx.dirs.push({ dest, node });
 }
@@ -304,7 +308,7 @@ async function restoreLeaf(
   taken: Set<string>,
 ): Promise<void> {
   const shown = shownPath(parts, node.name);
-  let dest = path.join(dir, node.name);
+  let dest = path.join(dir, localName(node));
   const existing = fresh ? undefined : await lstatOrUndefined(dest);
   // A file replaces what is there only once it is complete: damage keeps the old one.
   let replace = false;
@@ -314,7 +318,7 @@ async function restoreLeaf(
       return;
     }
     if (ctx.policy === 'rename') {
-      dest = await freeName(dir, node.name, taken);
+      dest = await freeName(dir, localName(node), taken);
       ctx.result.files_renamed++;
     } else if (existing.isDirectory()) {
       ctx.warnings.push({ path: shown, message: 'skipped: a folder is in the way' });
@@ -322,7 +326,7 @@ async function restoreLeaf(
     } else if (node.type === 'file') {
       replace = true;
     } else {
-      await fs.unlink(dest);
+      await fs.unlink(fsPath(dest));
     }
   }
   switch (node.type) {
@@ -330,7 +334,7 @@ async function restoreLeaf(
       await restoreFile(ctx, node, dest, parts, replace);
       return;
     case 'symlink':
-      await fs.symlink(node.link_target ?? '', dest);
+      await fs.symlink(linkTarget(node), fsPath(dest));
       await applyMetadata(ctx, node, dest);
       ctx.result.files_restored++;
       return;
@@ -355,8 +359,11 @@ async function restoreLeaf(
 
 /** Node has no mkfifo(3); the mkfifo program does the same where FIFOs exist. */
 async function makeFifo(dest: string): Promise<void> {
+  // A program takes its arguments as text: a path that is not UTF-8 gets the FIFO made under a
+  // temporary name in the nearest folder up that is, then renamed into place.
+  const made = hasStrayBytes(dest) ? temporaryTextPath(dest) : dest;
   try {
-    await execFileAsync('mkfifo', ['--', dest]);
+    await execFileAsync('mkfifo', ['--', made]);
   } catch (err) {
     const e = err as { code?: string | number; stderr?: string };
     throw new Error(
@@ -365,6 +372,18 @@ async function makeFifo(dest: string): Promise<void> {
         : `cannot make a named pipe (FIFO): ${(e.stderr ?? '').trim() || String(err)}`,
     );
   }
+  if (made !== dest) {
+    await fs.rename(made, fsPath(dest)).catch(async (err: unknown) => {
+      await fs.rm(made, { force: true });
+      throw err;
+    });
+  }
+}
+
+function temporaryTextPath(dest: string): string {
+  let dir = path.dirname(dest);
+  while (hasStrayBytes(dir)) dir = path.dirname(dir);
+  return path.join(dir, `.cairn-fifo-${randomBytes(6).toString('hex')}`);
 }
 
 /**
@@ -384,8 +403,8 @@ async function restoreFile(
     ctx.contents.track(
       first.then(
         async (written) => {
-          if (replace) await fs.unlink(dest);
-          await fs.link(written, dest);
+          if (replace) await fs.unlink(fsPath(dest));
+          await fs.link(fsPath(written), fsPath(dest));
           ctx.result.files_restored++;
         },
         (err: unknown) => {
@@ -410,20 +429,20 @@ async function restoreFile(
 async function applyMetadata(ctx: RestoreContext, node: TreeNode, dest: string): Promise<void> {
   const mtime = mtimeSeconds(node);
   if (node.type === 'symlink') {
-    await fs.lutimes(dest, mtime, mtime).catch(() => undefined);
+    await fs.lutimes(fsPath(dest), mtime, mtime).catch(() => undefined);
     if (needsChown(ctx.asRoot, node))
-      await fs.lchown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
+      await fs.lchown(fsPath(dest), node.uid!, node.gid ?? 0).catch(() => undefined);
     return;
   }
   if (needsChown(ctx.asRoot, node))
-    await fs.chown(dest, node.uid!, node.gid ?? 0).catch(() => undefined);
-  await fs.chmod(dest, node.mode);
-  await fs.utimes(dest, mtime, mtime);
+    await fs.chown(fsPath(dest), node.uid!, node.gid ?? 0).catch(() => undefined);
+  await fs.chmod(fsPath(dest), node.mode);
+  await fs.utimes(fsPath(dest), mtime, mtime);
 }
 
 async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   try {
-    return await fs.lstat(p);
+    return await fs.lstat(fsPath(p));
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;

@@ -9,7 +9,7 @@ import * as fd from '../util/fd-fs.js';
 import path from 'node:path';
 import { CairnError, isNotFound } from '../errors.js';
 import { placeFailure } from '../util/write-failure.js';
-import { FILE_KINDS, type FileInfo, type FileKind, type Target } from './target.js';
+import { FILE_KINDS, type FileInfo, type FileKind, type Leftover, type Target } from './target.js';
 
 const TMP_SUFFIX = '.tmp';
 
@@ -21,6 +21,18 @@ const WHAT: Record<FileKind, string> = {
   index: 'an index file',
   data: 'a pack',
 };
+
+/** Made by file systems and operating systems on the top folder of a drive. */
+const DRIVE_FILES = new Set([
+  'lost+found',
+  '.DS_Store',
+  '.Spotlight-V100',
+  '.Trashes',
+  '.fseventsd',
+  '.TemporaryItems',
+  'System Volume Information',
+  '$RECYCLE.BIN',
+]);
 
 export class LocalTarget implements Target {
   readonly displayName: string;
@@ -50,6 +62,7 @@ export class LocalTarget implements Target {
     if (await this.exists()) {
       throw new CairnError('repository-exists', `a repository already exists at ${this.root}`);
     }
+    await this.assertEmptyOrMissing();
     try {
       await fs.mkdir(this.root, { recursive: true });
       for (const kind of FILE_KINDS) {
@@ -59,6 +72,30 @@ export class LocalTarget implements Target {
       throw new CairnError(
         'target-unreachable',
         `cannot create repository at ${this.root}: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * A repository gets a folder of its own: made inside a folder of documents, it would mix with
+   * them (and a backup of that folder would hold the repository). What an operating system puts
+   * on a fresh drive does not count.
+   */
+  private async assertEmptyOrMissing(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.root);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code === 'ENOTDIR')
+        throw new CairnError('invalid-argument', `${this.root} is not a folder`);
+      return; // Unreadable: creating the repository reports it.
+    }
+    if (names.some((name) => !DRIVE_FILES.has(name))) {
+      throw new CairnError(
+        'invalid-argument',
+        `${this.root} is not empty; a repository needs an empty or new folder`,
       );
     }
   }
@@ -243,6 +280,28 @@ export class LocalTarget implements Target {
     const file = this.pathOf(kind, name);
     this.evict(file);
     await this.writing(`removing ${WHAT[kind]}`, () => fs.rm(file, { force: true }));
+  }
+
+  async leftovers(kind: FileKind): Promise<Leftover[]> {
+    if (kind === 'config' || kind === 'data') return []; // data: the spool (clearSpool)
+    const dir = path.join(this.root, kind);
+    const out: Leftover[] = [];
+    for (const name of await readdirOrEmpty(dir)) {
+      if (!name.endsWith(TMP_SUFFIX)) continue;
+      const file = path.join(dir, name);
+      const st = await fs.lstat(file).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined; // renamed into place or removed meanwhile
+        throw err;
+      });
+      if (!st?.isFile()) continue;
+      out.push({
+        name,
+        modifiedMs: st.mtimeMs,
+        read: () => fs.readFile(file),
+        remove: () => fs.rm(file, { force: true }),
+      });
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,15 @@ export interface FileInfo {
   size: number;
 }
 
+/** A temporary file a killed save left behind (see Target.leftovers). */
+export interface Leftover {
+  name: string;
+  /** When it was last written, in ms since 1970. */
+  modifiedMs: number;
+  read(): Promise<Buffer>;
+  remove(): Promise<void>;
+}
+
 export interface Target {
   /** A location string with any password removed, fit for messages and logs. */
   readonly displayName: string;
@@ -59,5 +68,11 @@ export interface Target {
    */
   localPath?(kind: FileKind, name: string): string;
   remove(kind: FileKind, name: string): Promise<void>;
+  /**
+   * The temporary files of `kind` that saves killed before their rename left behind, for
+   * whoever can tell they are stale (locks). Only targets that write through a temporary file
+   * have any.
+   */
+  leftovers?(kind: FileKind): Promise<Leftover[]>;
   close(): Promise<void>;
 }

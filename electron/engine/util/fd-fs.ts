@@ -17,9 +17,16 @@ export const fchown = promisify(fs.fchown);
 export const futimes = promisify(fs.futimes);
 export const fsync = promisify(fs.fsync);
 export const ftruncate = promisify(fs.ftruncate);
-export const readdir = promisify(fs.readdir) as (dir: string) => Promise<string[]>;
+export const readdir = promisify(fs.readdir) as (dir: string | Buffer) => Promise<string[]>;
 
-export function lstatBig(path: string): Promise<fs.BigIntStats> {
+/** A folder's names as their bytes (names need not be UTF-8). */
+export function readdirBytes(dir: string | Buffer): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    fs.readdir(dir, { encoding: 'buffer' }, (err, names) => (err ? reject(err) : resolve(names)));
+  });
+}
+
+export function lstatBig(path: string | Buffer): Promise<fs.BigIntStats> {
   return new Promise((resolve, reject) => {
     fs.lstat(path, { bigint: true }, (err, st) => (err ? reject(err) : resolve(st)));
   });

@@ -3,12 +3,13 @@
  * read, and reads that fail half way — so a lane's pool never runs dry during a long backup.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { gearTable } from '../../../electron/engine/chunker/fastcdc.js';
 import { newMasterKey } from '../../../electron/engine/crypto/key-slot.js';
 import { newRepoConfig } from '../../../electron/engine/format/repo-config.js';
+import type { FileJob } from '../../../electron/engine/pipeline/worker-messages.js';
 import {
   readFiles,
   type FileReaderHost,
@@ -18,6 +19,12 @@ import { BufferPool } from '../../../electron/engine/util/buffer-pool.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const MiB = 1024 * 1024;
+
+/** The file as a scan sees it (a missing one with numbers no file has). */
+function job(p: string): FileJob {
+  const st = lstatSync(p, { bigint: true, throwIfNoEntry: false });
+  return { path: p, device: String(st?.dev ?? -1), inode: String(st?.ino ?? -1) };
+}
 
 function host(pool: BufferPool): FileReaderHost & { stored: number } {
   const key = newMasterKey();
@@ -56,16 +63,12 @@ describe('file reader and its buffer pool', () => {
     const pool = new BufferPool();
     const h = host(pool);
     for (let round = 0; round < 20; round++) {
-      const outcomes = await readFiles(
-        h,
-        files.map((p) => ({ path: p })),
-        chunker,
-      );
+      const outcomes = await readFiles(h, files.map(job), chunker);
       expect(outcomes.filter((o) => !o.ok)).toHaveLength(1);
       expect(pool.inUse()).toBe(0);
     }
     // A folder holding only an empty file (say, __init__.py) takes nothing either.
-    await readFiles(h, [{ path: files[0]! }], chunker);
+    await readFiles(h, [job(files[0]!)], chunker);
     expect(pool.inUse()).toBe(0);
   });
 
@@ -80,7 +83,7 @@ describe('file reader and its buffer pool', () => {
       return real(...args);
     });
     try {
-      const [outcome] = await readFiles(host(pool), [{ path: file }], chunker);
+      const [outcome] = await readFiles(host(pool), [job(file)], chunker);
       expect(outcome).toMatchObject({ ok: false, code: 'EIO' });
       expect(pool.inUse()).toBe(0);
     } finally {
