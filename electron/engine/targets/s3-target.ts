@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { networkFault } from './http-transport.js';
+import { networkFault, statusText } from './http-transport.js';
 import { isFileName, objectPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
 import { RemoteTarget } from './remote-target.js';
@@ -320,6 +320,8 @@ class S3Store implements RemoteStore {
         forcePathStyle: pathStyle,
         ...(credentials ? { credentials } : {}),
         maxAttempts: 1,
+        // Without a logger of its own the SDK warns on the console (a failed streamed upload).
+        logger: SILENT,
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
         requestHandler: {
@@ -340,7 +342,9 @@ class S3Store implements RemoteStore {
     const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; code?: string };
     const name = e.name ?? 'Error';
     const status = e.$metadata?.httpStatusCode;
-    const reason = status ? `${status} ${name}` : name;
+    // "404 Not Found (NoSuchKey)"; a store that sends no error code gives the SDK's "Error".
+    const code = /^[A-Z][A-Za-z]+$/.test(name) && !GENERIC_NAMES.has(name) ? name : undefined;
+    const reason = status ? `${statusText(status)}${code ? ` (${code})` : ''}` : name;
     if (name === 'NoSuchBucket') {
       return new StoreError('missing-root', `bucket "${this.location.bucket}" does not exist`, {
         cause: err,
@@ -364,6 +368,9 @@ class S3Store implements RemoteStore {
   }
 }
 
+const ignore = (): void => undefined;
+const SILENT = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
+
 const DAMAGED = 'the stored bytes differ from those sent (ETag mismatch)';
 
 interface EtagAnswer {
@@ -384,6 +391,8 @@ function etagMatches(res: EtagAnswer, expected: string[]): boolean {
   const etag = res.ETag.replace(/"/g, '').toLowerCase();
   return !/^[0-9a-f]{32}(-\d+)?$/.test(etag) || expected.includes(etag);
 }
+
+const GENERIC_NAMES = new Set(['Error', 'Unknown', 'UnknownError', 'S3ServiceException']);
 
 const CREDENTIAL_ERRORS = new Set([
   'InvalidAccessKeyId',

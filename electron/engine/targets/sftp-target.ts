@@ -55,6 +55,8 @@ export interface SftpTargetOptions extends RemoteTargetOptions {
 interface Session {
   client: Client;
   sftp: SFTPWrapper;
+  /** Set the moment the connection closes. */
+  closed: boolean;
 }
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02). */
@@ -73,6 +75,8 @@ class SftpStore implements RemoteStore {
   readonly credentialsHint =
     'set CAIRN_SFTP_PASSWORD or CAIRN_SFTP_KEY_FILE, or add a key to the ssh agent';
   private session: Promise<Session> | undefined;
+  /** The client of the connection in use (or being opened). */
+  private client: Client | undefined;
   private readonly folders = new Set<string>();
   private readonly knownHosts: KnownHosts;
 
@@ -86,26 +90,27 @@ class SftpStore implements RemoteStore {
   }
 
   async put(kind: FileKind, name: string, body: UploadBody): Promise<'stored' | 'exists'> {
-    const { sftp } = await this.connect();
+    const session = await this.connect();
+    const { sftp } = session;
     const final = this.abs(objectPath(kind, name));
     const temp = this.abs(tempPath(kind, name));
     await this.ensureFolder(folderOf(kind, name));
     try {
-      await this.writeFile(sftp, temp, body);
+      await this.writeFile(session, temp, body);
       try {
-        await call<void>((cb) => sftp.rename(temp, final, cb));
+        await call<void>(session, (cb) => sftp.rename(temp, final, cb));
       } catch (err) {
-        if ((await this.statSize(sftp, final)) !== undefined) {
-          await call<void>((cb) => sftp.unlink(temp, cb)).catch(() => undefined);
+        if ((await this.statSize(session, final)) !== undefined) {
+          await call<void>(session, (cb) => sftp.unlink(temp, cb)).catch(() => undefined);
           return 'exists';
         }
         if (!hasExtension(sftp, 'posix-rename@openssh.com')) throw err;
-        await call<void>((cb) => sftp.ext_openssh_rename(temp, final, cb));
+        await call<void>(session, (cb) => sftp.ext_openssh_rename(temp, final, cb));
       }
       return 'stored';
     } catch (err) {
       // Best effort: a temporary name is never listed, but need not stay behind.
-      if (this.session) await call<void>((cb) => sftp.unlink(temp, cb)).catch(() => undefined);
+      await call<void>(session, (cb) => sftp.unlink(temp, cb)).catch(() => undefined);
       throw this.fault(err);
     }
   }
@@ -115,20 +120,22 @@ class SftpStore implements RemoteStore {
     name: string,
     range?: { offset: number; length: number },
   ): Promise<Buffer> {
-    const { sftp } = await this.connect();
+    const session = await this.connect();
+    const { sftp } = session;
     const file = this.abs(objectPath(kind, name));
     try {
-      const handle = await call<Buffer>((cb) => sftp.open(file, 'r', cb));
+      const handle = await call<Buffer>(session, (cb) => sftp.open(file, 'r', cb));
       try {
         const start = range?.offset ?? 0;
-        const length = range?.length ?? (await call<Stats>((cb) => sftp.fstat(handle, cb))).size;
-        const done = await readPipelined(sftp, handle, start, length);
+        const length =
+          range?.length ?? (await call<Stats>(session, (cb) => sftp.fstat(handle, cb))).size;
+        const done = await readPipelined(session, handle, start, length);
         if (!range && done.length !== length) {
           throw new StoreError('transient', `read ${done.length} of ${length} bytes`);
         }
         return done;
       } finally {
-        await call<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+        await call<void>(session, (cb) => sftp.close(handle, cb)).catch(() => undefined);
       }
     } catch (err) {
       throw this.fault(err);
@@ -136,9 +143,10 @@ class SftpStore implements RemoteStore {
   }
 
   async size(kind: FileKind, name: string): Promise<number | undefined> {
-    const { sftp } = await this.connect();
+    const session = await this.connect();
+    const { sftp } = session;
     try {
-      return await this.statSize(sftp, this.abs(objectPath(kind, name)));
+      return await this.statSize(session, this.abs(objectPath(kind, name)));
     } catch (err) {
       throw this.fault(err);
     }
@@ -149,14 +157,15 @@ class SftpStore implements RemoteStore {
       const size = await this.size('config', 'config');
       return size === undefined ? [] : [{ name: 'config', size }];
     }
-    const { sftp } = await this.connect();
+    const session = await this.connect();
+    const { sftp } = session;
     try {
-      if (kind !== 'data') return await this.listFolder(sftp, kind);
-      const fanOut = (await this.readdir(sftp, this.abs('data'))) ?? [];
+      if (kind !== 'data') return await this.listFolder(session, kind);
+      const fanOut = (await this.readdir(session, this.abs('data'))) ?? [];
       const out: FileInfo[] = [];
       for (const folder of fanOut) {
         if (!/^[0-9a-f]{2}$/.test(folder.filename) || !folder.attrs.isDirectory()) continue;
-        out.push(...(await this.listFolder(sftp, `data/${folder.filename}`)));
+        out.push(...(await this.listFolder(session, `data/${folder.filename}`)));
       }
       return out;
     } catch (err) {
@@ -165,40 +174,44 @@ class SftpStore implements RemoteStore {
   }
 
   async remove(kind: FileKind, name: string): Promise<void> {
-    const { sftp } = await this.connect();
+    const session = await this.connect();
+    const { sftp } = session;
     try {
-      await call<void>((cb) => sftp.unlink(this.abs(objectPath(kind, name)), cb));
+      await call<void>(session, (cb) => sftp.unlink(this.abs(objectPath(kind, name)), cb));
     } catch (err) {
       if (sftpCode(err) !== NO_SUCH_FILE) throw this.fault(err);
     }
   }
 
   async createRoot(): Promise<void> {
-    const { sftp } = await this.connect();
+    const session = await this.connect();
+    const { sftp } = session;
     try {
-      if (this.location.path) await this.mkdirs(sftp, this.location.path);
-      for (const kind of FOLDER_KINDS) await this.mkdirs(sftp, this.abs(kind));
+      if (this.location.path) await this.mkdirs(session, this.location.path);
+      for (const kind of FOLDER_KINDS) await this.mkdirs(session, this.abs(kind));
     } catch (err) {
       throw this.fault(err);
     }
   }
 
   async probe(): Promise<{ rootExists: boolean; freeBytes: number | null }> {
-    const { sftp } = await this.connect();
+    const session = await this.connect();
+    const { sftp } = session;
     try {
-      const rootExists = (await this.readdir(sftp, this.location.path)) !== undefined;
-      return { rootExists, freeBytes: await this.freeBytes(sftp) };
+      const rootExists = (await this.readdir(session, this.location.path)) !== undefined;
+      return { rootExists, freeBytes: await this.freeBytes(session) };
     } catch (err) {
       throw this.fault(err);
     }
   }
 
   async probeWrite(): Promise<void> {
-    const { sftp } = await this.connect();
+    const session = await this.connect();
+    const { sftp } = session;
     const scratch = this.abs(`.cairn-probe-${Date.now().toString(16)}`);
     try {
-      await call<void>((cb) => sftp.writeFile(scratch, 'probe', cb));
-      await call<void>((cb) => sftp.unlink(scratch, cb));
+      await call<void>(session, (cb) => sftp.writeFile(scratch, 'probe', cb));
+      await call<void>(session, (cb) => sftp.unlink(scratch, cb));
     } catch (err) {
       throw this.fault(err);
     }
@@ -215,47 +228,52 @@ class SftpStore implements RemoteStore {
     return root ? `${root}/${relative}` : relative;
   }
 
-  private async writeFile(sftp: SFTPWrapper, file: string, body: UploadBody): Promise<void> {
-    const handle = await call<Buffer>((cb) => sftp.open(file, 'w', cb));
+  private async writeFile(session: Session, file: string, body: UploadBody): Promise<void> {
+    const { sftp } = session;
+    const handle = await call<Buffer>(session, (cb) => sftp.open(file, 'w', cb));
     let closed = false;
     try {
       let position = 0;
       for await (const chunk of body.stream()) {
         const bytes = chunk as Buffer;
-        await call<void>((cb) => sftp.write(handle, bytes, 0, bytes.length, position, cb));
+        await call<void>(session, (cb) => sftp.write(handle, bytes, 0, bytes.length, position, cb));
         position += bytes.length;
       }
-      const { size } = await call<Stats>((cb) => sftp.fstat(handle, cb));
+      const { size } = await call<Stats>(session, (cb) => sftp.fstat(handle, cb));
       closed = true;
-      await call<void>((cb) => sftp.close(handle, cb));
+      await call<void>(session, (cb) => sftp.close(handle, cb));
       if (size !== body.size) {
         throw new StoreError('transient', `the server kept ${size} of ${body.size} bytes`);
       }
     } finally {
-      if (!closed) await call<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+      if (!closed) await call<void>(session, (cb) => sftp.close(handle, cb)).catch(() => undefined);
     }
   }
 
-  private async statSize(sftp: SFTPWrapper, file: string): Promise<number | undefined> {
+  private async statSize(session: Session, file: string): Promise<number | undefined> {
+    const { sftp } = session;
     try {
-      return (await call<Stats>((cb) => sftp.stat(file, cb))).size;
+      return (await call<Stats>(session, (cb) => sftp.stat(file, cb))).size;
     } catch (err) {
       if (sftpCode(err) === NO_SUCH_FILE) return undefined;
       throw err;
     }
   }
 
-  private async listFolder(sftp: SFTPWrapper, relative: string): Promise<FileInfo[]> {
-    const entries = (await this.readdir(sftp, this.abs(relative))) ?? [];
+  private async listFolder(session: Session, relative: string): Promise<FileInfo[]> {
+    const entries = (await this.readdir(session, this.abs(relative))) ?? [];
     return entries
       .filter((e) => isFileName(e.filename) && e.attrs.isFile())
       .map((e) => ({ name: e.filename, size: e.attrs.size }));
   }
 
   /** A folder's entries, or undefined when it does not exist. */
-  private async readdir(sftp: SFTPWrapper, folder: string) {
+  private async readdir(session: Session, folder: string) {
+    const { sftp } = session;
     try {
-      return await call<{ filename: string; attrs: Stats }[]>((cb) => sftp.readdir(folder, cb));
+      return await call<{ filename: string; attrs: Stats }[]>(session, (cb) =>
+        sftp.readdir(folder, cb),
+      );
     } catch (err) {
       if (sftpCode(err) === NO_SUCH_FILE) return undefined;
       throw err;
@@ -264,40 +282,44 @@ class SftpStore implements RemoteStore {
 
   private async ensureFolder(relative: string): Promise<void> {
     if (!relative || this.folders.has(relative)) return;
-    const { sftp } = await this.connect();
-    await this.mkdirs(sftp, this.abs(relative));
+    const session = await this.connect();
+    const { sftp } = session;
+    await this.mkdirs(session, this.abs(relative));
     this.folders.add(relative);
   }
 
   /** mkdir -p: creates the folder and any missing parents. */
-  private async mkdirs(sftp: SFTPWrapper, folder: string): Promise<void> {
+  private async mkdirs(session: Session, folder: string): Promise<void> {
+    const { sftp } = session;
     try {
-      await call<void>((cb) => sftp.mkdir(folder, cb));
+      await call<void>(session, (cb) => sftp.mkdir(folder, cb));
       return;
     } catch (err) {
       // Already there (servers differ in the code they give for that)?
-      if (await this.isFolder(sftp, folder)) return;
+      if (await this.isFolder(session, folder)) return;
       const parent = path.posix.dirname(folder);
       if (sftpCode(err) !== NO_SUCH_FILE || parent === folder || parent === '.') throw err;
     }
-    await this.mkdirs(sftp, path.posix.dirname(folder));
-    await call<void>((cb) => sftp.mkdir(folder, cb)).catch(async (err: unknown) => {
-      if (!(await this.isFolder(sftp, folder))) throw err;
+    await this.mkdirs(session, path.posix.dirname(folder));
+    await call<void>(session, (cb) => sftp.mkdir(folder, cb)).catch(async (err: unknown) => {
+      if (!(await this.isFolder(session, folder))) throw err;
     });
   }
 
-  private async isFolder(sftp: SFTPWrapper, folder: string): Promise<boolean> {
+  private async isFolder(session: Session, folder: string): Promise<boolean> {
+    const { sftp } = session;
     try {
-      return (await call<Stats>((cb) => sftp.stat(folder, cb))).isDirectory();
+      return (await call<Stats>(session, (cb) => sftp.stat(folder, cb))).isDirectory();
     } catch {
       return false;
     }
   }
 
-  private async freeBytes(sftp: SFTPWrapper): Promise<number | null> {
+  private async freeBytes(session: Session): Promise<number | null> {
+    const { sftp } = session;
     if (!hasExtension(sftp, 'statvfs@openssh.com')) return null;
     try {
-      const info = await call<{ f_bavail: number; f_frsize: number }>((cb) =>
+      const info = await call<{ f_bavail: number; f_frsize: number }>(session, (cb) =>
         sftp.ext_openssh_statvfs(this.location.path || '.', cb),
       );
       return info.f_bavail * info.f_frsize;
@@ -307,13 +329,17 @@ class SftpStore implements RemoteStore {
   }
 
   private connect(): Promise<Session> {
-    this.session ??= this.open().catch((err: unknown) => {
-      this.session = undefined;
-      throw err;
-    });
+    if (!this.session) {
+      const opening = this.open();
+      this.session = opening;
+      opening.catch(() => {
+        if (this.session === opening) this.session = undefined;
+      });
+    }
     return this.session;
   }
 
+  /** Opens the connection and its SFTP channel; this.session is the promise it returns. */
   private async open(): Promise<Session> {
     const { Client } = await import('ssh2');
     const { host, port, user } = this.location;
@@ -366,13 +392,25 @@ class SftpStore implements RemoteStore {
         finish(prompts.map(() => auth.password ?? '')),
       );
     }
+    this.client = client;
     return new Promise<Session>((resolve, reject) => {
-      let ready = false;
+      let session: Session | undefined;
+      const closed = (): void => {
+        if (session) session.closed = true;
+        // Forgotten, so that the next attempt opens a new connection.
+        if (this.client === client) {
+          this.client = undefined;
+          this.session = undefined;
+        }
+      };
       client.on('error', (err) => {
-        this.dropSession(client);
-        if (!ready) reject(hostKeyProblem ?? this.fault(err));
+        closed();
+        reject(hostKeyProblem ?? this.fault(err));
       });
-      client.on('close', () => this.dropSession(client));
+      client.on('close', () => {
+        closed();
+        reject(new StoreError('transient', 'connection closed'));
+      });
       client.on('ready', () => {
         client.sftp((err, sftp) => {
           if (err) {
@@ -380,8 +418,8 @@ class SftpStore implements RemoteStore {
             reject(this.fault(err));
             return;
           }
-          ready = true;
-          resolve({ client, sftp });
+          session = { client, sftp, closed: false };
+          resolve(session);
         });
       });
       try {
@@ -399,18 +437,6 @@ class SftpStore implements RemoteStore {
         );
       }
     });
-  }
-
-  /** A broken connection is forgotten, so the next attempt opens a new one. */
-  private dropSession(client: Client): void {
-    const session = this.session;
-    if (!session) return;
-    session.then(
-      (s) => {
-        if (s.client === client && this.session === session) this.session = undefined;
-      },
-      () => undefined,
-    );
   }
 
   /** What an ssh2 error means (see Fault). */
@@ -450,11 +476,12 @@ function hasExtension(sftp: SFTPWrapper, name: string): boolean {
  * end of the file: the result may be shorter.
  */
 async function readPipelined(
-  sftp: SFTPWrapper,
+  session: Session,
   handle: Buffer,
   start: number,
   length: number,
 ): Promise<Buffer> {
+  const { sftp } = session;
   const buf = Buffer.allocUnsafe(length);
   const step = Math.min(CHUNK, readLength(sftp));
   let next = 0;
@@ -466,10 +493,8 @@ async function readPipelined(
       let done = 0;
       const want = Math.min(step, end - at);
       while (done < want) {
-        const n = await new Promise<number>((resolve, reject) =>
-          sftp.read(handle, buf, at + done, want - done, start + at + done, (err, bytes) =>
-            err ? reject(err) : resolve(bytes),
-          ),
+        const n = await call<number>(session, (cb) =>
+          sftp.read(handle, buf, at + done, want - done, start + at + done, cb),
         );
         if (n === 0) {
           end = Math.min(end, at + done); // the end of the file
@@ -488,8 +513,15 @@ function readLength(sftp: SFTPWrapper): number {
   return max && max > 0 ? max : 32 * 1024;
 }
 
-/** Promisifies one ssh2 callback call. */
-function call<T>(fn: (cb: (err?: Error | null, value?: T) => void) => void): Promise<T> {
+/**
+ * Promisifies one ssh2 request. ssh2 drops a request sent on a closed channel without ever
+ * answering it, so a closed session fails at once instead.
+ */
+function call<T>(
+  session: Session,
+  fn: (cb: (err?: Error | null, value?: T) => void) => void,
+): Promise<T> {
+  if (session.closed) return Promise.reject(new StoreError('transient', 'connection lost'));
   return new Promise<T>((resolve, reject) =>
     fn((err, value) => (err ? reject(err) : resolve(value as T))),
   );
