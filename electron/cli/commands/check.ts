@@ -1,5 +1,5 @@
 import { CairnError } from '../../engine/errors.js';
-import { createEngine } from '../../engine/service.js';
+import { createEngine, displayLocation } from '../../engine/service.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, printJson } from '../output.js';
 import { cliJobControl } from '../job-control.js';
@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!report.ok) {
     process.stderr.write(
-      `cairn: the repository at ${location} has ${report.problems.length} problem(s); see above\n`,
+      `cairn: the repository at ${displayLocation(location)} has ${report.problems.length} problem(s); see above\n`,
     );
     return 1;
   }

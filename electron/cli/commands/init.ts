@@ -1,5 +1,5 @@
 import { parse, repoOption, requireRepo } from '../args.js';
-import { createEngine } from '../../engine/service.js';
+import { createEngine, displayLocation } from '../../engine/service.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn init --repo LOC [--copy-chunker-params-from LOC2]';
@@ -20,7 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     { location, password },
     { copyChunkerParamsFrom: copyFrom },
   );
-  process.stdout.write(`created repository ${id.slice(0, 10)} at ${location}\n`);
+  process.stdout.write(`created repository ${id.slice(0, 10)} at ${displayLocation(location)}\n`);
   process.stdout.write('Keep the password safe: without it, the data cannot be recovered.\n');
   return 0;
 }

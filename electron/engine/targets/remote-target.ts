@@ -79,7 +79,7 @@ export class RemoteTarget implements Target {
   }
 
   async exists(): Promise<boolean> {
-    const size = await this.run('reach', () => this.store.size('config', 'config'));
+    const size = await this.run('connect to', () => this.store.size('config', 'config'));
     return size !== undefined;
   }
 
@@ -145,9 +145,19 @@ export class RemoteTarget implements Target {
 
   async testConnection(): Promise<ConnectionReport> {
     const once = { attempts: 1 };
-    const { rootExists, freeBytes } = await this.run('reach', () => this.store.probe(), {}, once);
+    const { rootExists, freeBytes } = await this.run(
+      'connect to',
+      () => this.store.probe(),
+      {},
+      once,
+    );
     const started = performance.now();
-    const config = await this.run('reach', () => this.store.size('config', 'config'), {}, once);
+    const config = await this.run(
+      'connect to',
+      () => this.store.size('config', 'config'),
+      {},
+      once,
+    );
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     let writable: boolean | null = null;
     const probeWrite = this.store.probeWrite?.bind(this.store);
@@ -221,7 +231,7 @@ export class RemoteTarget implements Target {
     let message: string;
     switch (fault.fault) {
       case 'credentials':
-        message = `cannot ${where}: the server refused the credentials (${fault.message}; ${this.store.credentialsHint})`;
+        message = `cannot ${where}: the server refused the credentials (${fault.message}); ${this.store.credentialsHint}`;
         break;
       case 'forbidden':
         message = `cannot ${where}: not allowed (${fault.message})`;

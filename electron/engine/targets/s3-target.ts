@@ -342,9 +342,10 @@ class S3Store implements RemoteStore {
     const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; code?: string };
     const name = e.name ?? 'Error';
     const status = e.$metadata?.httpStatusCode;
-    // "404 Not Found (NoSuchKey)"; a store that sends no error code gives the SDK's "Error".
+    // "403 InvalidAccessKeyId", or "503 Service Unavailable" from a store that sends no error
+    // code (the SDK then names it "Error").
     const code = /^[A-Z][A-Za-z]+$/.test(name) && !GENERIC_NAMES.has(name) ? name : undefined;
-    const reason = status ? `${statusText(status)}${code ? ` (${code})` : ''}` : name;
+    const reason = status ? (code ? `${status} ${code}` : statusText(status)) : name;
     if (name === 'NoSuchBucket') {
       return new StoreError('missing-root', `bucket "${this.location.bucket}" does not exist`, {
         cause: err,

@@ -144,7 +144,6 @@ class SftpStore implements RemoteStore {
 
   async size(kind: FileKind, name: string): Promise<number | undefined> {
     const session = await this.connect();
-    const { sftp } = session;
     try {
       return await this.statSize(session, this.abs(objectPath(kind, name)));
     } catch (err) {
@@ -158,7 +157,6 @@ class SftpStore implements RemoteStore {
       return size === undefined ? [] : [{ name: 'config', size }];
     }
     const session = await this.connect();
-    const { sftp } = session;
     try {
       if (kind !== 'data') return await this.listFolder(session, kind);
       const fanOut = (await this.readdir(session, this.abs('data'))) ?? [];
@@ -185,7 +183,6 @@ class SftpStore implements RemoteStore {
 
   async createRoot(): Promise<void> {
     const session = await this.connect();
-    const { sftp } = session;
     try {
       if (this.location.path) await this.mkdirs(session, this.location.path);
       for (const kind of FOLDER_KINDS) await this.mkdirs(session, this.abs(kind));
@@ -196,7 +193,6 @@ class SftpStore implements RemoteStore {
 
   async probe(): Promise<{ rootExists: boolean; freeBytes: number | null }> {
     const session = await this.connect();
-    const { sftp } = session;
     try {
       const rootExists = (await this.readdir(session, this.location.path)) !== undefined;
       return { rootExists, freeBytes: await this.freeBytes(session) };
@@ -283,7 +279,6 @@ class SftpStore implements RemoteStore {
   private async ensureFolder(relative: string): Promise<void> {
     if (!relative || this.folders.has(relative)) return;
     const session = await this.connect();
-    const { sftp } = session;
     await this.mkdirs(session, this.abs(relative));
     this.folders.add(relative);
   }
