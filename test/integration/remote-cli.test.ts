@@ -6,7 +6,7 @@
  * because the target keeps failing leaves every earlier snapshot restorable.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import {
 } from '../fixtures/target-servers/servers.js';
 import { cairn, cairnOk, type CliResult } from '../helpers/cairn-cli.js';
 import { HttpFaultProxy } from '../helpers/fault-proxy.js';
+import { killOnProgress } from '../helpers/kill-on-progress.js';
 import { describeTree } from '../helpers/file-tree.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -317,5 +318,49 @@ describe('a backup that fails because the target keeps failing', () => {
     const check = await cairnOk(['check', '--read-data', '--repo', location], { env });
     expect(check.stdout).toMatch(/no errors/);
     expect(failed.stderr + check.stdout + check.stderr).not.toContain('Fail-Secret');
+  });
+});
+
+describe('Ctrl-C during a backup to a remote target', () => {
+  let server: RunningServer | undefined;
+  const skip = missingProgram('rclone');
+  const served = path.join(dir, 'rest-cancel');
+
+  beforeAll(async () => {
+    if (!skip) server = await startRclone('restic', { root: served });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('leaves no spool file, no lock and no new snapshot', async (ctx) => {
+    if (skip) return ctx.skip(skip);
+    const location = `rest:http://127.0.0.1:${server!.port}/repo`;
+    const home = path.join(dir, 'home-cancel');
+    const env = { CAIRN_HOME: home };
+    const cancelSrc = path.join(dir, 'cancel-src');
+    mkdirSync(cancelSrc);
+    writeFileSync(path.join(cancelSrc, 'first.txt'), 'the first snapshot\n');
+    await cairnOk(['init', '--repo', location], { env });
+    await cairnOk(['backup', cancelSrc, '--repo', location], { env });
+    writeFileSync(path.join(cancelSrc, 'large.bin'), randomBytes(96 * MiB));
+
+    const run = await killOnProgress(
+      ['backup', cancelSrc, '--repo', location],
+      (p) => p.phase === 'backup' && p.bytes_done >= 40 * MiB,
+      { signal: 'SIGINT', env },
+    );
+    expect(run.killed).toBe(true);
+    expect(run.code).toBe(130);
+    const spool = path.join(home, 'spool');
+    const left = readdirSync(spool, { recursive: true }).filter((f) => String(f).endsWith('.tmp'));
+    expect(left).toEqual([]);
+    expect(readdirSync(path.join(served, 'repo', 'locks'))).toEqual([]);
+    const snaps = JSON.parse(
+      (await cairnOk(['snapshots', '--json', '--repo', location], { env })).stdout,
+    ) as unknown[];
+    expect(snaps).toHaveLength(1);
+    const check = await cairnOk(['check', '--read-data', '--repo', location], { env });
+    expect(check.stdout).toMatch(/no errors/);
   });
 });
