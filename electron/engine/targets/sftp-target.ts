@@ -59,12 +59,26 @@ interface Session {
   closed: boolean;
 }
 
+interface ReadHandle {
+  session: Session;
+  handle: Promise<Buffer>;
+  users: number;
+  evicted: boolean;
+}
+
+function closeReadHandle(entry: ReadHandle): void {
+  entry.handle
+    .then((handle) => call<void>(entry.session, (cb) => entry.session.sftp.close(handle, cb)))
+    .catch(() => undefined);
+}
+
 /** SFTP status codes (draft-ietf-secsh-filexfer-02). */
 const NO_SUCH_FILE = 2;
 const PERMISSION_DENIED = 3;
 const SAVE_CONCURRENCY = 4;
 const CHUNK = 256 * 1024;
 const READS_IN_FLIGHT = 8;
+const OPEN_READ_HANDLES = 16;
 
 export function sftpTarget(location: SftpLocation, options: SftpTargetOptions): RemoteTarget {
   return new RemoteTarget(location.displayName, new SftpStore(location, options), options);
@@ -79,6 +93,7 @@ class SftpStore implements RemoteStore {
   private client: Client | undefined;
   private readonly folders = new Set<string>();
   private readonly knownHosts: KnownHosts;
+  private readonly readHandles = new Map<string, ReadHandle>();
 
   constructor(
     private readonly location: SftpLocation,
@@ -94,8 +109,8 @@ class SftpStore implements RemoteStore {
     const { sftp } = session;
     const final = this.abs(objectPath(kind, name));
     const temp = this.abs(tempPath(kind, name));
-    await this.ensureFolder(folderOf(kind, name));
     try {
+      await this.ensureFolder(folderOf(kind, name));
       await this.writeFile(session, temp, body);
       try {
         await call<void>(session, (cb) => sftp.rename(temp, final, cb));
@@ -124,16 +139,20 @@ class SftpStore implements RemoteStore {
     const { sftp } = session;
     const file = this.abs(objectPath(kind, name));
     try {
+      if (range) {
+        // Restore and check read many ranges of the same packs: their handles stay open.
+        return await this.withReadHandle(session, file, (handle) =>
+          readPipelined(session, handle, range.offset, range.length),
+        );
+      }
       const handle = await call<Buffer>(session, (cb) => sftp.open(file, 'r', cb));
       try {
-        const start = range?.offset ?? 0;
-        const length =
-          range?.length ?? (await call<Stats>(session, (cb) => sftp.fstat(handle, cb))).size;
-        const done = await readPipelined(session, handle, start, length);
-        if (!range && done.length !== length) {
-          throw new StoreError('transient', `read ${done.length} of ${length} bytes`);
+        const { size } = await call<Stats>(session, (cb) => sftp.fstat(handle, cb));
+        const bytes = await readPipelined(session, handle, 0, size);
+        if (bytes.length !== size) {
+          throw new StoreError('transient', `read ${bytes.length} of ${size} bytes`);
         }
-        return done;
+        return bytes;
       } finally {
         await call<void>(session, (cb) => sftp.close(handle, cb)).catch(() => undefined);
       }
@@ -174,8 +193,10 @@ class SftpStore implements RemoteStore {
   async remove(kind: FileKind, name: string): Promise<void> {
     const session = await this.connect();
     const { sftp } = session;
+    const file = this.abs(objectPath(kind, name));
+    this.evictReadHandle(file);
     try {
-      await call<void>(session, (cb) => sftp.unlink(this.abs(objectPath(kind, name)), cb));
+      await call<void>(session, (cb) => sftp.unlink(file, cb));
     } catch (err) {
       if (sftpCode(err) !== NO_SUCH_FILE) throw this.fault(err);
     }
@@ -194,7 +215,7 @@ class SftpStore implements RemoteStore {
   async probe(): Promise<{ rootExists: boolean; freeBytes: number | null }> {
     const session = await this.connect();
     try {
-      const rootExists = (await this.readdir(session, this.location.path)) !== undefined;
+      const rootExists = (await this.readdir(session, this.location.path || '.')) !== undefined;
       return { rootExists, freeBytes: await this.freeBytes(session) };
     } catch (err) {
       throw this.fault(err);
@@ -214,9 +235,53 @@ class SftpStore implements RemoteStore {
   }
 
   async close(): Promise<void> {
+    for (const file of [...this.readHandles.keys()]) this.evictReadHandle(file);
     const session = this.session;
     this.session = undefined;
     if (session) (await session.catch(() => undefined))?.client.end();
+  }
+
+  /** Runs `read` with an open handle of the file, kept open for the next range. */
+  private async withReadHandle<T>(
+    session: Session,
+    file: string,
+    read: (handle: Buffer) => Promise<T>,
+  ): Promise<T> {
+    let entry = this.readHandles.get(file);
+    if (entry && entry.session !== session) {
+      this.evictReadHandle(file);
+      entry = undefined;
+    }
+    if (entry) {
+      // Most recently used last.
+      this.readHandles.delete(file);
+    } else {
+      const opened = { session, users: 0, evicted: false } as ReadHandle;
+      opened.handle = call<Buffer>(session, (cb) => session.sftp.open(file, 'r', cb));
+      opened.handle.catch(() => {
+        if (this.readHandles.get(file) === opened) this.evictReadHandle(file);
+      });
+      entry = opened;
+    }
+    this.readHandles.set(file, entry);
+    if (this.readHandles.size > OPEN_READ_HANDLES) {
+      this.evictReadHandle(this.readHandles.keys().next().value as string);
+    }
+    entry.users++;
+    try {
+      return await read(await entry.handle);
+    } finally {
+      entry.users--;
+      if (entry.evicted && entry.users === 0) closeReadHandle(entry);
+    }
+  }
+
+  private evictReadHandle(file: string): void {
+    const entry = this.readHandles.get(file);
+    if (!entry) return;
+    this.readHandles.delete(file);
+    entry.evicted = true;
+    if (entry.users === 0) closeReadHandle(entry);
   }
 
   private abs(relative: string): string {
