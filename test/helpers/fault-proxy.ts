@@ -24,6 +24,8 @@ export type HttpFault =
 export interface Match {
   method?: string;
   path?: RegExp;
+  /** A request header that must be present (lower case). */
+  header?: string;
 }
 
 interface Rule extends Match {
@@ -86,7 +88,10 @@ export class HttpFaultProxy {
     this.requests.push(`${method} ${path}`);
     const rule = this.rules.find(
       (r) =>
-        r.remaining > 0 && (!r.method || r.method === method) && (!r.path || r.path.test(path)),
+        r.remaining > 0 &&
+        (!r.method || r.method === method) &&
+        (!r.path || r.path.test(path)) &&
+        (!r.header || r.header in req.headers),
     );
     if (rule) rule.remaining--;
     const fault = rule?.fault;

@@ -186,6 +186,19 @@ for (const c of httpCases) {
       }
     });
 
+    test('a store that does not do conditional writes (501) gets plain ones', async () => {
+      if (c.upload !== 'PUT' || !c.name.startsWith('S3')) return;
+      const bytes = randomBytes(300_000);
+      const { file, id } = spooled(target, bytes);
+      proxy.inject(
+        { ...upload, header: 'if-none-match' },
+        { kind: 'status', status: 501 },
+        Infinity,
+      );
+      await target.adopt('data', id, file);
+      expect((await direct.load('data', id)).equals(bytes)).toBe(true);
+    });
+
     test('when it gives up: one line naming file, target and cause; nothing left', async () => {
       const bytes = randomBytes(MiB);
       const { file, id } = spooled(target, bytes);
