@@ -5,7 +5,7 @@
  *
  * HttpFaultProxy answers 5xx, drops the connection in the middle of an upload, stalls, cuts an
  * answer short or flips a byte of an upload, for the next N requests matching a method and
- * path. TcpFaultProxy (for SFTP) cuts connections once a number of bytes went upstream.
+ * path, or lets the server act and loses its answer. TcpFaultProxy (for SFTP) cuts connections once a number of bytes went upstream.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -19,7 +19,9 @@ export type HttpFault =
   /** Forwards, but passes only half of the answer's body before destroying the connection. */
   | { kind: 'truncate-answer' }
   /** Forwards the request with one byte of its body flipped. */
-  | { kind: 'flip-byte' };
+  | { kind: 'flip-byte' }
+  /** Forwards the request, lets the server act on it, then drops the connection unanswered. */
+  | { kind: 'lose-answer' };
 
 export interface Match {
   method?: string;
@@ -131,6 +133,11 @@ export class HttpFaultProxy {
         headers: req.headers,
       },
       (answer) => {
+        if (fault?.kind === 'lose-answer') {
+          answer.resume();
+          answer.on('end', () => res.socket?.destroy());
+          return;
+        }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         if (fault?.kind !== 'truncate-answer') {
           answer.pipe(res);

@@ -55,6 +55,10 @@ interface HttpCase {
   name: string;
   /** The method that uploads. */
   upload: 'PUT' | 'POST';
+  /** The method that places an upload under its name. */
+  place: 'PUT' | 'POST' | 'MOVE';
+  /** Whether a second config is refused (the store creates names exclusively). */
+  exclusive: boolean;
   /** Whether a damaged upload is noticed (S3: its ETag is the MD5 of what arrived). */
   detectsDamage: boolean;
   start(): Promise<
@@ -67,6 +71,8 @@ const httpCases: HttpCase[] = [
   {
     name: 'S3 (s3rver)',
     upload: 'PUT',
+    place: 'PUT',
+    exclusive: false, // s3rver ignores If-None-Match
     detectsDamage: true,
     start: async () => ({
       server: await startS3rver(path.join(dir, 's3rver'), ['fault-bucket']),
@@ -77,6 +83,8 @@ const httpCases: HttpCase[] = [
   {
     name: 'WebDAV (rclone)',
     upload: 'PUT',
+    place: 'MOVE',
+    exclusive: true,
     detectsDamage: false,
     start: async () =>
       missingProgram('rclone') ?? {
@@ -88,6 +96,8 @@ const httpCases: HttpCase[] = [
   {
     name: 'REST (rclone)',
     upload: 'POST',
+    place: 'POST',
+    exclusive: false,
     detectsDamage: false,
     start: async () =>
       missingProgram('rclone') ?? {
@@ -140,6 +150,29 @@ for (const c of httpCases) {
         proxy.clear();
         await fn();
       });
+
+    test('an answer lost after the file was placed: the retry finds it complete', async () => {
+      const config = Buffer.from(`config of ${c.name}`);
+      // WebDAV moves the upload's temporary name; S3 adds a query.
+      const placing = { method: c.place, path: /\/config(\.[0-9a-f]+\.tmp)?(\?|$)/ };
+      proxy.inject(placing, { kind: 'lose-answer' }, 1);
+      await target.save('config', 'config', config);
+      expect((await direct.load('config', 'config')).equals(config)).toBe(true);
+      expect(proxy.count(placing)).toBe(2);
+
+      const bytes = randomBytes(MiB);
+      const { file, id } = spooled(target, bytes);
+      proxy.inject({ method: c.place, path: data.path }, { kind: 'lose-answer' }, 1);
+      await target.adopt('data', id, file);
+      expect((await direct.load('data', id)).equals(bytes)).toBe(true);
+
+      if (c.exclusive) {
+        // …while another repository's config is still refused.
+        const other = await failure(target.save('config', 'config', Buffer.from('another')));
+        expect(other.kind).toBe('repository-exists');
+        expect((await direct.load('config', 'config')).equals(config)).toBe(true);
+      }
+    });
 
     test('503 twice, then the upload goes through', async () => {
       const bytes = randomBytes(2 * MiB);

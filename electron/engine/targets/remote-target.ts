@@ -162,9 +162,12 @@ export class RemoteTarget implements Target {
     let writable: boolean | null = null;
     const probeWrite = this.store.probeWrite?.bind(this.store);
     if (rootExists && probeWrite) {
-      writable = await this.run('write to', () => probeWrite().then(() => true), {
-        forbidden: () => false,
-      });
+      writable = await this.run(
+        'write to',
+        () => probeWrite().then(() => true),
+        { forbidden: () => false },
+        once,
+      );
     }
     return { latencyMs, repositoryExists: config !== undefined, writable, freeBytes };
   }
@@ -180,6 +183,9 @@ export class RemoteTarget implements Target {
     // The name was taken. Every name but config is the hash of the bytes, so it holds these
     // very bytes (often: our own earlier attempt, whose answer was lost on the way back).
     if (kind === 'config') {
+      // Ours from an earlier attempt, or another repository's?
+      const stored = await this.run(`download ${label} from`, () => this.store.get(kind, name));
+      if (stored.equals(await body.read())) return;
       throw new CairnError(
         'repository-exists',
         `a repository already exists at ${this.displayName}`,
