@@ -8,7 +8,14 @@ import http, { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { StoreError } from './remote-store.js';
+import type { RemoteTargetOptions } from './remote-target.js';
 import type { UploadBody } from './upload-body.js';
+
+/** Options of the targets that speak HTTP (WebDAV, REST, S3). */
+export interface HttpStoreOptions extends RemoteTargetOptions {
+  /** A socket silent this long is given up and the request retried (default 60 s). */
+  timeoutMs?: number;
+}
 
 export interface HttpCredentials {
   user: string;

@@ -26,7 +26,7 @@ export const REMOTE_SCHEMES = ['s3', 'webdav', 'sftp', 'rest'] as const;
 type Env = Record<string, string | undefined>;
 
 /** Options tests (and later the app) may set; the CLI uses the defaults. */
-export type RemoteTargetSettings = Omit<S3TargetOptions, 'auth'> &
+export type RemoteTargetSettings = S3TargetOptions &
   Pick<Partial<SftpTargetOptions>, 'knownHostsFile'>;
 
 /**

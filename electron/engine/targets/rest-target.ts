@@ -12,13 +12,17 @@
  * writes to a temporary file and renames it). Each upload is checked by a HEAD of its size,
  * and one that failed is deleted again, so no partial file stays under the name.
  */
-import { HttpTransport, statusFault, type HttpCredentials } from './http-transport.js';
+import {
+  HttpTransport,
+  statusFault,
+  type HttpCredentials,
+  type HttpStoreOptions,
+} from './http-transport.js';
 import { isFileName, objectPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
 import { RemoteTarget } from './remote-target.js';
 import type { FileInfo, FileKind } from './target.js';
 import type { UploadBody } from './upload-body.js';
-import type { HttpStoreOptions } from './webdav-target.js';
 
 export interface RestLocation {
   /** The repository's URL without credentials, e.g. https://backup.example:8000/laptop. */

@@ -13,13 +13,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { networkFault, statusText } from './http-transport.js';
+import { networkFault, statusText, type HttpStoreOptions } from './http-transport.js';
 import { isFileName, objectPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
 import { RemoteTarget } from './remote-target.js';
 import type { FileInfo, FileKind } from './target.js';
 import type { UploadBody } from './upload-body.js';
-import type { HttpStoreOptions } from './webdav-target.js';
 
 type S3Module = typeof S3Sdk;
 

@@ -14,23 +14,20 @@ import {
   statusFault,
   type HttpCredentials,
   type HttpResponse,
+  type HttpStoreOptions,
 } from './http-transport.js';
 import { FOLDER_KINDS, folderOf, isFileName, objectPath, tempPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
-import { RemoteTarget, type RemoteTargetOptions } from './remote-target.js';
+import { RemoteTarget } from './remote-target.js';
 import type { FileInfo, FileKind } from './target.js';
 import type { UploadBody } from './upload-body.js';
+import { parseMultistatus } from './webdav-multistatus.js';
 
 export interface WebDavLocation {
   /** The repository's URL without credentials, e.g. https://cloud.example/dav/backup. */
   url: string;
   credentials?: HttpCredentials;
   displayName: string;
-}
-
-export interface HttpStoreOptions extends RemoteTargetOptions {
-  /** A socket silent this long is given up and the request retried (default 60 s). */
-  timeoutMs?: number;
 }
 
 const PROPFIND_BODY =
@@ -225,7 +222,6 @@ class WebDavStore implements RemoteStore {
     });
     if (res.status === 404) return undefined;
     if (res.status !== 207) throw statusFault(res, 'listing');
-    const { parseMultistatus } = await import('./webdav-multistatus.js');
     return parseMultistatus(res.body.toString('utf8'));
   }
 
