@@ -5,10 +5,11 @@
 #   time (GNU) — peak memory of each command in the bench
 #   gnome-keyring, dbus, dbus-x11 — the real Secret Service for keychain tests (dbus-run-session)
 #   chromium   — the browser the e2e tests drive (Playwright, web mode)
-# Later issues add rclone and xvfb here.
+#   rclone     — real WebDAV, SFTP and REST (restic protocol) servers for the target tests
+# Later issues add xvfb here.
 # It needs root (or sudo) and apt-get; otherwise it says what to install and carries on.
 set -u
-PACKAGES=(restic borgbackup util-linux time gnome-keyring dbus dbus-x11 chromium)
+PACKAGES=(restic borgbackup util-linux time gnome-keyring dbus dbus-x11 chromium rclone)
 [ -n "${CAIRN_EXTRA_PACKAGES:-}" ] && PACKAGES+=(${CAIRN_EXTRA_PACKAGES})
 
 missing=()

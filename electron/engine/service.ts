@@ -11,12 +11,27 @@ import { Repository } from './repository/repository.js';
 import type { EngineService, JobControl, RepositoryRef } from './service-types.js';
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
+import type { Target } from './targets/target.js';
 
 /** A location fit for messages and logs: without the password of a `user:password@` part. */
 export { redactLocation } from './targets/location.js';
 
 export async function openRepository(ref: RepositoryRef): Promise<Repository> {
   return Repository.open(openTarget(ref.location), ref.password);
+}
+
+/**
+ * Before creating a repository on a remote target: says in words what is wrong (unreachable,
+ * credentials refused, no such bucket, not writable), instead of a failed write later.
+ */
+async function assertUsable(target: Target): Promise<void> {
+  const report = await target.testConnection?.();
+  if (report?.writable === false) {
+    throw new CairnError(
+      'target-unreachable',
+      `cannot create a repository at ${target.displayName}: the server does not allow writing there`,
+    );
+  }
 }
 
 type LockKind = { exclusive: boolean; operation: LockOperation; readsOnly?: boolean } | undefined;
@@ -77,11 +92,9 @@ export function createEngine(): EngineService {
         chunker = other.config.chunker;
         await other.close();
       }
-      const repo = await Repository.init(
-        openTarget(ref.location),
-        ref.password,
-        chunker ? { chunker } : {},
-      );
+      const target = openTarget(ref.location);
+      await assertUsable(target);
+      const repo = await Repository.init(target, ref.password, chunker ? { chunker } : {});
       await repo.close();
       return { id: repo.config.id };
     },

@@ -49,13 +49,6 @@ describe('repository locations', () => {
     expect(backup.stderr).toMatch(/^cairn: cannot use gs:bucket as a repository: gs: is not/);
   });
 
-  it('keeps "not supported yet" for the remote targets to come, without the password', async () => {
-    const res = await inEmptyFolder('rest', ['init', '--repo', 'rest:http://ann:KEY123@h/x']);
-    expect(res.code).toBe(1);
-    expect(res.stderr).toBe('cairn: rest targets are not supported yet\n');
-    expect(res.left).toEqual([]);
-  });
-
   it('takes a folder with a colon later in its name, and drive-letter paths, as paths', async () => {
     const cwd = path.join(dir, 'paths');
     mkdirSync(cwd);

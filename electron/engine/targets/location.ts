@@ -1,6 +1,6 @@
 /**
- * Location strings (SPEC §4): a plain path or file:///path now; s3:, webdav:, sftp: and rest:
- * arrive with the targets issue and plug in here.
+ * Location strings (SPEC §4): a plain path or file:///path, or a remote location
+ * (remote-location.ts: s3:, webdav:, sftp:, rest:).
  *
  * Anything else that starts like a URL scheme (`https://…`, `b2:bucket`) is refused: taken as
  * a folder name it would put the repository in a local folder called `https:` while the user
@@ -11,23 +11,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CairnError } from '../errors.js';
 import { LocalTarget } from './local-target.js';
+import { redactLocation, SCHEME } from './redact-location.js';
+import { openRemoteTarget } from './remote-location.js';
 import type { Target } from './target.js';
 
-const REMOTE_SCHEMES = ['s3:', 'webdav:', 'sftp:', 'rest:'];
-
-/** A URL scheme as RFC 3986 spells it; one letter before the colon is a drive letter. */
-const SCHEME = /^[a-z][a-z0-9+.-]+:/i;
+export { redactLocation };
 
 export function openTarget(location: string): Target {
   if (!location) throw new CairnError('invalid-argument', 'no repository given (--repo LOC)');
   if (/^file:/i.test(location)) return new LocalTarget(fileLocationPath(location));
-  const scheme = REMOTE_SCHEMES.find((s) => location.startsWith(s));
-  if (scheme) {
-    throw new CairnError(
-      'invalid-argument',
-      `${scheme.slice(0, -1)} targets are not supported yet`,
-    );
-  }
+  const remote = openRemoteTarget(location);
+  if (remote) return remote;
   const unknown = SCHEME.exec(location);
   if (unknown) {
     const shown = redactLocation(location);
@@ -53,18 +47,4 @@ function fileLocationPath(location: string): string {
       `${redactLocation(location)} is not a file location: write file:///absolute/path`,
     );
   }
-}
-
-/**
- * The location with the password of a `user:password@` part replaced by `***`, for messages
- * and logs. Plain paths are left alone: a folder may well be called `me:notes@home`.
- * Everything up to the last `@` counts as the password, so that one which contains `@` or
- * `/` never shows in part (a path with an `@` in it is then hidden a little too much).
- */
-export function redactLocation(location: string): string {
-  if (!SCHEME.test(location) || /^file:/i.test(location)) return location;
-  return location.replace(
-    /^([a-z][a-z0-9+.-]*:(?:\/\/)?(?:[a-z][a-z0-9+.-]*:\/\/)?[^/@:]*):.*@/i,
-    '$1:***@',
-  );
 }

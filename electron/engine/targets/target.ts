@@ -9,6 +9,18 @@
  *   snapshots/<id>    snapshot manifests
  *   index/<id>        index files
  *   data/<id>         packs (a local folder fans them out into data/<first two hex>/<id>)
+ *
+ * What every target guarantees (the conformance suite in test/helpers proves it for each):
+ * - read-after-write: once save() or adopt() resolves, load() and list() see the whole file;
+ * - atomic placement: a reader never sees part of a file, and a save that failed leaves nothing
+ *   under the file's name;
+ * - a file is never replaced: every name but config is the SHA-256 of the file's bytes, so a
+ *   file already there is already complete; a second config is refused with
+ *   'repository-exists' where the store can tell (S3 with conditional writes, WebDAV, SFTP);
+ * - a missing file fails load() with an error that `isNotFound` recognises; remove() of a
+ *   missing file succeeds;
+ * - transient faults are retried a bounded number of times; what still fails is a one-line
+ *   CairnError naming the operation, the file and the target (passwords never appear).
  */
 export type FileKind = 'config' | 'keys' | 'locks' | 'snapshots' | 'index' | 'data';
 
@@ -33,6 +45,25 @@ export interface Leftover {
   modifiedMs: number;
   read(): Promise<Buffer>;
   remove(): Promise<void>;
+}
+
+/**
+ * What a connection test found (Target.testConnection). Anything that stops the target from
+ * being used at all — unreachable, credentials refused, no such bucket — is a rejection with a
+ * CairnError saying so in words instead.
+ */
+export interface ConnectionReport {
+  /** Milliseconds one small request took once connected. */
+  latencyMs: number;
+  /** Whether a repository lives there already. */
+  repositoryExists: boolean;
+  /**
+   * Whether a scratch file could be written and removed; null where it was not tried (the
+   * folder does not exist yet, or the protocol has no place for a scratch file).
+   */
+  writable: boolean | null;
+  /** Free space in bytes, where the target can tell. */
+  freeBytes: number | null;
 }
 
 export interface Target {
@@ -74,5 +105,7 @@ export interface Target {
    * have any.
    */
   leftovers?(kind: FileKind): Promise<Leftover[]>;
+  /** Remote targets: reachable, credentials accepted, listable, writable; latency, free space. */
+  testConnection?(): Promise<ConnectionReport>;
   close(): Promise<void>;
 }

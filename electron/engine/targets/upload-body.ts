@@ -1,0 +1,62 @@
+/**
+ * The bytes of one upload: small files saved from memory, or a spooled pack read from disk.
+ * Every attempt reads them anew (a retry cannot reuse a consumed stream), and the MD5 that
+ * S3's Content-MD5 wants is computed once, before the first attempt.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import { Readable } from 'node:stream';
+
+export interface UploadBody {
+  readonly size: number;
+  /** MD5 of the bytes. */
+  md5(): Promise<Buffer>;
+  /** A fresh stream of the bytes [start, end); the whole body by default. */
+  stream(start?: number, end?: number): Readable;
+  /** The bytes [start, end) in memory (a part of a multipart upload, a small file). */
+  read(start?: number, end?: number): Promise<Buffer>;
+}
+
+export function bufferBody(data: Uint8Array | readonly Uint8Array[]): UploadBody {
+  const bytes = Buffer.concat(data instanceof Uint8Array ? [data] : data);
+  let md5: Buffer | undefined;
+  return {
+    size: bytes.length,
+    md5: async () => (md5 ??= createHash('md5').update(bytes).digest()),
+    stream: (start = 0, end = bytes.length) => Readable.from([bytes.subarray(start, end)]),
+    read: async (start = 0, end = bytes.length) => bytes.subarray(start, end),
+  };
+}
+
+export async function fileBody(file: string): Promise<UploadBody> {
+  const { size } = await fs.stat(file);
+  let md5: Promise<Buffer> | undefined;
+  return {
+    size,
+    md5: () => (md5 ??= hashFile(file)),
+    stream: (start = 0, end = size) =>
+      end <= start ? Readable.from([]) : createReadStream(file, { start, end: end - 1 }),
+    read: async (start = 0, end = size) => {
+      const handle = await fs.open(file, 'r');
+      try {
+        const buf = Buffer.allocUnsafe(end - start);
+        let done = 0;
+        while (done < buf.length) {
+          const { bytesRead } = await handle.read(buf, done, buf.length - done, start + done);
+          if (bytesRead === 0) throw new Error(`${file} is shorter than expected`);
+          done += bytesRead;
+        }
+        return buf;
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
+async function hashFile(file: string): Promise<Buffer> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+    hash.update(chunk as Buffer);
+  return hash.digest();
+}
