@@ -3,13 +3,16 @@
  * None of those three holds engine logic; each only parses, validates and prints.
  */
 import type { BackupWarning, JobProgress, ListEntry, Snapshot } from '../../shared/domain.js';
+import type { DiffRequest, DiffResult } from './diff/diff-report.js';
+import type { ArchiveFormat, ExportRequest, ExportResult } from './export/export.js';
 import type { PruneReport } from './prune/prune.js';
 import type { RetentionRules } from './retention/policy.js';
 import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
 import type { FirstPageProbe } from './sources/api/probe-first-page.js';
 import type { SourceDefinition } from './sources/api/source-definition.js';
 
-export type { PruneReport, RetentionRules };
+export type { ArchiveFormat, ExportRequest, ExportResult, PruneReport, RetentionRules };
+export type * from './diff/diff-report.js';
 
 export interface JobControl {
   /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
@@ -149,6 +152,10 @@ export interface EngineService {
     control?: JobControl,
   ): Promise<RestoreResult>;
   check(repo: RepositoryRef, request: CheckRequest, control?: JobControl): Promise<CheckReport>;
+  /** What changed between two snapshots: entries, API records, or one record's fields (diff/). */
+  diff(repo: RepositoryRef, request: DiffRequest, control?: JobControl): Promise<DiffResult>;
+  /** A snapshot or a subtree as a zip or tar.gz archive, streamed (export/). */
+  export(repo: RepositoryRef, request: ExportRequest, control?: JobControl): Promise<ExportResult>;
   forget(repo: RepositoryRef, request: ForgetRequest, control?: JobControl): Promise<ForgetResult>;
   prune(
     repo: RepositoryRef,

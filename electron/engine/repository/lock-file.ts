@@ -18,7 +18,7 @@ import { openJson, sealJson } from '../format/sealed-object.js';
 
 /** What a lock is for; shown to whoever finds the repository locked. */
 export type LockOperation =
-  'backup' | 'forget' | 'prune' | 'check' | 'copy' | 'restore' | 'export' | 'init';
+  'backup' | 'forget' | 'prune' | 'check' | 'copy' | 'restore' | 'export' | 'diff' | 'init';
 
 export interface LockRecord {
   time: string;
