@@ -5,10 +5,11 @@
 #   time (GNU) — peak memory of each command in the bench
 #   gnome-keyring, dbus, dbus-x11 — the real Secret Service for keychain tests (dbus-run-session)
 #   chromium   — the browser the e2e tests drive (Playwright, web mode)
+#   unzip      — unpacks the archives `cairn export` writes (export tests)
 # Later issues add rclone and xvfb here.
 # It needs root (or sudo) and apt-get; otherwise it says what to install and carries on.
 set -u
-PACKAGES=(restic borgbackup util-linux time gnome-keyring dbus dbus-x11 chromium)
+PACKAGES=(restic borgbackup util-linux time gnome-keyring dbus dbus-x11 chromium unzip)
 [ -n "${CAIRN_EXTRA_PACKAGES:-}" ] && PACKAGES+=(${CAIRN_EXTRA_PACKAGES})
 
 missing=()

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffResult } from '../../electron/engine/service-types.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/api-server/server.js';
 import { cairnOk } from '../helpers/cairn-cli.js';
+import { killOnProgress } from '../helpers/kill-on-progress.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const MiB = 1024 * 1024;
@@ -164,6 +165,21 @@ describe('diff of two folder snapshots', () => {
     expect((await cairnOk(['diff', b, b, '--repo', repo])).stdout).toMatch(/^no differences$/m);
   });
 
+  it('reports progress and stops on Ctrl-C or SIGTERM with exit 130, releasing its lock', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const run = await killOnProgress(
+        ['diff', a, b, '--repo', repo],
+        (p) => p.phase === 'diff' && p.files_done >= 2,
+        { signal },
+      );
+      expect(run.killed).toBe(true);
+      expect(run.code).toBe(130);
+      expect(run.stderr).toMatch(/cancel/i);
+      expect(run.lastProgress?.phase).toBe('diff');
+      expect(readdirSync(path.join(repo, 'locks'))).toEqual([]);
+    }
+  });
+
   it('refuses a missing snapshot or argument with a one-line message', async () => {
     const missing = await cairnOk(['diff', a, 'abcdef12', '--repo', repo], {}, 1);
     expect(missing.stderr.trim()).toBe(`cairn: no snapshot abcdef12 in ${repo}`);
@@ -195,6 +211,8 @@ describe('diff of two API snapshots', () => {
             records: 'data',
             pagination: { type: 'page', sizeParam: 'per_page', size: 15 },
           },
+          // Keyed by another field: the stored file says so (its meta's id_path).
+          { name: 'labelled', path: '/items-all', records: 'items', id: 'zeta.label' },
           { name: 'projects', path: '/projects', records: 'data' },
           {
             name: 'comments',
@@ -228,14 +246,19 @@ describe('diff of two API snapshots', () => {
     expect(byEndpoint).toEqual({
       items: { added: [{ id: 41 }], removed: [{ id: 4 }], changed: [{ id: 5 }, { id: 6 }] },
       comments: { added: [], removed: [], changed: [{ id: 2, parent: 3 }] },
+      labelled: {
+        added: [{ id: 'n41' }, { id: 'relabelled' }],
+        removed: [{ id: 'n4' }, { id: 'n5' }],
+        changed: [{ id: 'n6' }],
+      },
     });
     expect(diff.endpoints.find((e) => e.endpoint === 'items')!.path).toBe(
       '/api/fixture/items.ndjson',
     );
     expect(diff.summary).toMatchObject({
-      records_added: 1,
-      records_removed: 1,
-      records_changed: 3,
+      records_added: 3,
+      records_removed: 3,
+      records_changed: 4,
     });
     // The fetch metadata beside each endpoint changes with every run; unchanged data does not.
     const paths = diff.entries.map((e) => e.path);
@@ -249,7 +272,7 @@ describe('diff of two API snapshots', () => {
     expect(lines).toContain('-  4');
     expect(lines).toContain('M  5');
     expect(lines).toContain('M  2 (parent 3)');
-    expect(lines).toContain('records: 1 added, 1 removed, 3 changed in 2 endpoints');
+    expect(lines).toContain('records: 3 added, 3 removed, 4 changed in 3 endpoints');
   });
 
   it('--record shows the field-level changes of one record', async () => {
@@ -291,7 +314,7 @@ describe('diff of two API snapshots', () => {
     expect(none.stderr.trim()).toBe('cairn: no record 999 in fixture/items in either snapshot');
     const bad = await cairnOk(['diff', a, b, '--repo', repo, '--record', 'tasks/1'], {}, 1);
     expect(bad.stderr.trim()).toBe(
-      'cairn: --record tasks/1: no endpoint tasks in either snapshot (endpoints: fixture/comments, fixture/items, fixture/projects); write ENDPOINT/ID',
+      'cairn: --record tasks/1: no endpoint tasks in either snapshot (endpoints: fixture/comments, fixture/items, fixture/labelled, fixture/projects); write ENDPOINT/ID',
     );
   });
 });

@@ -23,6 +23,11 @@ export class DiffReader {
     private readonly signal: AbortSignal | undefined,
   ) {}
 
+  /** Throws CairnError('cancelled') once the job is cancelled. */
+  checkCancelled(): void {
+    throwIfCancelled(this.signal);
+  }
+
   async tree(id: string): Promise<Tree> {
     throwIfCancelled(this.signal);
     // The repository caches trees itself; count each one the first time only.

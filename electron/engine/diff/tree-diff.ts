@@ -84,6 +84,7 @@ export class TreeDiff {
     const name = (a ?? b)!.name;
     const here = [...parts, name];
     const path = '/' + here.join('/');
+    this.reader.checkCancelled();
     this.meter.files++;
     this.meter.current = path;
     this.meter.emit();

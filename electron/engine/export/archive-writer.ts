@@ -12,6 +12,7 @@
 import { ZipArchive, TarArchive, type Archiver, type EntryData } from 'archiver';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { CairnError, errorMessage } from '../errors.js';
 
 export type ArchiveFormat = 'zip' | 'tar.gz';
 
@@ -22,11 +23,16 @@ export class ArchiveWriter {
   private taken: (() => void) | undefined;
   private current: Readable | undefined;
 
-  constructor(format: ArchiveFormat, output: Writable, endOutput: boolean) {
+  /** `where` names the output in messages (a file name, standard output). */
+  constructor(format: ArchiveFormat, output: Writable, endOutput: boolean, where: string) {
     this.archive =
       format === 'zip' ? new ZipArchive({ forceLocalTime: true }) : new TarArchive({ gzip: true });
     this.archive.on('entry', () => this.wake());
     this.archive.on('warning', (err: Error) => this.fail(err));
+    // Before the pipeline's own listener: a full disk or a closed pipe is reported as such.
+    output.once('error', (err) =>
+      this.fail(new CairnError('failure', `cannot write ${where}: ${errorMessage(err)}`)),
+    );
     this.written = pipeline(this.archive, output, { end: endOutput });
     this.written.catch((err: unknown) => this.fail(err as Error));
   }
@@ -49,7 +55,11 @@ export class ArchiveWriter {
   /** Writes the archive's end; resolves once the output has it all, with the archive's size. */
   async finish(): Promise<number> {
     this.throwIfFailed();
-    await Promise.all([this.archive.finalize(), this.written]);
+    try {
+      await Promise.all([this.archive.finalize(), this.written]);
+    } catch (err) {
+      throw this.failure ?? err;
+    }
     this.throwIfFailed();
     return this.archive.pointer();
   }

@@ -86,6 +86,7 @@ export async function exportSnapshot(
     request.format,
     file?.stream ?? (request.output as Writable),
     file !== undefined,
+    file ? String(request.output) : 'standard output',
   );
   const result: ExportResult = {
     files: 0,

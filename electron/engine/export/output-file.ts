@@ -31,7 +31,16 @@ export class OutputFile {
     try {
       await once(stream, 'open');
     } catch (err) {
-      throw new CairnError('failure', `cannot write ${file}: ${errorMessage(err)}`, { cause: err });
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'its folder does not exist'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EROFS'
+              ? 'the file system is read-only'
+              : errorMessage(err);
+      throw new CairnError('failure', `cannot write ${file}: ${why}`, { cause: err });
     }
     return new OutputFile(target, partial, stream);
   }
