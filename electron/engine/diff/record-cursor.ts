@@ -20,7 +20,11 @@ export interface KeyedLine {
 export class UnreadableRecords extends Error {}
 
 export class RecordCursor {
-  current: KeyedLine | undefined;
+  /** The current line; undefined before the first `next()` and at the end. */
+  line: string | undefined;
+  private parsedKey: RecordKey | undefined;
+  /** The last key parsed: keys are parsed only where needed, and checked in order then. */
+  private lastKey: RecordKey | undefined;
   private batch: string[] = [];
   private at = 0;
   private readonly batches: AsyncIterator<string[]>;
@@ -34,21 +38,33 @@ export class RecordCursor {
 
   /** Moves to the next record; false at the end. */
   async next(): Promise<boolean> {
+    this.parsedKey = undefined;
     while (this.at >= this.batch.length) {
       const more = await this.batches.next();
       if (more.done) {
-        this.current = undefined;
+        this.line = undefined;
         return false;
       }
       this.batch = more.value;
       this.at = 0;
     }
-    const line = this.batch[this.at++]!;
-    const key = keyOf(line, this.idPath);
-    if (this.current && compareKeys(this.current.key, key) >= 0)
-      throw new UnreadableRecords('its records are not in id order');
-    this.current = { key, line };
+    this.line = this.batch[this.at++]!;
     return true;
+  }
+
+  /** The current record's key, parsed on first use. */
+  key(): RecordKey {
+    if (this.parsedKey) return this.parsedKey;
+    const key = keyOf(this.line!, this.idPath);
+    if (this.lastKey && compareKeys(this.lastKey, key) >= 0)
+      throw new UnreadableRecords('its records are not in id order');
+    this.lastKey = key;
+    this.parsedKey = key;
+    return key;
+  }
+
+  get current(): KeyedLine {
+    return { key: this.key(), line: this.line! };
   }
 
   /** Stops reading (no more chunks are loaded). */

@@ -60,15 +60,21 @@ async function mergeStretch(
     let steps = 0;
     while (hasA || hasB) {
       if ((++steps & 0xfff) === 0) throwIfCancelled(signal);
-      const order = !hasB ? -1 : !hasA ? 1 : compareKeys(a.current!.key, b.current!.key);
+      // Most lines of a stretch are the same on both sides, in step: no need to parse them.
+      if (hasA && hasB && a.line === b.line) {
+        hasA = await a.next();
+        hasB = await b.next();
+        continue;
+      }
+      const order = !hasB ? -1 : !hasA ? 1 : compareKeys(a.key(), b.key());
       if (order < 0) {
-        out.removed.push(ref(a.current!.key));
+        out.removed.push(ref(a.key()));
         hasA = await a.next();
       } else if (order > 0) {
-        out.added.push(ref(b.current!.key));
+        out.added.push(ref(b.key()));
         hasB = await b.next();
       } else {
-        if (a.current!.line !== b.current!.line) out.changed.push(ref(a.current!.key));
+        out.changed.push(ref(a.key()));
         hasA = await a.next();
         hasB = await b.next();
       }

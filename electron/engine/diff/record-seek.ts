@@ -47,9 +47,9 @@ export async function findRecords(
   const found: KeyedLine[] = [];
   try {
     while (await cursor.next()) {
-      const order = compareIds(cursor.current!.key.id, id);
+      const order = compareIds(cursor.key().id, id);
       if (order > 0) break;
-      if (order === 0) found.push(cursor.current!);
+      if (order === 0) found.push(cursor.current);
     }
   } finally {
     await cursor.close();
