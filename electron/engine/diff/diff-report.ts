@@ -117,6 +117,9 @@ export interface DiffResult {
   summary: DiffSummary;
   /** With `record`: the record(s) with that id (one per parent for child endpoints). */
   records?: RecordComparison[];
-  /** Bytes of the repository (as stored: compressed and sealed) read to compare. */
+  /**
+   * Stored (compressed, sealed) bytes of the trees and chunks read to compare; the snapshot
+   * list and the index, which every command loads first, are not counted.
+   */
   bytes_read: number;
 }
