@@ -6,10 +6,11 @@
 #   gnome-keyring, dbus, dbus-x11 — the real Secret Service for keychain tests (dbus-run-session)
 #   chromium   — the browser the e2e tests drive (Playwright, web mode)
 #   rclone     — real WebDAV, SFTP and REST (restic protocol) servers for the target tests
+#   unzip      — unpacks the archives `cairn export` writes (export tests)
 # Later issues add xvfb here.
 # It needs root (or sudo) and apt-get; otherwise it says what to install and carries on.
 set -u
-PACKAGES=(restic borgbackup util-linux time gnome-keyring dbus dbus-x11 chromium rclone)
+PACKAGES=(restic borgbackup util-linux time gnome-keyring dbus dbus-x11 chromium rclone unzip)
 [ -n "${CAIRN_EXTRA_PACKAGES:-}" ] && PACKAGES+=(${CAIRN_EXTRA_PACKAGES})
 
 missing=()

@@ -62,7 +62,8 @@ export interface BackupWarning {
   message: string;
 }
 
-export type JobPhase = 'scanning' | 'backup' | 'restore' | 'check' | 'prune' | 'finishing';
+export type JobPhase =
+  'scanning' | 'backup' | 'restore' | 'check' | 'prune' | 'diff' | 'export' | 'finishing';
 
 export interface JobProgress {
   phase: JobPhase;

@@ -19,6 +19,8 @@ const commands: Record<string, () => Promise<Command>> = {
   snapshots: () => import('./commands/snapshots.js'),
   ls: () => import('./commands/ls.js'),
   restore: () => import('./commands/restore.js'),
+  diff: () => import('./commands/diff.js'),
+  export: () => import('./commands/export.js'),
   check: () => import('./commands/check.js'),
   key: () => import('./commands/key.js'),
   forget: () => import('./commands/forget.js'),
@@ -39,6 +41,8 @@ usage: cairn COMMAND [options]
   snapshots  --repo LOC                         list snapshots (--json)
   ls         SNAPSHOT [PATH] --repo LOC         list files in a snapshot (--json)
   restore    SNAPSHOT --target DIR --repo LOC   restore (--include PATH, --overwrite skip|always|rename)
+  diff       SNAP_A SNAP_B --repo LOC           what changed: files, API records (--record ENDPOINT/ID, --json)
+  export     SNAPSHOT [PATH] --repo LOC         a zip or tar.gz archive (--format zip|tar.gz, --output FILE|-)
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)
   forget     --repo LOC --keep-… [--prune]       remove snapshots by retention policy (--dry-run, --json)
   prune      --repo LOC                         delete data no snapshot uses

@@ -3,6 +3,8 @@
  * None of those three holds engine logic; each only parses, validates and prints.
  */
 import type { BackupWarning, JobProgress, ListEntry, Snapshot } from '../../shared/domain.js';
+import type { DiffRequest, DiffResult } from './diff/diff-report.js';
+import type { ArchiveFormat, ExportRequest, ExportResult } from './export/export.js';
 import type { PruneReport } from './prune/prune.js';
 import type { RepairIndexReport } from './repair/repair-index.js';
 import type { RepairSnapshotsReport } from './repair/repair-snapshots.js';
@@ -13,12 +15,16 @@ import type { FirstPageProbe } from './sources/api/probe-first-page.js';
 import type { SourceDefinition } from './sources/api/source-definition.js';
 
 export type {
+  ArchiveFormat,
+  ExportRequest,
+  ExportResult,
   PruneReport,
   RepairIndexReport,
   RepairSnapshotsReport,
   RepositoryWarning,
   RetentionRules,
 };
+export type * from './diff/diff-report.js';
 
 export interface JobControl {
   /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
@@ -183,6 +189,10 @@ export interface EngineService {
     control?: JobControl,
   ): Promise<RestoreResult>;
   check(repo: RepositoryRef, request: CheckRequest, control?: JobControl): Promise<CheckReport>;
+  /** What changed between two snapshots: entries, API records, or one record's fields (diff/). */
+  diff(repo: RepositoryRef, request: DiffRequest, control?: JobControl): Promise<DiffResult>;
+  /** A snapshot or a subtree as a zip or tar.gz archive, streamed (export/). */
+  export(repo: RepositoryRef, request: ExportRequest, control?: JobControl): Promise<ExportResult>;
   forget(repo: RepositoryRef, request: ForgetRequest, control?: JobControl): Promise<ForgetResult>;
   prune(
     repo: RepositoryRef,

@@ -135,6 +135,14 @@ export function createEngine(): EngineService {
       withRepository(ref, reading('check'), { ...control, onWarning: undefined }, async (repo, c) =>
         (await import('./check/check.js')).checkRepository(repo, request, c),
       ),
+    diff: (ref, request, control) =>
+      withRepository(ref, shared('diff'), control, async (repo, c) =>
+        (await import('./diff/diff.js')).diffSnapshots(repo, request, c),
+      ),
+    export: (ref, request, control) =>
+      withRepository(ref, shared('export'), control, async (repo, c) =>
+        (await import('./export/export.js')).exportSnapshot(repo, request, c),
+      ),
     forget: (ref, request, control) =>
       withRepository(ref, exclusive('forget'), control, async (repo, c) =>
         (await import('./forget/forget.js')).forgetAndPrune(repo, request, c),

@@ -65,3 +65,39 @@ export function formatTable({ medians, ratios }, tools) {
 function fmt(v, digits) {
   return v == null ? '—' : v.toFixed(digits);
 }
+
+/**
+ * The diff bench's table (diff-bench.mjs): per case, what one snapshot holds, the repository,
+ * the change, the diff's time and memory, and the bytes it read, also as a share of the
+ * repository — small when the diff reads only what differs.
+ */
+export function formatDiffTable(rows) {
+  const header = [
+    'case',
+    'snapshot (MB)',
+    'repository (MB)',
+    'changes',
+    'time (s)',
+    'CPU (s)',
+    'peak RSS (MB)',
+    'read (MB)',
+    'read / repository',
+  ];
+  const lines = rows.map((r) => [
+    r.case,
+    fmt(r.snapshot_mb, 1),
+    fmt(r.repository_mb, 1),
+    r.changes,
+    fmt(r.seconds, 2),
+    fmt(r.cpu_s, 2),
+    fmt(r.peak_rss_mb, 0),
+    fmt(r.read_mb, 2),
+    r.read_of_repository == null ? '—' : `${(r.read_of_repository * 100).toFixed(1)} %`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells) =>
+    cells
+      .map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ');
+  return [row(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(row)].join('\n');
+}

@@ -7,7 +7,8 @@
 // Settings (environment): BENCH_SIZE_MB (400), BENCH_SEED, BENCH_RUNS (3),
 // BENCH_TOOLS (cairn,restic,borg), BENCH_TIMEOUT_S (900, per command).
 // Then the API source bench (api-bench.mjs): BENCH_API=0 skips it, BENCH_API_SIZES
-// (100000,1000000) and BENCH_API_RUNS (BENCH_RUNS) tune it.
+// (100000,1000000) and BENCH_API_RUNS (BENCH_RUNS) tune it. Last, the diff bench
+// (diff-bench.mjs): BENCH_DIFF=0 skips it, BENCH_DIFF_RECORDS (1000000) sizes it.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -198,6 +199,25 @@ if (process.env.BENCH_API !== '0') {
   );
   if (api.status !== 0) {
     console.error(`\nAPI BENCH FAILED (exit ${api.status ?? api.signal})`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.env.BENCH_DIFF !== '0') {
+  // What `cairn diff` reads of two large, mostly equal snapshots: its own script too.
+  console.log('\n');
+  const diff = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('diff-bench.mjs', import.meta.url)),
+      ...['--records', process.env.BENCH_DIFF_RECORDS ?? '1000000'],
+      ...['--runs', String(cfg.runs)],
+      ...['--json', path.join(BENCH_ROOT, 'diff-results.json')],
+    ],
+    { stdio: 'inherit' },
+  );
+  if (diff.status !== 0) {
+    console.error(`\nDIFF BENCH FAILED (exit ${diff.status ?? diff.signal})`);
     process.exitCode = 1;
   }
 }

@@ -18,7 +18,16 @@ import { openJson, sealJson } from '../format/sealed-object.js';
 
 /** What a lock is for; shown to whoever finds the repository locked. */
 export type LockOperation =
-  'backup' | 'forget' | 'prune' | 'check' | 'copy' | 'restore' | 'export' | 'init' | 'repair';
+  | 'backup'
+  | 'forget'
+  | 'prune'
+  | 'check'
+  | 'copy'
+  | 'restore'
+  | 'export'
+  | 'diff'
+  | 'init'
+  | 'repair';
 
 export interface LockRecord {
   time: string;

@@ -31,6 +31,8 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     backup: unused,
     restore: unused,
     check: unused,
+    diff: unused,
+    export: unused,
     forget: unused,
     prune: unused,
     repairIndex: unused,

@@ -41,6 +41,11 @@ export interface EndpointFailure {
 export interface EndpointFetchMeta {
   source: string;
   endpoint: string;
+  /**
+   * The definition's `id` path, by which the stored records are sorted: what lets `diff` pair
+   * records without the definition. Absent in snapshots written before Cairn stored it.
+   */
+  id_path?: string;
   started_at: string;
   finished_at: string;
   status: 'ok' | 'failed';

@@ -197,6 +197,7 @@ async function pullEndpoint(
   const base = {
     source: definition.name,
     endpoint: name,
+    id_path: endpoint.id,
     started_at: startedAt,
     sync: full ? ('full' as const) : ('incremental' as const),
     previous_bookmark: previousBookmark,

@@ -18,6 +18,8 @@ const phases: Record<JobProgress['phase'], string> = {
   restore: 'Restoring',
   check: 'Checking',
   prune: 'Pruning',
+  diff: 'Comparing',
+  export: 'Exporting',
   finishing: 'Finishing',
 };
 

@@ -1,0 +1,32 @@
+import { CairnError } from '../../engine/errors.js';
+import { createEngine } from '../../engine/service.js';
+import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
+import { printDiff } from '../diff-printer.js';
+import { cliJobControl } from '../job-control.js';
+import { clearProgress, printJson } from '../output.js';
+import { readPassword } from '../password.js';
+
+const USAGE = 'cairn diff SNAP_A SNAP_B --repo LOC [--record ENDPOINT/ID] [--json]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { ...repoOption, ...jsonOption, record: { type: 'string' } },
+    USAGE,
+  );
+  const location = requireRepo(values.repo, USAGE);
+  const [snapshotA, snapshotB, extra] = positionals;
+  if (!snapshotA || !snapshotB || extra !== undefined)
+    throw new CairnError('invalid-argument', `name two snapshots to compare\nusage: ${USAGE}`);
+  const json = values.json ?? false;
+  const control = cliJobControl(json);
+  const result = await createEngine().diff(
+    { location, password: await readPassword() },
+    { snapshotA, snapshotB, ...(values.record !== undefined ? { record: values.record } : {}) },
+    control,
+  );
+  clearProgress(json);
+  if (json) printJson(result);
+  else process.stdout.write(printDiff(result));
+  return 0;
+}
