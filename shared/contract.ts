@@ -9,7 +9,9 @@
  * Imports zod and the domain types only, so the renderer, the preload and Node all use it.
  */
 import { z } from 'zod';
+import type { SnapshotComparison } from './comparison.js';
 import type { BackupWarning, JobProgress, ListEntry, Snapshot } from './domain.js';
+import { targetSecretNames, type ConnectionTest, type HostKeyCheck } from './targets.js';
 
 // ---- Argument schemas -----------------------------------------------------------------------
 
@@ -34,12 +36,48 @@ const definitionText = z.string().max(1_000_000);
 const endpointName = z.string().min(1).max(200);
 
 export const overwritePolicies = ['skip', 'always', 'rename'] as const;
+export const archiveFormats = ['zip', 'tar.gz'] as const;
+/** A remote target's credentials: each a secret (sent once, kept by the host) or a reference. */
+const secrets = z.record(z.enum(targetSecretNames), z.string().max(4096)).optional();
+const sftpLocation = z
+  .string()
+  .trim()
+  .regex(/^sftp:/, 'an sftp: location')
+  .max(4096);
+const exportOrder = {
+  jobId,
+  snapshot: snapshotRef,
+  path: treePath.optional(),
+  format: z.enum(archiveFormats),
+};
 
 const schemas = {
   getAppInfo: none,
   getSessionState: none,
-  createRepository: z.object({ location, password }).strict(),
-  connectRepository: z.object({ location, password }).strict(),
+  createRepository: z.object({ location, password, secrets }).strict(),
+  connectRepository: z.object({ location, password, secrets }).strict(),
+  /** Looks at a target before it is used; opens no repository. */
+  testTarget: z.object({ location, secrets }).strict(),
+  /** An SFTP server's host key, shown before it is trusted; pins nothing. */
+  probeHostKey: z.object({ location: sftpLocation }).strict(),
+  trustHostKey: z
+    .object({ location: sftpLocation, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]+$/) })
+    .strict(),
+  /** What changed between two snapshots; with `record` (`[SOURCE/]ENDPOINT/ID`), its fields. */
+  compareSnapshots: z
+    .object({
+      snapshotA: snapshotRef,
+      snapshotB: snapshotRef,
+      record: z.string().min(3).max(2000).optional(),
+    })
+    .strict(),
+  /** Export to an archive file on the host (desktop: chosen in a save dialog). */
+  startExport: z.object({ ...exportOrder, output: hostPath }).strict(),
+  /**
+   * Web mode: an export streamed as a download. Answers a one-time address the page then
+   * opens; the job starts when the browser asks for it.
+   */
+  prepareExportDownload: z.object(exportOrder).strict(),
   disconnectRepository: none,
   listSnapshots: none,
   listTree: z.object({ snapshot: snapshotRef, path: treePath }).strict(),
@@ -92,6 +130,8 @@ const schemas = {
   /** Desktop only: native dialogs. Web mode answers with an 'unsupported' error. */
   pickFolder: z.object({ purpose: z.enum(['repository', 'source', 'restore-target']) }).strict(),
   pickSourceDefinition: none,
+  /** Desktop only: the native save dialog for an export. */
+  pickExportFile: z.object({ suggestedName: z.string().min(1).max(255) }).strict(),
 } as const;
 
 // ---- Result types ---------------------------------------------------------------------------
@@ -106,7 +146,7 @@ export interface AppInfo {
   home: string;
 }
 
-export type JobKind = 'backup' | 'restore' | 'check';
+export type JobKind = 'backup' | 'restore' | 'check' | 'export';
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface JobSummary {
@@ -189,6 +229,17 @@ export interface RestoreSummary {
   damaged: BackupWarning[];
 }
 
+export interface ExportSummary {
+  files: number;
+  dirs: number;
+  symlinks: number;
+  bytes: number;
+  archive_bytes: number;
+  /** The archive's file on the host; null for a download. */
+  output: string | null;
+  warnings: BackupWarning[];
+}
+
 export interface CheckSummary {
   ok: boolean;
   snapshots: number;
@@ -201,8 +252,14 @@ export interface CheckSummary {
 interface Results {
   getAppInfo: AppInfo;
   getSessionState: SessionState;
-  createRepository: { id: string; location: string };
-  connectRepository: { location: string; snapshots: number };
+  createRepository: { id: string; location: string; secrets?: SecretsKept };
+  connectRepository: { location: string; snapshots: number; secrets?: SecretsKept };
+  testTarget: ConnectionTest;
+  probeHostKey: HostKeyCheck;
+  trustHostKey: HostKeyCheck;
+  compareSnapshots: SnapshotComparison;
+  startExport: { jobId: string };
+  prepareExportDownload: { jobId: string; url: string; filename: string };
   disconnectRepository: null;
   listSnapshots: Snapshot[];
   listTree: ListEntry[];
@@ -217,6 +274,16 @@ interface Results {
   browseFolders: FolderListing;
   pickFolder: { path: string | null };
   pickSourceDefinition: { path: string; text: string } | null;
+  pickExportFile: { path: string | null };
+}
+
+/**
+ * What the host kept of a repository's credentials: references to give next time (never the
+ * secrets), and whether they outlive the session (false when no OS keychain could be used).
+ */
+export interface SecretsKept {
+  references: Partial<Record<(typeof targetSecretNames)[number], string>>;
+  remembered: boolean;
 }
 
 // ---- Requests -------------------------------------------------------------------------------
@@ -262,7 +329,8 @@ export type JobResult =
       warnings: BackupWarning[];
     }
   | { kind: 'restore'; summary: RestoreSummary }
-  | { kind: 'check'; report: CheckSummary };
+  | { kind: 'check'; report: CheckSummary }
+  | { kind: 'export'; summary: ExportSummary };
 
 export type JobEvent =
   | { type: 'started'; jobId: string; kind: JobKind; startedAt: string }

@@ -13,9 +13,16 @@ import type { RetentionRules } from './retention/policy.js';
 import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
 import type { FirstPageProbe } from './sources/api/probe-first-page.js';
 import type { SourceDefinition } from './sources/api/source-definition.js';
+import type { HostKeyProbe } from './targets/sftp-host-key-probe.js';
+import type { ConnectionReport } from './targets/target.js';
+import type { TargetSecretName, TargetSecrets } from './targets/target-secrets.js';
 
 export type {
   ArchiveFormat,
+  ConnectionReport,
+  HostKeyProbe,
+  TargetSecretName,
+  TargetSecrets,
   ExportRequest,
   ExportResult,
   PruneReport,
@@ -143,6 +150,11 @@ export interface RepositoryRef {
    * anyway, saying so, when writing the lock fails because the repository is read-only.
    */
   noLock?: boolean;
+  /**
+   * A remote target's credentials, named as the CLI's environment variables; each value may
+   * be a secret reference (`keychain:ENTRY`), resolved when the target is opened.
+   */
+  secrets?: TargetSecrets;
 }
 
 export interface EngineService {
@@ -151,6 +163,17 @@ export interface EngineService {
     options?: { copyChunkerParamsFrom?: RepositoryRef | undefined },
   ): Promise<{ id: string }>;
   listSnapshots(repo: RepositoryRef, control?: JobControl): Promise<Snapshot[]>;
+  /**
+   * Looks at a target once: latency, whether a repository is there, writable, free space; what
+   * stops it being used is a rejection saying so in words. Opens no repository.
+   */
+  testConnection(target: Omit<RepositoryRef, 'password'>): Promise<ConnectionReport>;
+  /** An SFTP server's host key and whether it is trusted yet; pins nothing. */
+  probeHostKey(location: string): Promise<HostKeyProbe>;
+  /** Pins an SFTP server's host key, if it is still the one with the confirmed fingerprint. */
+  trustHostKey(location: string, fingerprint: string): Promise<HostKeyProbe>;
+  /** Stores a secret in the OS keychain (service "cairn"), for a `keychain:ENTRY` reference. */
+  storeSecret(entry: string, value: string): Promise<void>;
   /** Children of PATH ('/' for the root) in a snapshot; `recursive` lists the whole subtree. */
   listTree(
     repo: RepositoryRef,

@@ -12,12 +12,17 @@ import type { EngineService, JobControl, RepositoryRef } from './service-types.j
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
 import type { Target } from './targets/target.js';
+import { targetEnvironment } from './targets/target-secrets.js';
 
 /** A location fit for messages and logs: without the password of a `user:password@` part. */
 export { redactLocation } from './targets/location.js';
 
 export async function openRepository(ref: RepositoryRef): Promise<Repository> {
-  return Repository.open(openTarget(ref.location), ref.password);
+  return Repository.open(await openRefTarget(ref), ref.password);
+}
+
+async function openRefTarget(ref: Pick<RepositoryRef, 'location' | 'secrets'>): Promise<Target> {
+  return openTarget(ref.location, await targetEnvironment(ref.secrets));
 }
 
 /**
@@ -92,7 +97,7 @@ export function createEngine(): EngineService {
         chunker = other.config.chunker;
         await other.close();
       }
-      const target = openTarget(ref.location);
+      const target = await openRefTarget(ref);
       await assertUsable(target);
       const repo = await Repository.init(target, ref.password, chunker ? { chunker } : {});
       await repo.close();
@@ -100,6 +105,27 @@ export function createEngine(): EngineService {
     },
     listSnapshots: (ref, control) =>
       withRepository(ref, undefined, control, (repo) => listSnapshots(repo)),
+    async testConnection(ref) {
+      const target = await openRefTarget(ref);
+      try {
+        if (target.testConnection) return await target.testConnection();
+        // A local folder: nothing to connect to, only whether a repository is there.
+        return {
+          latencyMs: 0,
+          repositoryExists: await target.exists(),
+          writable: null,
+          freeBytes: null,
+        };
+      } finally {
+        await target.close();
+      }
+    },
+    probeHostKey: async (location) =>
+      (await import('./targets/sftp-host-key-probe.js')).probeHostKey(location),
+    trustHostKey: async (location, fingerprint) =>
+      (await import('./targets/sftp-host-key-probe.js')).trustHostKey(location, fingerprint),
+    storeSecret: async (entry, value) =>
+      (await import('./credentials/keychain.js')).openKeychain().set(entry, value),
     listTree: (ref, snapshot, p, recursive = false, control) =>
       withRepository(ref, undefined, control, async (repo) => {
         const snap = await findSnapshot(repo, snapshot);

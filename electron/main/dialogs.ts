@@ -1,6 +1,7 @@
 /**
  * Native dialogs: folders for repositories, sources and restore targets; a file for an API
- * source definition, read here so the sandboxed renderer never touches the disk.
+ * source definition, read here so the sandboxed renderer never touches the disk; where to save
+ * an export.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dialog, type BrowserWindow } from 'electron';
@@ -43,4 +44,22 @@ export async function pickSourceDefinition(
     );
   }
   return { path, text: await readFile(path, 'utf8') };
+}
+
+export async function pickExportFile(
+  window: BrowserWindow,
+  suggestedName: string,
+): Promise<string | null> {
+  const zip = suggestedName.endsWith('.zip');
+  const result = await dialog.showSaveDialog(window, {
+    title: 'Export to an archive',
+    defaultPath: suggestedName,
+    properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
+    filters: [
+      zip
+        ? { name: 'Zip archive', extensions: ['zip'] }
+        : { name: 'Gzipped tar archive', extensions: ['tar.gz', 'tgz'] },
+    ],
+  });
+  return result.canceled ? null : (result.filePath ?? null);
 }

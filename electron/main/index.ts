@@ -10,7 +10,7 @@ import { createEngine } from '../engine/service.js';
 import { PROGRAM_VERSION } from '../engine/version.js';
 import { Session } from '../session/session.js';
 import { serveApp } from './app-protocol.js';
-import { pickFolder, pickSourceDefinition } from './dialogs.js';
+import { pickExportFile, pickFolder, pickSourceDefinition } from './dialogs.js';
 import { registerIpc } from './ipc.js';
 import { createMainWindow } from './main-window.js';
 import { applyAppSecurity, applySecurityBeforeReady, appUrl } from './security.js';
@@ -39,6 +39,7 @@ if (!app.requestSingleInstanceLock()) {
       version: PROGRAM_VERSION,
       pickFolder: (purpose) => pickFolder(mainWindow(), purpose),
       pickSourceDefinition: () => pickSourceDefinition(mainWindow()),
+      pickExportFile: (name) => pickExportFile(mainWindow(), name),
       validateApiSource: (text) => validateApiSourceText(text, sourceDefinitionSchema),
     });
     window = createMainWindow(preload, appUrl);

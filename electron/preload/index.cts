@@ -39,6 +39,13 @@ const bridge = {
   browseFolders: call('browseFolders'),
   pickFolder: call('pickFolder'),
   pickSourceDefinition: call('pickSourceDefinition'),
+  testTarget: call('testTarget'),
+  probeHostKey: call('probeHostKey'),
+  trustHostKey: call('trustHostKey'),
+  compareSnapshots: call('compareSnapshots'),
+  startExport: call('startExport'),
+  prepareExportDownload: call('prepareExportDownload'),
+  pickExportFile: call('pickExportFile'),
   onJobEvent(listener: (event: JobEvent) => void): () => void {
     const forward = (_event: IpcRendererEvent, payload: JobEvent): void => listener(payload);
     ipcRenderer.on('cairn:job-event', forward);

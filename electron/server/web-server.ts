@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { downloadPath, type PendingDownload } from '../session/export-downloads.js';
 import type { Session } from '../session/session.js';
 import { createAccessToken, tokenCookie, tokensEqual } from './access-token.js';
 import {
@@ -63,7 +64,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const bridge = new SocketBridge(options.session);
 
   const server = createServer((req, res) => {
-    handleHttp(req, res, guard, options.rendererDir).catch(() => {
+    handleHttp(req, res, guard, options.rendererDir, options.session).catch(() => {
       if (!res.headersSent) res.writeHead(500, commonHeaders);
       res.end();
     });
@@ -108,6 +109,7 @@ async function handleHttp(
   res: ServerResponse,
   guard: GuardOptions,
   rendererDir: string,
+  session: Session,
 ): Promise<void> {
   if (!hostAllowed(req, guard)) {
     res.writeHead(421, { ...commonHeaders, 'Content-Type': 'text/plain' });
@@ -140,6 +142,10 @@ async function handleHttp(
     sendSignIn(res, false);
     return;
   }
+  if (url.pathname.startsWith(downloadPath)) {
+    sendDownload(req, res, session.takeDownload(url.pathname.slice(downloadPath.length)));
+    return;
+  }
   const headers = { ...commonHeaders, 'Content-Security-Policy': appCsp };
   if (await sendStaticFile(res, rendererDir, url.pathname, headers)) return;
   // Unknown paths get the app shell: the renderer has no server-side routes.
@@ -161,4 +167,28 @@ function sendSignIn(res: ServerResponse, failed: boolean): void {
     'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
   });
   res.end(signInPage(nonce, failed));
+}
+
+/**
+ * An export as a download, behind the same token cookie as everything else; the one-time
+ * ticket in the address comes from the signed-in page's socket. HEAD would spend the ticket
+ * for nothing, so only GET.
+ */
+function sendDownload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  download: PendingDownload | null,
+): void {
+  if (download === null || req.method !== 'GET') {
+    res.writeHead(404, { ...commonHeaders, 'Content-Type': 'text/plain' });
+    res.end('This download has expired; start the export again.\n');
+    return;
+  }
+  res.writeHead(200, {
+    ...commonHeaders,
+    'Content-Type': download.contentType,
+    'Content-Disposition': `attachment; filename="${download.filename}"`,
+    'Cache-Control': 'no-store',
+  });
+  download.run(res);
 }

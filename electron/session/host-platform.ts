@@ -11,5 +11,7 @@ export interface HostPlatform {
   version: string;
   pickFolder?(purpose: FolderPurpose): Promise<string | null>;
   pickSourceDefinition?(): Promise<{ path: string; text: string } | null>;
+  /** The native save dialog for an export archive; null when the person cancelled. */
+  pickExportFile?(suggestedName: string): Promise<string | null>;
   validateApiSource?(text: string): ApiSourceValidation | Promise<ApiSourceValidation>;
 }

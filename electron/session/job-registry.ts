@@ -1,5 +1,5 @@
 /**
- * Runs long jobs (backup, restore, check) for the session and streams their events by job id.
+ * Runs long jobs (backup, restore, check, export) for the session and streams their events by job id.
  * Each job owns an AbortController whose signal goes to the engine's JobControl, so any job
  * can be cancelled by id from any window or tab.
  */
@@ -120,5 +120,7 @@ function isIncomplete(result: JobResult): boolean {
     case 'check':
       // A check that found problems did all it was asked; its report says what it found.
       return false;
+    case 'export':
+      return result.summary.warnings.length > 0;
   }
 }

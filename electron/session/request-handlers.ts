@@ -5,12 +5,17 @@
 import { homedir, hostname } from 'node:os';
 import type { ParsedArgsOf, RequestName, ResultOf } from '../../shared/contract.js';
 import type { EngineService, RepositoryRef } from '../engine/service-types.js';
+import type { Writable } from 'node:stream';
+import type { JobResult } from '../../shared/contract.js';
 import { parseDefinitionText, testSampleSize, toSourceTest } from './api-source-definitions.js';
 import { logWarnings, runBackupJob } from './backup-job.js';
+import { toComparison } from './comparison.js';
+import { archiveName, downloadPath, type ExportDownloads } from './export-downloads.js';
 import { listFolders } from './folder-browser.js';
 import { buildPreview, previewBytes } from './file-preview.js';
 import type { HostPlatform } from './host-platform.js';
-import type { JobRegistry } from './job-registry.js';
+import type { JobLog, JobRegistry, JobWork } from './job-registry.js';
+import { keepSecrets } from './repository-secrets.js';
 import { ContractFailure } from './to-contract-error.js';
 import { TreeCache } from './tree-cache.js';
 import { TreeSearch } from './tree-search.js';
@@ -29,6 +34,7 @@ export function createRequestHandlers(
   platform: HostPlatform,
   jobs: JobRegistry,
   holder: RepositoryHolder,
+  downloads: ExportDownloads,
 ): RequestHandlers {
   const repo = (): RepositoryRef => {
     if (holder.current === null) {
@@ -43,6 +49,40 @@ export function createRequestHandlers(
   const unsupported = (what: string): never => {
     throw new ContractFailure('unsupported', `${what} is only available in the desktop app.`);
   };
+  /** The app trusts an SFTP server only once the person confirmed its host key's fingerprint. */
+  const requireTrustedHost = async (location: string): Promise<void> => {
+    if (!/^sftp:/i.test(location)) return;
+    const key = await engine.probeHostKey(location);
+    if (key.status === 'known') return;
+    throw new ContractFailure(
+      'host-key-unknown',
+      key.status === 'new'
+        ? `The server's host key (${key.fingerprint}) is not trusted yet. Check it and trust it first.`
+        : `The server's host key changed: it now shows ${key.fingerprint}, but ${key.pinned.join(', ')} is trusted.`,
+    );
+  };
+  const exportWork =
+    (
+      ref: RepositoryRef,
+      order: { snapshot: string; path?: string | undefined; format: 'zip' | 'tar.gz' },
+      output: string | Writable,
+    ): JobWork =>
+    async (control, log: JobLog): Promise<JobResult> => {
+      const what = order.path && order.path !== '/' ? `${order.path} of snapshot` : 'snapshot';
+      log('info', `Exporting ${what} ${order.snapshot.slice(0, 8)} as ${order.format}`);
+      const summary = await engine.export(
+        ref,
+        {
+          snapshot: order.snapshot,
+          format: order.format,
+          output,
+          ...(order.path ? { path: order.path } : {}),
+        },
+        control,
+      );
+      logWarnings(summary.warnings, log);
+      return { kind: 'export', summary };
+    };
 
   return {
     async getAppInfo() {
@@ -60,17 +100,73 @@ export function createRequestHandlers(
         jobs: jobs.summaries(),
       };
     },
-    async createRepository({ location, password }) {
-      const ref = { location, password };
+    async createRepository({ location, password, secrets }) {
+      await requireTrustedHost(location);
+      const { forEngine, kept } = await keepSecrets(engine, location, secrets);
+      const ref = { location, password, secrets: forEngine };
       const { id } = await engine.initRepository(ref);
       holder.current = ref;
-      return { id, location };
+      return { id, location, secrets: kept };
     },
-    async connectRepository({ location, password }) {
-      const ref = { location, password };
+    async connectRepository({ location, password, secrets }) {
+      await requireTrustedHost(location);
+      const { forEngine, kept } = await keepSecrets(engine, location, secrets);
+      const ref = { location, password, secrets: forEngine };
       const snapshots = await engine.listSnapshots(ref);
       holder.current = ref;
-      return { location, snapshots: snapshots.length };
+      return { location, snapshots: snapshots.length, secrets: kept };
+    },
+    async testTarget({ location, secrets }) {
+      await requireTrustedHost(location);
+      const { forEngine } = await keepSecrets(engine, location, secrets, false);
+      return engine.testConnection({ location, secrets: forEngine });
+    },
+    async probeHostKey({ location }) {
+      return engine.probeHostKey(location);
+    },
+    async trustHostKey({ location, fingerprint }) {
+      return engine.trustHostKey(location, fingerprint);
+    },
+    async compareSnapshots({ snapshotA, snapshotB, record }) {
+      const result = await engine.diff(repo(), {
+        snapshotA,
+        snapshotB,
+        ...(record !== undefined ? { record } : {}),
+      });
+      return toComparison(result);
+    },
+    async startExport({ jobId, output, ...order }) {
+      const ref = repo();
+      jobs.start(jobId, 'export', exportWork(ref, order, output));
+      return { jobId };
+    },
+    async prepareExportDownload({ jobId, ...order }) {
+      if (platform.mode !== 'web') return unsupported('A download');
+      const ref = repo();
+      const filename = archiveName(order.snapshot, order.path, order.format);
+      const ticket = downloads.add({
+        jobId,
+        filename,
+        contentType: order.format === 'zip' ? 'application/zip' : 'application/gzip',
+        run(out) {
+          const work = exportWork(ref, order, out);
+          jobs.start(jobId, 'export', async (control, log) => {
+            try {
+              const result = await work(control, log);
+              out.end();
+              return result;
+            } catch (err) {
+              out.destroy();
+              throw err;
+            }
+          });
+          // The browser cancelled the download, or the connection dropped.
+          out.once('close', () => {
+            if (!out.writableFinished) jobs.cancel(jobId);
+          });
+        },
+      });
+      return { jobId, url: `${downloadPath}${ticket}`, filename };
     },
     async disconnectRepository() {
       holder.current = null;
@@ -165,6 +261,10 @@ export function createRequestHandlers(
     async pickSourceDefinition() {
       if (platform.pickSourceDefinition === undefined) return unsupported('The native file dialog');
       return platform.pickSourceDefinition();
+    },
+    async pickExportFile({ suggestedName }) {
+      if (platform.pickExportFile === undefined) return unsupported('The native save dialog');
+      return { path: await platform.pickExportFile(suggestedName) };
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   type JobEvent,
 } from '../../shared/contract.js';
 import type { EngineService } from '../engine/service-types.js';
+import { ExportDownloads, type PendingDownload } from './export-downloads.js';
 import type { HostPlatform } from './host-platform.js';
 import { JobRegistry } from './job-registry.js';
 import { createRequestHandlers, type RepositoryHolder } from './request-handlers.js';
@@ -21,10 +22,16 @@ export class Session {
   private readonly listeners = new Set<JobEventListener>();
   private readonly jobs = new JobRegistry((event) => this.broadcast(event));
   private readonly holder: RepositoryHolder = { current: null };
+  private readonly downloads = new ExportDownloads();
   private readonly handlers;
 
   constructor(engine: EngineService, platform: HostPlatform) {
-    this.handlers = createRequestHandlers(engine, platform, this.jobs, this.holder);
+    this.handlers = createRequestHandlers(engine, platform, this.jobs, this.holder, this.downloads);
+  }
+
+  /** Web mode: the export a download ticket names, once (see export-downloads.ts). */
+  takeDownload(ticket: string): PendingDownload | null {
+    return this.downloads.take(ticket);
   }
 
   subscribe(listener: JobEventListener): () => void {

@@ -17,10 +17,14 @@ import type { Target } from './target.js';
 
 export { redactLocation };
 
-export function openTarget(location: string): Target {
+/** `env`: where remote credentials come from (default the process's environment). */
+export function openTarget(
+  location: string,
+  env: Record<string, string | undefined> = process.env,
+): Target {
   if (!location) throw new CairnError('invalid-argument', 'no repository given (--repo LOC)');
   if (/^file:/i.test(location)) return new LocalTarget(fileLocationPath(location));
-  const remote = openRemoteTarget(location);
+  const remote = openRemoteTarget(location, env);
   if (remote) return remote;
   const unknown = SCHEME.exec(location);
   if (unknown) {

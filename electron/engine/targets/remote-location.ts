@@ -166,3 +166,15 @@ function parseSftp(rest: string, displayName: string, env: Env) {
     displayName,
   };
 }
+
+/** The host and port of an `sftp:` location, for the host-key probe (sftp-host-key-probe.ts). */
+export function sftpServer(location: string): { host: string; port: number; displayName: string } {
+  if (remoteScheme(location) !== 'sftp') {
+    throw new CairnError(
+      'invalid-argument',
+      `${redactLocation(location)} is not an sftp: location`,
+    );
+  }
+  const { host, port, displayName } = parseSftp(location.slice(5), redactLocation(location), {});
+  return { host, port, displayName };
+}

@@ -6,6 +6,7 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { CairnApi } from '../api';
 import { createBrowserSlice, type BrowserSlice } from '../features/browser/browser-slice';
+import { createCompareSlice, type CompareSlice } from '../features/compare/compare-slice';
 import {
   createFolderPickerSlice,
   type FolderPickerSlice,
@@ -28,7 +29,8 @@ export type AppState = NavigationSlice &
   JobsSlice &
   SnapshotsSlice &
   BrowserSlice &
-  FolderPickerSlice;
+  FolderPickerSlice &
+  CompareSlice;
 
 /** A slice's creator: it sees the whole state, and the API it may call. */
 export type SliceCreator<T> = (api: CairnApi) => StateCreator<AppState, [], [], T>;
@@ -44,6 +46,7 @@ export function createAppStore(api: CairnApi): AppStore {
     ...createSnapshotsSlice(api)(...args),
     ...createBrowserSlice(api)(...args),
     ...createFolderPickerSlice(api)(...args),
+    ...createCompareSlice(api)(...args),
   }));
   api.onJobEvent((event) => store.getState().applyJobEvent(event));
   api.onDisconnect(() => store.setState({ connectionLost: true }));

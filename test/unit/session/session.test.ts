@@ -40,6 +40,10 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     backupApi: unused,
     checkApiSourceSecrets: unused,
     testApiSource: unused,
+    testConnection: unused,
+    probeHostKey: unused,
+    trustHostKey: unused,
+    storeSecret: unused,
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { formatDateTime } from '../../components/format';
 import { Icon } from '../../components/icons';
 import { useAppStore } from '../../store/store-context';
+import { ExportPanel } from '../export/export-panel';
 import { RestorePanel } from '../restore/restore-panel';
 import { PreviewPane } from './preview-pane';
 import { SearchResults } from './search-results';
@@ -10,7 +11,7 @@ import { TreeView } from './tree-view';
 
 const searchDelayMs = 250;
 
-/** One snapshot: its tree, a preview of the selected file, search by name, and restore. */
+/** One snapshot: its tree, a preview of the selected file, search by name, restore and export. */
 export function SnapshotBrowserScreen() {
   const snapshotId = useAppStore((s) => s.browsedSnapshot);
   const snapshot = useAppStore((s) => s.snapshots?.find((snap) => snap.id === s.browsedSnapshot));
@@ -19,6 +20,7 @@ export function SnapshotBrowserScreen() {
   const go = useAppStore((s) => s.go);
   const [query, setQuery] = useState('');
   const [restoring, setRestoring] = useState(false);
+  const [exporting, setExporting] = useState(false);
 
   useEffect(() => {
     const timer = setTimeout(() => void search(query), searchDelayMs);
@@ -58,14 +60,24 @@ export function SnapshotBrowserScreen() {
             </p>
           )}
         </div>
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={() => setRestoring(true)}
-          data-testid="restore-open"
-        >
-          <Icon name="restore" /> Restore…
-        </button>
+        <div className="button-row tight">
+          <button
+            type="button"
+            className="button"
+            onClick={() => setExporting(true)}
+            data-testid="export-open"
+          >
+            Export…
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => setRestoring(true)}
+            data-testid="restore-open"
+          >
+            <Icon name="restore" /> Restore…
+          </button>
+        </div>
       </header>
       {snapshot?.incomplete && (
         <div className="notice notice-warning" data-testid="snapshot-incomplete-reasons">
@@ -82,6 +94,7 @@ export function SnapshotBrowserScreen() {
       )}
       {treeError && <ErrorNotice error={treeError} testId="tree-error" />}
       {restoring && <RestorePanel snapshotId={snapshotId} onClose={() => setRestoring(false)} />}
+      {exporting && <ExportPanel snapshotId={snapshotId} onClose={() => setExporting(false)} />}
       <div className="browser">
         <aside className="card browser-tree">
           <div className="search-box">

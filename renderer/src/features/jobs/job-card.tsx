@@ -11,7 +11,12 @@ import {
 import { ProgressBar } from '../../components/progress-bar';
 import { useAppStore } from '../../store/store-context';
 
-const titles = { backup: 'Backup', restore: 'Restore', check: 'Check' } as const;
+const titles = {
+  backup: 'Backup',
+  restore: 'Restore',
+  check: 'Check',
+  export: 'Export',
+} as const;
 const phases: Record<JobProgress['phase'], string> = {
   scanning: 'Looking for changes',
   backup: 'Backing up',
@@ -196,6 +201,24 @@ function ResultSummary({ result }: { result: JobResult }) {
             </ul>
           </div>
         )}
+        {r.warnings.length > 0 && <Warnings warnings={r.warnings} />}
+      </div>
+    );
+  }
+  if (result.kind === 'export') {
+    const r = result.summary;
+    return (
+      <div className="job-result" data-testid="job-result">
+        <p>
+          {plural(r.files, 'file')} ({formatBytes(r.bytes)}) exported into an archive of{' '}
+          {formatBytes(r.archive_bytes)}
+          {r.output !== null && (
+            <>
+              : <code data-testid="job-export-output">{r.output}</code>
+            </>
+          )}
+          .
+        </p>
         {r.warnings.length > 0 && <Warnings warnings={r.warnings} />}
       </div>
     );

@@ -1,5 +1,5 @@
 /**
- * Long jobs (backup, restore, check) as the UI follows them: each one's progress, log and
+ * Long jobs (backup, restore, check, export) as the UI follows them: each one's progress, log and
  * outcome, fed by the host's job events. A finished backup refreshes the snapshot list.
  */
 import type {
@@ -37,6 +37,13 @@ export interface RestoreOrder {
   overwrite: 'skip' | 'always' | 'rename';
 }
 
+export interface ExportOrder {
+  snapshot: string;
+  /** A path in the snapshot; the whole snapshot when absent. */
+  path?: string;
+  format: 'zip' | 'tar.gz';
+}
+
 export interface JobsSlice {
   jobs: Record<string, JobView>;
   /** Newest first. */
@@ -46,6 +53,11 @@ export interface JobsSlice {
   startBackup(options?: { forceFull?: boolean }): Promise<string | null>;
   startRestore(order: RestoreOrder): Promise<string | null>;
   startCheck(options?: { readData?: boolean }): Promise<string | null>;
+  /**
+   * Desktop: asks where to save (native dialog; null if cancelled), then exports there. Web
+   * mode: `download` is the address the page must open for the archive to stream.
+   */
+  startExport(order: ExportOrder): Promise<{ jobId: string; download: string | null } | null>;
   cancelJob(jobId: string): Promise<void>;
   applyJobEvent(event: JobEvent): void;
   adoptJobs(summaries: JobSummary[]): void;
@@ -136,6 +148,26 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       start('restore', (jobId) => api.call('startRestore', { jobId, ...order })),
     startCheck: (options = {}) =>
       start('check', (jobId) => api.call('startCheck', { jobId, ...options })),
+    async startExport(order) {
+      if (api.mode === 'web') {
+        let download: string | null = null;
+        const jobId = await start('export', async (id) => {
+          download = (await api.call('prepareExportDownload', { jobId: id, ...order })).url;
+        });
+        return jobId === null ? null : { jobId, download };
+      }
+      const suggestedName = `cairn-${order.snapshot.slice(0, 8)}.${order.format}`;
+      const picked = await api.call('pickExportFile', { suggestedName }).catch((err: unknown) => {
+        set({ jobStartError: asContractError(err) });
+        return null;
+      });
+      if (picked?.path == null) return null;
+      const output = picked.path;
+      const jobId = await start('export', (id) =>
+        api.call('startExport', { jobId: id, ...order, output }),
+      );
+      return jobId === null ? null : { jobId, download: null };
+    },
 
     async cancelJob(jobId) {
       patch(jobId, () => ({ cancelRequested: true }));

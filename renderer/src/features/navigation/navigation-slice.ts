@@ -1,6 +1,6 @@
 import type { SliceCreator } from '../../store/app-store';
 
-export type Screen = 'sources' | 'snapshots' | 'browser' | 'activity';
+export type Screen = 'sources' | 'snapshots' | 'browser' | 'compare' | 'activity';
 
 export interface NavigationSlice {
   screen: Screen;

@@ -2,6 +2,7 @@ import { Icon, type IconName } from '../../components/icons';
 import { useAppStore } from '../../store/store-context';
 import { ActivityScreen } from '../activity/activity-screen';
 import { SnapshotBrowserScreen } from '../browser/snapshot-browser-screen';
+import { CompareScreen } from '../compare/compare-screen';
 import type { Screen } from '../navigation/navigation-slice';
 import { SnapshotsScreen } from '../snapshots/snapshots-screen';
 import { SourcesScreen } from '../sources/sources-screen';
@@ -9,6 +10,7 @@ import { SourcesScreen } from '../sources/sources-screen';
 const nav: { screen: Screen; label: string; icon: IconName }[] = [
   { screen: 'sources', label: 'Sources', icon: 'sources' },
   { screen: 'snapshots', label: 'Snapshots', icon: 'snapshot' },
+  { screen: 'compare', label: 'Compare', icon: 'search' },
   { screen: 'activity', label: 'Activity', icon: 'activity' },
 ];
 
@@ -82,6 +84,7 @@ export function AppShell() {
         {screen === 'sources' && <SourcesScreen />}
         {screen === 'snapshots' && <SnapshotsScreen />}
         {screen === 'browser' && <SnapshotBrowserScreen />}
+        {screen === 'compare' && <CompareScreen />}
         {screen === 'activity' && <ActivityScreen />}
       </main>
     </div>

@@ -13,6 +13,7 @@ export function SnapshotsScreen() {
   const load = useAppStore((s) => s.loadSnapshots);
   const open = useAppStore((s) => s.openSnapshot);
   const startCheck = useAppStore((s) => s.startCheck);
+  const go = useAppStore((s) => s.go);
   const checkIds = useAppStore(
     useShallow((s) => s.jobOrder.filter((id) => s.jobs[id]?.kind === 'check')),
   );
@@ -29,6 +30,15 @@ export function SnapshotsScreen() {
           </p>
         </div>
         <div className="button-row tight">
+          <button
+            type="button"
+            className="button"
+            onClick={() => go('compare')}
+            disabled={(snapshots?.length ?? 0) < 2}
+            data-testid="compare-open"
+          >
+            Compare…
+          </button>
           <button
             type="button"
             className="button"
