@@ -42,6 +42,10 @@ const messages: Record<string, UserMessage> = {
   'snapshot-not-found': { title: 'Snapshot not found', body: null },
   'path-not-found': { title: 'Not found', body: null },
   'invalid-argument': { title: 'Please check what you entered', body: null },
+  'host-key-unknown': {
+    title: 'Server not trusted yet',
+    body: 'Check the SFTP server’s host key fingerprint and trust it before connecting.',
+  },
   'not-connected': { title: 'No repository open', body: 'Open a repository first.' },
   unsupported: { title: 'Not available here', body: null },
   incomplete: { title: 'Finished with problems', body: null },

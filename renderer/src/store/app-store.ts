@@ -20,6 +20,7 @@ import {
   createRepositorySlice,
   type RepositorySlice,
 } from '../features/repository/repository-slice';
+import { createTargetSlice, type TargetSlice } from '../features/repository/target-slice';
 import { createSnapshotsSlice, type SnapshotsSlice } from '../features/snapshots/snapshots-slice';
 import { createSourcesSlice, type SourcesSlice } from '../features/sources/sources-slice';
 
@@ -30,7 +31,8 @@ export type AppState = NavigationSlice &
   SnapshotsSlice &
   BrowserSlice &
   FolderPickerSlice &
-  CompareSlice;
+  CompareSlice &
+  TargetSlice;
 
 /** A slice's creator: it sees the whole state, and the API it may call. */
 export type SliceCreator<T> = (api: CairnApi) => StateCreator<AppState, [], [], T>;
@@ -47,6 +49,7 @@ export function createAppStore(api: CairnApi): AppStore {
     ...createBrowserSlice(api)(...args),
     ...createFolderPickerSlice(api)(...args),
     ...createCompareSlice(api)(...args),
+    ...createTargetSlice(api)(...args),
   }));
   api.onJobEvent((event) => store.getState().applyJobEvent(event));
   api.onDisconnect(() => store.setState({ connectionLost: true }));

@@ -4,6 +4,14 @@ import { Icon } from '../../components/icons';
 import { PathField } from '../../components/path-field';
 import { useAppStore } from '../../store/store-context';
 import { recentRepositories } from './recent-repositories';
+import { HostKeyQuestion, TargetTestResult } from './target-check';
+import { RemoteTargetFields, targetKinds } from './target-fields';
+import {
+  buildTarget,
+  emptyTargetFields,
+  type TargetFields,
+  type TargetKind,
+} from './target-location';
 
 type Mode = 'open' | 'create';
 
@@ -20,12 +28,44 @@ export function ConnectScreen() {
   const create = useAppStore((s) => s.createRepository);
   const clearError = useAppStore((s) => s.clearRepositoryError);
   const pickFolder = useAppStore((s) => s.pickFolder);
+  const [kind, setKind] = useState<TargetKind>('local');
+  const [fields, setFields] = useState<TargetFields>(emptyTargetFields);
+  const testTarget = useAppStore((s) => s.testTarget);
+  const ensureHostTrusted = useAppStore((s) => s.ensureHostTrusted);
+  const clearTargetTest = useAppStore((s) => s.clearTargetTest);
+  const hostKeyError = useAppStore((s) => s.hostKeyError);
+  /** What to do once an SFTP server's key is trusted: the test or the open/create asked for. */
+  const [afterTrust, setAfterTrust] = useState<(() => void) | null>(null);
   const mismatch = mode === 'create' && confirm !== '' && confirm !== password;
+  const built = buildTarget(kind, kind === 'local' ? { ...fields, path: location } : fields);
 
+  const whenTrusted = async (action: () => void) => {
+    if (!built.ok) return;
+    if (await ensureHostTrusted(built.location)) action();
+    else setAfterTrust(() => action);
+  };
+  const openOrCreate = () => {
+    if (!built.ok) return;
+    if (kind === 'local') {
+      void (mode === 'open' ? connect(location, password) : create(location, password));
+      return;
+    }
+    const { location: target, secrets } = built;
+    void (mode === 'open' ? connect(target, password, secrets) : create(target, password, secrets));
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (mismatch || busy) return;
-    void (mode === 'open' ? connect(location, password) : create(location, password));
+    if (mismatch || busy || !built.ok) return;
+    void whenTrusted(openOrCreate);
+  };
+  const test = () => {
+    if (!built.ok) return;
+    const { location: target, secrets } = built;
+    void whenTrusted(() => void testTarget(target, secrets));
+  };
+  const changeField = (field: keyof TargetFields, value: string) => {
+    setFields((f) => ({ ...f, [field]: value }));
+    clearTargetTest();
   };
   const switchMode = (next: Mode) => {
     setMode(next);
@@ -64,20 +104,76 @@ export function ConnectScreen() {
             Create a repository
           </button>
         </div>
-        <PathField
-          label={mode === 'open' ? 'Repository location' : 'Where to create it'}
-          value={location}
-          onChange={setLocation}
-          onBrowse={() => void browse()}
-          placeholder="/media/backup/cairn"
-          testId="repository-location"
-          hint={
-            mode === 'create'
-              ? 'An empty folder on a local or external drive. It is created if it does not exist.'
-              : undefined
-          }
+        <div className="field">
+          <label htmlFor="target-kind">Stored on</label>
+          <select
+            id="target-kind"
+            className="input"
+            value={kind}
+            onChange={(e) => {
+              setKind(e.target.value as TargetKind);
+              clearTargetTest();
+            }}
+            data-testid="target-kind"
+          >
+            {targetKinds.map((k) => (
+              <option key={k.kind} value={k.kind}>
+                {k.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {kind !== 'local' && (
+          <RemoteTargetFields kind={kind} fields={fields} onChange={changeField} />
+        )}
+        {kind !== 'local' && (
+          <div className="field">
+            {built.ok ? (
+              <p className="hint mono" data-testid="target-location">
+                {built.location}
+              </p>
+            ) : (
+              <p className="hint" data-testid="target-problem">
+                {built.problem}
+              </p>
+            )}
+            <div className="button-row">
+              <button
+                type="button"
+                className="button"
+                disabled={!built.ok}
+                onClick={test}
+                data-testid="target-test"
+              >
+                Test connection
+              </button>
+            </div>
+          </div>
+        )}
+        <HostKeyQuestion
+          onTrusted={() => {
+            afterTrust?.();
+            setAfterTrust(null);
+          }}
         />
-        {mode === 'open' && recent.length > 1 && (
+        {hostKeyError && <ErrorNotice error={hostKeyError} testId="host-key-error" />}
+        <TargetTestResult />
+        {kind === 'local' && (
+          <PathField
+            label={mode === 'open' ? 'Repository location' : 'Where to create it'}
+            value={location}
+            onChange={setLocation}
+            onBrowse={() => void browse()}
+            placeholder="/media/backup/cairn"
+            testId="repository-location"
+            hint={
+              mode === 'create'
+                ? 'An empty folder on a local or external drive. It is created if it does not exist.'
+                : undefined
+            }
+          />
+        )}
+        {kind === 'local' && mode === 'open' && recent.length > 1 && (
           <div className="recent" aria-label="Recently opened">
             {recent.map((r) => (
               <button
@@ -133,10 +229,7 @@ export function ConnectScreen() {
           type="submit"
           className="button button-primary button-wide"
           disabled={
-            busy ||
-            location.trim() === '' ||
-            password === '' ||
-            (mode === 'create' && confirm !== password)
+            busy || !built.ok || password === '' || (mode === 'create' && confirm !== password)
           }
           data-testid="repository-submit"
         >

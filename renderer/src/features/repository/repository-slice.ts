@@ -5,7 +5,13 @@
 import type { AppInfo, ContractError } from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
-import { rememberRepository } from './recent-repositories';
+import type { SecretsKept } from '../../../../shared/contract';
+import type { TargetSecrets } from '../../../../shared/targets';
+import {
+  rememberedReferences,
+  rememberReferences,
+  rememberRepository,
+} from './recent-repositories';
 
 export interface RepositorySlice {
   appInfo: AppInfo | null;
@@ -16,20 +22,34 @@ export interface RepositorySlice {
   connectionLost: boolean;
   /** Loads what the host already knows: a page reload keeps the open repository and jobs. */
   initialize(): Promise<void>;
-  connectRepository(location: string, password: string): Promise<boolean>;
-  createRepository(location: string, password: string): Promise<boolean>;
+  /** `secrets`: a remote target's credentials; default what was remembered for it. */
+  connectRepository(location: string, password: string, secrets?: TargetSecrets): Promise<boolean>;
+  createRepository(location: string, password: string, secrets?: TargetSecrets): Promise<boolean>;
+  /** Set when a remote target's secrets could not go into an OS keychain (this session only). */
+  credentialsNotice: string | null;
   disconnectRepository(): Promise<void>;
   clearRepositoryError(): void;
 }
 
 export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (set, get) => {
-  const open = async (work: () => Promise<{ location: string }>): Promise<boolean> => {
-    set({ repositoryBusy: true, repositoryError: null });
+  const open = async (
+    work: () => Promise<{ location: string; secrets?: SecretsKept }>,
+  ): Promise<boolean> => {
+    set({ repositoryBusy: true, repositoryError: null, credentialsNotice: null });
     try {
-      const { location } = await work();
+      const { location, secrets } = await work();
       set({ repository: { location }, repositoryBusy: false, screen: 'sources' });
       get().restoreFolders(location);
       rememberRepository(location);
+      if (secrets !== undefined) {
+        rememberReferences(location, secrets.remembered ? secrets.references : {});
+        if (!secrets.remembered) {
+          set({
+            credentialsNotice:
+              'No OS keychain is available, so the storage password is kept for this session only.',
+          });
+        }
+      }
       void get().loadSnapshots();
       return true;
     } catch (err) {
@@ -44,6 +64,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
     repositoryBusy: false,
     repositoryError: null,
     connectionLost: false,
+    credentialsNotice: null,
 
     async initialize() {
       try {
@@ -61,10 +82,14 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
         set({ repositoryError: asContractError(err) });
       }
     },
-    connectRepository: (location, password) =>
-      open(() => api.call('connectRepository', { location, password })),
-    createRepository: (location, password) =>
-      open(() => api.call('createRepository', { location, password })),
+    connectRepository: (location, password, secrets = rememberedReferences(location)) =>
+      open(() =>
+        api.call('connectRepository', { location, password, ...(secrets ? { secrets } : {}) }),
+      ),
+    createRepository: (location, password, secrets) =>
+      open(() =>
+        api.call('createRepository', { location, password, ...(secrets ? { secrets } : {}) }),
+      ),
     async disconnectRepository() {
       await api.call('disconnectRepository', {});
       set({ repository: null, snapshots: null, folders: [], screen: 'sources' });
