@@ -2,7 +2,7 @@
  * Compare and Export in the UI, on snapshots the CLI made with known changes: the Compare view
  * lists each file change and each API record that changed, and one record's field changes;
  * an export downloaded from `cairn serve` unpacks with the system's `unzip` and `tar` into
- * exactly the bytes that were backed up.
+ * exactly the bytes that were backed up; its download address works once, and only signed in.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -155,7 +155,11 @@ test.describe('compare and export @web-only', () => {
     const zipDownload = app.waitForEvent('download');
     await app.getByTestId('export-start').click();
     const zipFile = workspace.path('export.zip');
-    await (await zipDownload).saveAs(zipFile);
+    const download = await zipDownload;
+    await download.saveAs(zipFile);
+    // The address is good once, and only with the access token's cookie.
+    expect((await app.request.get(download.url())).status()).toBe(404);
+    expect((await fetch(download.url())).status).toBe(401);
     const job = app.getByTestId('export-panel').getByTestId('job-card');
     await expect(job).toHaveAttribute('data-status', 'succeeded');
     await expect(job.getByTestId('job-result')).toContainText('3 files');
