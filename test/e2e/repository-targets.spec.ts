@@ -79,6 +79,21 @@ test.describe('remote repository targets @web-only', () => {
       expect(stored).not.toContain(davPassword);
       expect(stored).not.toContain(encodeURIComponent(davPassword));
       expect(textUnder(workspace.cairnHome)).not.toContain(davPassword);
+      // With an OS keychain the page keeps its reference; without one, it is told.
+      const notice = app.getByTestId('credentials-notice');
+      if (process.env.DBUS_SESSION_BUS_ADDRESS) {
+        expect(stored).toContain('keychain:repository-');
+        await expect(notice).toHaveCount(0);
+        // Opened again from the recent list: the keychain answers for the WebDAV password.
+        const shell = new AppShell(app);
+        await shell.closeRepository();
+        await expect(app.getByTestId('repository-location')).toHaveValue(location);
+        await app.getByTestId('repository-password').fill('correct horse battery');
+        await app.getByTestId('repository-submit').click();
+        await shell.expectOpen(location);
+      } else {
+        await expect(notice).toContainText('kept for this session only');
+      }
     } finally {
       await server.stop();
     }

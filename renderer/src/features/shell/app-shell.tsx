@@ -25,6 +25,7 @@ export function AppShell() {
   );
   const snapshotCount = useAppStore((s) => s.snapshots?.length);
   const appInfo = useAppStore((s) => s.appInfo);
+  const credentialsNotice = useAppStore((s) => s.credentialsNotice);
 
   return (
     <div className="shell">
@@ -64,6 +65,11 @@ export function AppShell() {
               {repository?.location}
             </span>
           </div>
+          {credentialsNotice && (
+            <p className="muted small" data-testid="credentials-notice">
+              {credentialsNotice}
+            </p>
+          )}
           <button
             type="button"
             className="button button-quiet button-wide"
