@@ -13,6 +13,9 @@ import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
 import type { Target } from './targets/target.js';
 
+/** JSON as the CLI prints it: numbers an API wrote exactly as written. */
+export { prettyJson } from './util/pretty-json.js';
+
 /** A location fit for messages and logs: without the password of a `user:password@` part. */
 export { redactLocation } from './targets/location.js';
 
