@@ -27,6 +27,11 @@ function packs(repo: string): Set<string> {
 
 /** Files under `dir` this process holds open though they were removed (Linux's /proc). */
 function removedButOpen(dir: string): string[] {
+  return openUnder(dir).filter((f) => f.endsWith(' (deleted)'));
+}
+
+/** Files under `dir` this process holds open (Linux's /proc). */
+function openUnder(dir: string): string[] {
   const out: string[] = [];
   for (const fd of readdirSync('/proc/self/fd')) {
     let target: string;
@@ -35,9 +40,16 @@ function removedButOpen(dir: string): string[] {
     } catch {
       continue; // closed meanwhile
     }
-    if (target.startsWith(dir + path.sep) && target.endsWith(' (deleted)')) out.push(target);
+    if (target.startsWith(dir + path.sep)) out.push(target);
   }
   return out;
+}
+
+/** Waits until this process holds no file under `dir` open (files close asynchronously). */
+async function noneOpenUnder(dir: string): Promise<void> {
+  for (let i = 0; i < 1000 && openUnder(dir).length > 0; i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(openUnder(dir)).toEqual([]);
 }
 
 /** Runs `fn` while the repository's key files hold other bytes: nothing can derive the key. */
@@ -151,5 +163,38 @@ describe('an engine that keeps the repository open', () => {
     });
     const renewed = await engine.listSnapshots({ location: repo, password: 'a new password' });
     expect(renewed).toHaveLength(1);
+  });
+});
+
+describe('closing an open repository', () => {
+  const dir = tempDir('cairn-open-idle-');
+  const repo = path.join(dir, 'repo');
+  const src = path.join(dir, 'src');
+  const ref: RepositoryRef = { location: repo, password };
+
+  /** Reads a file of the snapshot, which leaves its pack file open in the engine. */
+  async function preview(engine: ReturnType<typeof createEngine>): Promise<void> {
+    const head = await engine.readFile(ref, 'latest', '/src/a.bin', { offset: 0, length: 10 });
+    expect(head).toHaveLength(10);
+    expect(openUnder(repo).length).toBeGreaterThan(0);
+  }
+
+  it('releases its files when the host closes the engine, and after a while unused', async () => {
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'a.bin'), randomBytes(50_000));
+    await cairnOk(['init', '--repo', repo]);
+    await cairnOk(['backup', src, '--repo', repo]);
+
+    const engine = createEngine({ keepOpen: true });
+    await preview(engine);
+    await engine.close();
+    await noneOpenUnder(repo);
+
+    const idle = createEngine({ keepOpen: { idleMs: 1 } });
+    await preview(idle);
+    await noneOpenUnder(repo);
+    // Closed, not broken: the next request opens it again.
+    await preview(idle);
+    await idle.close();
   });
 });
