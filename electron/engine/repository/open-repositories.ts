@@ -169,13 +169,17 @@ class KeptRepository {
   private view: View;
   private readonly caches: RepositoryCaches;
 
+  /** The key, config and slot, in a Repository that never reads (so holds no index). */
+  private readonly opened: Repository;
+
   private constructor(
     readonly id: string,
     private readonly location: string,
-    private readonly opened: Repository,
+    first: Repository,
   ) {
-    this.caches = opened.caches;
-    this.view = { repo: opened, users: 0, retired: false };
+    this.opened = Repository.reopen(first, first.target);
+    this.caches = first.caches;
+    this.view = { repo: first, users: 0, retired: false };
   }
 
   static async open(id: string, ref: OpenRef, treeCacheBytes: number): Promise<KeptRepository> {
