@@ -20,6 +20,7 @@
  * A wrong credential, an API that cannot be reached, or cancellation stops the run (it resumes
  * from the journal); a record the API refuses fails alone, and the run ends with exit 3.
  */
+import { setMaxListeners } from 'node:events';
 import type { Snapshot } from '../../../shared/domain.js';
 import { CairnError } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
@@ -102,7 +103,13 @@ export async function restoreApiRecords(
         )
       : undefined;
   await repo.loadIndex();
-  const session = await openApiSourceSession(definition, { signal: control.signal });
+  // One signal of our own for every request: each request listens to it while in flight, and
+  // with many in flight Node would warn about a leak on the caller's signal.
+  const cancel = new AbortController();
+  setMaxListeners(0, cancel.signal);
+  if (control.signal?.aborted) cancel.abort();
+  control.signal?.addEventListener('abort', () => cancel.abort(), { once: true });
+  const session = await openApiSourceSession(definition, { signal: cancel.signal });
   const main = plans.get(request.endpoint)!;
   const mine = await endpointFile(repo, snapshot.tree, definition.name, main.name);
   if (!mine && !request.deletedSince)

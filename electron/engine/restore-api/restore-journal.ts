@@ -48,6 +48,9 @@ export class RestoreJournal {
   private readonly idMaps = new Map<string, Map<string, RecordId>>();
   private handle: fs.FileHandle | undefined;
   private run = 0;
+  private pending: Array<{ line: string; resolve: () => void; reject: (err: unknown) => void }> =
+    [];
+  private flushing: Promise<void> | undefined;
   resuming = false;
 
   private constructor(readonly folder: string) {}
@@ -192,13 +195,35 @@ export class RestoreJournal {
   }
 
   async close(): Promise<void> {
+    await this.flushing;
     await this.handle?.close();
     this.handle = undefined;
   }
 
-  private async append(entry: unknown): Promise<void> {
+  /**
+   * Group commit: lines that arrive while a write is under way go out together in the next
+   * one, so many records in flight cost one write call, not one each. Each caller still
+   * resumes only once its own line is written.
+   */
+  private append(entry: unknown): Promise<void> {
     // Keys and ids inside are canonical text already; the entry itself needs no exact numbers.
-    await this.handle!.write(`${JSON.stringify(entry)}\n`);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        await this.handle!.write(batch.map((p) => p.line).join(''));
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.flushing = undefined;
   }
 }
 
