@@ -138,13 +138,11 @@ function picture(api: FixtureServer) {
   const titleOf = new Map(projects.map((p) => [p.id, p.title]));
   return {
     projects: projects.map(content).sort(byTitle),
-    tasks: api.data.tasks
-      .all()
-      .map((t) => ({
-        ...content(t),
-        project_id: titleOf.get(t.project_id as number) ?? 'missing',
-        id: t.id,
-      })),
+    tasks: api.data.tasks.all().map((t) => ({
+      ...content(t),
+      project_id: titleOf.get(t.project_id as number) ?? 'missing',
+      id: t.id,
+    })),
     comments: Object.fromEntries(
       projects.map((p) => [
         p.title,
