@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   snapshots: () => import('./commands/snapshots.js'),
   ls: () => import('./commands/ls.js'),
   restore: () => import('./commands/restore.js'),
+  'restore-api': () => import('./commands/restore-api.js'),
   diff: () => import('./commands/diff.js'),
   export: () => import('./commands/export.js'),
   check: () => import('./commands/check.js'),
@@ -41,6 +42,9 @@ usage: cairn COMMAND [options]
   snapshots  --repo LOC                         list snapshots (--json)
   ls         SNAPSHOT [PATH] --repo LOC         list files in a snapshot (--json)
   restore    SNAPSHOT --target DIR --repo LOC   restore (--include PATH, --overwrite skip|always|rename)
+  restore-api SNAPSHOT --api SOURCE.json --endpoint NAME --repo LOC
+             put records back into an API (--ids, --changed-since, --deleted-since,
+             --base-url, --target-secret, --dry-run, --json)
   diff       SNAP_A SNAP_B --repo LOC           what changed: files, API records (--record ENDPOINT/ID, --json)
   export     SNAPSHOT [PATH] --repo LOC         a zip or tar.gz archive (--format zip|tar.gz, --output FILE|-)
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)

@@ -10,6 +10,7 @@ import type { RepairIndexReport } from './repair/repair-index.js';
 import type { RepairSnapshotsReport } from './repair/repair-snapshots.js';
 import type { RepositoryWarning } from './repository/damage.js';
 import type { KeepOpenOptions } from './repository/open-repositories.js';
+import type { ApiRestoreRequest, ApiRestoreResult } from './restore-api/restore-api-types.js';
 import type { RetentionRules } from './retention/policy.js';
 import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
 import type { FirstPageProbe } from './sources/api/probe-first-page.js';
@@ -27,6 +28,7 @@ export type {
   RetentionRules,
 };
 export type * from './diff/diff-report.js';
+export type * from './restore-api/restore-api-types.js';
 
 export interface JobControl {
   /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
@@ -201,6 +203,17 @@ export interface EngineService {
     request: RestoreRequest,
     control?: JobControl,
   ): Promise<RestoreResult>;
+  /**
+   * Puts a snapshot's records back into an API (restore-api/): resumes an interrupted run of
+   * the same restore from its journal; `dryRun` lists the requests and sends none.
+   */
+  restoreApi(
+    repo: RepositoryRef,
+    request: ApiRestoreRequest,
+    control?: JobControl,
+  ): Promise<ApiRestoreResult>;
+  /** Reads and validates a source definition file (sources/api/load-source-definition.ts). */
+  loadApiSource(file: string): Promise<SourceDefinition>;
   check(repo: RepositoryRef, request: CheckRequest, control?: JobControl): Promise<CheckReport>;
   /** What changed between two snapshots: entries, API records, or one record's fields (diff/). */
   diff(repo: RepositoryRef, request: DiffRequest, control?: JobControl): Promise<DiffResult>;

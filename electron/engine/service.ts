@@ -174,6 +174,12 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       withRepository(ref, reading('restore'), control, async (repo, c) =>
         (await import('./restore/restore.js')).restoreSnapshot(repo, request, c),
       ),
+    restoreApi: (ref, request, control) =>
+      withRepository(ref, reading('restore'), control, async (repo, c) =>
+        (await import('./restore-api/restore-api.js')).restoreApiRecords(repo, request, c),
+      ),
+    loadApiSource: async (file) =>
+      (await import('./sources/api/load-source-definition.js')).loadSourceDefinition(file),
     // Check reports damage as problems, not as warnings.
     check: (ref, request, control) =>
       withRepository(ref, reading('check'), { ...control, onWarning: undefined }, async (repo, c) =>

@@ -9,7 +9,9 @@
 // Then the API source bench (api-bench.mjs): BENCH_API=0 skips it, BENCH_API_SIZES
 // (100000,1000000) and BENCH_API_RUNS (BENCH_RUNS) tune it. Last, the diff bench
 // (diff-bench.mjs): BENCH_DIFF=0 skips it, BENCH_DIFF_RECORDS (1000000) sizes it. Then the
-// open-repository latencies (open-repo-bench.mjs): BENCH_OPEN=0 skips them.
+// open-repository latencies (open-repo-bench.mjs): BENCH_OPEN=0 skips them. Then the
+// restore-api bench (restore-api-bench.mjs): BENCH_RESTORE_API=0 skips it,
+// BENCH_RESTORE_API_SIZES (10000,100000) sizes it.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -237,6 +239,25 @@ if (process.env.BENCH_OPEN !== '0') {
   );
   if (open.status !== 0) {
     console.error(`\nOPEN-REPOSITORY BENCH FAILED (exit ${open.status ?? open.signal})`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.env.BENCH_RESTORE_API !== '0') {
+  // restore-api's write rate against the rate the (fixture) API allows: its own script too.
+  console.log('\n');
+  const restoreApi = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('restore-api-bench.mjs', import.meta.url)),
+      ...['--sizes', process.env.BENCH_RESTORE_API_SIZES ?? '10000,100000'],
+      ...['--runs', String(cfg.runs)],
+      ...['--json', path.join(BENCH_ROOT, 'restore-api-results.json')],
+    ],
+    { stdio: 'inherit' },
+  );
+  if (restoreApi.status !== 0) {
+    console.error(`\nRESTORE-API BENCH FAILED (exit ${restoreApi.status ?? restoreApi.signal})`);
     process.exitCode = 1;
   }
 }

@@ -41,6 +41,8 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     backupApi: unused,
     checkApiSourceSecrets: unused,
     testApiSource: unused,
+    restoreApi: unused,
+    loadApiSource: unused,
     ...overrides,
   };
 }

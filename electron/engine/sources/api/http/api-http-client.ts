@@ -34,7 +34,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 };
 
 export interface ApiRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   /** JSON body, or a form for token requests. */
@@ -48,6 +48,13 @@ export interface ApiRequest {
    * 'cancelled' error.
    */
   signal?: AbortSignal;
+  /**
+   * For a write that must not happen twice (restore-api): asked before trying again after a
+   * failure the server may have acted on (a dropped connection, a timeout, an HTTP 500); false
+   * gives up with that failure. A 429, 502, 503 or 504 says the request was not acted on and is
+   * always tried again. Unset: every retryable failure is tried again (reads).
+   */
+  mayResend?: (failure: ApiRequestError) => Promise<boolean>;
 }
 
 export interface ApiResponse {
@@ -117,6 +124,11 @@ export class ApiHttpClient {
           }
         }
         if (!failure.retryable) throw failure;
+        if (request.mayResend && mayHaveActed(failure) && !(await request.mayResend(failure)))
+          throw new ApiRequestError(failure.kind, failure.message, failure.url, {
+            ...failure.options,
+            retryable: false,
+          });
         if (attempt >= this.retry.maxAttempts) {
           throw new ApiRequestError(
             failure.kind,
@@ -304,6 +316,13 @@ export class ApiHttpClient {
     }
     return decodeUtf8(Buffer.concat(chunks, size));
   }
+}
+
+/** Whether the server may have carried out a request that failed this way. */
+function mayHaveActed(failure: ApiRequestError): boolean {
+  if (failure.kind === 'rate-limited') return false;
+  const status = failure.options.status;
+  return !(status === 502 || status === 503 || status === 504);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
