@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   key: () => import('./commands/key.js'),
   forget: () => import('./commands/forget.js'),
   prune: () => import('./commands/prune.js'),
+  copy: () => import('./commands/copy.js'),
   repair: () => import('./commands/repair.js'),
   serve: () => import('./commands/serve.js'),
   secret: () => import('./commands/secret.js'),
@@ -46,6 +47,8 @@ usage: cairn COMMAND [options]
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)
   forget     --repo LOC --keep-… [--prune]       remove snapshots by retention policy (--dry-run, --json)
   prune      --repo LOC                         delete data no snapshot uses
+  copy       SNAPSHOT... --repo LOC --to LOC2   copy snapshots to another repository (its password:
+                                                CAIRN_PASSWORD2, else the same; --json)
   repair     index|snapshots --repo LOC         rebuild the index from the packs, or remove what is
                                                 lost from snapshots (--dry-run, --json)
   key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)

@@ -151,6 +151,13 @@ export function createEngine(): EngineService {
       withRepository(ref, exclusive('prune'), control, async (repo, c) =>
         (await import('./prune/prune.js')).prune(repo, request, c),
       ),
+    // The source is only read (it may be read-only); the destination gains data as in a backup.
+    copy: (from, to, request, control) =>
+      withRepository(from, reading('copy'), control, (src, c) =>
+        withRepository(to, shared('copy'), c, async (dst, c2) =>
+          (await import('./copy/copy.js')).copySnapshots(src, dst, request, c2),
+        ),
+      ),
     repairIndex: (ref, request, control) =>
       withRepository(ref, exclusive('repair'), control, async (repo, c) =>
         (await import('./repair/repair-index.js')).repairIndex(repo, request, c),
