@@ -4,6 +4,7 @@
  * share this. Each operation's code is loaded when first used, so a process that only
  * restores never loads (nor keeps in memory) backup, API sources or prune.
  */
+import path from 'node:path';
 import { CairnError } from './errors.js';
 import type { LockOperation } from './repository/lock-file.js';
 import { withLock, type LockOptions } from './repository/locks.js';
@@ -12,12 +13,16 @@ import type { EngineService, JobControl, RepositoryRef } from './service-types.j
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
 import type { Target } from './targets/target.js';
+import { cairnHome } from './util/paths.js';
 
 /** A location fit for messages and logs: without the password of a `user:password@` part. */
 export { redactLocation } from './targets/location.js';
 
 export async function openRepository(ref: RepositoryRef): Promise<Repository> {
-  return Repository.open(openTarget(ref.location), ref.password);
+  const target = openTarget(ref.location);
+  // A remote repository's metadata is cached locally; a local one is as quick to read as a cache.
+  const cacheRoot = target.localPath ? undefined : path.join(cairnHome(), 'cache');
+  return Repository.open(target, ref.password, { cacheRoot });
 }
 
 /**

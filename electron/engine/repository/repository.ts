@@ -3,6 +3,7 @@
  * objects. Backup, restore and check are built on this; none of them touch files directly.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
 import { blobId } from '../crypto/chunk-id.js';
 import { newMasterKey, wrapMasterKey, type MasterKey } from '../crypto/key-slot.js';
@@ -21,6 +22,7 @@ import type { FileKind, Target } from '../targets/target.js';
 import { damageReason, DamageLog, isPermanentDamage } from './damage.js';
 import { describeKeySlots, unlock, type KeySlotInfo } from './key-files.js';
 import { MasterIndex } from './master-index.js';
+import { MetadataCache, type CachedKind } from './metadata-cache.js';
 import { readPackHeader } from './pack-header-reader.js';
 import { PackWriter } from './pack-writer.js';
 
@@ -32,6 +34,8 @@ export class Repository {
   readonly damage = new DamageLog();
   private writer: PackWriter | undefined;
   private readonly treeCache = new Map<string, Tree>();
+  /** The local copy of a remote repository's metadata (metadata-cache.ts), if any. */
+  cache: MetadataCache | undefined;
 
   private constructor(
     readonly target: Target,
@@ -55,7 +59,12 @@ export class Repository {
     return new Repository(target, key, config, slot.name);
   }
 
-  static async open(target: Target, password: string): Promise<Repository> {
+  /** `cacheRoot`: keep a metadata cache in a folder per repository there. */
+  static async open(
+    target: Target,
+    password: string,
+    options: { cacheRoot?: string | undefined } = {},
+  ): Promise<Repository> {
     const exists = await guard(target, () => target.exists());
     if (!exists) {
       throw new CairnError('repository-not-found', `repository not found at ${target.displayName}`);
@@ -64,7 +73,10 @@ export class Repository {
     const sealedConfig = await guard(target, () => target.load('config', 'config'));
     const config = openJson<RepoConfig>(key.encrypt, sealedConfig, 'repository config');
     assertReadableConfig(config, target.displayName);
-    return new Repository(target, key, config, slot);
+    const repo = new Repository(target, key, config, slot);
+    if (options.cacheRoot && /^[0-9a-f]{64}$/.test(config.id))
+      repo.cache = new MetadataCache(path.join(options.cacheRoot, config.id));
+    return repo;
   }
 
   /** Adds a key slot for another password. */
@@ -95,6 +107,8 @@ export class Repository {
    */
   async loadIndex(options: LoadIndexOptions = {}): Promise<void> {
     const files = await guard(this.target, () => this.target.list('index'));
+    const listed = new Set(files.map((f) => f.name));
+    await this.cache?.retain('index', (name) => listed.has(name));
     await mapLimit(files, 8, async (f) => {
       if (this.index.files.has(f.name) || this.index.damagedFiles.has(f.name)) return;
       let file: IndexFile;
@@ -116,6 +130,8 @@ export class Repository {
       if (options.onPack) for (const pack of file.packs) options.onPack(pack, f.name);
     });
     const damaged = this.index.damagedFiles.size > 0;
+    // Only a whole index tells which cached trees are gone from the repository.
+    if (!damaged) await this.cache?.retain('trees', (id) => this.index.lookup(id) !== undefined);
     if (!damaged && !options.forWriting && !this.index.hasDuplicates) return;
     // Listed after the index files: a pack they name is stored before them, so is listed here.
     const onDisk = await guard(this.target, () => this.target.list('data'));
@@ -150,7 +166,11 @@ export class Repository {
   }
 
   packWriter(): PackWriter {
-    this.writer ??= new PackWriter(this.target, this.key, this.index);
+    if (!this.writer) {
+      this.writer = new PackWriter(this.target, this.key, this.index);
+      const cache = this.cache;
+      if (cache) this.writer.onIndexSaved = (id, sealed) => cache.write('index', id, sealed);
+    }
     return this.writer;
   }
 
@@ -158,12 +178,9 @@ export class Repository {
   async saveBlob(type: BlobType, plaintext: Buffer): Promise<{ id: string; added: boolean }> {
     const id = this.blobId(plaintext);
     if (!this.index.claim(id)) return { id, added: false };
-    await this.packWriter().add(
-      id,
-      type,
-      sealObject(this.key.encrypt, plaintext),
-      plaintext.length,
-    );
+    const sealed = sealObject(this.key.encrypt, plaintext);
+    await this.packWriter().add(id, type, sealed, plaintext.length);
+    if (type === 'tree') await this.cache?.write('trees', id, sealed);
     return { id, added: true };
   }
 
@@ -190,11 +207,23 @@ export class Repository {
   }
 
   async loadBlob(id: string): Promise<Buffer> {
-    const plain = openObject(
-      this.key.encrypt,
-      await this.loadSealedBlob(id),
-      `blob ${id.slice(0, 12)}`,
-    );
+    const cache = this.index.lookup(id)?.type === 'tree' ? this.cache : undefined;
+    const cached = await cache?.read('trees', id);
+    if (cached) {
+      try {
+        return this.openBlob(id, cached);
+      } catch {
+        await cache!.drop('trees', id); // damaged: never trusted, read from the target instead
+      }
+    }
+    const sealed = await this.loadSealedBlob(id);
+    const plain = this.openBlob(id, sealed);
+    await cache?.write('trees', id, sealed);
+    return plain;
+  }
+
+  private openBlob(id: string, sealed: Buffer): Buffer {
+    const plain = openObject(this.key.encrypt, sealed, `blob ${id.slice(0, 12)}`);
     if (this.blobId(plain) !== id)
       throw new CairnError('corrupt', `blob ${id.slice(0, 12)} does not match its id`);
     return plain;
@@ -214,6 +243,8 @@ export class Repository {
     const sealed = sealJson(this.key.encrypt, value);
     const id = createHash('sha256').update(sealed).digest('hex');
     await guard(this.target, () => this.target.save(kind, id, sealed));
+    const cached = cachedKind(kind);
+    if (cached) await this.cache?.write(cached, id, sealed);
     return id;
   }
 
@@ -225,6 +256,14 @@ export class Repository {
    */
   async loadJson<T>(kind: FileKind, id: string): Promise<T> {
     const what = fileWhat(kind, id);
+    const cached = cachedKind(kind);
+    const cache = cached ? this.cache : undefined;
+    const copy = await cache?.read(cached!, id);
+    if (copy) {
+      // Its name is its hash: bytes that match it are the repository's own.
+      if (sha256(copy) === id) return openJson<T>(this.key.encrypt, copy, what);
+      await cache!.drop(cached!, id);
+    }
     let sealed: Buffer;
     try {
       sealed = await this.target.load(kind, id);
@@ -232,10 +271,12 @@ export class Repository {
       if (isNotFound(err)) throw new CairnError('corrupt', `${what} is missing`, { cause: err });
       throw targetError(this.target, err);
     }
-    if (createHash('sha256').update(sealed).digest('hex') !== id) {
+    if (sha256(sealed) !== id) {
       throw new CairnError('corrupt', `${what} does not match its name (damaged)`);
     }
-    return openJson<T>(this.key.encrypt, sealed, what);
+    const value = openJson<T>(this.key.encrypt, sealed, what);
+    await cache?.write(cached!, id, sealed);
+    return value;
   }
 
   async flush(): Promise<void> {
@@ -264,6 +305,15 @@ export function targetError(target: Target, err: unknown): CairnError {
     `cannot reach repository at ${target.displayName}: ${errorMessage(err)}`,
     { cause: err },
   );
+}
+
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The kinds of file the metadata cache keeps (content-addressed, read by every operation). */
+function cachedKind(kind: FileKind): CachedKind | undefined {
+  return kind === 'index' || kind === 'snapshots' ? kind : undefined;
 }
 
 function fileWhat(kind: FileKind, id: string): string {

@@ -48,6 +48,8 @@ export function withId(id: string, snap: StoredSnapshot): Snapshot {
  */
 export async function listSnapshots(repo: Repository): Promise<Snapshot[]> {
   const files = await repo.target.list('snapshots');
+  const listed = new Set(files.map((f) => f.name));
+  await repo.cache?.retain('snapshots', (name) => listed.has(name));
   const out: Snapshot[] = [];
   await mapLimit(files, 8, async (f) => {
     const snap = await readSnapshot(repo, f.name);
