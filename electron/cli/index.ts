@@ -10,6 +10,7 @@
 import { CairnError } from '../engine/errors.js';
 import { shareMainThread } from '../engine/pipeline/main-thread-policy.js';
 import { PROGRAM_VERSION } from '../engine/version.js';
+import { takeTransferLimits } from './transfer-limits.js';
 
 type Command = { run(argv: string[]): Promise<number> };
 
@@ -57,6 +58,7 @@ usage: cairn COMMAND [options]
   serve      [--port N] [--host 127.0.0.1]      the web UI; prints its address with an access token
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
+--limit-upload KIB and --limit-download KIB bound the transfer to a remote target (KiB/s).
 SNAPSHOT is an id, a unique id prefix, or latest.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -80,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`cairn: unknown command ${JSON.stringify(name)}; see cairn --help\n`);
     return 1;
   }
-  return (await load()).run(rest);
+  return (await load()).run(takeTransferLimits(rest));
 }
 
 main(process.argv.slice(2)).then(
