@@ -137,8 +137,15 @@ export function createEngine(): EngineService {
       ),
     // Check reports damage as problems, not as warnings.
     check: (ref, request, control) =>
-      withRepository(ref, reading('check'), { ...control, onWarning: undefined }, async (repo, c) =>
-        (await import('./check/check.js')).checkRepository(repo, request, c),
+      withRepository(
+        ref,
+        reading('check'),
+        { ...control, onWarning: undefined },
+        async (repo, c) => {
+          // Check judges what the repository holds, never the local copy of its metadata.
+          repo.cache = undefined;
+          return (await import('./check/check.js')).checkRepository(repo, request, c);
+        },
       ),
     diff: (ref, request, control) =>
       withRepository(ref, shared('diff'), control, async (repo, c) =>
