@@ -63,7 +63,7 @@ export interface BackupWarning {
 }
 
 export type JobPhase =
-  'scanning' | 'backup' | 'restore' | 'check' | 'prune' | 'diff' | 'export' | 'finishing';
+  'scanning' | 'backup' | 'restore' | 'check' | 'prune' | 'diff' | 'export' | 'copy' | 'finishing';
 
 export interface JobProgress {
   phase: JobPhase;

@@ -10,6 +10,7 @@
 import { CairnError } from '../engine/errors.js';
 import { shareMainThread } from '../engine/pipeline/main-thread-policy.js';
 import { PROGRAM_VERSION } from '../engine/version.js';
+import { takeTransferLimits } from './transfer-limits.js';
 
 type Command = { run(argv: string[]): Promise<number> };
 
@@ -26,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   key: () => import('./commands/key.js'),
   forget: () => import('./commands/forget.js'),
   prune: () => import('./commands/prune.js'),
+  copy: () => import('./commands/copy.js'),
   repair: () => import('./commands/repair.js'),
   serve: () => import('./commands/serve.js'),
   secret: () => import('./commands/secret.js'),
@@ -50,6 +52,8 @@ usage: cairn COMMAND [options]
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)
   forget     --repo LOC --keep-… [--prune]       remove snapshots by retention policy (--dry-run, --json)
   prune      --repo LOC                         delete data no snapshot uses
+  copy       SNAPSHOT... --repo LOC --to LOC2   copy snapshots to another repository (its password:
+                                                CAIRN_PASSWORD2, else the same; --json)
   repair     index|snapshots --repo LOC         rebuild the index from the packs, or remove what is
                                                 lost from snapshots (--dry-run, --json)
   key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)
@@ -58,6 +62,7 @@ usage: cairn COMMAND [options]
   serve      [--port N] [--host 127.0.0.1]      the web UI; prints its address with an access token
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
+--limit-upload KIB and --limit-download KIB bound the transfer to a remote target (KiB/s).
 SNAPSHOT is an id, a unique id prefix, or latest.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -81,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`cairn: unknown command ${JSON.stringify(name)}; see cairn --help\n`);
     return 1;
   }
-  return (await load()).run(rest);
+  return (await load()).run(takeTransferLimits(rest));
 }
 
 main(process.argv.slice(2)).then(

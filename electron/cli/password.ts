@@ -35,6 +35,24 @@ export async function readPassword(
   return first;
 }
 
+/**
+ * The second repository's password (`copy --to`): CAIRN_PASSWORD2 or CAIRN_PASSWORD_FILE2,
+ * else the first repository's.
+ */
+export async function readSecondPassword(first: string): Promise<string> {
+  if (process.env.CAIRN_PASSWORD2) return process.env.CAIRN_PASSWORD2;
+  const file = process.env.CAIRN_PASSWORD_FILE2;
+  if (!file) return first;
+  try {
+    return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new CairnError(
+      'invalid-argument',
+      `cannot read CAIRN_PASSWORD_FILE2 ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+}
+
 function askHidden(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;

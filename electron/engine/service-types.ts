@@ -3,6 +3,7 @@
  * None of those three holds engine logic; each only parses, validates and prints.
  */
 import type { BackupWarning, JobProgress, ListEntry, Snapshot } from '../../shared/domain.js';
+import type { CopyRequest, CopyResult } from './copy/copy.js';
 import type { DiffRequest, DiffResult } from './diff/diff-report.js';
 import type { ArchiveFormat, ExportRequest, ExportResult } from './export/export.js';
 import type { PruneReport } from './prune/prune.js';
@@ -18,6 +19,8 @@ import type { SourceDefinition } from './sources/api/source-definition.js';
 
 export type {
   ArchiveFormat,
+  CopyRequest,
+  CopyResult,
   ExportRequest,
   ExportResult,
   PruneReport,
@@ -225,6 +228,16 @@ export interface EngineService {
     request: { dryRun?: boolean },
     control?: JobControl,
   ): Promise<PruneReport>;
+  /**
+   * Copies snapshots into another repository, storing only what it lacks; a snapshot already
+   * copied there is skipped (copy/copy.ts).
+   */
+  copy(
+    from: RepositoryRef,
+    to: RepositoryRef,
+    request: CopyRequest,
+    control?: JobControl,
+  ): Promise<CopyResult>;
   /**
    * Rebuilds the index from the packs' own headers; with readData also salvages packs with
    * damaged blobs (repair/repair-index.ts).

@@ -8,6 +8,7 @@
 import { CairnError } from './errors.js';
 import type { LockOperation } from './repository/lock-file.js';
 import { withLock, type LockOptions } from './repository/locks.js';
+import { metadataCacheRoot } from './repository/metadata-cache.js';
 import { OpenRepositories } from './repository/open-repositories.js';
 import { Repository } from './repository/repository.js';
 import type { EngineOptions, EngineService, JobControl, RepositoryRef } from './service-types.js';
@@ -22,7 +23,8 @@ export { prettyJson } from './util/pretty-json.js';
 export { redactLocation } from './targets/location.js';
 
 export async function openRepository(ref: RepositoryRef): Promise<Repository> {
-  return Repository.open(openTarget(ref.location), ref.password);
+  const target = openTarget(ref.location);
+  return Repository.open(target, ref.password, { cacheRoot: metadataCacheRoot(target) });
 }
 
 /**
@@ -182,8 +184,15 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       (await import('./sources/api/load-source-definition.js')).loadSourceDefinition(file),
     // Check reports damage as problems, not as warnings.
     check: (ref, request, control) =>
-      withRepository(ref, reading('check'), { ...control, onWarning: undefined }, async (repo, c) =>
-        (await import('./check/check.js')).checkRepository(repo, request, c),
+      withRepository(
+        ref,
+        reading('check'),
+        { ...control, onWarning: undefined },
+        async (repo, c) => {
+          // Check judges what the repository holds, never the local copy of its metadata.
+          repo.cache = undefined;
+          return (await import('./check/check.js')).checkRepository(repo, request, c);
+        },
       ),
     diff: (ref, request, control) =>
       withRepository(ref, shared('diff'), control, async (repo, c) =>
@@ -200,6 +209,13 @@ export function createEngine(options: EngineOptions = {}): EngineService {
     prune: (ref, request, control) =>
       withRepository(ref, exclusive('prune'), control, async (repo, c) =>
         (await import('./prune/prune.js')).prune(repo, request, c),
+      ),
+    // The source is only read (it may be read-only); the destination gains data as in a backup.
+    copy: (from, to, request, control) =>
+      withRepository(from, reading('copy'), control, (src, c) =>
+        withRepository(to, shared('copy'), c, async (dst, c2) =>
+          (await import('./copy/copy.js')).copySnapshots(src, dst, request, c2),
+        ),
       ),
     repairIndex: (ref, request, control) =>
       withRepository(ref, exclusive('repair'), control, async (repo, c) =>

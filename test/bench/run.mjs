@@ -6,7 +6,8 @@
 // The page cache is never dropped: every tool reads the same warm data.
 // Settings (environment): BENCH_SIZE_MB (400), BENCH_SEED, BENCH_RUNS (3),
 // BENCH_TOOLS (cairn,restic,borg), BENCH_TIMEOUT_S (900, per command).
-// Then the API source bench (api-bench.mjs): BENCH_API=0 skips it, BENCH_API_SIZES
+// Then the remote targets bench (targets-bench.mjs; BENCH_TARGETS=0 skips it), then the API
+// source bench (api-bench.mjs): BENCH_API=0 skips it, BENCH_API_SIZES
 // (100000,1000000) and BENCH_API_RUNS (BENCH_RUNS) tune it. Last, the diff bench
 // (diff-bench.mjs): BENCH_DIFF=0 skips it, BENCH_DIFF_RECORDS (1000000) sizes it. Then the
 // open-repository latencies (open-repo-bench.mjs): BENCH_OPEN=0 skips them. Then the
@@ -184,6 +185,19 @@ console.log(
 if (failures.length) {
   console.error(`\nBENCH FAILED: ${failures.map((f) => `${f.tool} in ${f.phase}`).join('; ')}`);
   process.exitCode = 1;
+}
+
+if (process.env.BENCH_TARGETS !== '0') {
+  // Remote targets on loopback, with restic into the same REST server as the reference.
+  const targets = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('targets-bench.mjs', import.meta.url))],
+    { stdio: 'inherit' },
+  );
+  if (targets.status !== 0) {
+    console.error('\nBENCH FAILED: targets bench');
+    process.exitCode = 1;
+  }
 }
 
 if (process.env.BENCH_API !== '0') {

@@ -21,6 +21,7 @@ import { scan } from './scanner.js';
 import { sourceNames } from './source-names.js';
 import { StatsCounter } from './stats-counter.js';
 import { storeEntry, type WalkContext } from './tree-builder.js';
+import { hostName } from '../util/host-name.js';
 
 export async function backupFolders(
   repo: Repository,
@@ -45,7 +46,7 @@ export async function backupFolders(
       );
     }
   }
-  const hostname = os.hostname();
+  const hostname = hostName();
   const group = request.group ?? folderGroup(hostname, paths);
   // With forceFull the parent is still the parent (history, statistics); only its chunk lists are not trusted.
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);

@@ -23,6 +23,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { CairnError } from '../errors.js';
 import { openTarget } from '../targets/location.js';
 import type { RepositoryWarning } from './damage.js';
+import { metadataCacheRoot } from './metadata-cache.js';
 import { defaultTreeCacheBytes, TreeCache } from './tree-cache.js';
 import { Repository, type RepositoryCaches } from './repository.js';
 
@@ -184,7 +185,9 @@ class KeptRepository {
 
   static async open(id: string, ref: OpenRef, treeCacheBytes: number): Promise<KeptRepository> {
     const caches = { trees: new TreeCache(treeCacheBytes), snapshots: new Map() };
-    const repo = await Repository.open(openTarget(ref.location), ref.password, caches);
+    const target = openTarget(ref.location);
+    const cacheRoot = metadataCacheRoot(target);
+    const repo = await Repository.open(target, ref.password, { caches, cacheRoot });
     return new KeptRepository(id, ref.location, repo);
   }
 

@@ -36,6 +36,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     export: unused,
     forget: unused,
     prune: unused,
+    copy: unused,
     repairIndex: unused,
     repairSnapshots: unused,
     backupApi: unused,

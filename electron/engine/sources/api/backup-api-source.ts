@@ -28,6 +28,7 @@ import {
 import { ApiChunkStore } from './api-chunk-store.js';
 import { pullApiSource } from './pull-api-source.js';
 import type { SourceDefinition } from './source-definition.js';
+import { hostName } from '../../util/host-name.js';
 
 export interface ApiBackupRequest {
   definition: SourceDefinition;
@@ -52,7 +53,7 @@ export async function backupApiSource(
 ): Promise<BackupResult> {
   const started = Date.now();
   const { definition } = request;
-  const hostname = os.hostname();
+  const hostname = hostName();
   const group = request.group ?? apiGroup(hostname, definition.name);
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
   // Snapshot first, index second: a backup finishing in between has written its index first.

@@ -20,6 +20,7 @@ const phases: Record<JobProgress['phase'], string> = {
   prune: 'Pruning',
   diff: 'Comparing',
   export: 'Exporting',
+  copy: 'Copying',
   finishing: 'Finishing',
 };
 
