@@ -9,7 +9,13 @@
  * Imports zod and the domain types only, so the renderer, the preload and Node all use it.
  */
 import { z } from 'zod';
-import type { BackupWarning, JobProgress, ListEntry, Snapshot } from './domain.js';
+import {
+  OVERWRITE_POLICIES,
+  type BackupWarning,
+  type JobProgress,
+  type ListEntry,
+  type Snapshot,
+} from './domain.js';
 
 // ---- Argument schemas -----------------------------------------------------------------------
 
@@ -32,8 +38,6 @@ const none = z.object({}).strict();
 /** An API source definition as the user pasted or loaded it (JSON text); the session parses it. */
 const definitionText = z.string().max(1_000_000);
 const endpointName = z.string().min(1).max(200);
-
-export const overwritePolicies = ['skip', 'always', 'rename'] as const;
 
 const schemas = {
   getAppInfo: none,
@@ -76,7 +80,7 @@ const schemas = {
       snapshot: snapshotRef,
       target: hostPath,
       include: z.array(treePath).max(1000).optional(),
-      overwrite: z.enum(overwritePolicies),
+      overwrite: z.enum(OVERWRITE_POLICIES),
     })
     .strict(),
   startCheck: z

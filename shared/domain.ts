@@ -4,6 +4,10 @@
  * because these are also the CLI's JSON contract (SPEC §9).
  */
 
+/** What a restore does with a file already at the target: the CLI's --overwrite values too. */
+export const OVERWRITE_POLICIES = ['skip', 'always', 'rename'] as const;
+export type OverwritePolicy = (typeof OVERWRITE_POLICIES)[number];
+
 export interface SnapshotStats {
   files_new: number;
   files_changed: number;

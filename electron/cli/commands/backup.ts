@@ -71,13 +71,11 @@ async function backupApi(
   tags: string[],
   json: boolean,
 ): Promise<number> {
-  // Loaded only here: a folder backup never needs the definition schema (zod) or the keychain.
-  const { loadSourceDefinition } =
-    await import('../../engine/sources/api/load-source-definition.js');
-  const definition = await loadSourceDefinition(sourceFile);
+  const engine = createEngine();
+  const definition = await engine.loadApiSourceDefinition(sourceFile);
   const password = await readPassword();
   const control = cliJobControl(json);
-  const result = await createEngine().backupApi(
+  const result = await engine.backupApi(
     { location, password },
     { definition, endpoints, fullSync, tags },
     control,

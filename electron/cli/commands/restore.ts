@@ -1,14 +1,12 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
-import type { OverwritePolicy, RestoreResult } from '../../engine/service-types.js';
+import { OVERWRITE_POLICIES, type RestoreResult } from '../../engine/service-types.js';
 import { jsonOption, noLockOption, parse, repoOption, requireRepo } from '../args.js';
 import { clearProgress, formatBytes, printJson } from '../output.js';
 import { cliJobControl } from '../job-control.js';
 import { readPassword } from '../password.js';
 
-const USAGE =
-  'cairn restore SNAPSHOT --target DIR --repo LOC [--no-lock] [--include PATH]... [--overwrite skip|always|rename]';
-const POLICIES = ['skip', 'always', 'rename'];
+const USAGE = `cairn restore SNAPSHOT --target DIR --repo LOC [--no-lock] [--include PATH]... [--overwrite ${OVERWRITE_POLICIES.join('|')}]`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -29,11 +27,11 @@ export async function run(argv: string[]): Promise<number> {
     throw new CairnError('invalid-argument', `name a snapshot (an id or latest)\nusage: ${USAGE}`);
   if (!values.target)
     throw new CairnError('invalid-argument', `--target DIR is required\nusage: ${USAGE}`);
-  const overwrite = values.overwrite ?? 'skip';
-  if (!POLICIES.includes(overwrite))
+  const overwrite = OVERWRITE_POLICIES.find((p) => p === (values.overwrite ?? 'skip'));
+  if (overwrite === undefined)
     throw new CairnError(
       'invalid-argument',
-      `--overwrite must be skip, always or rename, not ${overwrite}`,
+      `--overwrite must be skip, always or rename, not ${values.overwrite}`,
     );
   const json = values.json ?? false;
   const control = cliJobControl(json);
@@ -47,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
         snapshot,
         target: values.target,
         include: values.include ?? [],
-        overwrite: overwrite as OverwritePolicy,
+        overwrite,
       },
       control,
     );

@@ -6,7 +6,7 @@
  * `argv` is what follows `secret`.
  */
 import { CairnError, errorMessage } from '../../engine/errors.js';
-import { openKeychain } from '../../engine/credentials/keychain.js';
+import { createEngine } from '../../engine/service.js';
 
 const USAGE = 'usage: cairn secret set|get|delete ENTRY';
 
@@ -17,7 +17,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    const keychain = openKeychain();
+    const keychain = await createEngine().openKeychain();
     if (action === 'set') {
       const value = process.stdin.isTTY
         ? await promptHidden(`Secret for ${entry}: `)

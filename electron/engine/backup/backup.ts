@@ -11,7 +11,7 @@ import { CairnError } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
-import type { BackupRequest, BackupResult, JobControl } from '../service-types.js';
+import type { BackupRequest, BackupResult, JobControl } from '../operation-types.js';
 import { findSnapshot, folderGroup, commitSnapshot } from '../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { PROGRAM_VERSION } from '../version.js';

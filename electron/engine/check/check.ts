@@ -9,7 +9,7 @@ import type { Tree } from '../format/tree.js';
 import type { PackVerdict } from '../pipeline/worker-messages.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import { mapLimit, type Repository } from '../repository/repository.js';
-import type { CheckProblem, CheckReport, CheckRequest, JobControl } from '../service-types.js';
+import type { CheckProblem, CheckReport, CheckRequest, JobControl } from '../operation-types.js';
 import { readSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';

@@ -21,7 +21,7 @@ import { sealJson } from '../format/sealed-object.js';
 import { damageReason, isPermanentDamage } from '../repository/damage.js';
 import { readPackHeader } from '../repository/pack-header-reader.js';
 import { mapLimit, targetError, type Repository } from '../repository/repository.js';
-import type { JobControl } from '../service-types.js';
+import type { JobControl } from '../operation-types.js';
 import type { PackBlob } from '../format/pack.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';

@@ -25,6 +25,9 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
   const unused = () => Promise.reject(new Error('not expected in this test'));
   return {
     initRepository: unused,
+    listKeys: unused,
+    addKey: unused,
+    changePassword: unused,
     listSnapshots: async () => [],
     listTree: unused,
     readFile: unused,
@@ -40,6 +43,10 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     backupApi: unused,
     checkApiSourceSecrets: unused,
     testApiSource: unused,
+    checkApiSourceDefinition: unused,
+    parseApiSourceDefinition: unused,
+    loadApiSourceDefinition: unused,
+    openKeychain: unused,
     ...overrides,
   };
 }

@@ -15,7 +15,7 @@ import type { Tree, TreeNode } from '../../format/tree.js';
 import { compareNames } from '../../format/tree.js';
 import { WorkerPool } from '../../pipeline/worker-pool.js';
 import type { Repository } from '../../repository/repository.js';
-import type { BackupResult, JobControl } from '../../service-types.js';
+import type { BackupResult, JobControl } from '../../operation-types.js';
 import { findSnapshot, commitSnapshot } from '../../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../../util/progress-meter.js';
 import { PROGRAM_VERSION } from '../../version.js';
