@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiSourceValidation } from '../../shared/contract.js';
 import { createEngine } from '../../electron/engine/service.js';
 import { describeProblem } from '../../electron/engine/sources/api/load-source-definition.js';
 import { Session } from '../../electron/session/session.js';
@@ -69,7 +70,8 @@ describe('an invalid API source definition gets one verdict everywhere', () => {
     const validation = await session.handle('validateApiSource', { text });
     expect(validation).toMatchObject({ ok: true, value: { ok: false } });
     if (!validation.ok) throw new Error('unreachable');
-    const verdict = validation.value.problems.map(describeProblem).join('; ');
+    const { problems } = validation.value as ApiSourceValidation;
+    const verdict = problems.map(describeProblem).join('; ');
     expect(verdict).toMatch(reason);
 
     // "Back up now" in the app refuses it with the same words.

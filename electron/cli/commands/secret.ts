@@ -7,6 +7,7 @@
  */
 import { CairnError, errorMessage } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
+import { askHidden } from '../password.js';
 
 const USAGE = 'usage: cairn secret set|get|delete ENTRY';
 
@@ -20,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
     const keychain = await createEngine().openKeychain();
     if (action === 'set') {
       const value = process.stdin.isTTY
-        ? await promptHidden(`Secret for ${entry}: `)
+        ? await askHidden(`Secret for ${entry}: `)
         : await readStdin();
       if (value.length === 0)
         throw new CairnError('invalid-argument', 'the secret is empty; nothing was stored');
@@ -52,32 +53,4 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
-}
-
-/** Reads one line from the terminal without echoing it. */
-function promptHidden(question: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const stdin = process.stdin;
-    process.stderr.write(question);
-    stdin.setRawMode(true);
-    stdin.resume();
-    let value = '';
-    const finish = (result: Error | string) => {
-      stdin.setRawMode(false);
-      stdin.pause();
-      stdin.off('data', onData);
-      process.stderr.write('\n');
-      if (typeof result === 'string') resolve(result);
-      else reject(result);
-    };
-    const onData = (data: Buffer) => {
-      for (const char of data.toString('utf8')) {
-        if (char === '\r' || char === '\n') return finish(value);
-        if (char === '\u0003') return finish(new CairnError('cancelled', 'cancelled'));
-        if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
-        else value += char;
-      }
-    };
-    stdin.on('data', onData);
-  });
 }
