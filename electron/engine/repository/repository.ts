@@ -23,6 +23,7 @@ import { describeKeySlots, unlock, type KeySlotInfo } from './key-files.js';
 import { MasterIndex } from './master-index.js';
 import { readPackHeader } from './pack-header-reader.js';
 import { PackWriter } from './pack-writer.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 
 export type { KeySlotInfo };
 
@@ -95,7 +96,7 @@ export class Repository {
    */
   async loadIndex(options: LoadIndexOptions = {}): Promise<void> {
     const files = await guard(this.target, () => this.target.list('index'));
-    await mapLimit(files, 8, async (f) => {
+    await forEachConcurrently(files, 8, async (f) => {
       if (this.index.files.has(f.name) || this.index.damagedFiles.has(f.name)) return;
       let file: IndexFile;
       try {
@@ -124,7 +125,7 @@ export class Repository {
     const undescribed = onDisk.filter(
       (p) => !this.index.describedPacks.has(p.name) && !this.index.unreadablePacks.has(p.name),
     );
-    await mapLimit(undescribed, 8, async (p) => {
+    await forEachConcurrently(undescribed, 8, async (p) => {
       let blobs: PackBlob[];
       try {
         blobs = await readPackHeader(this.target, this.key, p.name, p.size);
@@ -281,19 +282,4 @@ export interface LoadIndexOptions {
    * prune merges them.
    */
   onPack?: (pack: IndexPack, indexFile?: string) => void;
-}
-
-export async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
 }

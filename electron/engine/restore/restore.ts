@@ -24,7 +24,7 @@ import type { JobControl, RestoreRequest, RestoreResult } from '../operation-typ
 import { findSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
-import { Semaphore } from '../util/semaphore.js';
+import { Semaphore } from '../util/concurrency.js';
 import { placeFailure } from '../util/write-failure.js';
 import {
   ContentWriter,

@@ -6,7 +6,8 @@ import type { Snapshot } from '../../../shared/domain.js';
 import { CairnError } from '../errors.js';
 import { damageReason, isMissing, isPermanentDamage } from '../repository/damage.js';
 import type { PackWriterStats } from '../repository/pack-writer.js';
-import { mapLimit, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 
 export type StoredSnapshot = Omit<Snapshot, 'id' | 'short_id'>;
 
@@ -49,7 +50,7 @@ export function withId(id: string, snap: StoredSnapshot): Snapshot {
 export async function listSnapshots(repo: Repository): Promise<Snapshot[]> {
   const files = await repo.target.list('snapshots');
   const out: Snapshot[] = [];
-  await mapLimit(files, 8, async (f) => {
+  await forEachConcurrently(files, 8, async (f) => {
     const snap = await readSnapshot(repo, f.name);
     if (snap) out.push(snap);
   });
