@@ -12,6 +12,7 @@ import { z } from 'zod';
 import {
   OVERWRITE_POLICIES,
   type BackupWarning,
+  type ErrorKind,
   type JobProgress,
   type ListEntry,
   type Snapshot,
@@ -240,11 +241,18 @@ export function isRequestName(name: unknown): name is RequestName {
 // ---- Errors ---------------------------------------------------------------------------------
 
 /**
+ * A closed list: the renderer words each kind (errors/user-message.ts), and typecheck fails
+ * when a kind is added here without words there. The engine's kinds, then the hosts' own:
+ * no repository open, a feature this host lacks, the web UI's server gone.
+ */
+export type ContractErrorKind = ErrorKind | 'not-connected' | 'unsupported' | 'disconnected';
+
+/**
  * An error as the UI receives it. `kind` picks the words the UI shows; `message` is the engine's
  * one-line account (shown under "Details" with `detail`). Never contains secrets.
  */
 export interface ContractError {
-  kind: string;
+  kind: ContractErrorKind;
   message: string;
   detail?: string;
 }
