@@ -3,7 +3,7 @@
  * `short_id`, which come from the file name (the SHA-256 of the sealed bytes).
  */
 import os from 'node:os';
-import type { Snapshot, SnapshotStats, SourceRef } from '../../../shared/domain.js';
+import type { Snapshot, SnapshotStats } from '../../../shared/domain.js';
 import { CairnError } from '../errors.js';
 import { damageReason, isMissing, isPermanentDamage } from '../repository/damage.js';
 import type { PackWriterStats } from '../repository/pack-writer.js';
@@ -42,20 +42,15 @@ export async function commitSnapshot(
 }
 
 /** What a backup (of folders or of an API source) knows of its snapshot when it ends. */
-export interface BackupOutcome {
-  hostname: string;
-  group: string;
-  paths: string[];
-  sources: SourceRef[];
-  tags: string[];
-  parent: string | null;
-  tree: string;
+export interface BackupOutcome extends Pick<
+  StoredSnapshot,
+  'hostname' | 'group' | 'paths' | 'sources' | 'tags' | 'parent' | 'tree' | 'meta'
+> {
   /** Why the snapshot is incomplete; none when it is complete. */
   incompleteReasons: string[];
   counts: Omit<SnapshotStats, 'blobs_added' | 'bytes_added' | 'bytes_added_raw' | 'duration_ms'>;
   /** Date.now() when the backup started. */
   startedAt: number;
-  meta?: Record<string, unknown>;
 }
 
 /** The one place a backup's manifest is put together, with what was written to the repository. */
