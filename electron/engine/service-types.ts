@@ -23,6 +23,7 @@ import type { RepairIndexReport } from './repair/repair-index.js';
 import type { RepairSnapshotsReport } from './repair/repair-snapshots.js';
 import type { RepositoryWarning } from './repository/damage.js';
 import type { KeySlotInfo } from './repository/key-files.js';
+import type { KeepOpenOptions } from './repository/open-repositories.js';
 import type { RetentionRules } from './retention/policy.js';
 import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
 import type { SourceDefinitionCheck } from './sources/api/load-source-definition.js';
@@ -37,6 +38,7 @@ export type {
   Keychain,
   KeySlotInfo,
   RepairIndexReport,
+  KeepOpenOptions,
   RepairSnapshotsReport,
   RepositoryWarning,
   RetentionRules,
@@ -60,7 +62,18 @@ export interface RepositoryRef {
   noLock?: boolean;
 }
 
+export interface EngineOptions {
+  /**
+   * For long-lived hosts (the desktop app, `cairn serve`): keep each repository open across
+   * calls, so the key is derived once per location and password and browsing reads only what
+   * changed (repository/open-repositories.ts). Without it every call opens and closes.
+   */
+  keepOpen?: boolean | KeepOpenOptions;
+}
+
 export interface EngineService {
+  /** Closes the repositories kept open (keepOpen); the engine can still be used after. */
+  close(): Promise<void>;
   initRepository(
     repo: RepositoryRef,
     options?: { copyChunkerParamsFrom?: RepositoryRef | undefined },

@@ -56,7 +56,8 @@ export async function runServe(
     io.err(`cairn serve: the web UI is not built (no ${dir}); run npm run build`);
     return 1;
   }
-  const session = new Session(createEngine(), { mode: 'web', version: PROGRAM_VERSION });
+  const engine = createEngine();
+  const session = new Session(engine, { mode: 'web', version: PROGRAM_VERSION });
   let server;
   try {
     server = await startWebServer({
@@ -80,6 +81,7 @@ export async function runServe(
   await io.stopped();
   session.dispose();
   await server.close();
+  await engine.close();
   return 0;
 }
 

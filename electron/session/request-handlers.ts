@@ -75,6 +75,7 @@ export function createRequestHandlers(
     },
     async disconnectRepository() {
       holder.current = null;
+      await engine.close(); // the key leaves memory with the repository
       return null;
     },
     async listSnapshots() {
