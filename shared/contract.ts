@@ -9,7 +9,14 @@
  * Imports zod and the domain types only, so the renderer, the preload and Node all use it.
  */
 import { z } from 'zod';
-import type { BackupWarning, JobProgress, ListEntry, Snapshot } from './domain.js';
+import {
+  OVERWRITE_POLICIES,
+  type BackupWarning,
+  type ErrorKind,
+  type JobProgress,
+  type ListEntry,
+  type Snapshot,
+} from './domain.js';
 
 // ---- Argument schemas -----------------------------------------------------------------------
 
@@ -32,8 +39,6 @@ const none = z.object({}).strict();
 /** An API source definition as the user pasted or loaded it (JSON text); the session parses it. */
 const definitionText = z.string().max(1_000_000);
 const endpointName = z.string().min(1).max(200);
-
-export const overwritePolicies = ['skip', 'always', 'rename'] as const;
 
 const schemas = {
   getAppInfo: none,
@@ -76,7 +81,7 @@ const schemas = {
       snapshot: snapshotRef,
       target: hostPath,
       include: z.array(treePath).max(1000).optional(),
-      overwrite: z.enum(overwritePolicies),
+      overwrite: z.enum(OVERWRITE_POLICIES),
     })
     .strict(),
   startCheck: z
@@ -236,11 +241,18 @@ export function isRequestName(name: unknown): name is RequestName {
 // ---- Errors ---------------------------------------------------------------------------------
 
 /**
+ * A closed list: the renderer words each kind (errors/user-message.ts), and typecheck fails
+ * when a kind is added here without words there. The engine's kinds, then the hosts' own:
+ * no repository open, a feature this host lacks, the web UI's server gone.
+ */
+export type ContractErrorKind = ErrorKind | 'not-connected' | 'unsupported' | 'disconnected';
+
+/**
  * An error as the UI receives it. `kind` picks the words the UI shows; `message` is the engine's
  * one-line account (shown under "Details" with `detail`). Never contains secrets.
  */
 export interface ContractError {
-  kind: string;
+  kind: ContractErrorKind;
   message: string;
   detail?: string;
 }

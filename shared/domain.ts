@@ -4,6 +4,31 @@
  * because these are also the CLI's JSON contract (SPEC §9).
  */
 
+/**
+ * Every kind of error the engine reports (engine/errors.ts gives each its exit code). The IPC
+ * contract's error kinds are these and the few the hosts add (ContractErrorKind).
+ */
+export type ErrorKind =
+  | 'failure'
+  | 'incomplete'
+  | 'repository-not-found'
+  | 'repository-locked'
+  | 'wrong-password'
+  | 'repository-exists'
+  | 'format-too-new'
+  | 'target-unreachable'
+  | 'invalid-argument'
+  | 'snapshot-not-found'
+  | 'path-not-found'
+  | 'corrupt'
+  | 'read-only'
+  | 'disk-full'
+  | 'cancelled';
+
+/** What a restore does with a file already at the target: the CLI's --overwrite values too. */
+export const OVERWRITE_POLICIES = ['skip', 'always', 'rename'] as const;
+export type OverwritePolicy = (typeof OVERWRITE_POLICIES)[number];
+
 export interface SnapshotStats {
   files_new: number;
   files_changed: number;

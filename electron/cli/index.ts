@@ -8,8 +8,7 @@
  * measured: 2–4 MB less peak memory in a restore, the same speed. Workers set their own.
  */
 import { CairnError } from '../engine/errors.js';
-import { shareMainThread } from '../engine/pipeline/main-thread-policy.js';
-import { PROGRAM_VERSION } from '../engine/version.js';
+import { PROGRAM_VERSION, shareMainThread } from '../engine/service.js';
 import { takeTransferLimits } from './transfer-limits.js';
 
 type Command = { run(argv: string[]): Promise<number> };

@@ -53,7 +53,8 @@ export async function readSecondPassword(first: string): Promise<string> {
   }
 }
 
-function askHidden(prompt: string): Promise<string> {
+/** Reads one line from the terminal without echoing it; Ctrl+C cancels. */
+export function askHidden(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
     process.stderr.write(prompt);

@@ -3,22 +3,9 @@
  * that the CLI, the IPC handlers and the web server all say the same thing the same way.
  * Messages are one line and never contain secrets.
  */
-export type ErrorKind =
-  | 'failure'
-  | 'incomplete'
-  | 'repository-not-found'
-  | 'repository-locked'
-  | 'wrong-password'
-  | 'repository-exists'
-  | 'format-too-new'
-  | 'target-unreachable'
-  | 'invalid-argument'
-  | 'snapshot-not-found'
-  | 'path-not-found'
-  | 'corrupt'
-  | 'read-only'
-  | 'disk-full'
-  | 'cancelled';
+import type { ErrorKind } from '../../shared/domain.js';
+
+export type { ErrorKind };
 
 const exitCodes: Record<ErrorKind, number> = {
   failure: 1,

@@ -21,8 +21,12 @@ export { prettyJson } from './util/pretty-json.js';
 
 /** A location fit for messages and logs: without the password of a `user:password@` part. */
 export { redactLocation } from './targets/location.js';
+/** The version `--version`, the app and the web UI report. */
+export { PROGRAM_VERSION } from './version.js';
+/** For a process that does one job at a time (the CLI): hashing may use the main thread too. */
+export { shareMainThread } from './pipeline/main-thread-policy.js';
 
-export async function openRepository(ref: RepositoryRef): Promise<Repository> {
+async function openRepository(ref: RepositoryRef): Promise<Repository> {
   const target = openTarget(ref.location);
   return Repository.open(target, ref.password, { cacheRoot: metadataCacheRoot(target) });
 }
@@ -144,6 +148,17 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       await repo.close();
       return { id: repo.config.id };
     },
+    listKeys: (ref) => withRepository(ref, undefined, undefined, (repo) => repo.listKeySlots()),
+    addKey: (ref, newPassword) =>
+      withRepository(ref, undefined, undefined, async (repo) => ({
+        id: await repo.addPassword(await newPassword()),
+      })),
+    changePassword: (ref, newPassword) =>
+      withRepository(ref, undefined, undefined, async (repo) => {
+        const id = await repo.addPassword(await newPassword());
+        await repo.removeKeySlot(repo.openedSlot);
+        return { id };
+      }),
     listSnapshots: (ref, control) =>
       withRepository(ref, undefined, control, (repo) => listSnapshots(repo)),
     listTree: (ref, snapshot, p, recursive = false, control) =>
@@ -172,6 +187,13 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       (await import('./sources/api/api-source-session.js')).checkSourceSecrets(definition),
     testApiSource: async (definition, options) =>
       (await import('./sources/api/probe-first-page.js')).probeFirstPages(definition, options),
+    checkApiSourceDefinition: async (json) =>
+      (await import('./sources/api/load-source-definition.js')).checkSourceDefinition(json),
+    parseApiSourceDefinition: async (json, origin) =>
+      (await import('./sources/api/load-source-definition.js')).parseSourceDefinition(json, origin),
+    loadApiSourceDefinition: async (file) =>
+      (await import('./sources/api/load-source-definition.js')).loadSourceDefinition(file),
+    openKeychain: async () => (await import('./credentials/keychain.js')).openKeychain(),
     restore: (ref, request, control) =>
       withRepository(ref, reading('restore'), control, async (repo, c) =>
         (await import('./restore/restore.js')).restoreSnapshot(repo, request, c),
@@ -180,8 +202,6 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       withRepository(ref, reading('restore'), control, async (repo, c) =>
         (await import('./restore-api/restore-api.js')).restoreApiRecords(repo, request, c),
       ),
-    loadApiSource: async (file) =>
-      (await import('./sources/api/load-source-definition.js')).loadSourceDefinition(file),
     // Check reports damage as problems, not as warnings.
     check: (ref, request, control) =>
       withRepository(

@@ -3,13 +3,11 @@
  * the access token, then runs until interrupted. The engine comes from the caller so that this
  * module stays about serving.
  */
-import { validateApiSourceText } from '../session/api-source-validation.js';
-import { sourceDefinitionSchema } from '../engine/sources/api/source-definition.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PROGRAM_VERSION } from '../engine/service.js';
 import type { EngineService } from '../engine/service-types.js';
-import { PROGRAM_VERSION } from '../engine/version.js';
 import { Session } from '../session/session.js';
 import { findPackageRoot, rendererDir } from './package-root.js';
 import { isLoopback } from './request-guard.js';
@@ -59,11 +57,7 @@ export async function runServe(
     return 1;
   }
   const engine = createEngine();
-  const session = new Session(engine, {
-    mode: 'web',
-    version: PROGRAM_VERSION,
-    validateApiSource: (text) => validateApiSourceText(text, sourceDefinitionSchema),
-  });
+  const session = new Session(engine, { mode: 'web', version: PROGRAM_VERSION });
   let server;
   try {
     server = await startWebServer({

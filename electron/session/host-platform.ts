@@ -1,8 +1,8 @@
 /**
  * What differs between the desktop app and web mode, injected into the session: native
- * dialogs exist only on the desktop, and API source validation only where that engine is built.
+ * dialogs exist only on the desktop.
  */
-import type { ApiSourceValidation, AppMode } from '../../shared/contract.js';
+import type { AppMode } from '../../shared/contract.js';
 
 export type FolderPurpose = 'repository' | 'source' | 'restore-target';
 
@@ -11,5 +11,4 @@ export interface HostPlatform {
   version: string;
   pickFolder?(purpose: FolderPurpose): Promise<string | null>;
   pickSourceDefinition?(): Promise<{ path: string; text: string } | null>;
-  validateApiSource?(text: string): ApiSourceValidation | Promise<ApiSourceValidation>;
 }

@@ -6,6 +6,7 @@ import { homedir, hostname } from 'node:os';
 import type { ParsedArgsOf, RequestName, ResultOf } from '../../shared/contract.js';
 import type { EngineService, RepositoryRef } from '../engine/service-types.js';
 import { parseDefinitionText, testSampleSize, toSourceTest } from './api-source-definitions.js';
+import { validateApiSourceText } from './api-source-validation.js';
 import { logWarnings, runBackupJob } from './backup-job.js';
 import { listFolders } from './folder-browser.js';
 import { buildPreview, previewBytes } from './file-preview.js';
@@ -97,13 +98,10 @@ export function createRequestHandlers(
       return buildPreview(path, entry.size, head);
     },
     async validateApiSource({ text }) {
-      if (platform.validateApiSource === undefined) {
-        return { available: false, ok: false, name: null, endpoints: [], problems: [] };
-      }
-      return platform.validateApiSource(text);
+      return validateApiSourceText(text, engine);
     },
     async testApiSource({ text, endpoints }) {
-      const definition = parseDefinitionText(text);
+      const definition = await parseDefinitionText(engine, text);
       const probes = await engine.testApiSource(definition, {
         endpoints,
         sampleSize: testSampleSize,
@@ -114,8 +112,10 @@ export function createRequestHandlers(
       const ref = repo();
       // Every definition is checked before the job starts, so a typo fails the request, not
       // the backup halfway through.
-      const definitions = apiSources.map((source, i) =>
-        parseDefinitionText(source.text, `API source ${i + 1}`),
+      const definitions = await Promise.all(
+        apiSources.map((source, i) =>
+          parseDefinitionText(engine, source.text, `API source ${i + 1}`),
+        ),
       );
       const names = definitions.map((d) => d.name);
       const twice = names.find((name, i) => names.indexOf(name) !== i);

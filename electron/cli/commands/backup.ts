@@ -2,8 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { BackupResult, RepositoryWarning } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, formatBytes, printJson } from '../output.js';
-import { cliJobControl } from '../job-control.js';
+import { formatBytes, printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE =
@@ -48,19 +48,19 @@ export async function run(argv: string[]): Promise<number> {
     );
   const json = values.json ?? false;
   const password = await readPassword();
-  const control = cliJobControl(json);
-  const result = await createEngine().backup(
-    { location, password },
-    {
-      paths: positionals,
-      excludes: values.exclude ?? [],
-      tags: values.tag ?? [],
-      forceFull: values['force-full'] ?? false,
-    },
-    control,
+  const { result, warnings } = await runCliJob(json, (control) =>
+    createEngine().backup(
+      { location, password },
+      {
+        paths: positionals,
+        excludes: values.exclude ?? [],
+        tags: values.tag ?? [],
+        forceFull: values['force-full'] ?? false,
+      },
+      control,
+    ),
   );
-  clearProgress(json);
-  return report(result, json, control.warnings);
+  return report(result, json, warnings);
 }
 
 async function backupApi(
@@ -71,21 +71,14 @@ async function backupApi(
   tags: string[],
   json: boolean,
 ): Promise<number> {
-  // Loaded only here: a folder backup never needs the definition schema (zod) or the keychain.
-  const { loadSourceDefinition } =
-    await import('../../engine/sources/api/load-source-definition.js');
-  const definition = await loadSourceDefinition(sourceFile);
+  const engine = createEngine();
+  const definition = await engine.loadApiSourceDefinition(sourceFile);
   const password = await readPassword();
-  const control = cliJobControl(json);
-  const result = await createEngine().backupApi(
-    { location, password },
-    { definition, endpoints, fullSync, tags },
-    control,
+  const { result, warnings } = await runCliJob(json, (control) =>
+    engine.backupApi({ location, password }, { definition, endpoints, fullSync, tags }, control),
   );
-  clearProgress(json);
   const { snapshot } = result;
-  if (json)
-    printJson({ snapshot, warnings: result.warnings, repository_warnings: control.warnings });
+  if (json) printJson({ snapshot, warnings: result.warnings, repository_warnings: warnings });
   else {
     const s = snapshot.stats;
     process.stdout.write(

@@ -7,8 +7,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { CopyResult } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { cliJobControl } from '../job-control.js';
-import { clearProgress, formatBytes, printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
+import { formatBytes, printJson } from '../output.js';
 import { readPassword, readSecondPassword } from '../password.js';
 
 const USAGE = 'cairn copy SNAPSHOT... --repo LOC --to LOC2 [--json]';
@@ -26,15 +26,11 @@ export async function run(argv: string[]): Promise<number> {
     throw new CairnError('invalid-argument', `name the snapshots to copy\nusage: ${USAGE}`);
   const json = values.json ?? false;
   const password = await readPassword();
-  const control = cliJobControl(json);
-  const result = await createEngine().copy(
-    { location, password },
-    { location: values.to, password: await readSecondPassword(password) },
-    { snapshots: positionals },
-    control,
+  const to = { location: values.to, password: await readSecondPassword(password) };
+  const { result, warnings } = await runCliJob(json, (control) =>
+    createEngine().copy({ location, password }, to, { snapshots: positionals }, control),
   );
-  clearProgress(json);
-  if (json) printJson({ ...result, repository_warnings: control.warnings });
+  if (json) printJson({ ...result, repository_warnings: warnings });
   else printCopy(result);
   return 0;
 }

@@ -2,8 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { ApiRestoreResult, RestoredRecord } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { cliJobControl } from '../job-control.js';
-import { clearProgress, printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
+import { printJson } from '../output.js';
 import { readPassword } from '../password.js';
 
 const USAGE =
@@ -44,25 +44,22 @@ export async function run(argv: string[]): Promise<number> {
     throw new CairnError('invalid-argument', '--ids needs at least one record id');
   const json = values.json ?? false;
   const engine = createEngine();
-  const definition = await engine.loadApiSource(values.api);
+  const definition = await engine.loadApiSourceDefinition(values.api);
   const password = await readPassword();
-  const control = cliJobControl(json);
-  const result = await engine.restoreApi(
-    { location, password },
-    {
-      snapshot,
-      definition,
-      endpoint: values.endpoint,
-      ...(ids ? { ids } : {}),
-      ...(values['changed-since'] ? { changedSince: values['changed-since'] } : {}),
-      ...(values['deleted-since'] ? { deletedSince: values['deleted-since'] } : {}),
-      ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
-      ...(values['target-secret'] ? { targetSecret: values['target-secret'] } : {}),
-      dryRun: values['dry-run'] ?? false,
-    },
-    control,
+  const request = {
+    snapshot,
+    definition,
+    endpoint: values.endpoint,
+    ...(ids ? { ids } : {}),
+    ...(values['changed-since'] ? { changedSince: values['changed-since'] } : {}),
+    ...(values['deleted-since'] ? { deletedSince: values['deleted-since'] } : {}),
+    ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+    ...(values['target-secret'] ? { targetSecret: values['target-secret'] } : {}),
+    dryRun: values['dry-run'] ?? false,
+  };
+  const { result } = await runCliJob(json, (control) =>
+    engine.restoreApi({ location, password }, request, control),
   );
-  clearProgress(json);
   if (json) printJson(result);
   else process.stdout.write(report(result));
   return result.failed.length > 0 ? 3 : 0;

@@ -4,17 +4,15 @@
  */
 import type { BigIntStats } from 'node:fs';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { BackupWarning, Snapshot, SourceRef } from '../../../shared/domain.js';
 import { CairnError } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
-import type { BackupRequest, BackupResult, JobControl } from '../service-types.js';
+import type { BackupRequest, BackupResult, JobControl } from '../operation-types.js';
 import { findSnapshot, folderGroup, commitSnapshot } from '../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../util/progress-meter.js';
-import { PROGRAM_VERSION } from '../version.js';
 import { FileStore } from './file-store.js';
 import { IgnoreRules } from './ignore-rules.js';
 import { scan } from './scanner.js';
@@ -105,31 +103,24 @@ export async function backupFolders(
     const tree = await repo.saveTree({ nodes: rootNodes });
     const snapshot: Snapshot = await commitSnapshot(
       repo,
-      (written) => ({
-        time: new Date().toISOString(),
+      {
         hostname,
-        username: safeUsername(),
         group,
         paths,
         sources,
         tags: request.tags ?? [],
         parent: parent?.id ?? null,
         tree,
-        incomplete: warnings.length > 0,
-        incomplete_reasons: summarizeWarnings(warnings),
-        stats: {
+        incompleteReasons: summarizeWarnings(warnings),
+        counts: {
           files_new: stats.filesNew,
           files_changed: stats.filesChanged,
           files_unchanged: stats.filesUnchanged,
           dirs: stats.dirs,
           bytes_processed: stats.bytesProcessed,
-          blobs_added: written.blobs,
-          bytes_added: written.bytes,
-          bytes_added_raw: written.bytesRaw,
-          duration_ms: Date.now() - started,
         },
-        program_version: PROGRAM_VERSION,
-      }),
+        startedAt: started,
+      },
       control.confirmLock,
     );
     meter.emit(true);
@@ -150,14 +141,6 @@ function summarizeWarnings(warnings: readonly BackupWarning[]): string[] {
   const shown = warnings.slice(0, 20).map((w) => `${w.path}: ${w.message}`);
   if (warnings.length > 20) shown.push(`… and ${warnings.length - 20} more`);
   return shown;
-}
-
-function safeUsername(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return '';
-  }
 }
 
 /**

@@ -13,10 +13,11 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Snapshot } from '../../../shared/domain.js';
 import { Chunker, gearTable } from '../chunker/fastcdc.js';
 import type { Tree, TreeNode } from '../format/tree.js';
-import { mapLimit, type Repository } from '../repository/repository.js';
-import type { JobControl } from '../service-types.js';
+import type { Repository } from '../repository/repository.js';
+import { forEachConcurrently } from '../util/concurrency.js';
+import type { JobControl } from '../operation-types.js';
 import {
-  commitSnapshot,
+  commitManifest,
   findSnapshot,
   listSnapshots,
   type StoredSnapshot,
@@ -85,7 +86,7 @@ export async function copySnapshots(
     const { id: _id, short_id: _short, ...stored } = snap;
     const parent = stored.parent ? (held.get(stored.parent) ?? null) : null;
     const copy: StoredSnapshot = { ...stored, tree, parent, original: snap.original ?? snap.id };
-    const saved = await commitSnapshot(dst, () => copy, control.confirmLock);
+    const saved = await commitManifest(dst, () => copy, control.confirmLock);
     held.set(copy.original!, saved.id);
     result.copied.push({ source: snap.id, copy: saved.id });
   }
@@ -142,7 +143,7 @@ class TreeCopier {
   /** Same bounds, the destination's ids. */
   private async rekey(ids: readonly string[]): Promise<string[]> {
     const out = new Array<string>(ids.length);
-    await mapLimit([...ids.keys()], READ_AHEAD, async (i) => {
+    await forEachConcurrently([...ids.keys()], READ_AHEAD, async (i) => {
       throwIfCancelled(this.signal);
       const id = ids[i]!;
       let copied = this.chunks.get(id);

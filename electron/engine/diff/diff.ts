@@ -14,7 +14,7 @@
  */
 import type { Snapshot } from '../../../shared/domain.js';
 import type { Repository } from '../repository/repository.js';
-import type { JobControl } from '../service-types.js';
+import type { JobControl } from '../operation-types.js';
 import { findSnapshot } from '../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { DiffReader } from './diff-reader.js';

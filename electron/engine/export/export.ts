@@ -15,7 +15,7 @@ import type { TreeNode } from '../format/tree.js';
 import type { Repository } from '../repository/repository.js';
 import { isSafeName, splitSnapshotPath } from '../restore/safe-name.js';
 import { treeSize } from '../restore/tree-size.js';
-import type { JobControl } from '../service-types.js';
+import type { JobControl } from '../operation-types.js';
 import { findSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';

@@ -8,7 +8,7 @@ import { prune, PruneStopped } from '../prune/prune.js';
 import type { Repository } from '../repository/repository.js';
 import { applyRetention } from '../retention/apply-retention.js';
 import { formatRetentionReport } from '../retention/retention-report.js';
-import type { ForgetRequest, ForgetResult, JobControl } from '../service-types.js';
+import type { ForgetRequest, ForgetResult, JobControl } from '../operation-types.js';
 import { listSnapshots } from '../snapshots/snapshot-store.js';
 
 export async function forgetSnapshots(

@@ -27,6 +27,7 @@ import { MetadataCache, type CachedKind } from './metadata-cache.js';
 import { readPackHeader } from './pack-header-reader.js';
 import { PackWriter } from './pack-writer.js';
 import { TreeCache } from './tree-cache.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 
 export type { KeySlotInfo };
 
@@ -141,7 +142,7 @@ export class Repository {
     const files = options.listed ?? (await guard(this.target, () => this.target.list('index')));
     const listed = new Set(files.map((f) => f.name));
     await this.cache?.retain('index', (name) => listed.has(name));
-    await mapLimit(files, 8, async (f) => {
+    await forEachConcurrently(files, 8, async (f) => {
       if (this.index.files.has(f.name) || this.index.damagedFiles.has(f.name)) return;
       let file: IndexFile;
       try {
@@ -172,7 +173,7 @@ export class Repository {
     const undescribed = onDisk.filter(
       (p) => !this.index.describedPacks.has(p.name) && !this.index.unreadablePacks.has(p.name),
     );
-    await mapLimit(undescribed, 8, async (p) => {
+    await forEachConcurrently(undescribed, 8, async (p) => {
       let blobs: PackBlob[];
       try {
         blobs = await readPackHeader(this.target, this.key, p.name, p.size);
@@ -365,19 +366,4 @@ export interface LoadIndexOptions {
    * prune merges them.
    */
   onPack?: (pack: IndexPack, indexFile?: string) => void;
-}
-
-export async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
 }

@@ -26,6 +26,9 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
   return {
     close: async () => undefined,
     initRepository: unused,
+    listKeys: unused,
+    addKey: unused,
+    changePassword: unused,
     listSnapshots: async () => [],
     listTree: unused,
     readFile: unused,
@@ -43,7 +46,10 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     checkApiSourceSecrets: unused,
     testApiSource: unused,
     restoreApi: unused,
-    loadApiSource: unused,
+    checkApiSourceDefinition: unused,
+    parseApiSourceDefinition: unused,
+    loadApiSourceDefinition: unused,
+    openKeychain: unused,
     ...overrides,
   };
 }

@@ -8,17 +8,15 @@
  * and the records carried over for a failed endpoint; endpoints not asked for (`--endpoint`)
  * keep the previous snapshot's files, so every snapshot holds the whole source.
  */
-import os from 'node:os';
 import type { BackupWarning, Snapshot } from '../../../../shared/domain.js';
 import { Chunker, gearTable } from '../../chunker/fastcdc.js';
 import type { Tree, TreeNode } from '../../format/tree.js';
 import { compareNames } from '../../format/tree.js';
 import { WorkerPool } from '../../pipeline/worker-pool.js';
 import type { Repository } from '../../repository/repository.js';
-import type { BackupResult, JobControl } from '../../service-types.js';
+import type { BackupResult, JobControl } from '../../operation-types.js';
 import { findSnapshot, commitSnapshot } from '../../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../../util/progress-meter.js';
-import { PROGRAM_VERSION } from '../../version.js';
 import {
   describeEndpointFailure,
   nextApiSourceMeta,
@@ -148,32 +146,25 @@ export async function backupApiSource(
     const failed = metas.filter((m) => m.status === 'failed');
     const snapshot: Snapshot = await commitSnapshot(
       repo,
-      (written) => ({
-        time: new Date().toISOString(),
+      {
         hostname,
-        username: safeUsername(),
         group,
         paths: [],
         sources: [{ kind: 'api', source: definition.name, name: definition.name }],
         tags: request.tags ?? [],
         parent: parent?.id ?? null,
         tree,
-        incomplete: failed.length > 0,
-        incomplete_reasons: failed.map(describeEndpointFailure),
-        stats: {
+        incompleteReasons: failed.map(describeEndpointFailure),
+        counts: {
           files_new: counts.new,
           files_changed: counts.changed,
           files_unchanged: counts.unchanged,
           dirs: 2,
           bytes_processed: counts.bytes,
-          blobs_added: written.blobs,
-          bytes_added: written.bytes,
-          bytes_added_raw: written.bytesRaw,
-          duration_ms: Date.now() - started,
         },
-        program_version: PROGRAM_VERSION,
+        startedAt: started,
         meta: { api: { [definition.name]: nextApiSourceMeta(previousMeta, metas) } },
-      }),
+      },
       control.confirmLock,
     );
     meter.emit(true);
@@ -215,12 +206,4 @@ function dirNode(name: string, subtree: string, mtime: string): TreeNode {
 
 function sortedTree(nodes: TreeNode[]): Tree {
   return { nodes: nodes.sort((a, b) => compareNames(a.name, b.name)) };
-}
-
-function safeUsername(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return '';
-  }
 }

@@ -10,7 +10,7 @@ import { canonicalJson } from '../canonical-json.js';
 import { JsonDepthError, parseJson } from '../parse-json.js';
 import type { SecretRedactor } from '../secret-redactor.js';
 import { ApiRequestError } from './api-request-error.js';
-import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { Semaphore } from '../../../util/concurrency.js';
 import { NodeHttpTransport, type TransportResponse } from './node-http-transport.js';
 import { RequestRateLimiter } from './request-rate-limiter.js';
 import {
@@ -75,7 +75,7 @@ export interface ApiHttpClientOptions {
 export class ApiHttpClient {
   readonly limits: HttpLimits;
   private readonly retry: RetryPolicy;
-  private readonly gate: ConcurrencyLimiter;
+  private readonly gate: Semaphore;
   private readonly rate: RequestRateLimiter;
   private readonly transport: NodeHttpTransport;
   private sent = 0;
@@ -83,7 +83,7 @@ export class ApiHttpClient {
   constructor(private readonly options: ApiHttpClientOptions) {
     this.limits = { ...DEFAULT_HTTP_LIMITS, ...stripUndefined(options.limits ?? {}) };
     this.retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
-    this.gate = new ConcurrencyLimiter(this.limits.concurrency);
+    this.gate = new Semaphore(this.limits.concurrency);
     this.rate = new RequestRateLimiter(this.limits.requestsPerSecond);
     // One socket more than the limit, for token requests that bypass the concurrency gate.
     this.transport = new NodeHttpTransport(this.limits.concurrency + 1);
@@ -109,7 +109,7 @@ export class ApiHttpClient {
         // A token request skips the concurrency gate: the requests holding every slot may be
         // the very ones waiting for that token.
         if (request.outsideConcurrencyLimit) return await this.attempt(request, auth);
-        return await this.gate.run(() => this.attempt(request, auth), request.signal);
+        return await this.gate.use(() => this.attempt(request, auth), request.signal);
       } catch (err) {
         if (!(err instanceof ApiRequestError)) {
           this.throwIfCancelled(request); // the gate gave up on a request whose signal aborted
