@@ -42,6 +42,8 @@ const schemas = {
   connectRepository: z.object({ location, password }).strict(),
   disconnectRepository: none,
   listSnapshots: none,
+  /** Damaged repository files met since the repository was opened (each file once). */
+  getRepositoryWarnings: none,
   listTree: z.object({ snapshot: snapshotRef, path: treePath }).strict(),
   searchTree: z
     .object({ snapshot: snapshotRef, query: z.string().trim().min(1).max(200) })
@@ -189,6 +191,14 @@ export interface RestoreSummary {
   damaged: BackupWarning[];
 }
 
+/** A repository file found damaged and worked around (see docs/repository-format.md). */
+export interface RepositoryDamage {
+  kind: 'snapshot' | 'index' | 'pack';
+  id: string;
+  /** One line: the file, what was done instead, and what repairs it. */
+  message: string;
+}
+
 export interface CheckSummary {
   ok: boolean;
   snapshots: number;
@@ -205,6 +215,7 @@ interface Results {
   connectRepository: { location: string; snapshots: number };
   disconnectRepository: null;
   listSnapshots: Snapshot[];
+  getRepositoryWarnings: RepositoryDamage[];
   listTree: ListEntry[];
   searchTree: { entries: ListEntry[]; truncated: boolean };
   previewFile: FilePreview;

@@ -9,8 +9,11 @@ export interface SnapshotStats {
   files_changed: number;
   files_unchanged: number;
   dirs: number;
-  /** Bytes of file and record content read (or reused) for this snapshot. */
+  /** Bytes of file and record content in this snapshot: read, or reused for unchanged files. */
   bytes_processed: number;
+  /** Of those, the bytes actually read (new and changed files, fetched records). Absent in
+   * snapshots written before Cairn counted it. */
+  bytes_read?: number;
   /** Blobs and bytes this snapshot added to the repository (after compression). */
   blobs_added: number;
   bytes_added: number;

@@ -27,6 +27,7 @@ const bridge = {
   connectRepository: call('connectRepository'),
   disconnectRepository: call('disconnectRepository'),
   listSnapshots: call('listSnapshots'),
+  getRepositoryWarnings: call('getRepositoryWarnings'),
   listTree: call('listTree'),
   searchTree: call('searchTree'),
   previewFile: call('previewFile'),

@@ -4,13 +4,18 @@
  */
 import { homedir, hostname } from 'node:os';
 import type { ParsedArgsOf, RequestName, ResultOf } from '../../shared/contract.js';
-import type { EngineService, RepositoryRef } from '../engine/service-types.js';
+import type {
+  EngineService,
+  JobControl,
+  RepositoryRef,
+  RepositoryWarning,
+} from '../engine/service-types.js';
 import { parseDefinitionText, testSampleSize, toSourceTest } from './api-source-definitions.js';
 import { logWarnings, runBackupJob } from './backup-job.js';
 import { listFolders } from './folder-browser.js';
 import { buildPreview, previewBytes } from './file-preview.js';
 import type { HostPlatform } from './host-platform.js';
-import type { JobRegistry } from './job-registry.js';
+import type { JobLog, JobRegistry } from './job-registry.js';
 import { ContractFailure } from './to-contract-error.js';
 import { TreeCache } from './tree-cache.js';
 import { TreeSearch } from './tree-search.js';
@@ -39,7 +44,23 @@ export function createRequestHandlers(
   const search = new TreeSearch((snapshot) => engine.listTree(repo(), snapshot, '/', true));
   const trees = new TreeCache();
   const listSnapshotFolder = (ref: RepositoryRef, snapshot: string, path: string) =>
-    trees.list(ref.location, snapshot, path, () => engine.listTree(ref, snapshot, path));
+    trees.list(ref.location, snapshot, path, () =>
+      engine.listTree(ref, snapshot, path, false, watching),
+    );
+  // Damage the engine worked around, each file once, until another repository is opened.
+  const damage = new Map<string, RepositoryWarning>();
+  const noteDamage = (warning: RepositoryWarning): void => {
+    damage.set(`${warning.kind}/${warning.id}`, warning);
+  };
+  const watching: JobControl = { onWarning: noteDamage };
+  /** A job's control that also notes damage and says so in the job's log. */
+  const jobWatching = <C extends JobControl>(control: C, log: JobLog): C => ({
+    ...control,
+    onWarning: (warning: RepositoryWarning) => {
+      noteDamage(warning);
+      log('warning', warning.message);
+    },
+  });
   const unsupported = (what: string): never => {
     throw new ContractFailure('unsupported', `${what} is only available in the desktop app.`);
   };
@@ -64,20 +85,26 @@ export function createRequestHandlers(
       const ref = { location, password };
       const { id } = await engine.initRepository(ref);
       holder.current = ref;
+      damage.clear();
       return { id, location };
     },
     async connectRepository({ location, password }) {
       const ref = { location, password };
-      const snapshots = await engine.listSnapshots(ref);
+      damage.clear();
+      const snapshots = await engine.listSnapshots(ref, watching);
       holder.current = ref;
       return { location, snapshots: snapshots.length };
     },
     async disconnectRepository() {
       holder.current = null;
+      damage.clear();
       return null;
     },
     async listSnapshots() {
-      return engine.listSnapshots(repo());
+      return engine.listSnapshots(repo(), watching);
+    },
+    async getRepositoryWarnings() {
+      return [...damage.values()].map(({ kind, id, message }) => ({ kind, id, message }));
     },
     async listTree({ snapshot, path }) {
       return listSnapshotFolder(repo(), snapshot, path);
@@ -122,7 +149,13 @@ export function createRequestHandlers(
         throw new ContractFailure('invalid-argument', `Two API sources are named ${twice}.`);
       }
       jobs.start(jobId, 'backup', (control, log) =>
-        runBackupJob(engine, ref, { paths, definitions, excludes, tags, forceFull }, control, log),
+        runBackupJob(
+          engine,
+          ref,
+          { paths, definitions, excludes, tags, forceFull },
+          jobWatching(control, log),
+          log,
+        ),
       );
       return { jobId };
     },
@@ -133,7 +166,7 @@ export function createRequestHandlers(
         const summary = await engine.restore(
           ref,
           { snapshot, target, include, overwrite },
-          control,
+          jobWatching(control, log),
         );
         logWarnings(summary.warnings, log);
         logWarnings(

@@ -122,6 +122,7 @@ export async function backupFolders(
           files_unchanged: stats.filesUnchanged,
           dirs: stats.dirs,
           bytes_processed: stats.bytesProcessed,
+          bytes_read: stats.bytesRead,
           blobs_added: written.blobs,
           bytes_added: written.bytes,
           bytes_added_raw: written.bytesRaw,

@@ -11,6 +11,7 @@
 import os from 'node:os';
 import type { BackupWarning, Snapshot } from '../../../../shared/domain.js';
 import { Chunker, gearTable } from '../../chunker/fastcdc.js';
+import { CairnError } from '../../errors.js';
 import type { Tree, TreeNode } from '../../format/tree.js';
 import { compareNames } from '../../format/tree.js';
 import { WorkerPool } from '../../pipeline/worker-pool.js';
@@ -20,7 +21,8 @@ import { findSnapshot, commitSnapshot } from '../../snapshots/snapshot-store.js'
 import { ProgressMeter } from '../../util/progress-meter.js';
 import { PROGRAM_VERSION } from '../../version.js';
 import {
-  describeEndpointFailure,
+  describeEndpointFailures,
+  summarizeEndpointFailures,
   nextApiSourceMeta,
   readApiSourceMeta,
   type EndpointFetchMeta,
@@ -139,12 +141,19 @@ export async function backupApiSource(
     }
     for (const [name, node] of previousFiles) if (!files.has(name)) files.set(name, node);
 
+    const failed = metas.filter((m) => m.status === 'failed');
+    // Nothing fetched at all: a failure, not a snapshot repeating the last one's records.
+    if (failed.length > 0 && failed.length === metas.length) {
+      throw new CairnError(
+        'failure',
+        `API source ${definition.name}: every endpoint failed, so no snapshot was saved (earlier snapshots are unchanged): ${summarizeEndpointFailures(failed)}`,
+      );
+    }
     meter.setPhase('finishing');
     await store.drain();
     const sourceTree = await repo.saveTree(sortedTree([...files.values()]));
     const apiTree = await repo.saveTree(sortedTree([dirNode(definition.name, sourceTree, mtime)]));
     const tree = await repo.saveTree(sortedTree([dirNode('api', apiTree, mtime)]));
-    const failed = metas.filter((m) => m.status === 'failed');
     const snapshot: Snapshot = await commitSnapshot(
       repo,
       (written) => ({
@@ -158,13 +167,14 @@ export async function backupApiSource(
         parent: parent?.id ?? null,
         tree,
         incomplete: failed.length > 0,
-        incomplete_reasons: failed.map(describeEndpointFailure),
+        incomplete_reasons: describeEndpointFailures(failed),
         stats: {
           files_new: counts.new,
           files_changed: counts.changed,
           files_unchanged: counts.unchanged,
           dirs: 2,
           bytes_processed: counts.bytes,
+          bytes_read: counts.bytes,
           blobs_added: written.blobs,
           bytes_added: written.bytes,
           bytes_added_raw: written.bytesRaw,
