@@ -106,6 +106,8 @@ export interface AppInfo {
   hostname: string;
   /** The user's home folder, where folder browsers start. */
   home: string;
+  /** The repository a first run is offered (in Cairn's data folder), and whether it exists. */
+  defaultRepository: { location: string; exists: boolean };
 }
 
 export type JobKind = 'backup' | 'restore' | 'check';

@@ -146,6 +146,11 @@ export interface RepositoryRef {
 }
 
 export interface EngineService {
+  /**
+   * The repository a first run is offered: `repository/` in Cairn's own folder (CAIRN_HOME, else
+   * the platform's per-user data folder), and whether one is there already.
+   */
+  defaultRepository(): Promise<{ location: string; exists: boolean }>;
   initRepository(
     repo: RepositoryRef,
     options?: { copyChunkerParamsFrom?: RepositoryRef | undefined },

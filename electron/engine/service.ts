@@ -4,6 +4,8 @@
  * share this. Each operation's code is loaded when first used, so a process that only
  * restores never loads (nor keeps in memory) backup, API sources or prune.
  */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { CairnError } from './errors.js';
 import type { LockOperation } from './repository/lock-file.js';
 import { withLock, type LockOptions } from './repository/locks.js';
@@ -85,6 +87,15 @@ async function withRepository<T>(
 
 export function createEngine(): EngineService {
   return {
+    async defaultRepository() {
+      const { defaultRepositoryLocation } = await import('./util/paths.js');
+      const location = defaultRepositoryLocation();
+      const exists = await access(path.join(location, 'config')).then(
+        () => true,
+        () => false,
+      );
+      return { location, exists };
+    },
     async initRepository(ref, options) {
       let chunker;
       if (options?.copyChunkerParamsFrom) {

@@ -72,6 +72,7 @@ export function createRequestHandlers(
         version: platform.version,
         hostname: hostname(),
         home: homedir(),
+        defaultRepository: await engine.defaultRepository(),
       };
     },
     async getSessionState() {

@@ -19,6 +19,11 @@ export function cairnHome(): string {
   }
 }
 
+/** Where the app offers to create a repository on a first run. */
+export function defaultRepositoryLocation(): string {
+  return path.join(cairnHome(), 'repository');
+}
+
 export function stateDir(): string {
   return path.join(cairnHome(), 'state');
 }

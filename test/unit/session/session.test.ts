@@ -24,6 +24,7 @@ const progress: JobProgress = {
 function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
   const unused = () => Promise.reject(new Error('not expected in this test'));
   return {
+    defaultRepository: unused,
     initRepository: unused,
     listSnapshots: async () => [],
     listTree: unused,

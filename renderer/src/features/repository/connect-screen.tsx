@@ -7,11 +7,20 @@ import { recentRepositories } from './recent-repositories';
 
 type Mode = 'open' | 'create';
 
-/** Open an existing repository or create a new one: the first thing a user sees. */
+/**
+ * Open an existing repository or create a new one: the first thing a user sees. When no
+ * repository is known (none opened in this browser or app, and none in Cairn's data folder),
+ * it opens on "Create" with that folder filled in, so a first backup is a password away.
+ */
 export function ConnectScreen() {
   const [recent] = useState(recentRepositories);
-  const [mode, setMode] = useState<Mode>('open');
-  const [location, setLocation] = useState(recent[0] ?? '');
+  const offered = useAppStore((s) => s.appInfo?.defaultRepository);
+  // null until the user chooses: then the host's answer (which may come later) decides.
+  const [chosenMode, setMode] = useState<Mode | null>(null);
+  const [typedLocation, setLocation] = useState<string | null>(null);
+  const firstRun = recent.length === 0 && offered !== undefined && !offered.exists;
+  const mode = chosenMode ?? (firstRun ? 'create' : 'open');
+  const location = typedLocation ?? recent[0] ?? offered?.location ?? '';
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const busy = useAppStore((s) => s.repositoryBusy);
@@ -77,6 +86,12 @@ export function ConnectScreen() {
               : undefined
           }
         />
+        {mode === 'create' && offered !== undefined && location === offered.location && (
+          <p className="hint" data-testid="repository-default-hint">
+            Suggested: a repository in Cairn’s own folder on this computer. A copy on another drive
+            also protects against a failed disk; you can create one there later.
+          </p>
+        )}
         {mode === 'open' && recent.length > 1 && (
           <div className="recent" aria-label="Recently opened">
             {recent.map((r) => (
