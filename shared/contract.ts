@@ -39,6 +39,8 @@ const schemas = {
   getAppInfo: none,
   getSessionState: none,
   createRepository: z.object({ location, password }).strict(),
+  /** How guessable a new repository's password is, before it is created. */
+  ratePassword: z.object({ password }).strict(),
   connectRepository: z.object({ location, password }).strict(),
   disconnectRepository: none,
   listSnapshots: none,
@@ -108,6 +110,14 @@ export interface AppInfo {
   home: string;
   /** The repository a first run is offered (in Cairn's data folder), and whether it exists. */
   defaultRepository: { location: string; exists: boolean };
+}
+
+export interface PasswordRating {
+  /** 0 (guessed at once) … 4; below 3 counts as weak. */
+  score: number;
+  weak: boolean;
+  /** Why it is weak and what helps; null when it is not weak. */
+  advice: string | null;
 }
 
 export type JobKind = 'backup' | 'restore' | 'check';
@@ -214,6 +224,7 @@ interface Results {
   getAppInfo: AppInfo;
   getSessionState: SessionState;
   createRepository: { id: string; location: string };
+  ratePassword: PasswordRating;
   connectRepository: { location: string; snapshots: number };
   disconnectRepository: null;
   listSnapshots: Snapshot[];

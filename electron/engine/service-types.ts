@@ -8,6 +8,7 @@ import type { ArchiveFormat, ExportRequest, ExportResult } from './export/export
 import type { PruneReport } from './prune/prune.js';
 import type { RepairIndexReport } from './repair/repair-index.js';
 import type { RepairSnapshotsReport } from './repair/repair-snapshots.js';
+import type { PasswordRating } from './crypto/password-strength.js';
 import type { RepositoryWarning } from './repository/damage.js';
 import type { RetentionRules } from './retention/policy.js';
 import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
@@ -21,6 +22,7 @@ export type {
   PruneReport,
   RepairIndexReport,
   RepairSnapshotsReport,
+  PasswordRating,
   RepositoryWarning,
   RetentionRules,
 };
@@ -151,6 +153,8 @@ export interface EngineService {
    * the platform's per-user data folder), and whether one is there already.
    */
   defaultRepository(): Promise<{ location: string; exists: boolean }>;
+  /** How guessable a new repository password is (see crypto/password-strength.ts). */
+  ratePassword(password: string): Promise<PasswordRating>;
   initRepository(
     repo: RepositoryRef,
     options?: { copyChunkerParamsFrom?: RepositoryRef | undefined },

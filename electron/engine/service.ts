@@ -96,6 +96,8 @@ export function createEngine(): EngineService {
       );
       return { location, exists };
     },
+    ratePassword: async (password) =>
+      (await import('./crypto/password-strength.js')).ratePassword(password),
     async initRepository(ref, options) {
       let chunker;
       if (options?.copyChunkerParamsFrom) {

@@ -24,6 +24,7 @@ const bridge = {
   getAppInfo: call('getAppInfo'),
   getSessionState: call('getSessionState'),
   createRepository: call('createRepository'),
+  ratePassword: call('ratePassword'),
   connectRepository: call('connectRepository'),
   disconnectRepository: call('disconnectRepository'),
   listSnapshots: call('listSnapshots'),

@@ -89,6 +89,9 @@ export function createRequestHandlers(
       damage.clear();
       return { id, location };
     },
+    async ratePassword({ password }) {
+      return engine.ratePassword(password);
+    },
     async connectRepository({ location, password }) {
       const ref = { location, password };
       damage.clear();

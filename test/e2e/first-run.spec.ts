@@ -29,7 +29,13 @@ test.describe('first run', () => {
     await expect(connect.location).toHaveValue(offered);
     await expect(app.getByTestId('repository-default-hint')).toBeVisible();
 
+    // A guessable password is named as such (zxcvbn-ts), and a better one clears the warning.
+    await connect.password.fill('password1');
+    await expect(app.getByTestId('repository-password-weak')).toContainText(
+      'This password is easy to guess. This is a commonly used password.',
+    );
     await connect.password.fill(password);
+    await expect(app.getByTestId('repository-password-weak')).toHaveCount(0);
     await connect.confirm.fill(password);
     await connect.submit.click();
     await new AppShell(app).expectOpen(offered);

@@ -25,6 +25,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
   const unused = () => Promise.reject(new Error('not expected in this test'));
   return {
     defaultRepository: unused,
+    ratePassword: unused,
     initRepository: unused,
     listSnapshots: async () => [],
     listTree: unused,

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Icon } from '../../components/icons';
 import { PathField } from '../../components/path-field';
@@ -30,6 +30,14 @@ export function ConnectScreen() {
   const clearError = useAppStore((s) => s.clearRepositoryError);
   const pickFolder = useAppStore((s) => s.pickFolder);
   const mismatch = mode === 'create' && confirm !== '' && confirm !== password;
+  const ratePassword = useAppStore((s) => s.ratePassword);
+  const rated = useAppStore((s) => s.passwordRating);
+  const weak = mode === 'create' && rated?.password === password && rated.rating.weak;
+  useEffect(() => {
+    if (mode !== 'create') return;
+    const timer = setTimeout(() => void ratePassword(password), 250);
+    return () => clearTimeout(timer);
+  }, [mode, password, ratePassword]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -133,6 +141,11 @@ export function ConnectScreen() {
               onChange={(e) => setConfirm(e.target.value)}
               data-testid="repository-password-confirm"
             />
+            {weak && (
+              <p className="warning-text" role="status" data-testid="repository-password-weak">
+                This password is easy to guess. {rated.rating.advice}
+              </p>
+            )}
             {mismatch && (
               <p className="field-error" data-testid="repository-password-mismatch">
                 The passwords differ.
