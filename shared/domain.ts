@@ -1,7 +1,7 @@
 /**
  * Domain types shared by the engine, the CLI's --json output, the IPC contract and the UI.
  * Plain data only: this file imports nothing, so every side can use it. Keys are snake_case
- * because these are also the CLI's JSON contract (SPEC §9).
+ * because these are also the CLI's JSON contract (the CLI's JSON and argument contract, README.md).
  */
 
 export interface SnapshotStats {

@@ -136,7 +136,7 @@ export interface ForgetResult {
 }
 
 export interface RepositoryRef {
-  /** Location string (SPEC §4). */
+  /** Location string (README.md, the command line: `--repo LOC`). */
   location: string;
   password: string;
   /**

@@ -1,5 +1,5 @@
 /**
- * Where Cairn keeps its own files (SPEC §9): CAIRN_HOME when set, else the platform's per-user
+ * Where Cairn keeps its own files (README.md, "Where data lives"): CAIRN_HOME when set, else the platform's per-user
  * application-data folder.
  */
 import os from 'node:os';
