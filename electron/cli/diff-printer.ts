@@ -3,6 +3,7 @@
  * `+` added, `-` removed, `M` content changed, `T` type changed, `U` only mode, mtime or owner
  * changed — then the records of each API endpoint that differ, then a summary.
  */
+import { prettyJson } from '../engine/service.js';
 import type {
   DiffResult,
   EndpointDiff,
@@ -137,7 +138,7 @@ function recordName(ref: RecordRef): string {
 }
 
 function value(v: unknown): string {
-  return JSON.stringify(v) ?? 'null';
+  return prettyJson(v, 0);
 }
 
 function signedBytes(n: number): string {

@@ -10,6 +10,7 @@ import type { RepairIndexReport } from './repair/repair-index.js';
 import type { RepairSnapshotsReport } from './repair/repair-snapshots.js';
 import type { PasswordRating } from './crypto/password-strength.js';
 import type { RepositoryWarning } from './repository/damage.js';
+import type { KeepOpenOptions } from './repository/open-repositories.js';
 import type { RetentionRules } from './retention/policy.js';
 import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
 import type { FirstPageProbe } from './sources/api/probe-first-page.js';
@@ -21,6 +22,7 @@ export type {
   ExportResult,
   PruneReport,
   RepairIndexReport,
+  KeepOpenOptions,
   RepairSnapshotsReport,
   PasswordRating,
   RepositoryWarning,
@@ -147,6 +149,15 @@ export interface RepositoryRef {
   noLock?: boolean;
 }
 
+export interface EngineOptions {
+  /**
+   * For long-lived hosts (the desktop app, `cairn serve`): keep each repository open across
+   * calls, so the key is derived once per location and password and browsing reads only what
+   * changed (repository/open-repositories.ts). Without it every call opens and closes.
+   */
+  keepOpen?: boolean | KeepOpenOptions;
+}
+
 export interface EngineService {
   /**
    * The repository a first run is offered: `repository/` in Cairn's own folder (CAIRN_HOME, else
@@ -155,6 +166,8 @@ export interface EngineService {
   defaultRepository(): Promise<{ location: string; exists: boolean }>;
   /** How guessable a new repository password is (see crypto/password-strength.ts). */
   ratePassword(password: string): Promise<PasswordRating>;
+  /** Closes the repositories kept open (keepOpen); the engine can still be used after. */
+  close(): Promise<void>;
   initRepository(
     repo: RepositoryRef,
     options?: { copyChunkerParamsFrom?: RepositoryRef | undefined },

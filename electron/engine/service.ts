@@ -1,19 +1,24 @@
 /**
  * The engine as one service object (see service-types.ts). Each call opens the repository,
  * does its work under the right lock and closes it; the CLI, IPC handlers and the web server
- * share this. Each operation's code is loaded when first used, so a process that only
- * restores never loads (nor keeps in memory) backup, API sources or prune.
+ * share this. Long-lived hosts ask for `keepOpen`: the repository then stays open across calls
+ * (repository/open-repositories.ts). Each operation's code is loaded when first used, so a
+ * process that only restores never loads (nor keeps in memory) backup, API sources or prune.
  */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { CairnError } from './errors.js';
 import type { LockOperation } from './repository/lock-file.js';
 import { withLock, type LockOptions } from './repository/locks.js';
+import { OpenRepositories } from './repository/open-repositories.js';
 import { Repository } from './repository/repository.js';
-import type { EngineService, JobControl, RepositoryRef } from './service-types.js';
+import type { EngineOptions, EngineService, JobControl, RepositoryRef } from './service-types.js';
 import { findSnapshot, listSnapshots } from './snapshots/snapshot-store.js';
 import { openTarget } from './targets/location.js';
 import type { Target } from './targets/target.js';
+
+/** JSON as the CLI prints it: numbers an API wrote exactly as written. */
+export { prettyJson } from './util/pretty-json.js';
 
 /** A location fit for messages and logs: without the password of a `user:password@` part. */
 export { redactLocation } from './targets/location.js';
@@ -47,20 +52,51 @@ const reading = (operation: LockOperation): LockKind => ({
   readsOnly: true,
 });
 
+/** Opens the repository for one call, runs `fn` on it and closes it (or keeps it open). */
+type Opener = <T>(
+  ref: RepositoryRef,
+  lock: LockKind,
+  onWarning: JobControl['onWarning'],
+  fn: (repo: Repository) => Promise<T>,
+) => Promise<T>;
+
+const openForOneCall: Opener = async (ref, _lock, onWarning, fn) => {
+  const repo = await openRepository(ref);
+  repo.damage.listener = onWarning;
+  try {
+    return await fn(repo);
+  } finally {
+    await repo.close();
+  }
+};
+
+/**
+ * Through the repositories kept open: quick reads (no lock) share one current view; the rest
+ * get a Repository of their own, without deriving the key again.
+ */
+function openKept(kept: OpenRepositories): Opener {
+  return (ref, lock, onWarning, fn) =>
+    lock
+      ? kept.operation(ref, (repo) => {
+          repo.damage.listener = onWarning;
+          return fn(repo);
+        })
+      : kept.browse(ref, fn, onWarning);
+}
+
 /**
  * Opens the repository and runs `fn` under a lock: shared for what only adds or reads,
  * exclusive for what deletes (forget, prune), none for quick reads. A lost lock cancels the
  * operation through the signal `fn` receives.
  */
-async function withRepository<T>(
+function withOpenRepository<T>(
+  open: Opener,
   ref: RepositoryRef,
   lock: LockKind,
   control: JobControl | undefined,
   fn: (repo: Repository, control: JobControl) => Promise<T>,
 ): Promise<T> {
-  const repo = await openRepository(ref);
-  repo.damage.listener = control?.onWarning;
-  try {
+  return open(ref, lock, control?.onWarning, async (repo) => {
     if (!lock) return await fn(repo, control ?? {});
     const { readsOnly, ...kind } = lock;
     const options: LockOptions = kind;
@@ -80,12 +116,19 @@ async function withRepository<T>(
       const signal = control?.signal ? AbortSignal.any([control.signal, held.signal]) : held.signal;
       return fn(repo, { ...control, signal, confirmLock: () => held.confirm() });
     });
-  } finally {
-    await repo.close();
-  }
+  });
 }
 
-export function createEngine(): EngineService {
+export function createEngine(options: EngineOptions = {}): EngineService {
+  const { keepOpen } = options;
+  const kept = keepOpen ? new OpenRepositories(keepOpen === true ? {} : keepOpen) : undefined;
+  const open = kept ? openKept(kept) : openForOneCall;
+  const withRepository = <T>(
+    ref: RepositoryRef,
+    lock: LockKind,
+    control: JobControl | undefined,
+    fn: (repo: Repository, control: JobControl) => Promise<T>,
+  ): Promise<T> => withOpenRepository(open, ref, lock, control, fn);
   return {
     async defaultRepository() {
       const { defaultRepositoryLocation } = await import('./util/paths.js');
@@ -98,6 +141,7 @@ export function createEngine(): EngineService {
     },
     ratePassword: async (password) =>
       (await import('./crypto/password-strength.js')).ratePassword(password),
+    close: async () => kept?.closeAll(),
     async initRepository(ref, options) {
       let chunker;
       if (options?.copyChunkerParamsFrom) {

@@ -34,7 +34,9 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     applyAppSecurity();
     serveApp(rendererDir);
-    const session = new Session(createEngine(), {
+    // Kept open across requests: the key is derived once per repository, not per request.
+    const engine = createEngine({ keepOpen: true });
+    const session = new Session(engine, {
       mode: 'desktop',
       version: PROGRAM_VERSION,
       pickFolder: (purpose) => pickFolder(mainWindow(), purpose),
@@ -47,7 +49,10 @@ if (!app.requestSingleInstanceLock()) {
       unregister();
       window = null;
     });
-    app.on('before-quit', () => session.dispose());
+    app.on('before-quit', () => {
+      session.dispose();
+      void engine.close();
+    });
     app.on('window-all-closed', () => app.quit());
   });
 }

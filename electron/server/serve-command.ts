@@ -58,7 +58,8 @@ export async function runServe(
     io.err(`cairn serve: the web UI is not built (no ${dir}); run npm run build`);
     return 1;
   }
-  const session = new Session(createEngine(), {
+  const engine = createEngine();
+  const session = new Session(engine, {
     mode: 'web',
     version: PROGRAM_VERSION,
     validateApiSource: (text) => validateApiSourceText(text, sourceDefinitionSchema),
@@ -86,6 +87,7 @@ export async function runServe(
   await io.stopped();
   session.dispose();
   await server.close();
+  await engine.close();
   return 0;
 }
 

@@ -102,6 +102,7 @@ export function createRequestHandlers(
     async disconnectRepository() {
       holder.current = null;
       damage.clear();
+      await engine.close(); // the key leaves memory with the repository
       return null;
     },
     async listSnapshots() {

@@ -1,7 +1,7 @@
 /**
  * Listings of snapshot folders, kept because snapshots never change: opening a folder twice,
- * or previewing a file in a folder just opened, costs no second engine call (each engine call
- * opens the repository, which derives the key from the password: the slow part by design).
+ * or previewing a file in a folder just opened, costs no second engine call (the engine keeps
+ * the repository open, but each call still lists its files to see what other processes wrote).
  * Only full snapshot ids are cached, since 'latest' and prefixes may point elsewhere later.
  */
 import type { ListEntry } from '../../shared/domain.js';

@@ -8,7 +8,8 @@
 // BENCH_TOOLS (cairn,restic,borg), BENCH_TIMEOUT_S (900, per command).
 // Then the API source bench (api-bench.mjs): BENCH_API=0 skips it, BENCH_API_SIZES
 // (100000,1000000) and BENCH_API_RUNS (BENCH_RUNS) tune it. Last, the diff bench
-// (diff-bench.mjs): BENCH_DIFF=0 skips it, BENCH_DIFF_RECORDS (1000000) sizes it.
+// (diff-bench.mjs): BENCH_DIFF=0 skips it, BENCH_DIFF_RECORDS (1000000) sizes it. Then the
+// open-repository latencies (open-repo-bench.mjs): BENCH_OPEN=0 skips them.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -218,6 +219,24 @@ if (process.env.BENCH_DIFF !== '0') {
   );
   if (diff.status !== 0) {
     console.error(`\nDIFF BENCH FAILED (exit ${diff.status ?? diff.signal})`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.env.BENCH_OPEN !== '0') {
+  // How fast the app and `cairn serve` answer once the repository is open: its own script too.
+  console.log('\n');
+  const open = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('open-repo-bench.mjs', import.meta.url)),
+      ...['--size-mb', String(cfg.sizeMB), '--seed', String(cfg.seed)],
+      ...['--json', path.join(BENCH_ROOT, 'open-results.json')],
+    ],
+    { stdio: 'inherit' },
+  );
+  if (open.status !== 0) {
+    console.error(`\nOPEN-REPOSITORY BENCH FAILED (exit ${open.status ?? open.signal})`);
     process.exitCode = 1;
   }
 }

@@ -381,3 +381,48 @@ describe('diff of two large, mostly equal API snapshots', () => {
     expect(record.bytes_read).toBeLessThan(stored / 2);
   });
 });
+
+describe('diff of API records whose ids a JavaScript number cannot hold', () => {
+  const dir = tempDir();
+  const repo = path.join(dir, 'repo');
+  const source = path.join(dir, 'big.source.json');
+  const BASE = 9007199254740993n; // 2^53 + 1
+  let server: FixtureServer;
+  let a = '';
+  let b = '';
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    writeFileSync(
+      source,
+      JSON.stringify({
+        name: 'numbers',
+        baseUrl: server.baseUrl,
+        endpoints: [{ name: 'big', path: '/big-numbers', records: 'data' }],
+      }),
+    );
+    await cairnOk(['init', '--repo', repo]);
+    await cairnOk(['backup', '--api', source, '--repo', repo]);
+    // A neighbour whose id differs from an existing one only past the 16th digit, and an edit.
+    server.data.bigNumbers.add(BASE + 1n, 'neighbour');
+    const base = server.data.bigNumbers.records.find((r) => r.id === BASE)!;
+    base.fields = base.fields.map(([k, v]) => [k, k === 'title' ? '"renamed"' : v]);
+    await cairnOk(['backup', '--api', source, '--repo', repo]);
+    [a = '', b = ''] = await snapshotIds(repo);
+  });
+  afterAll(() => server.close());
+
+  it('lists them by their exact ids and compares the right record', async () => {
+    const res = await cairnOk(['diff', a, b, '--repo', repo, '--json']);
+    // Exact in the JSON text (JSON.parse in this test would round them again).
+    expect(res.stdout).toMatch(/"added": \[\s+\{\s+"id": 9007199254740994\s+\}\s+\]/);
+    expect(res.stdout).toMatch(/"changed": \[\s+\{\s+"id": 9007199254740993\s+\}\s+\]/);
+
+    const one = await cairnOk(['diff', a, b, '--repo', repo, '--record', 'big/9007199254740993']);
+    const lines = one.stdout.split('\n');
+    expect(lines).toContain('record numbers/big/9007199254740993: changed');
+    expect(lines).toContain('M  title: "base" → "renamed"');
+    const added = await cairnOk(['diff', a, b, '--repo', repo, '--record', 'big/9007199254740994']);
+    expect(added.stdout).toContain('+  amount: -90071992547409949007199254740994');
+  });
+});

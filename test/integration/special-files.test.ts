@@ -76,22 +76,6 @@ describe('special files', () => {
     expect(readlinkSync(path.join(out, 'Documents', 'inner-link'))).toBe('letters');
   });
 
-  it('says that a name which is not valid UTF-8 was not backed up (not that it vanished)', async () => {
-    const src = path.join(dir, 'latin1');
-    mkdirSync(src);
-    writeFileSync(Buffer.from(`${src}/caf\xe9.txt`, 'latin1'), 'menu\n');
-    const repo = path.join(dir, 'repo-latin1');
-    await cairnOk(['init', '--repo', repo]);
-    const res = await cairn(['backup', src, '--repo', repo, '--json']);
-    expect(res.code).toBe(3);
-    expect(JSON.parse(res.stdout).warnings).toEqual([
-      {
-        path: `${src}/caf\uFFFD.txt`,
-        message: 'not backed up: its name is not valid UTF-8, which Cairn cannot store yet',
-      },
-    ]);
-  });
-
   it('restores a sparse file with its holes, byte for byte', async () => {
     const src = path.join(dir, 'images');
     mkdirSync(src);

@@ -5,6 +5,7 @@
  * definition.
  */
 import { canonicalJson } from '../sources/api/canonical-json.js';
+import { JsonNumber } from '../sources/api/json-number.js';
 import type { FieldChange } from './diff-report.js';
 
 export function diffFields(before: unknown, after: unknown): FieldChange[] {
@@ -40,7 +41,13 @@ function walk(before: unknown, after: unknown, path: string, out: FieldChange[])
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  // A JsonNumber is a number (compared by canonicalJson below), not an object with fields.
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !(value instanceof JsonNumber)
+  );
 }
 
 function joinKey(path: string, key: string): string {

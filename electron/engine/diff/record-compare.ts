@@ -6,6 +6,8 @@
  */
 import { CairnError, errorMessage } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
+import { numberFromText } from '../sources/api/json-number.js';
+import { parseJson } from '../sources/api/parse-json.js';
 import { keyText, type RecordId } from '../sources/api/record-key.js';
 import type { DiffReader } from './diff-reader.js';
 import type { RecordComparison } from './diff-report.js';
@@ -50,8 +52,8 @@ export async function compareRecord(
       const a = before.get(k);
       const b = after.get(k);
       const key = (a ?? b)!.key;
-      const recordA = a ? (JSON.parse(a.line) as unknown) : {};
-      const recordB = b ? (JSON.parse(b.line) as unknown) : {};
+      const recordA = a ? parseJson(a.line) : {};
+      const recordB = b ? parseJson(b.line) : {};
       return {
         source: files.source,
         endpoint: files.endpoint,
@@ -135,8 +137,8 @@ function idCandidates(id: string): RecordId[] {
     }
   }
   if (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(id)) {
-    const n = Number(id);
-    if (Number.isFinite(n)) return [n, id];
+    // Exactly as typed: an id beyond 2^53 stays that id (json-number.ts).
+    return [numberFromText(id), id];
   }
   return [id];
 }

@@ -5,6 +5,7 @@
  */
 import type { TreeNode } from '../format/tree.js';
 import { readLineBatches } from '../sources/api/ndjson-lines.js';
+import { parseJson } from '../sources/api/parse-json.js';
 import { compareKeys, type RecordKey } from '../sources/api/record-key.js';
 import { compileRecordPath, type RecordPath } from '../sources/api/record-path.js';
 import { recordKeyOf } from '../sources/api/stored-records.js';
@@ -76,7 +77,7 @@ export class RecordCursor {
 export function keyOf(line: string, idPath: RecordPath): RecordKey {
   let record: unknown;
   try {
-    record = JSON.parse(line);
+    record = parseJson(line);
   } catch {
     throw new UnreadableRecords('a stored line is not JSON');
   }

@@ -3,6 +3,7 @@
  * objects. Backup, restore and check are built on this; none of them touch files directly.
  */
 import { createHash } from 'node:crypto';
+import type { Snapshot } from '../../../shared/domain.js';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
 import { blobId } from '../crypto/chunk-id.js';
 import { newMasterKey, wrapMasterKey, type MasterKey } from '../crypto/key-slot.js';
@@ -17,21 +18,36 @@ import type { IndexFile, IndexPack } from '../format/index-file.js';
 import type { BlobType, PackBlob } from '../format/pack.js';
 import type { Tree } from '../format/tree.js';
 import { parseTree } from '../format/tree-check.js';
-import type { FileKind, Target } from '../targets/target.js';
+import type { FileInfo, FileKind, Target } from '../targets/target.js';
 import { damageReason, DamageLog, isPermanentDamage } from './damage.js';
 import { describeKeySlots, unlock, type KeySlotInfo } from './key-files.js';
 import { MasterIndex } from './master-index.js';
 import { readPackHeader } from './pack-header-reader.js';
 import { PackWriter } from './pack-writer.js';
+import { TreeCache } from './tree-cache.js';
 
 export type { KeySlotInfo };
+
+/**
+ * What may outlive one Repository object: files named by the hash of their bytes never change,
+ * so a kept-open repository shares these between the Repository objects it makes.
+ */
+export interface RepositoryCaches {
+  trees: TreeCache;
+  /** Snapshot files read, by name; a forgotten one is simply no longer listed. */
+  snapshots: Map<string, Snapshot>;
+}
+
+/** For one operation: a few folders' worth of trees, as the 4096-tree limit before did. */
+export function newRepositoryCaches(treeBytes = 16 * 1024 * 1024): RepositoryCaches {
+  return { trees: new TreeCache(treeBytes), snapshots: new Map() };
+}
 
 export class Repository {
   readonly index = new MasterIndex();
   /** Damage met and worked around while this repository was open (each file once). */
   readonly damage = new DamageLog();
   private writer: PackWriter | undefined;
-  private readonly treeCache = new Map<string, Tree>();
 
   private constructor(
     readonly target: Target,
@@ -39,6 +55,7 @@ export class Repository {
     readonly config: RepoConfig,
     /** The key slot the password opened. */
     readonly openedSlot: string,
+    readonly caches: RepositoryCaches = newRepositoryCaches(),
   ) {}
 
   static async init(
@@ -55,7 +72,11 @@ export class Repository {
     return new Repository(target, key, config, slot.name);
   }
 
-  static async open(target: Target, password: string): Promise<Repository> {
+  static async open(
+    target: Target,
+    password: string,
+    caches?: RepositoryCaches,
+  ): Promise<Repository> {
     const exists = await guard(target, () => target.exists());
     if (!exists) {
       throw new CairnError('repository-not-found', `repository not found at ${target.displayName}`);
@@ -64,7 +85,16 @@ export class Repository {
     const sealedConfig = await guard(target, () => target.load('config', 'config'));
     const config = openJson<RepoConfig>(key.encrypt, sealedConfig, 'repository config');
     assertReadableConfig(config, target.displayName);
-    return new Repository(target, key, config, slot);
+    return new Repository(target, key, config, slot, caches);
+  }
+
+  /**
+   * Another Repository object (own index, own pack writer; own caches unless given) for a
+   * repository already opened with `opened`'s password, on `target`: no key derivation. The
+   * caller has checked that `opened.openedSlot` is still among the key files.
+   */
+  static reopen(opened: Repository, target: Target, caches?: RepositoryCaches): Repository {
+    return new Repository(target, opened.key, opened.config, opened.openedSlot, caches);
   }
 
   /** Adds a key slot for another password. */
@@ -94,7 +124,7 @@ export class Repository {
    * nothing is ever reused from it. A failed read (the target's fault) stops with its error.
    */
   async loadIndex(options: LoadIndexOptions = {}): Promise<void> {
-    const files = await guard(this.target, () => this.target.list('index'));
+    const files = options.listed ?? (await guard(this.target, () => this.target.list('index')));
     await mapLimit(files, 8, async (f) => {
       if (this.index.files.has(f.name) || this.index.damagedFiles.has(f.name)) return;
       let file: IndexFile;
@@ -201,11 +231,11 @@ export class Repository {
   }
 
   async loadTree(id: string): Promise<Tree> {
-    const cached = this.treeCache.get(id);
+    const cached = this.caches.trees.get(id);
     if (cached) return cached;
-    const tree = parseTree(await this.loadBlob(id), `tree ${id.slice(0, 12)}`);
-    if (this.treeCache.size > 4096) this.treeCache.clear();
-    this.treeCache.set(id, tree);
+    const bytes = await this.loadBlob(id);
+    const tree = parseTree(bytes, `tree ${id.slice(0, 12)}`);
+    this.caches.trees.set(id, tree, bytes.length);
     return tree;
   }
 
@@ -271,6 +301,8 @@ function fileWhat(kind: FileKind, id: string): string {
 }
 
 export interface LoadIndexOptions {
+  /** The index files, when the caller has just listed them. */
+  listed?: FileInfo[];
   /**
    * For a backup: forget blobs whose pack is gone, so that they are stored anew rather than
    * reused (a lost pack then heals with the next backup of the same data).

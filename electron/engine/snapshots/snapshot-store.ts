@@ -48,6 +48,9 @@ export function withId(id: string, snap: StoredSnapshot): Snapshot {
  */
 export async function listSnapshots(repo: Repository): Promise<Snapshot[]> {
   const files = await repo.target.list('snapshots');
+  const read = repo.caches.snapshots;
+  const listed = new Set(files.map((f) => f.name));
+  for (const id of read.keys()) if (!listed.has(id)) read.delete(id);
   const out: Snapshot[] = [];
   await mapLimit(files, 8, async (f) => {
     const snap = await readSnapshot(repo, f.name);
@@ -61,6 +64,8 @@ export async function listSnapshots(repo: Repository): Promise<Snapshot[]> {
  * listed (a forget meanwhile).
  */
 export async function readSnapshot(repo: Repository, id: string): Promise<Snapshot | undefined> {
+  const known = repo.caches.snapshots.get(id);
+  if (known) return known;
   let stored: StoredSnapshot;
   try {
     stored = await repo.loadJson<StoredSnapshot>('snapshots', id);
@@ -77,7 +82,9 @@ export async function readSnapshot(repo: Repository, id: string): Promise<Snapsh
     });
     return undefined;
   }
-  return withId(id, stored);
+  const snapshot = withId(id, stored);
+  repo.caches.snapshots.set(id, snapshot);
+  return snapshot;
 }
 
 /**

@@ -26,6 +26,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
   return {
     defaultRepository: unused,
     ratePassword: unused,
+    close: async () => undefined,
     initRepository: unused,
     listSnapshots: async () => [],
     listTree: unused,
