@@ -44,9 +44,13 @@ const schemas = {
   getAppInfo: none,
   getSessionState: none,
   createRepository: z.object({ location, password }).strict(),
+  /** How guessable a new repository's password is, before it is created. */
+  ratePassword: z.object({ password }).strict(),
   connectRepository: z.object({ location, password }).strict(),
   disconnectRepository: none,
   listSnapshots: none,
+  /** Damaged repository files met since the repository was opened (each file once). */
+  getRepositoryWarnings: none,
   listTree: z.object({ snapshot: snapshotRef, path: treePath }).strict(),
   searchTree: z
     .object({ snapshot: snapshotRef, query: z.string().trim().min(1).max(200) })
@@ -109,6 +113,16 @@ export interface AppInfo {
   hostname: string;
   /** The user's home folder, where folder browsers start. */
   home: string;
+  /** The repository a first run is offered (in Cairn's data folder), and whether it exists. */
+  defaultRepository: { location: string; exists: boolean };
+}
+
+export interface PasswordRating {
+  /** 0 (guessed at once) … 4; below 3 counts as weak. */
+  score: number;
+  weak: boolean;
+  /** Why it is weak and what helps; null when it is not weak. */
+  advice: string | null;
 }
 
 export type JobKind = 'backup' | 'restore' | 'check';
@@ -194,6 +208,14 @@ export interface RestoreSummary {
   damaged: BackupWarning[];
 }
 
+/** A repository file found damaged and worked around (see docs/repository-format.md). */
+export interface RepositoryDamage {
+  kind: 'snapshot' | 'index' | 'pack';
+  id: string;
+  /** One line: the file, what was done instead, and what repairs it. */
+  message: string;
+}
+
 export interface CheckSummary {
   ok: boolean;
   snapshots: number;
@@ -207,9 +229,11 @@ interface Results {
   getAppInfo: AppInfo;
   getSessionState: SessionState;
   createRepository: { id: string; location: string };
+  ratePassword: PasswordRating;
   connectRepository: { location: string; snapshots: number };
   disconnectRepository: null;
   listSnapshots: Snapshot[];
+  getRepositoryWarnings: RepositoryDamage[];
   listTree: ListEntry[];
   searchTree: { entries: ListEntry[]; truncated: boolean };
   previewFile: FilePreview;

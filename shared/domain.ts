@@ -1,7 +1,7 @@
 /**
  * Domain types shared by the engine, the CLI's --json output, the IPC contract and the UI.
  * Plain data only: this file imports nothing, so every side can use it. Keys are snake_case
- * because these are also the CLI's JSON contract (SPEC §9).
+ * because these are also the CLI's JSON contract (the CLI's JSON and argument contract, README.md).
  */
 
 /**
@@ -34,8 +34,11 @@ export interface SnapshotStats {
   files_changed: number;
   files_unchanged: number;
   dirs: number;
-  /** Bytes of file and record content read (or reused) for this snapshot. */
+  /** Bytes of file and record content in this snapshot: read, or reused for unchanged files. */
   bytes_processed: number;
+  /** Of those, the bytes actually read (new and changed files, fetched records). Absent in
+   * snapshots written before Cairn counted it. */
+  bytes_read?: number;
   /** Blobs and bytes this snapshot added to the repository (after compression). */
   blobs_added: number;
   bytes_added: number;

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 /**
- * `cairn`: dispatches to one command module; prints one-line errors with SPEC §9 exit codes.
+ * `cairn`: dispatches to one command module; prints one-line errors with the exit codes of README.md ("Exit codes").
  *
  * The main thread runs a lane of work in most commands, and its young generation would grow to
  * V8's default 16 MB for objects that mostly die young anyway. V8 sizes it only when the

@@ -1,5 +1,5 @@
 /**
- * Errors the engine reports to people. Each kind carries the CLI exit code of SPEC §9 so
+ * Errors the engine reports to people. Each kind carries the CLI exit code (README.md, "Exit codes") so
  * that the CLI, the IPC handlers and the web server all say the same thing the same way.
  * Messages are one line and never contain secrets.
  */

@@ -22,6 +22,7 @@ import type {
 } from './operation-types.js';
 import type { RepairIndexReport } from './repair/repair-index.js';
 import type { RepairSnapshotsReport } from './repair/repair-snapshots.js';
+import type { PasswordRating } from './crypto/password-strength.js';
 import type { RepositoryWarning } from './repository/damage.js';
 import type { KeySlotInfo } from './repository/key-files.js';
 import type { KeepOpenOptions } from './repository/open-repositories.js';
@@ -44,6 +45,7 @@ export type {
   RepairIndexReport,
   KeepOpenOptions,
   RepairSnapshotsReport,
+  PasswordRating,
   RepositoryWarning,
   RetentionRules,
   SourceDefinition,
@@ -56,7 +58,7 @@ export type { DefinitionProblem } from './sources/api/load-source-definition.js'
 export { OVERWRITE_POLICIES, type OverwritePolicy } from '../../shared/domain.js';
 
 export interface RepositoryRef {
-  /** Location string (SPEC §4). */
+  /** Location string (README.md, the command line: `--repo LOC`). */
   location: string;
   password: string;
   /**
@@ -77,6 +79,13 @@ export interface EngineOptions {
 }
 
 export interface EngineService {
+  /**
+   * The repository a first run is offered: `repository/` in Cairn's own folder (CAIRN_HOME, else
+   * the platform's per-user data folder), and whether one is there already.
+   */
+  defaultRepository(): Promise<{ location: string; exists: boolean }>;
+  /** How guessable a new repository password is (see crypto/password-strength.ts). */
+  ratePassword(password: string): Promise<PasswordRating>;
   /** Closes the repositories kept open (keepOpen); the engine can still be used after. */
   close(): Promise<void>;
   initRepository(

@@ -5,6 +5,8 @@
  * (repository/open-repositories.ts). Each operation's code is loaded when first used, so a
  * process that only restores never loads (nor keeps in memory) backup, API sources or prune.
  */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { CairnError } from './errors.js';
 import type { LockOperation } from './repository/lock-file.js';
 import { withLock, type LockOptions } from './repository/locks.js';
@@ -134,6 +136,17 @@ export function createEngine(options: EngineOptions = {}): EngineService {
     fn: (repo: Repository, control: JobControl) => Promise<T>,
   ): Promise<T> => withOpenRepository(open, ref, lock, control, fn);
   return {
+    async defaultRepository() {
+      const { defaultRepositoryLocation } = await import('./util/paths.js');
+      const location = defaultRepositoryLocation();
+      const exists = await access(path.join(location, 'config')).then(
+        () => true,
+        () => false,
+      );
+      return { location, exists };
+    },
+    ratePassword: async (password) =>
+      (await import('./crypto/password-strength.js')).ratePassword(password),
     close: async () => kept?.closeAll(),
     async initRepository(ref, options) {
       let chunker;

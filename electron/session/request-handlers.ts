@@ -4,14 +4,19 @@
  */
 import { homedir, hostname } from 'node:os';
 import type { ParsedArgsOf, RequestName, ResultOf } from '../../shared/contract.js';
-import type { EngineService, RepositoryRef } from '../engine/service-types.js';
+import type {
+  EngineService,
+  JobControl,
+  RepositoryRef,
+  RepositoryWarning,
+} from '../engine/service-types.js';
 import { parseDefinitionText, testSampleSize, toSourceTest } from './api-source-definitions.js';
 import { validateApiSourceText } from './api-source-validation.js';
 import { logWarnings, runBackupJob } from './backup-job.js';
 import { listFolders } from './folder-browser.js';
 import { buildPreview, previewBytes } from './file-preview.js';
 import type { HostPlatform } from './host-platform.js';
-import type { JobRegistry } from './job-registry.js';
+import type { JobLog, JobRegistry } from './job-registry.js';
 import { ContractFailure } from './to-contract-error.js';
 import { TreeCache } from './tree-cache.js';
 import { TreeSearch } from './tree-search.js';
@@ -40,7 +45,23 @@ export function createRequestHandlers(
   const search = new TreeSearch((snapshot) => engine.listTree(repo(), snapshot, '/', true));
   const trees = new TreeCache();
   const listSnapshotFolder = (ref: RepositoryRef, snapshot: string, path: string) =>
-    trees.list(ref.location, snapshot, path, () => engine.listTree(ref, snapshot, path));
+    trees.list(ref.location, snapshot, path, () =>
+      engine.listTree(ref, snapshot, path, false, watching),
+    );
+  // Damage the engine worked around, each file once, until another repository is opened.
+  const damage = new Map<string, RepositoryWarning>();
+  const noteDamage = (warning: RepositoryWarning): void => {
+    damage.set(`${warning.kind}/${warning.id}`, warning);
+  };
+  const watching: JobControl = { onWarning: noteDamage };
+  /** A job's control that also notes damage and says so in the job's log. */
+  const jobWatching = <C extends JobControl>(control: C, log: JobLog): C => ({
+    ...control,
+    onWarning: (warning: RepositoryWarning) => {
+      noteDamage(warning);
+      log('warning', warning.message);
+    },
+  });
   const unsupported = (what: string): never => {
     throw new ContractFailure('unsupported', `${what} is only available in the desktop app.`);
   };
@@ -52,6 +73,7 @@ export function createRequestHandlers(
         version: platform.version,
         hostname: hostname(),
         home: homedir(),
+        defaultRepository: await engine.defaultRepository(),
       };
     },
     async getSessionState() {
@@ -65,21 +87,30 @@ export function createRequestHandlers(
       const ref = { location, password };
       const { id } = await engine.initRepository(ref);
       holder.current = ref;
+      damage.clear();
       return { id, location };
+    },
+    async ratePassword({ password }) {
+      return engine.ratePassword(password);
     },
     async connectRepository({ location, password }) {
       const ref = { location, password };
-      const snapshots = await engine.listSnapshots(ref);
+      damage.clear();
+      const snapshots = await engine.listSnapshots(ref, watching);
       holder.current = ref;
       return { location, snapshots: snapshots.length };
     },
     async disconnectRepository() {
       holder.current = null;
+      damage.clear();
       await engine.close(); // the key leaves memory with the repository
       return null;
     },
     async listSnapshots() {
-      return engine.listSnapshots(repo());
+      return engine.listSnapshots(repo(), watching);
+    },
+    async getRepositoryWarnings() {
+      return [...damage.values()].map(({ kind, id, message }) => ({ kind, id, message }));
     },
     async listTree({ snapshot, path }) {
       return listSnapshotFolder(repo(), snapshot, path);
@@ -123,7 +154,13 @@ export function createRequestHandlers(
         throw new ContractFailure('invalid-argument', `Two API sources are named ${twice}.`);
       }
       jobs.start(jobId, 'backup', (control, log) =>
-        runBackupJob(engine, ref, { paths, definitions, excludes, tags, forceFull }, control, log),
+        runBackupJob(
+          engine,
+          ref,
+          { paths, definitions, excludes, tags, forceFull },
+          jobWatching(control, log),
+          log,
+        ),
       );
       return { jobId };
     },
@@ -134,7 +171,7 @@ export function createRequestHandlers(
         const summary = await engine.restore(
           ref,
           { snapshot, target, include, overwrite },
-          control,
+          jobWatching(control, log),
         );
         logWarnings(summary.warnings, log);
         logWarnings(

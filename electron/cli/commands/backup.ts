@@ -84,14 +84,15 @@ async function backupApi(
     process.stdout.write(
       `API source ${definition.name}: ${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged file(s)\n` +
         `Added to the repository: ${formatBytes(s.bytes_added)} (${formatBytes(s.bytes_added_raw)} before compression)\n` +
-        `Processed ${formatBytes(s.bytes_processed)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
+        `${sizeLine(s)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
         `snapshot ${snapshot.short_id} saved${snapshot.incomplete ? ' (incomplete)' : ''}\n`,
     );
   }
   if (!snapshot.incomplete) return 0;
+  // One line per distinct cause (the engine groups endpoints that failed the same way).
   for (const reason of snapshot.incomplete_reasons) process.stderr.write(`warning: ${reason}\n`);
   process.stderr.write(
-    `cairn: snapshot ${snapshot.short_id} saved but incomplete: ${snapshot.incomplete_reasons.length} endpoint(s) failed\n`,
+    `cairn: snapshot ${snapshot.short_id} saved but incomplete: ${result.warnings.length} endpoint(s) failed\n`,
   );
   return 3;
 }
@@ -110,7 +111,7 @@ export function report(
     process.stdout.write(
       `Files: ${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged; ${s.dirs} folders\n` +
         `Added to the repository: ${formatBytes(s.bytes_added)} (${formatBytes(s.bytes_added_raw)} before compression)\n` +
-        `Processed ${formatBytes(s.bytes_processed)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
+        `${sizeLine(s)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
         `snapshot ${snapshot.short_id} saved${snapshot.incomplete ? ' (incomplete)' : ''}\n`,
     );
   }
@@ -121,4 +122,11 @@ export function report(
     return 3;
   }
   return 0;
+}
+
+/** What was read, against what the snapshot holds: unchanged files are reused, not read. */
+function sizeLine(s: BackupResult['snapshot']['stats']): string {
+  if (s.bytes_read === undefined || s.bytes_read === s.bytes_processed)
+    return `Read ${formatBytes(s.bytes_processed)}`;
+  return `Read ${formatBytes(s.bytes_read)} (the snapshot holds ${formatBytes(s.bytes_processed)}; unchanged files were not read again)`;
 }

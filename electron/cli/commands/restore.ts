@@ -65,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
         '\n',
     );
   }
-  // Done but incomplete (SPEC §9): what could be restored was.
+  // Done but incomplete (exit 3, README.md "Exit codes"): what could be restored was.
   const others = result.warnings.length ? `; ${result.warnings.length} other problem(s)` : '';
   if (result.damaged.length > 0) {
     process.stderr.write(

@@ -118,6 +118,7 @@ export async function backupFolders(
           files_unchanged: stats.filesUnchanged,
           dirs: stats.dirs,
           bytes_processed: stats.bytesProcessed,
+          bytes_read: stats.bytesRead,
         },
         startedAt: started,
       },

@@ -114,6 +114,7 @@ function applyOutcome(
   if (parent?.type === 'file') ctx.stats.filesChanged++;
   else ctx.stats.filesNew++;
   ctx.stats.bytesProcessed += outcome.size;
+  ctx.stats.bytesRead += outcome.size;
   ctx.meter.files++;
   return true;
 }

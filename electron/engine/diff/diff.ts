@@ -1,5 +1,5 @@
 /**
- * `diff`: what changed between two snapshots (SPEC F33).
+ * `diff`: what changed between two snapshots (README.md, `diff`).
  *
  * The algorithm compares ids before contents, so its cost follows the size of the change, not of
  * the snapshots:

@@ -1,5 +1,5 @@
 /**
- * `export`: a snapshot, or the subtree at a path in it, as one zip or tar.gz archive (SPEC F32),
+ * `export`: a snapshot, or the subtree at a path in it, as one zip or tar.gz archive (README.md, `export`),
  * streamed from the repository into the output (archive-writer.ts, content-stream.ts) in
  * constant memory. Entries are named as the snapshot's restore layout below the exported path's
  * parent: exporting `/` gives `src/…` and `api/<source>/<endpoint>.ndjson`, exporting

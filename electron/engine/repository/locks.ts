@@ -1,5 +1,5 @@
 /**
- * Repository locks (SPEC F5). Backups take shared locks, prune an exclusive one: any number of
+ * Repository locks (docs/repository-format.md, "Locks"). Backups take shared locks, prune an exclusive one: any number of
  * shared locks may coexist (two machines may back up into one repository at once), an
  * exclusive lock tolerates no other lock.
  *

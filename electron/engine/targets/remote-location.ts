@@ -1,5 +1,5 @@
 /**
- * Remote location strings (SPEC §4) and the targets they open:
+ * Remote location strings (README.md, the command line: `--repo LOC`) and the targets they open:
  *
  *   s3:http(s)://host[:port]/bucket[/prefix]        AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
  *                                                   AWS_REGION, CAIRN_S3_PATH_STYLE=1

@@ -24,6 +24,8 @@ const progress: JobProgress = {
 function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
   const unused = () => Promise.reject(new Error('not expected in this test'));
   return {
+    defaultRepository: unused,
+    ratePassword: unused,
     close: async () => undefined,
     initRepository: unused,
     listKeys: unused,

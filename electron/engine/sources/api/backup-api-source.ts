@@ -10,6 +10,7 @@
  */
 import type { BackupWarning, Snapshot } from '../../../../shared/domain.js';
 import { Chunker, gearTable } from '../../chunker/fastcdc.js';
+import { CairnError } from '../../errors.js';
 import type { Tree, TreeNode } from '../../format/tree.js';
 import { compareNames } from '../../format/tree.js';
 import { WorkerPool } from '../../pipeline/worker-pool.js';
@@ -18,7 +19,8 @@ import type { BackupResult, JobControl } from '../../operation-types.js';
 import { findSnapshot, commitSnapshot } from '../../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../../util/progress-meter.js';
 import {
-  describeEndpointFailure,
+  describeEndpointFailures,
+  summarizeEndpointFailures,
   nextApiSourceMeta,
   readApiSourceMeta,
   type EndpointFetchMeta,
@@ -138,12 +140,19 @@ export async function backupApiSource(
     }
     for (const [name, node] of previousFiles) if (!files.has(name)) files.set(name, node);
 
+    const failed = metas.filter((m) => m.status === 'failed');
+    // Nothing fetched at all: a failure, not a snapshot repeating the last one's records.
+    if (failed.length > 0 && failed.length === metas.length) {
+      throw new CairnError(
+        'failure',
+        `API source ${definition.name}: every endpoint failed, so no snapshot was saved (earlier snapshots are unchanged): ${summarizeEndpointFailures(failed)}`,
+      );
+    }
     meter.setPhase('finishing');
     await store.drain();
     const sourceTree = await repo.saveTree(sortedTree([...files.values()]));
     const apiTree = await repo.saveTree(sortedTree([dirNode(definition.name, sourceTree, mtime)]));
     const tree = await repo.saveTree(sortedTree([dirNode('api', apiTree, mtime)]));
-    const failed = metas.filter((m) => m.status === 'failed');
     const snapshot: Snapshot = await commitSnapshot(
       repo,
       {
@@ -154,13 +163,14 @@ export async function backupApiSource(
         tags: request.tags ?? [],
         parent: parent?.id ?? null,
         tree,
-        incompleteReasons: failed.map(describeEndpointFailure),
+        incompleteReasons: describeEndpointFailures(failed),
         counts: {
           files_new: counts.new,
           files_changed: counts.changed,
           files_unchanged: counts.unchanged,
           dirs: 2,
           bytes_processed: counts.bytes,
+          bytes_read: counts.bytes,
         },
         startedAt: started,
         meta: { api: { [definition.name]: nextApiSourceMeta(previousMeta, metas) } },
