@@ -23,6 +23,7 @@ export type {
   RepairSnapshotsReport,
   RepositoryWarning,
   RetentionRules,
+  SourceDefinition,
 };
 export type * from './diff/diff-report.js';
 
@@ -55,6 +56,8 @@ export interface BackupRequest {
   forceFull?: boolean;
   /** Overrides the CLI's grouping (host + path set), e.g. a plan's name. */
   group?: string;
+  /** API sources stored in the same snapshot under `/api/<name>/` (a plan's run). */
+  apiSources?: SourceDefinition[];
 }
 
 export interface BackupResult {
@@ -117,6 +120,8 @@ export interface ForgetRequest {
   prune?: boolean;
   /** IANA time zone for hourly/daily/… buckets; default the process's. */
   timeZone?: string;
+  /** Only this group's snapshots (a plan's); default every group. */
+  group?: string;
 }
 
 export interface ForgetGroup {
@@ -178,6 +183,13 @@ export interface EngineService {
    * variable, keychain entry or file that is missing, so a job can refuse to start.
    */
   checkApiSourceSecrets(definition: SourceDefinition): Promise<void>;
+  /** Reads and validates an API source definition file; names the file and what is wrong. */
+  loadApiSource(file: string): Promise<SourceDefinition>;
+  /**
+   * The secret a reference names (`keychain:ENTRY`, `env:NAME`, `file:PATH`); anything else is
+   * refused, so a plan's configuration never holds a secret. Errors name the reference only.
+   */
+  resolveSecretReference(reference: string): Promise<string>;
   /** The "test request": each endpoint's first page; nothing is stored (probe-first-page.ts). */
   testApiSource(
     definition: SourceDefinition,

@@ -15,6 +15,15 @@ import type { Target } from './targets/target.js';
 
 /** A location fit for messages and logs: without the password of a `user:password@` part. */
 export { redactLocation } from './targets/location.js';
+/** Cairn's own folder (CAIRN_HOME, else the platform's per-user application-data folder). */
+export { cairnHome } from './util/paths.js';
+/** Wall-clock time in an IANA zone (Intl only): what schedules and retention count in. */
+export {
+  instantOfWallTime,
+  resolveTimeZone,
+  wallTimeAt,
+  type WallTime,
+} from './retention/local-time.js';
 
 export async function openRepository(ref: RepositoryRef): Promise<Repository> {
   return Repository.open(openTarget(ref.location), ref.password);
@@ -124,6 +133,18 @@ export function createEngine(): EngineService {
       ),
     checkApiSourceSecrets: async (definition) =>
       (await import('./sources/api/api-source-session.js')).checkSourceSecrets(definition),
+    loadApiSource: async (file) =>
+      (await import('./sources/api/load-source-definition.js')).loadSourceDefinition(file),
+    resolveSecretReference: async (reference) => {
+      const { isSecretReference, resolveSecret } =
+        await import('./credentials/secret-reference.js');
+      if (!isSecretReference(reference))
+        throw new CairnError(
+          'invalid-argument',
+          'a secret must be given by reference: keychain:ENTRY, env:NAME or file:PATH',
+        );
+      return resolveSecret(reference);
+    },
     testApiSource: async (definition, options) =>
       (await import('./sources/api/probe-first-page.js')).probeFirstPages(definition, options),
     restore: (ref, request, control) =>

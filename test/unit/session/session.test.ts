@@ -38,6 +38,8 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     repairIndex: unused,
     repairSnapshots: unused,
     backupApi: unused,
+    loadApiSource: unused,
+    resolveSecretReference: unused,
     checkApiSourceSecrets: unused,
     testApiSource: unused,
     ...overrides,
