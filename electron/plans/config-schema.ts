@@ -3,7 +3,7 @@
  *
  *   { "version": 1, "plans": [Plan, …], "recentRepositories": [LOC, …] }
  *
- * A plan ties sources (folders with their excludes, API source definition files) to one
+ * A plan ties sources (folders with excludes, API source definition files) to one
  * repository, whose password is a secret reference (`keychain:ENTRY`, `env:NAME`,
  * `file:PATH`), never the password. Unknown fields are refused, so a typo is reported rather
  * than ignored; a newer version is refused rather than misread.
@@ -53,8 +53,12 @@ export const planSchema = z
     password: z
       .string()
       .regex(SECRET_REFERENCE, 'must be a secret reference: keychain:ENTRY, env:NAME or file:PATH'),
-    folders: z.array(z.object({ path: z.string().min(1), excludes: z.array(z.string()) }).strict()),
-    apiSources: z.array(z.object({ file: z.string().min(1) }).strict()),
+    /** Absolute paths of the folders (or files) backed up. */
+    folders: z.array(z.string().min(1)),
+    /** Exclude patterns (as `cairn backup --exclude`), for every folder of the plan. */
+    excludes: z.array(z.string()),
+    /** Absolute paths of API source definition files, read at each run. */
+    apiSources: z.array(z.string().min(1)),
     schedule: scheduleSchema,
     /** IANA zone the schedule's clock times are in. */
     timeZone: z.string().min(1),
