@@ -90,7 +90,6 @@ export async function runPlan(plan: Plan, ctx: PlanRunContext): Promise<PlanRunO
     lastRunEnd: record.ended ?? undefined,
     lastResult: record.result as RunResult,
     ...(saved ? { lastSuccess: record.ended ?? undefined } : {}),
-    failures: record.result === 'failed' ? s.failures + 1 : saved ? 0 : s.failures,
     runsSincePrune: record.pruned ? 0 : saved ? s.runsSincePrune + 1 : s.runsSincePrune,
   }));
   return error ? { record, error } : { record };
