@@ -78,7 +78,7 @@ export async function runPlan(plan: Plan, ctx: PlanRunContext): Promise<PlanRunO
     error = asCairnError(err);
     record.result = error.kind === 'cancelled' ? 'cancelled' : 'failed';
     record.error = error.message;
-    say(`${record.result === 'cancelled' ? 'cancelled' : 'failed'}: ${error.message}`);
+    say(record.result === 'cancelled' ? 'cancelled' : `failed: ${error.message}`);
   }
   record.ended = new Date(now()).toISOString();
   say(`plan ${plan.name}: run ended: ${record.result}`);
