@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from './plan-state.js';
 import { readTextIfExists } from './atomic-json.js';
+import { processAlive } from './process-alive.js';
 
 export interface RunStats {
   files_new: number;
@@ -38,6 +39,8 @@ export interface RunRecord {
   /** The rolling verification: the share of packs read and what it found. */
   verified: { percent: number; packs_read: number; problems: number } | null;
   log: string;
+  /** The process that ran it (to tell a running run from one cut short). */
+  pid: number;
 }
 
 export class ActivityLog {
@@ -64,7 +67,7 @@ export class ActivityLog {
     await fs.appendFile(this.runsFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
   }
 
-  /** Every run, oldest first; `alive` says which running ids still have a live process. */
+  /** Every run, oldest first; a run whose process is gone without an end line is 'interrupted'. */
   async list(filter: { plan?: string } = {}): Promise<RunRecord[]> {
     const text = (await readTextIfExists(this.runsFile)) ?? '';
     const byId = new Map<string, RunRecord>();
@@ -78,7 +81,11 @@ export class ActivityLog {
       }
       byId.set(record.id, { ...byId.get(record.id), ...record });
     }
-    return [...byId.values()].filter((r) => filter.plan === undefined || r.plan === filter.plan);
+    return [...byId.values()]
+      .filter((r) => filter.plan === undefined || r.plan === filter.plan)
+      .map((r) =>
+        r.result === 'running' && !processAlive(r.pid) ? { ...r, result: 'interrupted' } : r,
+      );
   }
 }
 

@@ -6,6 +6,7 @@
  * and the plan's state (last run, result, failures in a row) is updated.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { CairnError, errorMessage } from '../engine/errors.js';
 import { redactLocation } from '../engine/service.js';
 import type { EngineService, JobControl, RepositoryRef } from '../engine/service-types.js';
@@ -16,6 +17,7 @@ import type { Plan } from './config-schema.js';
 import { runPlanCommand } from './plan-command.js';
 import type { PlanStateStore, RunResult } from './plan-state.js';
 import { retentionRules } from './plan-retention.js';
+import { lockPlanRun } from './plan-run-lock.js';
 
 export interface PlanRunContext {
   engine: EngineService;
@@ -41,6 +43,15 @@ export function planGroup(planName: string, hostname = os.hostname()): string {
 }
 
 export async function runPlan(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcome> {
+  const unlock = await lockPlanRun(path.join(path.dirname(ctx.state.file), 'running'), plan.name);
+  try {
+    return await runLocked(plan, ctx);
+  } finally {
+    await unlock();
+  }
+}
+
+async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcome> {
   const now = ctx.now ?? Date.now;
   const startedMs = now();
   const id = ctx.activity.newRunId(startedMs);
@@ -64,6 +75,7 @@ export async function runPlan(plan: Plan, ctx: PlanRunContext): Promise<PlanRunO
     pruned: false,
     verified: null,
     log: log.file,
+    pid: process.pid,
   };
   await ctx.activity.append(record);
   await ctx.state.update(plan.name, (s) => ({ ...s, lastRunStart: record.started }));

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../fixtures/api-server/server.js';
 import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { killOnProgress } from '../helpers/kill-on-progress.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -193,6 +194,27 @@ describe('plans', () => {
       (await cairnOk(['activity', '--plan', 'dump', '--json'], { env })).stdout,
     ).runs as { result: string }[];
     expect(runs.map((r) => r.result)).toEqual(['skipped']);
+  });
+
+  it('one run of a plan at a time; a run cut short is listed as interrupted', async () => {
+    let second: { code: number; stderr: string } | undefined;
+    const killed = await killOnProgress(['plan', 'run', 'docs'], (p) => p.phase === 'backup', {
+      env,
+      whileFrozen: async () => {
+        second = await cairn(['plan', 'run', 'docs'], { env });
+      },
+    });
+    expect(killed.killed).toBe(true);
+    expect(second!.code).toBe(1);
+    expect(second!.stderr).toMatch(
+      /^cairn: plan docs is running already \(process \d+\); wait for it to end\n$/,
+    );
+    const runs = JSON.parse(
+      (await cairnOk(['activity', '--plan', 'docs', '--json'], { env })).stdout,
+    ).runs as { result: string }[];
+    expect(runs.at(-1)!.result).toBe('interrupted');
+    // The lock the killed run left is taken over by the next run.
+    await cairnOk(['plan', 'run', 'docs'], { env });
   });
 
   it('pause, resume and remove change the configuration only', async () => {
