@@ -1,7 +1,7 @@
 /**
- * `cairn serve [--port N] [--host 127.0.0.1]`: starts the web UI and prints its address with
- * the access token, then runs until interrupted. The engine comes from the caller so that this
- * module stays about serving.
+ * `cairn serve [--port N] [--host 127.0.0.1]`: starts the web UI and the plans' scheduler,
+ * prints the address with the access token, then runs until interrupted. The engine comes
+ * from the caller so that this module stays about serving.
  */
 import { validateApiSourceText } from '../session/api-source-validation.js';
 import { sourceDefinitionSchema } from '../engine/sources/api/source-definition.js';
@@ -49,6 +49,10 @@ export async function runServe(
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(usage);
     io.out('Serves the web UI on this machine; open the printed address in a browser.');
+    io.out(
+      `Runs every plan on its schedule. Default port ${DEFAULT_PORT}; the access token is kept`,
+    );
+    io.out('in CAIRN_HOME/serve-token so the address stays the same; --rotate-token replaces it.');
     return 0;
   }
   let options: { port: number; host: string; rotateToken: boolean };
