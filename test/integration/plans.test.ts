@@ -229,7 +229,8 @@ describe('plans', () => {
       next_run: null,
     });
     await cairnOk(['plan', 'resume', 'docs'], { env });
-    await cairnOk(['plan', 'remove', 'dump'], { env });
+    const removed = await cairnOk(['plan', 'remove', 'dump', '--json'], { env });
+    expect(JSON.parse(removed.stdout)).toEqual({ name: 'dump', removed: true });
     const names = JSON.parse((await cairnOk(['plan', 'list', '--json'], { env })).stdout).map(
       (p: { name: string }) => p.name,
     );

@@ -278,19 +278,20 @@ async function runNow(argv: string[]): Promise<number> {
 }
 
 async function setPaused(argv: string[], paused: boolean): Promise<number> {
-  const usage = `cairn plan ${paused ? 'pause' : 'resume'} NAME`;
-  const { positionals } = parse(argv, {}, usage);
+  const usage = `cairn plan ${paused ? 'pause' : 'resume'} NAME [--json]`;
+  const { values, positionals } = parse(argv, { ...jsonOption }, usage);
   const name = oneName(positionals, usage);
   await updateConfig(planFiles().config, (config) => {
     findPlan(config, name).paused = paused;
   });
-  process.stdout.write(`plan ${name} ${paused ? 'paused' : 'resumed'}\n`);
+  if (values.json) printJson({ name, paused });
+  else process.stdout.write(`plan ${name} ${paused ? 'paused' : 'resumed'}\n`);
   return 0;
 }
 
 async function remove(argv: string[]): Promise<number> {
-  const usage = 'cairn plan remove NAME';
-  const { positionals } = parse(argv, {}, usage);
+  const usage = 'cairn plan remove NAME [--json]';
+  const { values, positionals } = parse(argv, { ...jsonOption }, usage);
   const name = oneName(positionals, usage);
   const files = planFiles();
   await updateConfig(files.config, (config) => {
@@ -298,6 +299,7 @@ async function remove(argv: string[]): Promise<number> {
     config.plans = config.plans.filter((p) => p.name !== name);
   });
   await files.state.update(name, () => null);
-  process.stdout.write(`plan ${name} removed (its snapshots stay in the repository)\n`);
+  if (values.json) printJson({ name, removed: true });
+  else process.stdout.write(`plan ${name} removed (its snapshots stay in the repository)\n`);
   return 0;
 }
