@@ -63,7 +63,7 @@ export default tseslint.config(
   // The engine: pure Node, and it never reaches up into a host.
   layer(['electron/engine/**/*.ts'], {
     paths: [{ name: 'electron', message: 'The engine is pure Node.' }],
-    patterns: [hosts(['cli', 'session', 'server', 'main', 'preload'], 'the engine')],
+    patterns: [hosts(['cli', 'session', 'server', 'main', 'preload', 'plans'], 'the engine')],
   }),
   // The hosts: the engine only through its facade.
   layer(['electron/cli/**/*.ts', 'electron/server/**/*.ts'], {
@@ -72,7 +72,12 @@ export default tseslint.config(
   }),
   layer(['electron/session/**/*.ts'], {
     paths: [{ name: 'electron', message: 'The session is pure Node.' }],
-    patterns: [engineFacade, hosts(['cli', 'server', 'main', 'preload'], 'the session')],
+    patterns: [engineFacade, hosts(['cli', 'server', 'main', 'preload', 'plans'], 'the session')],
+  }),
+  // Plans and their scheduler: hosted by `cairn serve` and the desktop app, so below both.
+  layer(['electron/plans/**/*.ts'], {
+    paths: [{ name: 'electron', message: 'Plans are pure Node.' }],
+    patterns: [engineFacade, hosts(['cli', 'session', 'server', 'main', 'preload'], 'plans')],
   }),
   layer(['electron/main/**/*.ts', 'electron/preload/**/*.{ts,cts}'], {
     patterns: [engineFacade, hosts(['cli'], 'the Electron shell')],

@@ -31,6 +31,9 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: () => import('./commands/serve.js'),
   secret: () => import('./commands/secret.js'),
   api: () => import('./commands/api.js'),
+  plan: () => import('./commands/plan.js'),
+  activity: () => import('./commands/activity.js'),
+  config: () => import('./commands/config.js'),
 };
 
 const HELP = `cairn ${PROGRAM_VERSION} — encrypted, deduplicated backups of folders and REST APIs
@@ -58,7 +61,11 @@ usage: cairn COMMAND [options]
   key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)
   api test   SOURCE.json [--endpoint NAME]     show each endpoint's first page, saving nothing
   secret     set|get|delete ENTRY               manage secrets in the OS keychain (keychain:ENTRY)
-  serve      [--port N] [--host 127.0.0.1]      the web UI; prints its address with an access token
+  serve      [--port N] [--host 127.0.0.1]      the web UI and the plans' scheduler; prints its address
+  plan       add NAME --repo LOC [PATH]... --password-ref REF [--every D|--daily HH:MM|…]
+             list | show NAME | run NAME | pause NAME | resume NAME | remove NAME   (--json)
+  activity   [--plan NAME] [--json]             every plan run, its result and log
+  config     export FILE | import FILE          plans and settings (secret references only)
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
 --limit-upload KIB and --limit-download KIB bound the transfer to a remote target (KiB/s).

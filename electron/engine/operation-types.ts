@@ -6,6 +6,7 @@
 import type { BackupWarning, JobProgress, OverwritePolicy, Snapshot } from '../../shared/domain.js';
 import type { RepositoryWarning } from './repository/damage.js';
 import type { RetentionRules } from './retention/policy.js';
+import type { SourceDefinition } from './sources/api/source-definition.js';
 
 export interface JobControl {
   /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
@@ -36,6 +37,8 @@ export interface BackupRequest {
   forceFull?: boolean;
   /** Overrides the CLI's grouping (host + path set), e.g. a plan's name. */
   group?: string;
+  /** API sources stored in the same snapshot under `/api/<name>/` (a plan's run). */
+  apiSources?: SourceDefinition[];
 }
 
 export interface BackupResult {
@@ -96,6 +99,8 @@ export interface ForgetRequest {
   prune?: boolean;
   /** IANA time zone for hourly/daily/… buckets; default the process's. */
   timeZone?: string;
+  /** Only this group's snapshots (a plan's); default every group. */
+  group?: string;
 }
 
 export interface ForgetGroup {

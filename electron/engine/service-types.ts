@@ -129,6 +129,11 @@ export interface EngineService {
    * variable, keychain entry or file that is missing, so a job can refuse to start.
    */
   checkApiSourceSecrets(definition: SourceDefinition): Promise<void>;
+  /**
+   * The secret a reference names (`keychain:ENTRY`, `env:NAME`, `file:PATH`); anything else is
+   * refused, so a plan's configuration never holds a secret. Errors name the reference only.
+   */
+  resolveSecretReference(reference: string): Promise<string>;
   /** The "test request": each endpoint's first page; nothing is stored (probe-first-page.ts). */
   testApiSource(
     definition: SourceDefinition,

@@ -27,6 +27,15 @@ export { redactLocation } from './targets/location.js';
 export { PROGRAM_VERSION } from './version.js';
 /** For a process that does one job at a time (the CLI): hashing may use the main thread too. */
 export { shareMainThread } from './pipeline/main-thread-policy.js';
+/** Cairn's own folder (CAIRN_HOME, else the platform's per-user application-data folder). */
+export { cairnHome } from './util/paths.js';
+/** Wall-clock time in an IANA zone (Intl only): what schedules and retention count in. */
+export {
+  instantOfWallTime,
+  resolveTimeZone,
+  wallTimeAt,
+  type WallTime,
+} from './retention/local-time.js';
 
 async function openRepository(ref: RepositoryRef): Promise<Repository> {
   const target = openTarget(ref.location);
@@ -198,6 +207,16 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       ),
     checkApiSourceSecrets: async (definition) =>
       (await import('./sources/api/api-source-session.js')).checkSourceSecrets(definition),
+    resolveSecretReference: async (reference) => {
+      const { isSecretReference, resolveSecret } =
+        await import('./credentials/secret-reference.js');
+      if (!isSecretReference(reference))
+        throw new CairnError(
+          'invalid-argument',
+          'a secret must be given by reference: keychain:ENTRY, env:NAME or file:PATH',
+        );
+      return resolveSecret(reference);
+    },
     testApiSource: async (definition, options) =>
       (await import('./sources/api/probe-first-page.js')).probeFirstPages(definition, options),
     checkApiSourceDefinition: async (json) =>

@@ -27,7 +27,8 @@ export async function backupFolders(
   control: JobControl = {},
 ): Promise<BackupResult> {
   const started = Date.now();
-  if (request.paths.length === 0)
+  const apiSources = request.apiSources ?? [];
+  if (request.paths.length === 0 && apiSources.length === 0)
     throw new CairnError('invalid-argument', 'nothing to back up: name at least one folder');
   const paths = request.paths.map((p) => path.resolve(p));
   const roots: { abs: string; st: BigIntStats }[] = [];
@@ -98,6 +99,40 @@ export async function backupFolders(
       sources.push({ kind: 'folder', path: abs, name });
     }
     await files.drain();
+    // A plan's API sources go under /api/ of the same snapshot, each merged with its folder
+    // in the parent, as an API backup of its own would.
+    const folderWarnings = warnings.length;
+    const apiMeta: Record<string, unknown> = {};
+    const apiFailures: string[] = [];
+    if (apiSources.length > 0) {
+      const { storeApiSource, dirNode, sortedTree } =
+        await import('../sources/api/backup-api-source.js');
+      const mtime = `${BigInt(Date.now()) * 1_000_000n}`;
+      const apiNodes: TreeNode[] = [];
+      for (const definition of apiSources) {
+        control.signal?.throwIfAborted();
+        const stored = await storeApiSource(
+          repo,
+          { definition },
+          parent,
+          meter,
+          control.signal,
+          mtime,
+        );
+        apiNodes.push(stored.node);
+        apiMeta[definition.name] = stored.meta;
+        warnings.push(...stored.warnings);
+        apiFailures.push(...stored.failures);
+        stats.filesNew += stored.counts.new;
+        stats.filesChanged += stored.counts.changed;
+        stats.filesUnchanged += stored.counts.unchanged;
+        stats.bytesProcessed += stored.counts.bytes;
+        stats.bytesRead += stored.counts.bytes;
+        sources.push({ kind: 'api', source: definition.name, name: definition.name });
+      }
+      const apiTree = await repo.saveTree(sortedTree(apiNodes));
+      rootNodes.push(dirNode('api', apiTree, mtime));
+    }
     meter.setPhase('finishing');
     rootNodes.sort((a, b) => (a.name < b.name ? -1 : 1));
     const tree = await repo.saveTree({ nodes: rootNodes });
@@ -111,7 +146,10 @@ export async function backupFolders(
         tags: request.tags ?? [],
         parent: parent?.id ?? null,
         tree,
-        incompleteReasons: summarizeWarnings(warnings),
+        incompleteReasons: [
+          ...summarizeWarnings(warnings.slice(0, folderWarnings)),
+          ...apiFailures,
+        ],
         counts: {
           files_new: stats.filesNew,
           files_changed: stats.filesChanged,
@@ -121,6 +159,7 @@ export async function backupFolders(
           bytes_read: stats.bytesRead,
         },
         startedAt: started,
+        ...(apiSources.length > 0 ? { meta: { api: apiMeta } } : {}),
       },
       control.confirmLock,
     );

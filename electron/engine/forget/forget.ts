@@ -16,7 +16,9 @@ export async function forgetSnapshots(
   request: ForgetRequest,
   control: JobControl = {},
 ): Promise<Omit<ForgetResult, 'prune'>> {
-  const snapshots = await listSnapshots(repo);
+  const all = await listSnapshots(repo);
+  const snapshots =
+    request.group === undefined ? all : all.filter((s) => s.group === request.group);
   const outcome = applyRetention(snapshots, request.rules, {
     ...(request.timeZone ? { timeZone: request.timeZone } : {}),
     // Only a failed API endpoint makes a snapshot incomplete in F12's sense (its records are

@@ -45,6 +45,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     repairIndex: unused,
     repairSnapshots: unused,
     backupApi: unused,
+    resolveSecretReference: unused,
     checkApiSourceSecrets: unused,
     testApiSource: unused,
     restoreApi: unused,

@@ -58,6 +58,76 @@ export async function backupApiSource(
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
   // Snapshot first, index second: a backup finishing in between has written its index first.
   await repo.loadIndex({ forWriting: true });
+  const meter = new ProgressMeter('backup', control.onProgress, control.progressIntervalMs);
+  const mtime = `${BigInt(Date.now()) * 1_000_000n}`;
+  const stored = await storeApiSource(repo, request, parent, meter, control.signal, mtime);
+  if (stored.allFailed !== undefined) {
+    // A snapshot would only repeat the last one's records, and look like a backup in the list.
+    throw new CairnError(
+      'failure',
+      `API source ${definition.name}: every endpoint failed, so no snapshot was saved (earlier snapshots are unchanged): ${stored.allFailed}`,
+    );
+  }
+  meter.setPhase('finishing');
+  const apiTree = await repo.saveTree(sortedTree([stored.node]));
+  const tree = await repo.saveTree(sortedTree([dirNode('api', apiTree, mtime)]));
+  const snapshot: Snapshot = await commitSnapshot(
+    repo,
+    {
+      hostname,
+      group,
+      paths: [],
+      sources: [{ kind: 'api', source: definition.name, name: definition.name }],
+      tags: request.tags ?? [],
+      parent: parent?.id ?? null,
+      tree,
+      incompleteReasons: stored.failures,
+      counts: {
+        files_new: stored.counts.new,
+        files_changed: stored.counts.changed,
+        files_unchanged: stored.counts.unchanged,
+        dirs: 2,
+        bytes_processed: stored.counts.bytes,
+        bytes_read: stored.counts.bytes,
+      },
+      startedAt: started,
+      meta: { api: { [definition.name]: stored.meta } },
+    },
+    control.confirmLock,
+  );
+  meter.emit(true);
+  return { snapshot, warnings: stored.warnings };
+}
+
+/** One API source stored in the repository, ready to be placed under a snapshot's `/api/`. */
+export interface StoredApiSource {
+  /** The folder `<source name>` with its endpoints' files. */
+  node: TreeNode;
+  /** The bookmarks for the snapshot's `meta.api[<source name>]`. */
+  meta: unknown;
+  warnings: BackupWarning[];
+  /** Why endpoints failed, one line per cause (the snapshot is then incomplete). */
+  failures: string[];
+  /** Set when every endpoint failed: their causes in one line. */
+  allFailed?: string;
+  counts: { new: number; changed: number; unchanged: number; bytes: number };
+}
+
+/**
+ * Pulls a source's endpoints and stores their files (data and trees, no snapshot), merging
+ * with what `parent` holds under `/api/<source>/`. Shared by the API backup and a plan's run,
+ * whose one snapshot holds folders and API sources side by side. The index must be loaded for
+ * writing.
+ */
+export async function storeApiSource(
+  repo: Repository,
+  request: Pick<ApiBackupRequest, 'definition' | 'endpoints' | 'fullSync' | 'tempDir'>,
+  parent: Snapshot | undefined,
+  meter: ProgressMeter,
+  signal: AbortSignal | undefined,
+  mtime: string,
+): Promise<StoredApiSource> {
+  const { definition } = request;
   const previousFiles = parent
     ? await sourceFiles(repo, parent, definition.name)
     : new Map<string, TreeNode>();
@@ -68,12 +138,10 @@ export async function backupApiSource(
   const pool = new WorkerPool(repo.key);
   const store = new ApiChunkStore(repo, pool);
   const gear = gearTable(repo.config.chunker.seed);
-  const meter = new ProgressMeter('backup', control.onProgress, control.progressIntervalMs);
   const counts = { new: 0, changed: 0, unchanged: 0, bytes: 0 };
   const files = new Map<string, TreeNode>();
   const metas: EndpointFetchMeta[] = [];
   const warnings: BackupWarning[] = [];
-  const mtime = `${BigInt(Date.now()) * 1_000_000n}`;
 
   /** Stores a file that may start over: each attempt is the whole file; the last one counts. */
   const storeFile = async (name: string, attempts: AsyncIterable<AsyncIterable<Uint8Array>>) => {
@@ -114,7 +182,7 @@ export async function backupApiSource(
       definition,
       fullSync: request.fullSync,
       endpoints: request.endpoints,
-      signal: control.signal,
+      signal,
       tempDir: request.tempDir,
       previous: {
         meta: previousMeta,
@@ -139,46 +207,20 @@ export async function backupApiSource(
       }
     }
     for (const [name, node] of previousFiles) if (!files.has(name)) files.set(name, node);
-
     const failed = metas.filter((m) => m.status === 'failed');
-    // Nothing fetched at all: a failure, not a snapshot repeating the last one's records.
-    if (failed.length > 0 && failed.length === metas.length) {
-      throw new CairnError(
-        'failure',
-        `API source ${definition.name}: every endpoint failed, so no snapshot was saved (earlier snapshots are unchanged): ${summarizeEndpointFailures(failed)}`,
-      );
-    }
-    meter.setPhase('finishing');
     await store.drain();
     const sourceTree = await repo.saveTree(sortedTree([...files.values()]));
-    const apiTree = await repo.saveTree(sortedTree([dirNode(definition.name, sourceTree, mtime)]));
-    const tree = await repo.saveTree(sortedTree([dirNode('api', apiTree, mtime)]));
-    const snapshot: Snapshot = await commitSnapshot(
-      repo,
-      {
-        hostname,
-        group,
-        paths: [],
-        sources: [{ kind: 'api', source: definition.name, name: definition.name }],
-        tags: request.tags ?? [],
-        parent: parent?.id ?? null,
-        tree,
-        incompleteReasons: describeEndpointFailures(failed),
-        counts: {
-          files_new: counts.new,
-          files_changed: counts.changed,
-          files_unchanged: counts.unchanged,
-          dirs: 2,
-          bytes_processed: counts.bytes,
-          bytes_read: counts.bytes,
-        },
-        startedAt: started,
-        meta: { api: { [definition.name]: nextApiSourceMeta(previousMeta, metas) } },
-      },
-      control.confirmLock,
-    );
-    meter.emit(true);
-    return { snapshot, warnings };
+    return {
+      node: dirNode(definition.name, sourceTree, mtime),
+      meta: nextApiSourceMeta(previousMeta, metas),
+      warnings,
+      failures: describeEndpointFailures(failed),
+      // Nothing fetched at all: the caller decides (a source backed up alone then fails).
+      ...(failed.length > 0 && failed.length === metas.length
+        ? { allFailed: summarizeEndpointFailures(failed) }
+        : {}),
+      counts,
+    };
   } finally {
     await pool.close();
   }
@@ -210,10 +252,10 @@ async function* once<T>(item: T): AsyncGenerator<T> {
   yield item;
 }
 
-function dirNode(name: string, subtree: string, mtime: string): TreeNode {
+export function dirNode(name: string, subtree: string, mtime: string): TreeNode {
   return { name, type: 'dir', mode: 0o755, mtime_ns: mtime, subtree };
 }
 
-function sortedTree(nodes: TreeNode[]): Tree {
+export function sortedTree(nodes: TreeNode[]): Tree {
   return { nodes: nodes.sort((a, b) => compareNames(a.name, b.name)) };
 }
