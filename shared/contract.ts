@@ -10,7 +10,14 @@
  */
 import { z } from 'zod';
 import type { SnapshotComparison } from './comparison.js';
-import type { BackupWarning, JobProgress, ListEntry, Snapshot } from './domain.js';
+import {
+  OVERWRITE_POLICIES,
+  type BackupWarning,
+  type ErrorKind,
+  type JobProgress,
+  type ListEntry,
+  type Snapshot,
+} from './domain.js';
 import { targetSecretNames, type ConnectionTest, type HostKeyCheck } from './targets.js';
 
 // ---- Argument schemas -----------------------------------------------------------------------
@@ -35,7 +42,6 @@ const none = z.object({}).strict();
 const definitionText = z.string().max(1_000_000);
 const endpointName = z.string().min(1).max(200);
 
-export const overwritePolicies = ['skip', 'always', 'rename'] as const;
 export const archiveFormats = ['zip', 'tar.gz'] as const;
 /** A remote target's credentials: each a secret (sent once, kept by the host) or a reference. */
 const secrets = z.record(z.enum(targetSecretNames), z.string().max(4096)).optional();
@@ -55,6 +61,8 @@ const schemas = {
   getAppInfo: none,
   getSessionState: none,
   createRepository: z.object({ location, password, secrets }).strict(),
+  /** How guessable a new repository's password is, before it is created. */
+  ratePassword: z.object({ password }).strict(),
   connectRepository: z.object({ location, password, secrets }).strict(),
   /** Looks at a target before it is used; opens no repository. */
   testTarget: z.object({ location, secrets }).strict(),
@@ -80,6 +88,8 @@ const schemas = {
   prepareExportDownload: z.object(exportOrder).strict(),
   disconnectRepository: none,
   listSnapshots: none,
+  /** Damaged repository files met since the repository was opened (each file once). */
+  getRepositoryWarnings: none,
   listTree: z.object({ snapshot: snapshotRef, path: treePath }).strict(),
   searchTree: z
     .object({ snapshot: snapshotRef, query: z.string().trim().min(1).max(200) })
@@ -114,7 +124,7 @@ const schemas = {
       snapshot: snapshotRef,
       target: hostPath,
       include: z.array(treePath).max(1000).optional(),
-      overwrite: z.enum(overwritePolicies),
+      overwrite: z.enum(OVERWRITE_POLICIES),
     })
     .strict(),
   startCheck: z
@@ -144,6 +154,16 @@ export interface AppInfo {
   hostname: string;
   /** The user's home folder, where folder browsers start. */
   home: string;
+  /** The repository a first run is offered (in Cairn's data folder), and whether it exists. */
+  defaultRepository: { location: string; exists: boolean };
+}
+
+export interface PasswordRating {
+  /** 0 (guessed at once) … 4; below 3 counts as weak. */
+  score: number;
+  weak: boolean;
+  /** Why it is weak and what helps; null when it is not weak. */
+  advice: string | null;
 }
 
 export type JobKind = 'backup' | 'restore' | 'check' | 'export';
@@ -240,6 +260,14 @@ export interface ExportSummary {
   warnings: BackupWarning[];
 }
 
+/** A repository file found damaged and worked around (see docs/repository-format.md). */
+export interface RepositoryDamage {
+  kind: 'snapshot' | 'index' | 'pack';
+  id: string;
+  /** One line: the file, what was done instead, and what repairs it. */
+  message: string;
+}
+
 export interface CheckSummary {
   ok: boolean;
   snapshots: number;
@@ -260,8 +288,10 @@ interface Results {
   compareSnapshots: SnapshotComparison;
   startExport: { jobId: string };
   prepareExportDownload: { jobId: string; url: string; filename: string };
+  ratePassword: PasswordRating;
   disconnectRepository: null;
   listSnapshots: Snapshot[];
+  getRepositoryWarnings: RepositoryDamage[];
   listTree: ListEntry[];
   searchTree: { entries: ListEntry[]; truncated: boolean };
   previewFile: FilePreview;
@@ -303,11 +333,18 @@ export function isRequestName(name: unknown): name is RequestName {
 // ---- Errors ---------------------------------------------------------------------------------
 
 /**
+ * A closed list: the renderer words each kind (errors/user-message.ts), and typecheck fails
+ * when a kind is added here without words there. The engine's kinds, then the hosts' own:
+ * no repository open, a feature this host lacks, the web UI's server gone.
+ */
+export type ContractErrorKind = ErrorKind | 'not-connected' | 'unsupported' | 'disconnected';
+
+/**
  * An error as the UI receives it. `kind` picks the words the UI shows; `message` is the engine's
  * one-line account (shown under "Details" with `detail`). Never contains secrets.
  */
 export interface ContractError {
-  kind: string;
+  kind: ContractErrorKind;
   message: string;
   detail?: string;
 }

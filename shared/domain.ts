@@ -1,16 +1,45 @@
 /**
  * Domain types shared by the engine, the CLI's --json output, the IPC contract and the UI.
  * Plain data only: this file imports nothing, so every side can use it. Keys are snake_case
- * because these are also the CLI's JSON contract (SPEC §9).
+ * because these are also the CLI's JSON contract (the CLI's JSON and argument contract, README.md).
  */
+
+/**
+ * Every kind of error the engine reports (engine/errors.ts gives each its exit code). The IPC
+ * contract's error kinds are these and the few the hosts add (ContractErrorKind).
+ */
+export type ErrorKind =
+  | 'failure'
+  | 'incomplete'
+  | 'repository-not-found'
+  | 'repository-locked'
+  | 'wrong-password'
+  | 'repository-exists'
+  | 'format-too-new'
+  | 'target-unreachable'
+  | 'invalid-argument'
+  | 'snapshot-not-found'
+  | 'path-not-found'
+  | 'corrupt'
+  | 'read-only'
+  | 'disk-full'
+  | 'cancelled'
+  | 'host-key-unknown';
+
+/** What a restore does with a file already at the target: the CLI's --overwrite values too. */
+export const OVERWRITE_POLICIES = ['skip', 'always', 'rename'] as const;
+export type OverwritePolicy = (typeof OVERWRITE_POLICIES)[number];
 
 export interface SnapshotStats {
   files_new: number;
   files_changed: number;
   files_unchanged: number;
   dirs: number;
-  /** Bytes of file and record content read (or reused) for this snapshot. */
+  /** Bytes of file and record content in this snapshot: read, or reused for unchanged files. */
   bytes_processed: number;
+  /** Of those, the bytes actually read (new and changed files, fetched records). Absent in
+   * snapshots written before Cairn counted it. */
+  bytes_read?: number;
   /** Blobs and bytes this snapshot added to the repository (after compression). */
   blobs_added: number;
   bytes_added: number;
@@ -63,7 +92,7 @@ export interface BackupWarning {
 }
 
 export type JobPhase =
-  'scanning' | 'backup' | 'restore' | 'check' | 'prune' | 'diff' | 'export' | 'finishing';
+  'scanning' | 'backup' | 'restore' | 'check' | 'prune' | 'diff' | 'export' | 'copy' | 'finishing';
 
 export interface JobProgress {
   phase: JobPhase;

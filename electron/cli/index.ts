@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 /**
- * `cairn`: dispatches to one command module; prints one-line errors with SPEC §9 exit codes.
+ * `cairn`: dispatches to one command module; prints one-line errors with the exit codes of README.md ("Exit codes").
  *
  * The main thread runs a lane of work in most commands, and its young generation would grow to
  * V8's default 16 MB for objects that mostly die young anyway. V8 sizes it only when the
@@ -8,8 +8,8 @@
  * measured: 2–4 MB less peak memory in a restore, the same speed. Workers set their own.
  */
 import { CairnError } from '../engine/errors.js';
-import { shareMainThread } from '../engine/pipeline/main-thread-policy.js';
-import { PROGRAM_VERSION } from '../engine/version.js';
+import { PROGRAM_VERSION, shareMainThread } from '../engine/service.js';
+import { takeTransferLimits } from './transfer-limits.js';
 
 type Command = { run(argv: string[]): Promise<number> };
 
@@ -19,16 +19,21 @@ const commands: Record<string, () => Promise<Command>> = {
   snapshots: () => import('./commands/snapshots.js'),
   ls: () => import('./commands/ls.js'),
   restore: () => import('./commands/restore.js'),
+  'restore-api': () => import('./commands/restore-api.js'),
   diff: () => import('./commands/diff.js'),
   export: () => import('./commands/export.js'),
   check: () => import('./commands/check.js'),
   key: () => import('./commands/key.js'),
   forget: () => import('./commands/forget.js'),
   prune: () => import('./commands/prune.js'),
+  copy: () => import('./commands/copy.js'),
   repair: () => import('./commands/repair.js'),
   serve: () => import('./commands/serve.js'),
   secret: () => import('./commands/secret.js'),
   api: () => import('./commands/api.js'),
+  plan: () => import('./commands/plan.js'),
+  activity: () => import('./commands/activity.js'),
+  config: () => import('./commands/config.js'),
 };
 
 const HELP = `cairn ${PROGRAM_VERSION} — encrypted, deduplicated backups of folders and REST APIs
@@ -41,19 +46,29 @@ usage: cairn COMMAND [options]
   snapshots  --repo LOC                         list snapshots (--json)
   ls         SNAPSHOT [PATH] --repo LOC         list files in a snapshot (--json)
   restore    SNAPSHOT --target DIR --repo LOC   restore (--include PATH, --overwrite skip|always|rename)
+  restore-api SNAPSHOT --api SOURCE.json --endpoint NAME --repo LOC
+             put records back into an API (--ids, --changed-since, --deleted-since,
+             --base-url, --target-secret, --dry-run, --json)
   diff       SNAP_A SNAP_B --repo LOC           what changed: files, API records (--record ENDPOINT/ID, --json)
   export     SNAPSHOT [PATH] --repo LOC         a zip or tar.gz archive (--format zip|tar.gz, --output FILE|-)
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)
   forget     --repo LOC --keep-… [--prune]       remove snapshots by retention policy (--dry-run, --json)
   prune      --repo LOC                         delete data no snapshot uses
+  copy       SNAPSHOT... --repo LOC --to LOC2   copy snapshots to another repository (its password:
+                                                CAIRN_PASSWORD2, else the same; --json)
   repair     index|snapshots --repo LOC         rebuild the index from the packs, or remove what is
                                                 lost from snapshots (--dry-run, --json)
   key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)
   api test   SOURCE.json [--endpoint NAME]     show each endpoint's first page, saving nothing
   secret     set|get|delete ENTRY               manage secrets in the OS keychain (keychain:ENTRY)
-  serve      [--port N] [--host 127.0.0.1]      the web UI; prints its address with an access token
+  serve      [--port N] [--host 127.0.0.1]      the web UI and the plans' scheduler; prints its address
+  plan       add NAME --repo LOC [PATH]... --password-ref REF [--every D|--daily HH:MM|…]
+             list | show NAME | run NAME | pause NAME | resume NAME | remove NAME   (--json)
+  activity   [--plan NAME] [--json]             every plan run, its result and log
+  config     export FILE | import FILE          plans and settings (secret references only)
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
+--limit-upload KIB and --limit-download KIB bound the transfer to a remote target (KiB/s).
 SNAPSHOT is an id, a unique id prefix, or latest.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -77,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`cairn: unknown command ${JSON.stringify(name)}; see cairn --help\n`);
     return 1;
   }
-  return (await load()).run(rest);
+  return (await load()).run(takeTransferLimits(rest));
 }
 
 main(process.argv.slice(2)).then(

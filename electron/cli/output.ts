@@ -3,16 +3,10 @@ import { prettyJson } from '../engine/service.js';
 import type { JobProgress } from '../../shared/domain.js';
 import type { RepositoryWarning } from '../engine/service-types.js';
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}
+/** One unit system for the app and the CLI (decimal: see shared/format.ts). */
+import { formatBytes } from '../../shared/format.js';
+
+export { formatBytes };
 
 export function printJson(value: unknown): void {
   process.stdout.write(prettyJson(value) + '\n');

@@ -35,7 +35,26 @@ export async function readPassword(
   return first;
 }
 
-function askHidden(prompt: string): Promise<string> {
+/**
+ * The second repository's password (`copy --to`): CAIRN_PASSWORD2 or CAIRN_PASSWORD_FILE2,
+ * else the first repository's.
+ */
+export async function readSecondPassword(first: string): Promise<string> {
+  if (process.env.CAIRN_PASSWORD2) return process.env.CAIRN_PASSWORD2;
+  const file = process.env.CAIRN_PASSWORD_FILE2;
+  if (!file) return first;
+  try {
+    return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new CairnError(
+      'invalid-argument',
+      `cannot read CAIRN_PASSWORD_FILE2 ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+}
+
+/** Reads one line from the terminal without echoing it; Ctrl+C cancels. */
+export function askHidden(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
     process.stderr.write(prompt);

@@ -1,24 +1,11 @@
 /**
- * Errors the engine reports to people. Each kind carries the CLI exit code of SPEC §9 so
+ * Errors the engine reports to people. Each kind carries the CLI exit code (README.md, "Exit codes") so
  * that the CLI, the IPC handlers and the web server all say the same thing the same way.
  * Messages are one line and never contain secrets.
  */
-export type ErrorKind =
-  | 'failure'
-  | 'incomplete'
-  | 'repository-not-found'
-  | 'repository-locked'
-  | 'wrong-password'
-  | 'repository-exists'
-  | 'format-too-new'
-  | 'target-unreachable'
-  | 'invalid-argument'
-  | 'snapshot-not-found'
-  | 'path-not-found'
-  | 'corrupt'
-  | 'read-only'
-  | 'disk-full'
-  | 'cancelled';
+import type { ErrorKind } from '../../shared/domain.js';
+
+export type { ErrorKind };
 
 const exitCodes: Record<ErrorKind, number> = {
   failure: 1,
@@ -36,6 +23,7 @@ const exitCodes: Record<ErrorKind, number> = {
   'read-only': 1,
   'disk-full': 1,
   cancelled: 130,
+  'host-key-unknown': 1,
 };
 
 export class CairnError extends Error {

@@ -1,17 +1,35 @@
 /**
  * The engine's public surface: what the CLI, the Electron IPC handlers and the web server call.
- * None of those three holds engine logic; each only parses, validates and prints.
+ * None of those three holds engine logic; each only parses, validates and prints. The types the
+ * operations themselves share live below, in operation-types.ts; this file re-exports them.
  */
-import type { BackupWarning, JobProgress, ListEntry, Snapshot } from '../../shared/domain.js';
+import type { ListEntry, Snapshot } from '../../shared/domain.js';
+import type { CopyRequest, CopyResult } from './copy/copy.js';
+import type { Keychain } from './credentials/keychain.js';
 import type { DiffRequest, DiffResult } from './diff/diff-report.js';
 import type { ArchiveFormat, ExportRequest, ExportResult } from './export/export.js';
-import type { PruneReport } from './prune/prune.js';
+import type {
+  BackupRequest,
+  BackupResult,
+  CheckReport,
+  CheckRequest,
+  ForgetRequest,
+  ForgetResult,
+  JobControl,
+  PruneReport,
+  RestoreRequest,
+  RestoreResult,
+} from './operation-types.js';
 import type { RepairIndexReport } from './repair/repair-index.js';
 import type { RepairSnapshotsReport } from './repair/repair-snapshots.js';
+import type { PasswordRating } from './crypto/password-strength.js';
 import type { RepositoryWarning } from './repository/damage.js';
+import type { KeySlotInfo } from './repository/key-files.js';
 import type { KeepOpenOptions } from './repository/open-repositories.js';
+import type { ApiRestoreRequest, ApiRestoreResult } from './restore-api/restore-api-types.js';
 import type { RetentionRules } from './retention/policy.js';
 import type { ApiBackupRequest } from './sources/api/backup-api-source.js';
+import type { SourceDefinitionCheck } from './sources/api/load-source-definition.js';
 import type { FirstPageProbe } from './sources/api/probe-first-page.js';
 import type { SourceDefinition } from './sources/api/source-definition.js';
 import type { HostKeyProbe } from './targets/sftp-host-key-probe.js';
@@ -24,126 +42,30 @@ export type {
   HostKeyProbe,
   TargetSecretName,
   TargetSecrets,
+  CopyRequest,
+  CopyResult,
   ExportRequest,
   ExportResult,
-  PruneReport,
+  FirstPageProbe,
+  Keychain,
+  KeySlotInfo,
   RepairIndexReport,
   KeepOpenOptions,
   RepairSnapshotsReport,
+  PasswordRating,
   RepositoryWarning,
   RetentionRules,
+  SourceDefinition,
+  SourceDefinitionCheck,
 };
 export type * from './diff/diff-report.js';
-
-export interface JobControl {
-  /** Aborting cancels the job; it rejects with a CairnError of kind 'cancelled'. */
-  signal?: AbortSignal;
-  onProgress?: (progress: JobProgress) => void;
-  /** Least time between two progress events (default 250 ms); 0 reports every step. */
-  progressIntervalMs?: number;
-  /**
-   * Under a lock: resolves while the lock is still held, rejects once it is lost. Called right
-   * before each step that deletes data or saves a snapshot.
-   */
-  confirmLock?: () => Promise<void>;
-  /** Told, once, what the user should know that is no error (reading without a lock). */
-  onNotice?: (message: string) => void;
-  /**
-   * Damage met and worked around (a snapshot file skipped, an index file replaced by pack
-   * headers), each file once, as it is found.
-   */
-  onWarning?: (warning: RepositoryWarning) => void;
-}
-
-export interface BackupRequest {
-  /** Folders (or single files) to back up. */
-  paths: string[];
-  excludes?: string[];
-  tags?: string[];
-  /** Re-read every file instead of trusting size/mtime/inode against the parent snapshot. */
-  forceFull?: boolean;
-  /** Overrides the CLI's grouping (host + path set), e.g. a plan's name. */
-  group?: string;
-}
-
-export interface BackupResult {
-  snapshot: Snapshot;
-  warnings: BackupWarning[];
-}
-
-export type OverwritePolicy = 'skip' | 'always' | 'rename';
-
-export interface RestoreRequest {
-  snapshot: string; // id, prefix or 'latest'
-  target: string;
-  include?: string[];
-  overwrite?: OverwritePolicy;
-}
-
-export interface RestoreResult {
-  files_restored: number;
-  files_skipped: number;
-  files_renamed: number;
-  bytes_restored: number;
-  /** Entries not restored for other reasons: unsafe names, something in the way, includes not in the snapshot. */
-  warnings: BackupWarning[];
-  /**
-   * Files and folders not restored because the repository data they need is damaged (a blob
-   * or pack damaged or gone, a malformed tree entry), by snapshot path; the rest was restored.
-   */
-  damaged: BackupWarning[];
-}
-
-export interface CheckRequest {
-  readData?: boolean;
-  /** Percentage 0 < n ≤ 100 of packs to read. */
-  readDataSubset?: number;
-}
-
-export interface CheckProblem {
-  /** 'key', 'pack', 'index', 'snapshot', 'tree' or 'blob'. */
-  kind: string;
-  id: string;
-  message: string;
-  /** Snapshots and paths that depend on the damaged object. */
-  snapshots?: string[];
-  paths?: string[];
-}
-
-export interface CheckReport {
-  ok: boolean;
-  snapshots: number;
-  packs: number;
-  packs_read: number;
-  blobs: number;
-  problems: CheckProblem[];
-}
-
-export interface ForgetRequest {
-  rules: RetentionRules;
-  dryRun?: boolean;
-  /** Prune right after, under the same exclusive lock. */
-  prune?: boolean;
-  /** IANA time zone for hourly/daily/… buckets; default the process's. */
-  timeZone?: string;
-}
-
-export interface ForgetGroup {
-  group: string;
-  keep: { snapshot: Snapshot; reasons: string[] }[];
-  remove: Snapshot[];
-}
-
-export interface ForgetResult {
-  /** Human-readable report of the policy and every decision. */
-  report: string;
-  groups: ForgetGroup[];
-  removed: string[];
-  prune: PruneReport | null;
-}
+export type * from './restore-api/restore-api-types.js';
+export type * from './operation-types.js';
+export type { DefinitionProblem } from './sources/api/load-source-definition.js';
+export { OVERWRITE_POLICIES, type OverwritePolicy } from '../../shared/domain.js';
 
 export interface RepositoryRef {
-  /** Location string (SPEC §4). */
+  /** Location string (README.md, the command line: `--repo LOC`). */
   location: string;
   password: string;
   /**
@@ -169,12 +91,28 @@ export interface EngineOptions {
 }
 
 export interface EngineService {
+  /**
+   * The repository a first run is offered: `repository/` in Cairn's own folder (CAIRN_HOME, else
+   * the platform's per-user data folder), and whether one is there already.
+   */
+  defaultRepository(): Promise<{ location: string; exists: boolean }>;
+  /** How guessable a new repository password is (see crypto/password-strength.ts). */
+  ratePassword(password: string): Promise<PasswordRating>;
   /** Closes the repositories kept open (keepOpen); the engine can still be used after. */
   close(): Promise<void>;
   initRepository(
     repo: RepositoryRef,
     options?: { copyChunkerParamsFrom?: RepositoryRef | undefined },
   ): Promise<{ id: string }>;
+  /** The repository's key slots, oldest first; the one the password opened is `current`. */
+  listKeys(repo: RepositoryRef): Promise<KeySlotInfo[]>;
+  /**
+   * Adds a key slot for another password (asked for once the repository has opened, so a wrong
+   * password fails first). Each slot wraps the same master key: no data is re-encrypted.
+   */
+  addKey(repo: RepositoryRef, newPassword: () => Promise<string>): Promise<{ id: string }>;
+  /** Adds a slot for the new password, then removes the one the old password opened. */
+  changePassword(repo: RepositoryRef, newPassword: () => Promise<string>): Promise<{ id: string }>;
   listSnapshots(repo: RepositoryRef, control?: JobControl): Promise<Snapshot[]>;
   /**
    * Looks at a target once: latency, whether a repository is there, writable, free space; what
@@ -214,16 +152,42 @@ export interface EngineService {
    * variable, keychain entry or file that is missing, so a job can refuse to start.
    */
   checkApiSourceSecrets(definition: SourceDefinition): Promise<void>;
+  /**
+   * The secret a reference names (`keychain:ENTRY`, `env:NAME`, `file:PATH`); anything else is
+   * refused, so a plan's configuration never holds a secret. Errors name the reference only.
+   */
+  resolveSecretReference(reference: string): Promise<string>;
   /** The "test request": each endpoint's first page; nothing is stored (probe-first-page.ts). */
   testApiSource(
     definition: SourceDefinition,
     options?: { endpoints?: string[]; sampleSize?: number },
   ): Promise<FirstPageProbe[]>;
+  /**
+   * Checks a parsed definition (JSON value) with every rule a backup applies — the schema and
+   * its version, unique endpoint names, parents without cycles, a body only on POST — and lists
+   * each problem with where it is (sources/api/load-source-definition.ts).
+   */
+  checkApiSourceDefinition(json: unknown): Promise<SourceDefinitionCheck>;
+  /** The same check, failing with one message that starts with `origin`. */
+  parseApiSourceDefinition(json: unknown, origin?: string): Promise<SourceDefinition>;
+  /** Reads a definition file and parses it as parseApiSourceDefinition does. */
+  loadApiSourceDefinition(file: string): Promise<SourceDefinition>;
+  /** The OS keychain (service "cairn") that `keychain:` secret references name. */
+  openKeychain(): Promise<Keychain>;
   restore(
     repo: RepositoryRef,
     request: RestoreRequest,
     control?: JobControl,
   ): Promise<RestoreResult>;
+  /**
+   * Puts a snapshot's records back into an API (restore-api/): resumes an interrupted run of
+   * the same restore from its journal; `dryRun` lists the requests and sends none.
+   */
+  restoreApi(
+    repo: RepositoryRef,
+    request: ApiRestoreRequest,
+    control?: JobControl,
+  ): Promise<ApiRestoreResult>;
   check(repo: RepositoryRef, request: CheckRequest, control?: JobControl): Promise<CheckReport>;
   /** What changed between two snapshots: entries, API records, or one record's fields (diff/). */
   diff(repo: RepositoryRef, request: DiffRequest, control?: JobControl): Promise<DiffResult>;
@@ -235,6 +199,16 @@ export interface EngineService {
     request: { dryRun?: boolean },
     control?: JobControl,
   ): Promise<PruneReport>;
+  /**
+   * Copies snapshots into another repository, storing only what it lacks; a snapshot already
+   * copied there is skipped (copy/copy.ts).
+   */
+  copy(
+    from: RepositoryRef,
+    to: RepositoryRef,
+    request: CopyRequest,
+    control?: JobControl,
+  ): Promise<CopyResult>;
   /**
    * Rebuilds the index from the packs' own headers; with readData also salvages packs with
    * damaged blobs (repair/repair-index.ts).

@@ -5,9 +5,12 @@
  * (repository/open-repositories.ts). Each operation's code is loaded when first used, so a
  * process that only restores never loads (nor keeps in memory) backup, API sources or prune.
  */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { CairnError } from './errors.js';
 import type { LockOperation } from './repository/lock-file.js';
 import { withLock, type LockOptions } from './repository/locks.js';
+import { metadataCacheRoot } from './repository/metadata-cache.js';
 import { OpenRepositories } from './repository/open-repositories.js';
 import { Repository } from './repository/repository.js';
 import type { EngineOptions, EngineService, JobControl, RepositoryRef } from './service-types.js';
@@ -21,9 +24,23 @@ export { prettyJson } from './util/pretty-json.js';
 
 /** A location fit for messages and logs: without the password of a `user:password@` part. */
 export { redactLocation } from './targets/location.js';
+/** The version `--version`, the app and the web UI report. */
+export { PROGRAM_VERSION } from './version.js';
+/** For a process that does one job at a time (the CLI): hashing may use the main thread too. */
+export { shareMainThread } from './pipeline/main-thread-policy.js';
+/** Cairn's own folder (CAIRN_HOME, else the platform's per-user application-data folder). */
+export { cairnHome } from './util/paths.js';
+/** Wall-clock time in an IANA zone (Intl only): what schedules and retention count in. */
+export {
+  instantOfWallTime,
+  resolveTimeZone,
+  wallTimeAt,
+  type WallTime,
+} from './retention/local-time.js';
 
-export async function openRepository(ref: RepositoryRef): Promise<Repository> {
-  return Repository.open(await openRefTarget(ref), ref.password);
+async function openRepository(ref: RepositoryRef): Promise<Repository> {
+  const target = await openRefTarget(ref);
+  return Repository.open(target, ref.password, { cacheRoot: metadataCacheRoot(target) });
 }
 
 async function openRefTarget(ref: Pick<RepositoryRef, 'location' | 'secrets'>): Promise<Target> {
@@ -133,6 +150,17 @@ export function createEngine(options: EngineOptions = {}): EngineService {
     fn: (repo: Repository, control: JobControl) => Promise<T>,
   ): Promise<T> => withOpenRepository(open, ref, lock, control, fn);
   return {
+    async defaultRepository() {
+      const { defaultRepositoryLocation } = await import('./util/paths.js');
+      const location = defaultRepositoryLocation();
+      const exists = await access(path.join(location, 'config')).then(
+        () => true,
+        () => false,
+      );
+      return { location, exists };
+    },
+    ratePassword: async (password) =>
+      (await import('./crypto/password-strength.js')).ratePassword(password),
     close: async () => kept?.closeAll(),
     async initRepository(ref, options) {
       let chunker;
@@ -147,6 +175,17 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       await repo.close();
       return { id: repo.config.id };
     },
+    listKeys: (ref) => withRepository(ref, undefined, undefined, (repo) => repo.listKeySlots()),
+    addKey: (ref, newPassword) =>
+      withRepository(ref, undefined, undefined, async (repo) => ({
+        id: await repo.addPassword(await newPassword()),
+      })),
+    changePassword: (ref, newPassword) =>
+      withRepository(ref, undefined, undefined, async (repo) => {
+        const id = await repo.addPassword(await newPassword());
+        await repo.removeKeySlot(repo.openedSlot);
+        return { id };
+      }),
     listSnapshots: (ref, control) =>
       withRepository(ref, undefined, control, (repo) => listSnapshots(repo)),
     async testConnection(ref) {
@@ -194,16 +233,44 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       ),
     checkApiSourceSecrets: async (definition) =>
       (await import('./sources/api/api-source-session.js')).checkSourceSecrets(definition),
+    resolveSecretReference: async (reference) => {
+      const { isSecretReference, resolveSecret } =
+        await import('./credentials/secret-reference.js');
+      if (!isSecretReference(reference))
+        throw new CairnError(
+          'invalid-argument',
+          'a secret must be given by reference: keychain:ENTRY, env:NAME or file:PATH',
+        );
+      return resolveSecret(reference);
+    },
     testApiSource: async (definition, options) =>
       (await import('./sources/api/probe-first-page.js')).probeFirstPages(definition, options),
+    checkApiSourceDefinition: async (json) =>
+      (await import('./sources/api/load-source-definition.js')).checkSourceDefinition(json),
+    parseApiSourceDefinition: async (json, origin) =>
+      (await import('./sources/api/load-source-definition.js')).parseSourceDefinition(json, origin),
+    loadApiSourceDefinition: async (file) =>
+      (await import('./sources/api/load-source-definition.js')).loadSourceDefinition(file),
+    openKeychain: async () => (await import('./credentials/keychain.js')).openKeychain(),
     restore: (ref, request, control) =>
       withRepository(ref, reading('restore'), control, async (repo, c) =>
         (await import('./restore/restore.js')).restoreSnapshot(repo, request, c),
       ),
+    restoreApi: (ref, request, control) =>
+      withRepository(ref, reading('restore'), control, async (repo, c) =>
+        (await import('./restore-api/restore-api.js')).restoreApiRecords(repo, request, c),
+      ),
     // Check reports damage as problems, not as warnings.
     check: (ref, request, control) =>
-      withRepository(ref, reading('check'), { ...control, onWarning: undefined }, async (repo, c) =>
-        (await import('./check/check.js')).checkRepository(repo, request, c),
+      withRepository(
+        ref,
+        reading('check'),
+        { ...control, onWarning: undefined },
+        async (repo, c) => {
+          // Check judges what the repository holds, never the local copy of its metadata.
+          repo.cache = undefined;
+          return (await import('./check/check.js')).checkRepository(repo, request, c);
+        },
       ),
     diff: (ref, request, control) =>
       withRepository(ref, shared('diff'), control, async (repo, c) =>
@@ -220,6 +287,13 @@ export function createEngine(options: EngineOptions = {}): EngineService {
     prune: (ref, request, control) =>
       withRepository(ref, exclusive('prune'), control, async (repo, c) =>
         (await import('./prune/prune.js')).prune(repo, request, c),
+      ),
+    // The source is only read (it may be read-only); the destination gains data as in a backup.
+    copy: (from, to, request, control) =>
+      withRepository(from, reading('copy'), control, (src, c) =>
+        withRepository(to, shared('copy'), c, async (dst, c2) =>
+          (await import('./copy/copy.js')).copySnapshots(src, dst, request, c2),
+        ),
       ),
     repairIndex: (ref, request, control) =>
       withRepository(ref, exclusive('repair'), control, async (repo, c) =>

@@ -1,13 +1,10 @@
 /**
  * Electron entry: wires security, the engine's session, IPC and the window. Nothing else.
  */
-import { validateApiSourceText } from '../session/api-source-validation.js';
-import { sourceDefinitionSchema } from '../engine/sources/api/source-definition.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
-import { createEngine } from '../engine/service.js';
-import { PROGRAM_VERSION } from '../engine/version.js';
+import { createEngine, PROGRAM_VERSION } from '../engine/service.js';
 import { Session } from '../session/session.js';
 import { serveApp } from './app-protocol.js';
 import { pickExportFile, pickFolder, pickSourceDefinition } from './dialogs.js';
@@ -42,7 +39,6 @@ if (!app.requestSingleInstanceLock()) {
       pickFolder: (purpose) => pickFolder(mainWindow(), purpose),
       pickSourceDefinition: () => pickSourceDefinition(mainWindow()),
       pickExportFile: (name) => pickExportFile(mainWindow(), name),
-      validateApiSource: (text) => validateApiSourceText(text, sourceDefinitionSchema),
     });
     window = createMainWindow(preload, appUrl);
     const unregister = registerIpc(session, window, appUrl);

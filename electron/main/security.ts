@@ -1,5 +1,5 @@
 /**
- * Every security setting of the shell, in one place (SPEC F52; docs/security.md lists them
+ * Every security setting of the shell, in one place (docs/security.md lists them
  * against Electron's checklist): the app is served from its own origin, `app://cairn`, never
  * from file://, with a strict CSP; a sandboxed, context-isolated renderer without Node; no
  * remote content; no new windows, navigation, permissions or webviews; no DevTools once

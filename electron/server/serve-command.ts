@@ -1,21 +1,25 @@
 /**
- * `cairn serve [--port N] [--host 127.0.0.1]`: starts the web UI and prints its address with
- * the access token, then runs until interrupted. The engine comes from the caller so that this
- * module stays about serving.
+ * `cairn serve [--port N] [--host 127.0.0.1]`: starts the web UI and the plans' scheduler,
+ * prints the address with the access token, then runs until interrupted. The engine comes
+ * from the caller so that this module stays about serving.
  */
-import { validateApiSourceText } from '../session/api-source-validation.js';
-import { sourceDefinitionSchema } from '../engine/sources/api/source-definition.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cairnHome, PROGRAM_VERSION } from '../engine/service.js';
 import type { EngineService } from '../engine/service-types.js';
-import { PROGRAM_VERSION } from '../engine/version.js';
+import { planFiles } from '../plans/plan-files.js';
+import { startPlanHost } from '../plans/plan-host.js';
+import { loadOrCreateToken, rotateToken, tokenFile } from './persistent-token.js';
 import { Session } from '../session/session.js';
 import { findPackageRoot, rendererDir } from './package-root.js';
 import { isLoopback } from './request-guard.js';
 import { startWebServer } from './web-server.js';
 
-const usage = 'usage: cairn serve [--port N] [--host 127.0.0.1]';
+const usage = 'usage: cairn serve [--port N] [--host 127.0.0.1] | cairn serve --rotate-token';
+
+/** The fixed default port, so the address (a bookmark) stays the same across restarts. */
+export const DEFAULT_PORT = 4791;
 
 export interface ServeIo {
   out(line: string): void;
@@ -42,15 +46,27 @@ export async function runServe(
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(usage);
     io.out('Serves the web UI on this machine; open the printed address in a browser.');
+    io.out(
+      `Runs every plan on its schedule. Default port ${DEFAULT_PORT}; the access token is kept`,
+    );
+    io.out('in CAIRN_HOME/serve-token so the address stays the same; --rotate-token replaces it.');
     return 0;
   }
-  let options: { port: number; host: string };
+  let options: { port: number; host: string; rotateToken: boolean };
   try {
     options = parseServeArgs(argv);
   } catch (err) {
     io.err(`cairn serve: ${(err as Error).message}`);
     io.err(usage);
     return 1;
+  }
+  const home = cairnHome();
+  if (options.rotateToken) {
+    await rotateToken(home);
+    io.out(
+      `A new access token is in ${tokenFile(home)}; the old address stops working when cairn serve next starts.`,
+    );
+    return 0;
   }
   const root = findPackageRoot();
   const dir = rendererDir(root);
@@ -59,11 +75,7 @@ export async function runServe(
     return 1;
   }
   const engine = createEngine();
-  const session = new Session(engine, {
-    mode: 'web',
-    version: PROGRAM_VERSION,
-    validateApiSource: (text) => validateApiSourceText(text, sourceDefinitionSchema),
-  });
+  const session = new Session(engine, { mode: 'web', version: PROGRAM_VERSION });
   let server;
   try {
     server = await startWebServer({
@@ -71,6 +83,7 @@ export async function runServe(
       rendererDir: dir,
       host: options.host,
       port: options.port,
+      token: await loadOrCreateToken(home),
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -83,24 +96,38 @@ export async function runServe(
   }
   io.out('Cairn web UI (keep this address private; it contains the access token):');
   io.out(`  ${server.url}`);
+  // The plans run by themselves while the server is up; their log is under CAIRN_HOME.
+  const files = planFiles(home);
+  const plans = await startPlanHost({ engine, files });
+  io.out(`Plans run on their schedules (log: ${join(files.logs, 'serve.log')}).`);
   io.out('Press Ctrl+C to stop.');
   await io.stopped();
+  // A running plan is cancelled cleanly (the repository stays sound) and recorded as cancelled.
+  await plans.stop();
   session.dispose();
   await server.close();
   await engine.close();
   return 0;
 }
 
-function parseServeArgs(argv: string[]): { port: number; host: string } {
+function parseServeArgs(argv: string[]): { port: number; host: string; rotateToken: boolean } {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { port: { type: 'string' }, host: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'rotate-token': { type: 'boolean' },
+    },
     allowPositionals: true,
   });
   if (positionals.length > 0) throw new Error(`unexpected argument ${positionals[0]}`);
-  const port = values.port === undefined ? 0 : Number(values.port);
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a number from 0 to 65535, not ${values.port}`);
   }
-  return { port, host: values.host ?? '127.0.0.1' };
+  return {
+    port,
+    host: values.host ?? '127.0.0.1',
+    rotateToken: values['rotate-token'] ?? false,
+  };
 }

@@ -1,24 +1,23 @@
 /**
  * API source definitions as the UI sends them (the text in the editor), turned into what the
  * engine runs: parsed as JSON, then checked by the engine's own schema and rules
- * (`parseSourceDefinition`), so a test request or a backup accepts exactly what validation
+ * (`parseApiSourceDefinition`), so a test request or a backup accepts exactly what validation
  * showed as valid. Secret references (`env:`, `file:`, `keychain:`) stay references here; the
  * engine resolves them. Error messages never quote the text, which may hold a secret.
  */
 import type { ApiEndpointTest, ApiSourceTest } from '../../shared/contract.js';
 import { CairnError } from '../engine/errors.js';
-import type { FirstPageProbe } from '../engine/sources/api/probe-first-page.js';
-import { parseSourceDefinition } from '../engine/sources/api/load-source-definition.js';
-import type { SourceDefinition } from '../engine/sources/api/source-definition.js';
+import type { EngineService, FirstPageProbe, SourceDefinition } from '../engine/service-types.js';
 import { ContractFailure } from './to-contract-error.js';
 
 /** How many records of each endpoint's first page the test request shows. */
 export const testSampleSize = 5;
 
-export function parseDefinitionText(
+export async function parseDefinitionText(
+  engine: Pick<EngineService, 'parseApiSourceDefinition'>,
   text: string,
   which = 'The API source definition',
-): SourceDefinition {
+): Promise<SourceDefinition> {
   if (text.trim() === '') throw new ContractFailure('invalid-argument', `${which} is empty.`);
   let json: unknown;
   try {
@@ -30,7 +29,7 @@ export function parseDefinitionText(
     );
   }
   try {
-    return parseSourceDefinition(json, which);
+    return await engine.parseApiSourceDefinition(json, which);
   } catch (err) {
     if (err instanceof CairnError) throw new ContractFailure('invalid-argument', err.message);
     throw err;

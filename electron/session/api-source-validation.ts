@@ -1,21 +1,15 @@
 /**
  * Checks the text of an API source definition as the user types it: first as JSON (with the
- * line and column of a syntax error), then against the API source engine's own schema, so what
- * passes here is exactly what a backup accepts. The schema is passed in by whoever wires the
- * session, because the API source engine is a separate module.
+ * line and column of a syntax error), then with the engine's own check — the very one
+ * `cairn api test` and backup run — so what passes here is exactly what a backup accepts.
  */
-import type { ZodType, ZodTypeDef } from 'zod';
 import type { ApiSourceValidation } from '../../shared/contract.js';
+import type { EngineService } from '../engine/service-types.js';
 
-interface DefinitionShape {
-  name: string;
-  endpoints: { name: string }[];
-}
-
-export function validateApiSourceText(
+export async function validateApiSourceText(
   text: string,
-  schema: ZodType<DefinitionShape, ZodTypeDef, unknown>,
-): ApiSourceValidation {
+  engine: Pick<EngineService, 'checkApiSourceDefinition'>,
+): Promise<ApiSourceValidation> {
   const failed = (name: string | null, problems: ApiSourceValidation['problems']) => ({
     available: true,
     ok: false,
@@ -31,19 +25,13 @@ export function validateApiSourceText(
   } catch (err) {
     return failed(null, [{ path: '', message: jsonErrorInWords(text, err as Error) }]);
   }
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const name = (json as { name?: unknown } | null)?.name;
-    return failed(
-      typeof name === 'string' ? name : null,
-      result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  }
+  const check = await engine.checkApiSourceDefinition(json);
+  if (!check.ok) return failed(check.name, check.problems);
   return {
     available: true,
     ok: true,
-    name: result.data.name,
-    endpoints: result.data.endpoints.map((endpoint) => endpoint.name),
+    name: check.definition.name,
+    endpoints: check.definition.endpoints.map((endpoint) => endpoint.name),
     problems: [],
   };
 }

@@ -12,8 +12,12 @@
 import type { JobResult, BackupSnapshotMade } from '../../shared/contract.js';
 import type { BackupWarning } from '../../shared/domain.js';
 import { redactLocation } from '../engine/service.js';
-import type { EngineService, JobControl, RepositoryRef } from '../engine/service-types.js';
-import type { SourceDefinition } from '../engine/sources/api/source-definition.js';
+import type {
+  EngineService,
+  JobControl,
+  RepositoryRef,
+  SourceDefinition,
+} from '../engine/service-types.js';
 import type { JobLog } from './job-registry.js';
 
 const maxWarningsLogged = 100;

@@ -1,8 +1,8 @@
 /**
  * What differs between the desktop app and web mode, injected into the session: native
- * dialogs exist only on the desktop, and API source validation only where that engine is built.
+ * dialogs exist only on the desktop.
  */
-import type { ApiSourceValidation, AppMode } from '../../shared/contract.js';
+import type { AppMode } from '../../shared/contract.js';
 
 export type FolderPurpose = 'repository' | 'source' | 'restore-target';
 
@@ -13,5 +13,4 @@ export interface HostPlatform {
   pickSourceDefinition?(): Promise<{ path: string; text: string } | null>;
   /** The native save dialog for an export archive; null when the person cancelled. */
   pickExportFile?(suggestedName: string): Promise<string | null>;
-  validateApiSource?(text: string): ApiSourceValidation | Promise<ApiSourceValidation>;
 }

@@ -5,6 +5,7 @@
  */
 import type { JobEvent, JobKind, JobResult, JobSummary } from '../../shared/contract.js';
 import type { JobProgress } from '../../shared/domain.js';
+import { jobOutcome } from '../../shared/job-outcome.js';
 import type { JobControl } from '../engine/service-types.js';
 import { ContractFailure, toContractError } from './to-contract-error.js';
 import { throttle } from './throttle.js';
@@ -112,15 +113,5 @@ export class JobRegistry {
 
 /** Done, but not everything was: what the CLI reports with exit code 3. */
 function isIncomplete(result: JobResult): boolean {
-  switch (result.kind) {
-    case 'restore':
-      return result.summary.damaged.length > 0 || result.summary.warnings.length > 0;
-    case 'backup':
-      return result.snapshots.some((s) => s.snapshot.incomplete) || result.failedSources.length > 0;
-    case 'check':
-      // A check that found problems did all it was asked; its report says what it found.
-      return false;
-    case 'export':
-      return result.summary.warnings.length > 0;
-  }
+  return jobOutcome(result).outcome === 'warnings';
 }

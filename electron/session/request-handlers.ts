@@ -4,10 +4,16 @@
  */
 import { homedir, hostname } from 'node:os';
 import type { ParsedArgsOf, RequestName, ResultOf } from '../../shared/contract.js';
-import type { EngineService, RepositoryRef } from '../engine/service-types.js';
+import type {
+  EngineService,
+  JobControl,
+  RepositoryRef,
+  RepositoryWarning,
+} from '../engine/service-types.js';
 import type { Writable } from 'node:stream';
 import type { JobResult } from '../../shared/contract.js';
 import { parseDefinitionText, testSampleSize, toSourceTest } from './api-source-definitions.js';
+import { validateApiSourceText } from './api-source-validation.js';
 import { logWarnings, runBackupJob } from './backup-job.js';
 import { toComparison } from './comparison.js';
 import { archiveName, downloadPath, type ExportDownloads } from './export-downloads.js';
@@ -45,7 +51,23 @@ export function createRequestHandlers(
   const search = new TreeSearch((snapshot) => engine.listTree(repo(), snapshot, '/', true));
   const trees = new TreeCache();
   const listSnapshotFolder = (ref: RepositoryRef, snapshot: string, path: string) =>
-    trees.list(ref.location, snapshot, path, () => engine.listTree(ref, snapshot, path));
+    trees.list(ref.location, snapshot, path, () =>
+      engine.listTree(ref, snapshot, path, false, watching),
+    );
+  // Damage the engine worked around, each file once, until another repository is opened.
+  const damage = new Map<string, RepositoryWarning>();
+  const noteDamage = (warning: RepositoryWarning): void => {
+    damage.set(`${warning.kind}/${warning.id}`, warning);
+  };
+  const watching: JobControl = { onWarning: noteDamage };
+  /** A job's control that also notes damage and says so in the job's log. */
+  const jobWatching = <C extends JobControl>(control: C, log: JobLog): C => ({
+    ...control,
+    onWarning: (warning: RepositoryWarning) => {
+      noteDamage(warning);
+      log('warning', warning.message);
+    },
+  });
   const unsupported = (what: string): never => {
     throw new ContractFailure('unsupported', `${what} is only available in the desktop app.`);
   };
@@ -91,6 +113,7 @@ export function createRequestHandlers(
         version: platform.version,
         hostname: hostname(),
         home: homedir(),
+        defaultRepository: await engine.defaultRepository(),
       };
     },
     async getSessionState() {
@@ -106,13 +129,18 @@ export function createRequestHandlers(
       const ref = { location, password, secrets: forEngine };
       const { id } = await engine.initRepository(ref);
       holder.current = ref;
+      damage.clear();
       return { id, location, secrets: kept };
+    },
+    async ratePassword({ password }) {
+      return engine.ratePassword(password);
     },
     async connectRepository({ location, password, secrets }) {
       await requireTrustedHost(location);
       const { forEngine, kept } = await keepSecrets(engine, location, secrets);
       const ref = { location, password, secrets: forEngine };
-      const snapshots = await engine.listSnapshots(ref);
+      damage.clear();
+      const snapshots = await engine.listSnapshots(ref, watching);
       holder.current = ref;
       return { location, snapshots: snapshots.length, secrets: kept };
     },
@@ -170,11 +198,15 @@ export function createRequestHandlers(
     },
     async disconnectRepository() {
       holder.current = null;
+      damage.clear();
       await engine.close(); // the key leaves memory with the repository
       return null;
     },
     async listSnapshots() {
-      return engine.listSnapshots(repo());
+      return engine.listSnapshots(repo(), watching);
+    },
+    async getRepositoryWarnings() {
+      return [...damage.values()].map(({ kind, id, message }) => ({ kind, id, message }));
     },
     async listTree({ snapshot, path }) {
       return listSnapshotFolder(repo(), snapshot, path);
@@ -193,13 +225,10 @@ export function createRequestHandlers(
       return buildPreview(path, entry.size, head);
     },
     async validateApiSource({ text }) {
-      if (platform.validateApiSource === undefined) {
-        return { available: false, ok: false, name: null, endpoints: [], problems: [] };
-      }
-      return platform.validateApiSource(text);
+      return validateApiSourceText(text, engine);
     },
     async testApiSource({ text, endpoints }) {
-      const definition = parseDefinitionText(text);
+      const definition = await parseDefinitionText(engine, text);
       const probes = await engine.testApiSource(definition, {
         endpoints,
         sampleSize: testSampleSize,
@@ -210,8 +239,10 @@ export function createRequestHandlers(
       const ref = repo();
       // Every definition is checked before the job starts, so a typo fails the request, not
       // the backup halfway through.
-      const definitions = apiSources.map((source, i) =>
-        parseDefinitionText(source.text, `API source ${i + 1}`),
+      const definitions = await Promise.all(
+        apiSources.map((source, i) =>
+          parseDefinitionText(engine, source.text, `API source ${i + 1}`),
+        ),
       );
       const names = definitions.map((d) => d.name);
       const twice = names.find((name, i) => names.indexOf(name) !== i);
@@ -219,7 +250,13 @@ export function createRequestHandlers(
         throw new ContractFailure('invalid-argument', `Two API sources are named ${twice}.`);
       }
       jobs.start(jobId, 'backup', (control, log) =>
-        runBackupJob(engine, ref, { paths, definitions, excludes, tags, forceFull }, control, log),
+        runBackupJob(
+          engine,
+          ref,
+          { paths, definitions, excludes, tags, forceFull },
+          jobWatching(control, log),
+          log,
+        ),
       );
       return { jobId };
     },
@@ -230,7 +267,7 @@ export function createRequestHandlers(
         const summary = await engine.restore(
           ref,
           { snapshot, target, include, overwrite },
-          control,
+          jobWatching(control, log),
         );
         logWarnings(summary.warnings, log);
         logWarnings(

@@ -3,12 +3,12 @@
  * kind so the UI can choose its words; anything else becomes a generic 'failure' whose text
  * is only shown as detail, because it was not written for people.
  */
-import type { ContractError } from '../../shared/contract.js';
+import type { ContractError, ContractErrorKind } from '../../shared/contract.js';
 import { CairnError } from '../engine/errors.js';
 
 export class ContractFailure extends Error {
   constructor(
-    readonly kind: string,
+    readonly kind: ContractErrorKind,
     message: string,
     readonly detail?: string,
   ) {

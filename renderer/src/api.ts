@@ -8,6 +8,7 @@ import type {
   ArgsOf,
   CairnBridge,
   ContractError,
+  ContractErrorKind,
   Envelope,
   JobEvent,
   RequestName,
@@ -32,7 +33,7 @@ export interface CairnApi {
 }
 
 export class ApiError extends Error {
-  readonly kind: string;
+  readonly kind: ContractErrorKind;
   readonly detail: string | undefined;
 
   constructor(error: ContractError) {

@@ -3,7 +3,7 @@
  * the order they were asked for, and a request given up on while it waits is never let through.
  */
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimiter } from '../../electron/engine/sources/api/http/concurrency-limiter.js';
+import { Semaphore } from '../../electron/engine/util/concurrency.js';
 import { RequestRateLimiter } from '../../electron/engine/sources/api/http/request-rate-limiter.js';
 
 describe('request rate limiter', () => {
@@ -52,7 +52,7 @@ describe('request rate limiter', () => {
 
 describe('concurrency limiter', () => {
   it('never runs more than its limit at once, and drops a waiter whose signal aborts', async () => {
-    const gate = new ConcurrencyLimiter(2);
+    const gate = new Semaphore(2);
     let running = 0;
     let most = 0;
     const releases: Array<() => void> = [];
@@ -65,14 +65,14 @@ describe('concurrency limiter', () => {
           resolve();
         });
       });
-    const first = gate.run(work);
-    const second = gate.run(work);
+    const first = gate.use(work);
+    const second = gate.use(work);
     const giveUp = new AbortController();
     let abortedRan = false;
-    const aborted = gate.run(async () => {
+    const aborted = gate.use(async () => {
       abortedRan = true;
     }, giveUp.signal);
-    const third = gate.run(work);
+    const third = gate.use(work);
     giveUp.abort(new Error('gave up'));
     await expect(aborted).rejects.toThrow('gave up');
     releases.shift()!();

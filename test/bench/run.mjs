@@ -6,10 +6,13 @@
 // The page cache is never dropped: every tool reads the same warm data.
 // Settings (environment): BENCH_SIZE_MB (400), BENCH_SEED, BENCH_RUNS (3),
 // BENCH_TOOLS (cairn,restic,borg), BENCH_TIMEOUT_S (900, per command).
-// Then the API source bench (api-bench.mjs): BENCH_API=0 skips it, BENCH_API_SIZES
+// Then the remote targets bench (targets-bench.mjs; BENCH_TARGETS=0 skips it), then the API
+// source bench (api-bench.mjs): BENCH_API=0 skips it, BENCH_API_SIZES
 // (100000,1000000) and BENCH_API_RUNS (BENCH_RUNS) tune it. Last, the diff bench
 // (diff-bench.mjs): BENCH_DIFF=0 skips it, BENCH_DIFF_RECORDS (1000000) sizes it. Then the
-// open-repository latencies (open-repo-bench.mjs): BENCH_OPEN=0 skips them.
+// open-repository latencies (open-repo-bench.mjs): BENCH_OPEN=0 skips them. Then the
+// restore-api bench (restore-api-bench.mjs): BENCH_RESTORE_API=0 skips it,
+// BENCH_RESTORE_API_SIZES (10000,100000) sizes it.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -184,6 +187,19 @@ if (failures.length) {
   process.exitCode = 1;
 }
 
+if (process.env.BENCH_TARGETS !== '0') {
+  // Remote targets on loopback, with restic into the same REST server as the reference.
+  const targets = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('targets-bench.mjs', import.meta.url))],
+    { stdio: 'inherit' },
+  );
+  if (targets.status !== 0) {
+    console.error('\nBENCH FAILED: targets bench');
+    process.exitCode = 1;
+  }
+}
+
 if (process.env.BENCH_API !== '0') {
   // API sources have no reference tool to race: their rate is measured against the rate the
   // (fixture) API allows. Its own script, so it can also run alone.
@@ -237,6 +253,25 @@ if (process.env.BENCH_OPEN !== '0') {
   );
   if (open.status !== 0) {
     console.error(`\nOPEN-REPOSITORY BENCH FAILED (exit ${open.status ?? open.signal})`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.env.BENCH_RESTORE_API !== '0') {
+  // restore-api's write rate against the rate the (fixture) API allows: its own script too.
+  console.log('\n');
+  const restoreApi = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('restore-api-bench.mjs', import.meta.url)),
+      ...['--sizes', process.env.BENCH_RESTORE_API_SIZES ?? '10000,100000'],
+      ...['--runs', String(cfg.runs)],
+      ...['--json', path.join(BENCH_ROOT, 'restore-api-results.json')],
+    ],
+    { stdio: 'inherit' },
+  );
+  if (restoreApi.status !== 0) {
+    console.error(`\nRESTORE-API BENCH FAILED (exit ${restoreApi.status ?? restoreApi.signal})`);
     process.exitCode = 1;
   }
 }

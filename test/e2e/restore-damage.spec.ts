@@ -42,7 +42,7 @@ test.describe('restore from a damaged repository', () => {
 
     const job = app.getByTestId('restore-panel').getByTestId('job-card');
     await expect(job).toHaveAttribute('data-outcome', 'incomplete');
-    await expect(job.getByTestId('job-status')).toHaveText('Done with problems');
+    await expect(job.getByTestId('job-status')).toHaveText('Completed with warnings');
     await expect(summary).toContainText('2 files restored');
     const damaged = summary.getByTestId('job-damaged');
     await expect(damaged).toContainText('1 file or folder could not be restored');

@@ -38,6 +38,9 @@ interface Rule extends Match {
 export class HttpFaultProxy {
   /** "METHOD /path" of every request seen, in order. */
   readonly requests: string[] = [];
+  /** Body bytes that went to the server (requests) and came back (answers), for bytes moved. */
+  bytesUp = 0;
+  bytesDown = 0;
   private rules: Rule[] = [];
   private readonly sockets = new Set<net.Socket>();
 
@@ -139,6 +142,7 @@ export class HttpFaultProxy {
           return;
         }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.on('data', (chunk: Buffer) => (this.bytesDown += chunk.length));
         if (fault?.kind !== 'truncate-answer') {
           answer.pipe(res);
           return;
@@ -162,6 +166,7 @@ export class HttpFaultProxy {
         chunk[Math.floor(chunk.length / 2)]! ^= 0x20;
         flipped = true;
       }
+      this.bytesUp += chunk.length;
       upstream.write(chunk);
     });
     req.on('end', () => upstream.end());

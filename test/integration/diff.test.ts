@@ -155,7 +155,7 @@ describe('diff of two folder snapshots', () => {
       'files: 2 added, 2 removed, 2 modified, 1 type changed, 2 metadata only',
     );
     expect(lines).toContain('folders: 1 added, 1 removed');
-    expect(stdout).toMatch(/^read \d+(\.\d)? (B|KiB) of the repository$/m);
+    expect(stdout).toMatch(/^read \d+(\.\d+)? (B|kB) of the repository$/m);
   });
 
   it('a snapshot compared with itself has no differences and reads nothing', async () => {

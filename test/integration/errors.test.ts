@@ -1,6 +1,6 @@
 /**
  * What a user sees when things are wrong: each case its own one-line message and exit code
- * (SPEC §9), and nothing lost.
+ * (the CLI's JSON and argument contract, README.md), and nothing lost.
  */
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

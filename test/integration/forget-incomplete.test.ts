@@ -1,5 +1,5 @@
 /**
- * Which snapshots count as incomplete for `forget`: a failed API endpoint (SPEC F12: its
+ * Which snapshots count as incomplete for `forget`: a failed API endpoint (docs/repository-format.md, "API data in a snapshot": its
  * records are carried over, so the snapshot must not take a complete one's place), but not a
  * folder backup that skipped an unreadable file, which restores everything else and is kept by
  * the count rules like any other, as restic keeps it.

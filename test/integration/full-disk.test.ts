@@ -68,7 +68,7 @@ describe('a full disk', () => {
     // Room for the lock and nothing more: prune deletes before it writes its new index.
     freePages(filler, 1);
     const pruned = await cairnOk(['prune', '--repo', repo]);
-    expect(pruned.stdout).toMatch(/freed [0-9.]+ MiB/);
+    expect(pruned.stdout).toMatch(/freed [0-9.]+ MB/);
     expect(freeBytes(disk.path)).toBeGreaterThan(5 * MiB);
     expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
     const out2 = path.join(dir, 'out2');

@@ -232,6 +232,21 @@ for (const c of httpCases) {
       expect((await direct.load('data', id)).equals(bytes)).toBe(true);
     });
 
+    test('a MOVE answered 423 Locked (another client placing that name) is tried again', async () => {
+      if (c.place !== 'MOVE') return;
+      const bytes = randomBytes(100_000);
+      const { file, id } = spooled(target, bytes);
+      proxy.inject({ method: 'MOVE', path: data.path }, { kind: 'status', status: 423 }, 1);
+      await target.adopt('data', id, file);
+      expect((await direct.load('data', id)).equals(bytes)).toBe(true);
+      // The loser of two clients creating the config at once: 423 while the winner's MOVE
+      // runs, then the name is taken, which is what it must report.
+      await direct.save('config', 'config', Buffer.from('the winner')).catch(() => undefined);
+      proxy.inject({ method: 'MOVE', path: /\/config/ }, { kind: 'status', status: 423 }, 1);
+      const lost = await failure(target.save('config', 'config', Buffer.from('the loser')));
+      expect(lost.kind).toBe('repository-exists');
+    });
+
     test('when it gives up: one line naming file, target and cause; nothing left', async () => {
       const bytes = randomBytes(MiB);
       const { file, id } = spooled(target, bytes);

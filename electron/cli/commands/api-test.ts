@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { CairnError, errorMessage } from '../../engine/errors.js';
-import { loadSourceDefinition } from '../../engine/sources/api/load-source-definition.js';
-import { probeFirstPages, type FirstPageProbe } from '../../engine/sources/api/probe-first-page.js';
+import { createEngine } from '../../engine/service.js';
+import type { FirstPageProbe } from '../../engine/service-types.js';
 
 const PREVIEW_CHARS = 300;
 
@@ -28,8 +28,9 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    const definition = await loadSourceDefinition(file);
-    const probes = await probeFirstPages(definition, { endpoints: parsed.values.endpoint });
+    const engine = createEngine();
+    const definition = await engine.loadApiSourceDefinition(file);
+    const probes = await engine.testApiSource(definition, { endpoints: parsed.values.endpoint });
     if (parsed.values.json) process.stdout.write(`${probesJson(probes)}\n`);
     else for (const probe of probes) process.stdout.write(describe(probe));
     return probes.every((p) => p.error === null) ? 0 : 1;

@@ -2,8 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { BackupResult, RepositoryWarning } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, formatBytes, printJson } from '../output.js';
-import { cliJobControl } from '../job-control.js';
+import { formatBytes, printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE =
@@ -48,19 +48,19 @@ export async function run(argv: string[]): Promise<number> {
     );
   const json = values.json ?? false;
   const password = await readPassword();
-  const control = cliJobControl(json);
-  const result = await createEngine().backup(
-    { location, password },
-    {
-      paths: positionals,
-      excludes: values.exclude ?? [],
-      tags: values.tag ?? [],
-      forceFull: values['force-full'] ?? false,
-    },
-    control,
+  const { result, warnings } = await runCliJob(json, (control) =>
+    createEngine().backup(
+      { location, password },
+      {
+        paths: positionals,
+        excludes: values.exclude ?? [],
+        tags: values.tag ?? [],
+        forceFull: values['force-full'] ?? false,
+      },
+      control,
+    ),
   );
-  clearProgress(json);
-  return report(result, json, control.warnings);
+  return report(result, json, warnings);
 }
 
 async function backupApi(
@@ -71,34 +71,28 @@ async function backupApi(
   tags: string[],
   json: boolean,
 ): Promise<number> {
-  // Loaded only here: a folder backup never needs the definition schema (zod) or the keychain.
-  const { loadSourceDefinition } =
-    await import('../../engine/sources/api/load-source-definition.js');
-  const definition = await loadSourceDefinition(sourceFile);
+  const engine = createEngine();
+  const definition = await engine.loadApiSourceDefinition(sourceFile);
   const password = await readPassword();
-  const control = cliJobControl(json);
-  const result = await createEngine().backupApi(
-    { location, password },
-    { definition, endpoints, fullSync, tags },
-    control,
+  const { result, warnings } = await runCliJob(json, (control) =>
+    engine.backupApi({ location, password }, { definition, endpoints, fullSync, tags }, control),
   );
-  clearProgress(json);
   const { snapshot } = result;
-  if (json)
-    printJson({ snapshot, warnings: result.warnings, repository_warnings: control.warnings });
+  if (json) printJson({ snapshot, warnings: result.warnings, repository_warnings: warnings });
   else {
     const s = snapshot.stats;
     process.stdout.write(
       `API source ${definition.name}: ${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged file(s)\n` +
         `Added to the repository: ${formatBytes(s.bytes_added)} (${formatBytes(s.bytes_added_raw)} before compression)\n` +
-        `Processed ${formatBytes(s.bytes_processed)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
+        `${sizeLine(s)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
         `snapshot ${snapshot.short_id} saved${snapshot.incomplete ? ' (incomplete)' : ''}\n`,
     );
   }
   if (!snapshot.incomplete) return 0;
+  // One line per distinct cause (the engine groups endpoints that failed the same way).
   for (const reason of snapshot.incomplete_reasons) process.stderr.write(`warning: ${reason}\n`);
   process.stderr.write(
-    `cairn: snapshot ${snapshot.short_id} saved but incomplete: ${snapshot.incomplete_reasons.length} endpoint(s) failed\n`,
+    `cairn: snapshot ${snapshot.short_id} saved but incomplete: ${result.warnings.length} endpoint(s) failed\n`,
   );
   return 3;
 }
@@ -117,7 +111,7 @@ export function report(
     process.stdout.write(
       `Files: ${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged; ${s.dirs} folders\n` +
         `Added to the repository: ${formatBytes(s.bytes_added)} (${formatBytes(s.bytes_added_raw)} before compression)\n` +
-        `Processed ${formatBytes(s.bytes_processed)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
+        `${sizeLine(s)} in ${(s.duration_ms / 1000).toFixed(1)}s\n` +
         `snapshot ${snapshot.short_id} saved${snapshot.incomplete ? ' (incomplete)' : ''}\n`,
     );
   }
@@ -128,4 +122,11 @@ export function report(
     return 3;
   }
   return 0;
+}
+
+/** What was read, against what the snapshot holds: unchanged files are reused, not read. */
+function sizeLine(s: BackupResult['snapshot']['stats']): string {
+  if (s.bytes_read === undefined || s.bytes_read === s.bytes_processed)
+    return `Read ${formatBytes(s.bytes_processed)}`;
+  return `Read ${formatBytes(s.bytes_read)} (the snapshot holds ${formatBytes(s.bytes_processed)}; unchanged files were not read again)`;
 }

@@ -1,8 +1,8 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine, redactLocation } from '../../engine/service.js';
 import { jsonOption, noLockOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, printJson } from '../output.js';
-import { cliJobControl } from '../job-control.js';
+import { printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn check --repo LOC [--no-lock] [--read-data | --read-data-subset N%] [--json]';
@@ -28,13 +28,14 @@ export async function run(argv: string[]): Promise<number> {
       throw new CairnError('invalid-argument', '--read-data-subset takes a percentage like 10%');
   }
   const json = values.json ?? false;
-  const control = cliJobControl(json);
-  const report = await createEngine().check(
-    { location, password: await readPassword(), noLock: values['no-lock'] ?? false },
-    { readData: values['read-data'] ?? false, ...(subset ? { readDataSubset: subset } : {}) },
-    control,
+  const ref = { location, password: await readPassword(), noLock: values['no-lock'] ?? false };
+  const { result: report } = await runCliJob(json, (control) =>
+    createEngine().check(
+      ref,
+      { readData: values['read-data'] ?? false, ...(subset ? { readDataSubset: subset } : {}) },
+      control,
+    ),
   );
-  clearProgress(json);
   if (json) printJson(report);
   else {
     for (const p of report.problems) {

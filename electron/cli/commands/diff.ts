@@ -2,8 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { printDiff } from '../diff-printer.js';
-import { cliJobControl } from '../job-control.js';
-import { clearProgress, printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
+import { printJson } from '../output.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn diff SNAP_A SNAP_B --repo LOC [--record ENDPOINT/ID] [--json]';
@@ -19,13 +19,14 @@ export async function run(argv: string[]): Promise<number> {
   if (!snapshotA || !snapshotB || extra !== undefined)
     throw new CairnError('invalid-argument', `name two snapshots to compare\nusage: ${USAGE}`);
   const json = values.json ?? false;
-  const control = cliJobControl(json);
-  const result = await createEngine().diff(
-    { location, password: await readPassword() },
-    { snapshotA, snapshotB, ...(values.record !== undefined ? { record: values.record } : {}) },
-    control,
+  const ref = { location, password: await readPassword() };
+  const { result } = await runCliJob(json, (control) =>
+    createEngine().diff(
+      ref,
+      { snapshotA, snapshotB, ...(values.record !== undefined ? { record: values.record } : {}) },
+      control,
+    ),
   );
-  clearProgress(json);
   if (json) printJson(result);
   else process.stdout.write(printDiff(result));
   return 0;

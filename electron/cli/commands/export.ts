@@ -2,8 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { ArchiveFormat } from '../../engine/service-types.js';
 import { parse, repoOption, requireRepo } from '../args.js';
-import { cliJobControl } from '../job-control.js';
-import { clearProgress, formatBytes } from '../output.js';
+import { runCliJob } from '../job-control.js';
+import { formatBytes } from '../output.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn export SNAPSHOT [PATH] --repo LOC --format zip|tar.gz --output FILE|-';
@@ -31,13 +31,14 @@ export async function run(argv: string[]): Promise<number> {
       'invalid-argument',
       'refusing to write an archive to a terminal; redirect it or use --output FILE',
     );
-  const control = cliJobControl(false);
-  const result = await createEngine().export(
-    { location, password: await readPassword() },
-    { snapshot, path, format, output: toStdout ? process.stdout : output },
-    control,
+  const ref = { location, password: await readPassword() };
+  const { result } = await runCliJob(false, (control) =>
+    createEngine().export(
+      ref,
+      { snapshot, path, format, output: toStdout ? process.stdout : output },
+      control,
+    ),
   );
-  clearProgress(false);
   for (const w of result.warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
   const line =
     `exported ${result.files} file(s), ${result.dirs} folder(s), ${result.symlinks} link(s), ` +

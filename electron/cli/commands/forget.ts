@@ -2,8 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { RetentionRules } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, printJson } from '../output.js';
-import { cliJobControl } from '../job-control.js';
+import { printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
 import { printPrune } from './prune.js';
 
@@ -58,13 +58,14 @@ export async function run(argv: string[]): Promise<number> {
   if (values['keep-within'] !== undefined) rules.keepWithin = values['keep-within'];
   if (values['keep-tag']) rules.keepTag = values['keep-tag'];
   const json = values.json ?? false;
-  const control = cliJobControl(json);
-  const result = await createEngine().forget(
-    { location, password: await readPassword() },
-    { rules, dryRun: values['dry-run'] ?? false, prune: values.prune ?? false },
-    control,
+  const ref = { location, password: await readPassword() };
+  const { result, warnings } = await runCliJob(json, (control) =>
+    createEngine().forget(
+      ref,
+      { rules, dryRun: values['dry-run'] ?? false, prune: values.prune ?? false },
+      control,
+    ),
   );
-  clearProgress(json);
   if (json) {
     printJson({
       dry_run: values['dry-run'] ?? false,
@@ -75,12 +76,12 @@ export async function run(argv: string[]): Promise<number> {
       })),
       removed: result.removed,
       prune: result.prune,
-      repository_warnings: control.warnings,
+      repository_warnings: warnings,
     });
     return 0;
   }
   process.stdout.write(result.report + '\n');
-  if (control.warnings.some((w) => w.kind === 'snapshot'))
+  if (warnings.some((w) => w.kind === 'snapshot'))
     process.stdout.write(
       'damaged snapshot files were left out: no rule kept or removed them (`cairn repair snapshots` removes them)\n',
     );

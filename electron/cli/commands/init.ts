@@ -12,11 +12,15 @@ export async function run(argv: string[]): Promise<number> {
   );
   const location = requireRepo(values.repo, USAGE);
   const password = await readPassword({ confirm: true, prompt: 'New repository password: ' });
+  const engine = createEngine();
+  // A warning, not a refusal: scripts that create repositories must keep working.
+  const rating = await engine.ratePassword(password);
+  if (rating.weak) process.stderr.write(`cairn: warning: the password is weak. ${rating.advice}\n`);
   const from = values['copy-chunker-params-from'];
   const copyFrom = from
     ? { location: from, password: process.env.CAIRN_PASSWORD2 || password }
     : undefined;
-  const { id } = await createEngine().initRepository(
+  const { id } = await engine.initRepository(
     { location, password },
     { copyChunkerParamsFrom: copyFrom },
   );

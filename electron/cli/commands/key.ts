@@ -4,7 +4,7 @@
  * The new password comes from CAIRN_NEW_PASSWORD or is asked for.
  */
 import { CairnError } from '../../engine/errors.js';
-import { openRepository } from '../../engine/service.js';
+import { createEngine } from '../../engine/service.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { printJson, table } from '../output.js';
 import { readPassword } from '../password.js';
@@ -29,39 +29,34 @@ export async function run(argv: string[]): Promise<number> {
   const action = positionals[0];
   if (!action || !['list', 'add', 'passwd'].includes(action))
     throw new CairnError('invalid-argument', `usage: ${USAGE}`);
-  const repo = await openRepository({ location, password: await readPassword() });
-  try {
-    if (action === 'list') {
-      const slots = await repo.listKeySlots();
-      if (values.json) printJson(slots);
-      else
-        process.stdout.write(
-          table([
-            ['ID', 'Created', 'Host', 'User', ''],
-            ...slots.map((s) => [
-              s.id.slice(0, 8),
-              s.created,
-              s.hostname,
-              s.username,
-              [s.current ? '(this password)' : '', s.damaged ? `damaged: ${s.damaged}` : '']
-                .filter(Boolean)
-                .join(' '),
-            ]),
-          ]) + '\n',
-        );
-      return 0;
-    }
-    const slot = await repo.addPassword(await newPassword());
-    if (action === 'passwd') {
-      await repo.removeKeySlot(repo.openedSlot);
-      process.stdout.write(`password changed (key ${slot.slice(0, 8)})\n`);
-    } else {
+  const ref = { location, password: await readPassword() };
+  const engine = createEngine();
+  if (action === 'list') {
+    const slots = await engine.listKeys(ref);
+    if (values.json) printJson(slots);
+    else
       process.stdout.write(
-        `added key ${slot.slice(0, 8)}; both passwords now open the repository\n`,
+        table([
+          ['ID', 'Created', 'Host', 'User', ''],
+          ...slots.map((s) => [
+            s.id.slice(0, 8),
+            s.created,
+            s.hostname,
+            s.username,
+            [s.current ? '(this password)' : '', s.damaged ? `damaged: ${s.damaged}` : '']
+              .filter(Boolean)
+              .join(' '),
+          ]),
+        ]) + '\n',
       );
-    }
     return 0;
-  } finally {
-    await repo.close();
   }
+  if (action === 'passwd') {
+    const { id } = await engine.changePassword(ref, newPassword);
+    process.stdout.write(`password changed (key ${id.slice(0, 8)})\n`);
+  } else {
+    const { id } = await engine.addKey(ref, newPassword);
+    process.stdout.write(`added key ${id.slice(0, 8)}; both passwords now open the repository\n`);
+  }
+  return 0;
 }

@@ -1,8 +1,8 @@
 import { createEngine } from '../../engine/service.js';
 import type { PruneReport } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, formatBytes, printJson } from '../output.js';
-import { cliJobControl } from '../job-control.js';
+import { formatBytes, printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn prune --repo LOC [--dry-run] [--json]';
@@ -15,14 +15,11 @@ export async function run(argv: string[]): Promise<number> {
   );
   const location = requireRepo(values.repo, USAGE);
   const json = values.json ?? false;
-  const control = cliJobControl(json);
-  const report = await createEngine().prune(
-    { location, password: await readPassword() },
-    { dryRun: values['dry-run'] ?? false },
-    control,
+  const ref = { location, password: await readPassword() };
+  const { result: report, warnings } = await runCliJob(json, (control) =>
+    createEngine().prune(ref, { dryRun: values['dry-run'] ?? false }, control),
   );
-  clearProgress(json);
-  if (json) printJson({ ...report, repository_warnings: control.warnings });
+  if (json) printJson({ ...report, repository_warnings: warnings });
   else printPrune(report);
   return 0;
 }

@@ -2,8 +2,8 @@ import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
 import type { RepairIndexReport, RepairSnapshotsReport } from '../../engine/service-types.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, printJson } from '../output.js';
-import { cliJobControl } from '../job-control.js';
+import { printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn repair index [--read-data] | snapshots --repo LOC [--dry-run] [--json]';
@@ -28,21 +28,22 @@ export async function run(argv: string[]): Promise<number> {
   const location = requireRepo(values.repo, USAGE);
   const json = values.json ?? false;
   const dryRun = values['dry-run'] ?? false;
-  const control = cliJobControl(json);
   const ref = { location, password: await readPassword() };
   const engine = createEngine();
   if (what === 'index') {
     const readData = values['read-data'] ?? false;
-    const report = await engine.repairIndex(ref, { dryRun, readData }, control);
-    clearProgress(json);
-    if (json) printJson({ ...report, repository_warnings: control.warnings });
+    const { result: report, warnings } = await runCliJob(json, (control) =>
+      engine.repairIndex(ref, { dryRun, readData }, control),
+    );
+    if (json) printJson({ ...report, repository_warnings: warnings });
     else printIndexRepair(report);
   } else {
     if (values['read-data'])
       throw new CairnError('invalid-argument', `--read-data is for repair index\nusage: ${USAGE}`);
-    const report = await engine.repairSnapshots(ref, { dryRun }, control);
-    clearProgress(json);
-    if (json) printJson({ ...report, repository_warnings: control.warnings });
+    const { result: report, warnings } = await runCliJob(json, (control) =>
+      engine.repairSnapshots(ref, { dryRun }, control),
+    );
+    if (json) printJson({ ...report, repository_warnings: warnings });
     else printSnapshotsRepair(report);
   }
   return 0;

@@ -1,14 +1,16 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
-import type { OverwritePolicy, RestoreResult } from '../../engine/service-types.js';
+import {
+  OVERWRITE_POLICIES,
+  type RepositoryWarning,
+  type RestoreResult,
+} from '../../engine/service-types.js';
 import { jsonOption, noLockOption, parse, repoOption, requireRepo } from '../args.js';
-import { clearProgress, formatBytes, printJson } from '../output.js';
-import { cliJobControl } from '../job-control.js';
+import { formatBytes, printJson } from '../output.js';
+import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
 
-const USAGE =
-  'cairn restore SNAPSHOT --target DIR --repo LOC [--no-lock] [--include PATH]... [--overwrite skip|always|rename]';
-const POLICIES = ['skip', 'always', 'rename'];
+const USAGE = `cairn restore SNAPSHOT --target DIR --repo LOC [--no-lock] [--include PATH]... [--overwrite ${OVERWRITE_POLICIES.join('|')}]`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -29,38 +31,29 @@ export async function run(argv: string[]): Promise<number> {
     throw new CairnError('invalid-argument', `name a snapshot (an id or latest)\nusage: ${USAGE}`);
   if (!values.target)
     throw new CairnError('invalid-argument', `--target DIR is required\nusage: ${USAGE}`);
-  const overwrite = values.overwrite ?? 'skip';
-  if (!POLICIES.includes(overwrite))
+  const overwrite = OVERWRITE_POLICIES.find((p) => p === (values.overwrite ?? 'skip'));
+  if (overwrite === undefined)
     throw new CairnError(
       'invalid-argument',
-      `--overwrite must be skip, always or rename, not ${overwrite}`,
+      `--overwrite must be skip, always or rename, not ${values.overwrite}`,
     );
   const json = values.json ?? false;
-  const control = cliJobControl(json);
   const summary = (r: Pick<RestoreResult, 'files_restored' | 'bytes_restored'>): string =>
     `restored ${r.files_restored} file(s), ${formatBytes(r.bytes_restored)} to ${values.target}`;
-  let result: RestoreResult;
+  const ref = { location, password: await readPassword(), noLock: values['no-lock'] ?? false };
+  const request = { snapshot, target: values.target, include: values.include ?? [], overwrite };
+  let done: { result: RestoreResult; warnings: RepositoryWarning[] };
   try {
-    result = await createEngine().restore(
-      { location, password: await readPassword(), noLock: values['no-lock'] ?? false },
-      {
-        snapshot,
-        target: values.target,
-        include: values.include ?? [],
-        overwrite: overwrite as OverwritePolicy,
-      },
-      control,
-    );
+    done = await runCliJob(json, (control) => createEngine().restore(ref, request, control));
   } catch (err) {
     // No --include is in the snapshot: nothing was restored, and the summary says so too.
     if (err instanceof CairnError && err.kind === 'path-not-found' && !json) {
-      clearProgress(json);
       process.stdout.write(summary({ files_restored: 0, bytes_restored: 0 }) + '\n');
     }
     throw err;
   }
-  clearProgress(json);
-  if (json) printJson({ ...result, repository_warnings: control.warnings });
+  const { result, warnings } = done;
+  if (json) printJson({ ...result, repository_warnings: warnings });
   else {
     for (const w of result.warnings) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
     for (const d of result.damaged) process.stderr.write(`damaged: ${d.path}: ${d.message}\n`);
@@ -72,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
         '\n',
     );
   }
-  // Done but incomplete (SPEC §9): what could be restored was.
+  // Done but incomplete (exit 3, README.md "Exit codes"): what could be restored was.
   const others = result.warnings.length ? `; ${result.warnings.length} other problem(s)` : '';
   if (result.damaged.length > 0) {
     process.stderr.write(

@@ -6,7 +6,8 @@
  * `argv` is what follows `secret`.
  */
 import { CairnError, errorMessage } from '../../engine/errors.js';
-import { openKeychain } from '../../engine/credentials/keychain.js';
+import { createEngine } from '../../engine/service.js';
+import { askHidden } from '../password.js';
 
 const USAGE = 'usage: cairn secret set|get|delete ENTRY';
 
@@ -17,10 +18,10 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    const keychain = openKeychain();
+    const keychain = await createEngine().openKeychain();
     if (action === 'set') {
       const value = process.stdin.isTTY
-        ? await promptHidden(`Secret for ${entry}: `)
+        ? await askHidden(`Secret for ${entry}: `)
         : await readStdin();
       if (value.length === 0)
         throw new CairnError('invalid-argument', 'the secret is empty; nothing was stored');
@@ -52,32 +53,4 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
-}
-
-/** Reads one line from the terminal without echoing it. */
-function promptHidden(question: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const stdin = process.stdin;
-    process.stderr.write(question);
-    stdin.setRawMode(true);
-    stdin.resume();
-    let value = '';
-    const finish = (result: Error | string) => {
-      stdin.setRawMode(false);
-      stdin.pause();
-      stdin.off('data', onData);
-      process.stderr.write('\n');
-      if (typeof result === 'string') resolve(result);
-      else reject(result);
-    };
-    const onData = (data: Buffer) => {
-      for (const char of data.toString('utf8')) {
-        if (char === '\r' || char === '\n') return finish(value);
-        if (char === '\u0003') return finish(new CairnError('cancelled', 'cancelled'));
-        if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
-        else value += char;
-      }
-    };
-    stdin.on('data', onData);
-  });
 }

@@ -4,23 +4,22 @@
  */
 import type { BigIntStats } from 'node:fs';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { BackupWarning, Snapshot, SourceRef } from '../../../shared/domain.js';
 import { CairnError } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
-import type { BackupRequest, BackupResult, JobControl } from '../service-types.js';
+import type { BackupRequest, BackupResult, JobControl } from '../operation-types.js';
 import { findSnapshot, folderGroup, commitSnapshot } from '../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../util/progress-meter.js';
-import { PROGRAM_VERSION } from '../version.js';
 import { FileStore } from './file-store.js';
 import { IgnoreRules } from './ignore-rules.js';
 import { scan } from './scanner.js';
 import { sourceNames } from './source-names.js';
 import { StatsCounter } from './stats-counter.js';
 import { storeEntry, type WalkContext } from './tree-builder.js';
+import { hostName } from '../util/host-name.js';
 
 export async function backupFolders(
   repo: Repository,
@@ -28,7 +27,8 @@ export async function backupFolders(
   control: JobControl = {},
 ): Promise<BackupResult> {
   const started = Date.now();
-  if (request.paths.length === 0)
+  const apiSources = request.apiSources ?? [];
+  if (request.paths.length === 0 && apiSources.length === 0)
     throw new CairnError('invalid-argument', 'nothing to back up: name at least one folder');
   const paths = request.paths.map((p) => path.resolve(p));
   const roots: { abs: string; st: BigIntStats }[] = [];
@@ -45,7 +45,7 @@ export async function backupFolders(
       );
     }
   }
-  const hostname = os.hostname();
+  const hostname = hostName();
   const group = request.group ?? folderGroup(hostname, paths);
   // With forceFull the parent is still the parent (history, statistics); only its chunk lists are not trusted.
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
@@ -99,36 +99,68 @@ export async function backupFolders(
       sources.push({ kind: 'folder', path: abs, name });
     }
     await files.drain();
+    // A plan's API sources go under /api/ of the same snapshot, each merged with its folder
+    // in the parent, as an API backup of its own would.
+    const folderWarnings = warnings.length;
+    const apiMeta: Record<string, unknown> = {};
+    const apiFailures: string[] = [];
+    if (apiSources.length > 0) {
+      const { storeApiSource, dirNode, sortedTree } =
+        await import('../sources/api/backup-api-source.js');
+      const mtime = `${BigInt(Date.now()) * 1_000_000n}`;
+      const apiNodes: TreeNode[] = [];
+      for (const definition of apiSources) {
+        control.signal?.throwIfAborted();
+        const stored = await storeApiSource(
+          repo,
+          { definition },
+          parent,
+          meter,
+          control.signal,
+          mtime,
+        );
+        apiNodes.push(stored.node);
+        apiMeta[definition.name] = stored.meta;
+        warnings.push(...stored.warnings);
+        apiFailures.push(...stored.failures);
+        stats.filesNew += stored.counts.new;
+        stats.filesChanged += stored.counts.changed;
+        stats.filesUnchanged += stored.counts.unchanged;
+        stats.bytesProcessed += stored.counts.bytes;
+        stats.bytesRead += stored.counts.bytes;
+        sources.push({ kind: 'api', source: definition.name, name: definition.name });
+      }
+      const apiTree = await repo.saveTree(sortedTree(apiNodes));
+      rootNodes.push(dirNode('api', apiTree, mtime));
+    }
     meter.setPhase('finishing');
     rootNodes.sort((a, b) => (a.name < b.name ? -1 : 1));
     const tree = await repo.saveTree({ nodes: rootNodes });
     const snapshot: Snapshot = await commitSnapshot(
       repo,
-      (written) => ({
-        time: new Date().toISOString(),
+      {
         hostname,
-        username: safeUsername(),
         group,
         paths,
         sources,
         tags: request.tags ?? [],
         parent: parent?.id ?? null,
         tree,
-        incomplete: warnings.length > 0,
-        incomplete_reasons: summarizeWarnings(warnings),
-        stats: {
+        incompleteReasons: [
+          ...summarizeWarnings(warnings.slice(0, folderWarnings)),
+          ...apiFailures,
+        ],
+        counts: {
           files_new: stats.filesNew,
           files_changed: stats.filesChanged,
           files_unchanged: stats.filesUnchanged,
           dirs: stats.dirs,
           bytes_processed: stats.bytesProcessed,
-          blobs_added: written.blobs,
-          bytes_added: written.bytes,
-          bytes_added_raw: written.bytesRaw,
-          duration_ms: Date.now() - started,
+          bytes_read: stats.bytesRead,
         },
-        program_version: PROGRAM_VERSION,
-      }),
+        startedAt: started,
+        ...(apiSources.length > 0 ? { meta: { api: apiMeta } } : {}),
+      },
       control.confirmLock,
     );
     meter.emit(true);
@@ -149,14 +181,6 @@ function summarizeWarnings(warnings: readonly BackupWarning[]): string[] {
   const shown = warnings.slice(0, 20).map((w) => `${w.path}: ${w.message}`);
   if (warnings.length > 20) shown.push(`… and ${warnings.length - 20} more`);
   return shown;
-}
-
-function safeUsername(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return '';
-  }
 }
 
 /**

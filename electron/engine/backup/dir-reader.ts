@@ -14,7 +14,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { escapeName, fsPath, nameLength, bytesToLocal } from '../format/raw-name.js';
 import { compareNames } from '../format/tree.js';
-import { mapLimit } from '../repository/repository.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 import * as fd from '../util/fd-fs.js';
 import { CACHEDIR_SIGNATURE, IGNORE_FILE, type IgnoreRules } from './ignore-rules.js';
 
@@ -71,7 +71,7 @@ export async function readDirEntries(
   }
 
   const stats: (BigIntStats | undefined)[] = new Array(names.length);
-  await mapLimit(
+  await forEachConcurrently(
     names.map((_, i) => i),
     16,
     async (i) => {

@@ -12,7 +12,7 @@ import type { FinishedPack } from '../repository/pack-file.js';
 import type { FileSink, WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
 import { throwIfCancelled } from '../util/cancel.js';
-import { Semaphore } from '../util/semaphore.js';
+import { Semaphore } from '../util/concurrency.js';
 import { placeFailure } from '../util/write-failure.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
 

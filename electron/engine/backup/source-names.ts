@@ -1,5 +1,5 @@
 /**
- * Names of the top-level entries of a snapshot's tree (SPEC §9): each backed-up folder appears
+ * Names of the top-level entries of a snapshot's tree (the CLI's JSON and argument contract, README.md): each backed-up folder appears
  * under its base name; a second one with the same name becomes `name-2`, and `api` is reserved
  * for API data.
  */

@@ -4,4 +4,6 @@ export class StatsCounter {
   filesUnchanged = 0;
   dirs = 0;
   bytesProcessed = 0;
+  /** Only what was read; unchanged files are reused without reading them. */
+  bytesRead = 0;
 }

@@ -9,7 +9,8 @@ import { promises as fs } from 'node:fs';
 import type { BackupWarning, NodeType } from '../../../shared/domain.js';
 import type { Tree, TreeNode } from '../format/tree.js';
 import type { FileOutcome } from '../pipeline/worker-messages.js';
-import { mapLimit, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
 import { fsPath, shownPath, storedName } from '../format/raw-name.js';
@@ -113,6 +114,7 @@ function applyOutcome(
   if (parent?.type === 'file') ctx.stats.filesChanged++;
   else ctx.stats.filesNew++;
   ctx.stats.bytesProcessed += outcome.size;
+  ctx.stats.bytesRead += outcome.size;
   ctx.meter.files++;
   return true;
 }
@@ -214,7 +216,7 @@ export async function storeDir(
   reading.catch(() => undefined);
   // Two sub-folders at a time: folders of small files one after another would hand the
   // workers one small batch at a time and leave a core idle while each goes to and fro.
-  await mapLimit(subdirs, SUBDIRS_AT_ONCE, async (i) => {
+  await forEachConcurrently(subdirs, SUBDIRS_AT_ONCE, async (i) => {
     const entry = listing.entries[i]!;
     nodes[i] = await storeEntry(ctx, entry, parentNodes.get(entry.name), listing.rules);
   });

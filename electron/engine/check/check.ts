@@ -8,8 +8,9 @@ import { errorMessage } from '../errors.js';
 import type { Tree } from '../format/tree.js';
 import type { PackVerdict } from '../pipeline/worker-messages.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
-import { mapLimit, type Repository } from '../repository/repository.js';
-import type { CheckProblem, CheckReport, CheckRequest, JobControl } from '../service-types.js';
+import type { Repository } from '../repository/repository.js';
+import { forEachConcurrently } from '../util/concurrency.js';
+import type { CheckProblem, CheckReport, CheckRequest, JobControl } from '../operation-types.js';
 import { readSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
@@ -69,7 +70,7 @@ export async function checkRepository(
       // Local packs are read by the workers themselves: keep each one a pack ahead. Others
       // travel whole through this thread, so fewer at once.
       const ahead = repo.target.localPath ? pool.size * 2 : 2;
-      await mapLimit(chosen, ahead, async (packId) => {
+      await forEachConcurrently(chosen, ahead, async (packId) => {
         throwIfCancelled(control.signal);
         const damage = await readPack(repo, pool, packId);
         if (damage) {

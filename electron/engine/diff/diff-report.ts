@@ -1,5 +1,5 @@
 /**
- * What `diff` reports (the CLI's `--json` document, snake_case as SPEC §9 wants): the entries
+ * What `diff` reports (the CLI's `--json` document, snake_case like every `--json` output): the entries
  * added, removed and changed between two snapshots, per API endpoint the records added, removed
  * and changed, or, for one chosen record, its field-level changes; and how many bytes of the
  * repository were read to find out.

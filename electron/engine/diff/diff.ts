@@ -1,5 +1,5 @@
 /**
- * `diff`: what changed between two snapshots (SPEC F33).
+ * `diff`: what changed between two snapshots (README.md, `diff`).
  *
  * The algorithm compares ids before contents, so its cost follows the size of the change, not of
  * the snapshots:
@@ -14,7 +14,7 @@
  */
 import type { Snapshot } from '../../../shared/domain.js';
 import type { Repository } from '../repository/repository.js';
-import type { JobControl } from '../service-types.js';
+import type { JobControl } from '../operation-types.js';
 import { findSnapshot } from '../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { DiffReader } from './diff-reader.js';

@@ -1,5 +1,5 @@
 /**
- * `export`: a snapshot, or the subtree at a path in it, as one zip or tar.gz archive (SPEC F32),
+ * `export`: a snapshot, or the subtree at a path in it, as one zip or tar.gz archive (README.md, `export`),
  * streamed from the repository into the output (archive-writer.ts, content-stream.ts) in
  * constant memory. Entries are named as the snapshot's restore layout below the exported path's
  * parent: exporting `/` gives `src/…` and `api/<source>/<endpoint>.ndjson`, exporting
@@ -15,7 +15,7 @@ import type { TreeNode } from '../format/tree.js';
 import type { Repository } from '../repository/repository.js';
 import { isSafeName, splitSnapshotPath } from '../restore/safe-name.js';
 import { treeSize } from '../restore/tree-size.js';
-import type { JobControl } from '../service-types.js';
+import type { JobControl } from '../operation-types.js';
 import { findSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';

@@ -8,7 +8,7 @@ import { prune, PruneStopped } from '../prune/prune.js';
 import type { Repository } from '../repository/repository.js';
 import { applyRetention } from '../retention/apply-retention.js';
 import { formatRetentionReport } from '../retention/retention-report.js';
-import type { ForgetRequest, ForgetResult, JobControl } from '../service-types.js';
+import type { ForgetRequest, ForgetResult, JobControl } from '../operation-types.js';
 import { listSnapshots } from '../snapshots/snapshot-store.js';
 
 export async function forgetSnapshots(
@@ -16,7 +16,9 @@ export async function forgetSnapshots(
   request: ForgetRequest,
   control: JobControl = {},
 ): Promise<Omit<ForgetResult, 'prune'>> {
-  const snapshots = await listSnapshots(repo);
+  const all = await listSnapshots(repo);
+  const snapshots =
+    request.group === undefined ? all : all.filter((s) => s.group === request.group);
   const outcome = applyRetention(snapshots, request.rules, {
     ...(request.timeZone ? { timeZone: request.timeZone } : {}),
     // Only a failed API endpoint makes a snapshot incomplete in F12's sense (its records are

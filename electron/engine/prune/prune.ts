@@ -23,7 +23,7 @@ import { CairnError, errorMessage } from '../errors.js';
 import type { IndexFile, IndexPack } from '../format/index-file.js';
 import { sealJson } from '../format/sealed-object.js';
 import type { Repository } from '../repository/repository.js';
-import type { JobControl } from '../service-types.js';
+import type { JobControl, PruneReport } from '../operation-types.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { PackContents } from './pack-contents.js';
@@ -34,19 +34,6 @@ export interface PruneOptions {
   /** Repack a pack when at least this share of its bytes is unused (0–1). */
   repackThreshold?: number;
   dryRun?: boolean;
-}
-
-export interface PruneReport {
-  packs_before: number;
-  packs_deleted: number;
-  packs_repacked: number;
-  packs_written: number;
-  bytes_freed: number;
-  blobs_kept: number;
-  blobs_removed: number;
-  dry_run: boolean;
-  /** Snapshot files that are damaged: left out, so data only they used counts as unused. */
-  damaged_snapshots: string[];
 }
 
 export async function prune(

@@ -11,7 +11,8 @@ import type { PackVerdict } from '../pipeline/worker-messages.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import { MasterIndex } from '../repository/master-index.js';
 import { PackWriter } from '../repository/pack-writer.js';
-import { mapLimit, targetError, type Repository } from '../repository/repository.js';
+import { targetError, type Repository } from '../repository/repository.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 import type { FileInfo } from '../targets/target.js';
 
 export interface SalvagedPack {
@@ -35,7 +36,7 @@ export async function verifyPacks(
   const pool = new WorkerPool(repo.key);
   try {
     const ahead = repo.target.localPath ? pool.size * 2 : 2;
-    await mapLimit(packs, ahead, async (p) => {
+    await forEachConcurrently(packs, ahead, async (p) => {
       onPack(judge(p.name, await verify(repo, pool, p.name)), p.size);
     });
   } finally {

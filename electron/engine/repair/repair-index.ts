@@ -20,8 +20,9 @@ import type { IndexFile, IndexPack } from '../format/index-file.js';
 import { sealJson } from '../format/sealed-object.js';
 import { damageReason, isPermanentDamage } from '../repository/damage.js';
 import { readPackHeader } from '../repository/pack-header-reader.js';
-import { mapLimit, targetError, type Repository } from '../repository/repository.js';
-import type { JobControl } from '../service-types.js';
+import { targetError, type Repository } from '../repository/repository.js';
+import { forEachConcurrently } from '../util/concurrency.js';
+import type { JobControl } from '../operation-types.js';
 import type { PackBlob } from '../format/pack.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
@@ -67,7 +68,7 @@ export async function repairIndex(
   const oldFiles = await repo.target.list('index');
   const damagedIndexFiles: DamagedFile[] = [];
   const named = new Set<string>();
-  await mapLimit(oldFiles, 8, async (f) => {
+  await forEachConcurrently(oldFiles, 8, async (f) => {
     try {
       const file = await repo.loadJson<IndexFile>('index', f.name);
       for (const pack of file.packs) named.add(pack.id);
@@ -101,7 +102,7 @@ export async function repairIndex(
       meter.emit();
     });
   } else {
-    await mapLimit(onDisk, 8, async (p) => {
+    await forEachConcurrently(onDisk, 8, async (p) => {
       throwIfCancelled(control.signal);
       try {
         const blobs = await readPackHeader(repo.target, repo.key, p.name, p.size);

@@ -22,7 +22,7 @@ import type { Snapshot } from '../../../shared/domain.js';
 import type { Tree, TreeNode } from '../format/tree.js';
 import { isPermanentDamage } from '../repository/damage.js';
 import type { Repository } from '../repository/repository.js';
-import type { JobControl } from '../service-types.js';
+import type { JobControl } from '../operation-types.js';
 import { readSnapshot, saveSnapshot, type StoredSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';

@@ -1,5 +1,5 @@
 /**
- * A repository lock file (SPEC F5), stored as locks/<sha256 hex of the stored bytes>. The bytes
+ * A repository lock file (docs/repository-format.md, "Locks"), stored as locks/<sha256 hex of the stored bytes>. The bytes
  * are a sealed object (sealed-object.ts) holding JSON:
  *
  *   { "time": RFC 3339, when the lock was taken,

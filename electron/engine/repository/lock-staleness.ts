@@ -1,5 +1,5 @@
 /**
- * When a lock no longer protects anything (SPEC F5), so that it can be ignored and removed
+ * When a lock no longer protects anything (docs/repository-format.md, "Locks"), so that it can be ignored and removed
  * without the user doing anything:
  *
  * - its holder ran on this host and that process is gone (killed, crashed, power loss);

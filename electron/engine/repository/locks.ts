@@ -1,5 +1,5 @@
 /**
- * Repository locks (SPEC F5). Backups take shared locks, prune an exclusive one: any number of
+ * Repository locks (docs/repository-format.md, "Locks"). Backups take shared locks, prune an exclusive one: any number of
  * shared locks may coexist (two machines may back up into one repository at once), an
  * exclusive lock tolerates no other lock.
  *
@@ -19,6 +19,7 @@ import type { FileInfo, Target } from '../targets/target.js';
 import { decodeLock, encodeLock, type LockOperation, type LockRecord } from './lock-file.js';
 import { removeStaleLeftovers } from './lock-leftovers.js';
 import { formatAge, isProcessAlive, staleReason } from './lock-staleness.js';
+import { hostName } from '../util/host-name.js';
 
 export const DEFAULT_HEARTBEAT_MS = 60_000;
 export const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
@@ -32,7 +33,7 @@ export interface LockOptions {
   heartbeatMs?: number;
   /** A lock whose heartbeat is older than this is stale; default 30 minutes. */
   staleAfterMs?: number;
-  /** This host's name as written into locks; default os.hostname(). */
+  /** This host's name as written into locks; default hostName() (CAIRN_HOSTNAME, else the system's). */
   hostname?: string;
   /** Stops waiting out the retry window; the acquire then fails with CairnError('cancelled'). */
   signal?: AbortSignal;
@@ -342,7 +343,7 @@ function settingsOf(options: LockOptions): Settings {
     retryForMs,
     heartbeatMs,
     staleAfterMs,
-    hostname: options.hostname ?? os.hostname(),
+    hostname: options.hostname ?? hostName(),
     onStaleLock: options.onStaleLock,
   };
 }

@@ -24,6 +24,7 @@ import { CairnError } from '../errors.js';
 import { openTarget } from '../targets/location.js';
 import { targetEnvironment, type TargetSecrets } from '../targets/target-secrets.js';
 import type { RepositoryWarning } from './damage.js';
+import { metadataCacheRoot } from './metadata-cache.js';
 import { defaultTreeCacheBytes, TreeCache } from './tree-cache.js';
 import { Repository, type RepositoryCaches } from './repository.js';
 
@@ -192,7 +193,9 @@ class KeptRepository {
   static async open(id: string, ref: OpenRef, treeCacheBytes: number): Promise<KeptRepository> {
     const caches = { trees: new TreeCache(treeCacheBytes), snapshots: new Map() };
     const env = await targetEnvironment(ref.secrets);
-    const repo = await Repository.open(openTarget(ref.location, env), ref.password, caches);
+    const target = openTarget(ref.location, env);
+    const cacheRoot = metadataCacheRoot(target);
+    const repo = await Repository.open(target, ref.password, { caches, cacheRoot });
     return new KeptRepository(id, ref.location, env, repo);
   }
 

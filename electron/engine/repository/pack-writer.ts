@@ -28,6 +28,8 @@ export class PackWriter {
   private unindexed: IndexPack[] = [];
   private failure: unknown;
   readonly stats: PackWriterStats = { blobs: 0, bytes: 0, bytesRaw: 0, packs: 0 };
+  /** Told each index file written (the metadata cache keeps a copy). */
+  onIndexSaved?: (id: string, sealed: Buffer) => Promise<void>;
 
   constructor(
     private readonly target: Target,
@@ -133,5 +135,6 @@ export class PackWriter {
     const id = createHash('sha256').update(sealed).digest('hex');
     await this.target.save('index', id, sealed);
     this.index.files.add(id);
+    await this.onIndexSaved?.(id, sealed);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Snapshot } from '../../../shared/domain.js';
+import path from 'node:path';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
 import { blobId } from '../crypto/chunk-id.js';
 import { newMasterKey, wrapMasterKey, type MasterKey } from '../crypto/key-slot.js';
@@ -22,9 +23,11 @@ import type { FileInfo, FileKind, Target } from '../targets/target.js';
 import { damageReason, DamageLog, isPermanentDamage } from './damage.js';
 import { describeKeySlots, unlock, type KeySlotInfo } from './key-files.js';
 import { MasterIndex } from './master-index.js';
+import { MetadataCache, type CachedKind } from './metadata-cache.js';
 import { readPackHeader } from './pack-header-reader.js';
 import { PackWriter } from './pack-writer.js';
 import { TreeCache } from './tree-cache.js';
+import { forEachConcurrently } from '../util/concurrency.js';
 
 export type { KeySlotInfo };
 
@@ -48,6 +51,8 @@ export class Repository {
   /** Damage met and worked around while this repository was open (each file once). */
   readonly damage = new DamageLog();
   private writer: PackWriter | undefined;
+  /** The local copy of a remote repository's metadata (metadata-cache.ts), if any. */
+  cache: MetadataCache | undefined;
 
   private constructor(
     readonly target: Target,
@@ -72,10 +77,14 @@ export class Repository {
     return new Repository(target, key, config, slot.name);
   }
 
+  /**
+   * `caches`: in-memory caches to share (a long-lived host's); `cacheRoot`: keep a metadata
+   * cache in a folder per repository there.
+   */
   static async open(
     target: Target,
     password: string,
-    caches?: RepositoryCaches,
+    options: { caches?: RepositoryCaches; cacheRoot?: string | undefined } = {},
   ): Promise<Repository> {
     const exists = await guard(target, () => target.exists());
     if (!exists) {
@@ -85,16 +94,22 @@ export class Repository {
     const sealedConfig = await guard(target, () => target.load('config', 'config'));
     const config = openJson<RepoConfig>(key.encrypt, sealedConfig, 'repository config');
     assertReadableConfig(config, target.displayName);
-    return new Repository(target, key, config, slot, caches);
+    const repo = new Repository(target, key, config, slot, options.caches);
+    if (options.cacheRoot && /^[0-9a-f]{64}$/.test(config.id))
+      repo.cache = new MetadataCache(path.join(options.cacheRoot, config.id));
+    return repo;
   }
 
   /**
    * Another Repository object (own index, own pack writer; own caches unless given) for a
    * repository already opened with `opened`'s password, on `target`: no key derivation. The
-   * caller has checked that `opened.openedSlot` is still among the key files.
+   * caller has checked that `opened.openedSlot` is still among the key files. It shares the
+   * metadata cache (a folder named by the repository's id).
    */
   static reopen(opened: Repository, target: Target, caches?: RepositoryCaches): Repository {
-    return new Repository(target, opened.key, opened.config, opened.openedSlot, caches);
+    const repo = new Repository(target, opened.key, opened.config, opened.openedSlot, caches);
+    repo.cache = opened.cache;
+    return repo;
   }
 
   /** Adds a key slot for another password. */
@@ -125,7 +140,9 @@ export class Repository {
    */
   async loadIndex(options: LoadIndexOptions = {}): Promise<void> {
     const files = options.listed ?? (await guard(this.target, () => this.target.list('index')));
-    await mapLimit(files, 8, async (f) => {
+    const listed = new Set(files.map((f) => f.name));
+    await this.cache?.retain('index', (name) => listed.has(name));
+    await forEachConcurrently(files, 8, async (f) => {
       if (this.index.files.has(f.name) || this.index.damagedFiles.has(f.name)) return;
       let file: IndexFile;
       try {
@@ -146,6 +163,8 @@ export class Repository {
       if (options.onPack) for (const pack of file.packs) options.onPack(pack, f.name);
     });
     const damaged = this.index.damagedFiles.size > 0;
+    // Only a whole index tells which cached trees are gone from the repository.
+    if (!damaged) await this.cache?.retain('trees', (id) => this.index.lookup(id) !== undefined);
     if (!damaged && !options.forWriting && !this.index.hasDuplicates) return;
     // Listed after the index files: a pack they name is stored before them, so is listed here.
     const onDisk = await guard(this.target, () => this.target.list('data'));
@@ -154,7 +173,7 @@ export class Repository {
     const undescribed = onDisk.filter(
       (p) => !this.index.describedPacks.has(p.name) && !this.index.unreadablePacks.has(p.name),
     );
-    await mapLimit(undescribed, 8, async (p) => {
+    await forEachConcurrently(undescribed, 8, async (p) => {
       let blobs: PackBlob[];
       try {
         blobs = await readPackHeader(this.target, this.key, p.name, p.size);
@@ -180,7 +199,11 @@ export class Repository {
   }
 
   packWriter(): PackWriter {
-    this.writer ??= new PackWriter(this.target, this.key, this.index);
+    if (!this.writer) {
+      this.writer = new PackWriter(this.target, this.key, this.index);
+      const cache = this.cache;
+      if (cache) this.writer.onIndexSaved = (id, sealed) => cache.write('index', id, sealed);
+    }
     return this.writer;
   }
 
@@ -188,12 +211,9 @@ export class Repository {
   async saveBlob(type: BlobType, plaintext: Buffer): Promise<{ id: string; added: boolean }> {
     const id = this.blobId(plaintext);
     if (!this.index.claim(id)) return { id, added: false };
-    await this.packWriter().add(
-      id,
-      type,
-      sealObject(this.key.encrypt, plaintext),
-      plaintext.length,
-    );
+    const sealed = sealObject(this.key.encrypt, plaintext);
+    await this.packWriter().add(id, type, sealed, plaintext.length);
+    if (type === 'tree') await this.cache?.write('trees', id, sealed);
     return { id, added: true };
   }
 
@@ -220,11 +240,23 @@ export class Repository {
   }
 
   async loadBlob(id: string): Promise<Buffer> {
-    const plain = openObject(
-      this.key.encrypt,
-      await this.loadSealedBlob(id),
-      `blob ${id.slice(0, 12)}`,
-    );
+    const cache = this.index.lookup(id)?.type === 'tree' ? this.cache : undefined;
+    const cached = await cache?.read('trees', id);
+    if (cached) {
+      try {
+        return this.openBlob(id, cached);
+      } catch {
+        await cache!.drop('trees', id); // damaged: never trusted, read from the target instead
+      }
+    }
+    const sealed = await this.loadSealedBlob(id);
+    const plain = this.openBlob(id, sealed);
+    await cache?.write('trees', id, sealed);
+    return plain;
+  }
+
+  private openBlob(id: string, sealed: Buffer): Buffer {
+    const plain = openObject(this.key.encrypt, sealed, `blob ${id.slice(0, 12)}`);
     if (this.blobId(plain) !== id)
       throw new CairnError('corrupt', `blob ${id.slice(0, 12)} does not match its id`);
     return plain;
@@ -244,6 +276,8 @@ export class Repository {
     const sealed = sealJson(this.key.encrypt, value);
     const id = createHash('sha256').update(sealed).digest('hex');
     await guard(this.target, () => this.target.save(kind, id, sealed));
+    const cached = cachedKind(kind);
+    if (cached) await this.cache?.write(cached, id, sealed);
     return id;
   }
 
@@ -255,6 +289,14 @@ export class Repository {
    */
   async loadJson<T>(kind: FileKind, id: string): Promise<T> {
     const what = fileWhat(kind, id);
+    const cached = cachedKind(kind);
+    const cache = cached ? this.cache : undefined;
+    const copy = await cache?.read(cached!, id);
+    if (copy) {
+      // Its name is its hash: bytes that match it are the repository's own.
+      if (sha256(copy) === id) return openJson<T>(this.key.encrypt, copy, what);
+      await cache!.drop(cached!, id);
+    }
     let sealed: Buffer;
     try {
       sealed = await this.target.load(kind, id);
@@ -262,10 +304,12 @@ export class Repository {
       if (isNotFound(err)) throw new CairnError('corrupt', `${what} is missing`, { cause: err });
       throw targetError(this.target, err);
     }
-    if (createHash('sha256').update(sealed).digest('hex') !== id) {
+    if (sha256(sealed) !== id) {
       throw new CairnError('corrupt', `${what} does not match its name (damaged)`);
     }
-    return openJson<T>(this.key.encrypt, sealed, what);
+    const value = openJson<T>(this.key.encrypt, sealed, what);
+    await cache?.write(cached!, id, sealed);
+    return value;
   }
 
   async flush(): Promise<void> {
@@ -296,6 +340,15 @@ export function targetError(target: Target, err: unknown): CairnError {
   );
 }
 
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The kinds of file the metadata cache keeps (content-addressed, read by every operation). */
+function cachedKind(kind: FileKind): CachedKind | undefined {
+  return kind === 'index' || kind === 'snapshots' ? kind : undefined;
+}
+
 function fileWhat(kind: FileKind, id: string): string {
   return `${kind} file ${id.slice(0, 12)}`;
 }
@@ -313,19 +366,4 @@ export interface LoadIndexOptions {
    * prune merges them.
    */
   onPack?: (pack: IndexPack, indexFile?: string) => void;
-}
-
-export async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
 }

@@ -23,7 +23,7 @@ import type { TreeNode } from '../format/tree.js';
 import type { RangeFile, RangeOutcome, RestoreRange } from '../pipeline/worker-messages.js';
 import type { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
-import type { RestoreResult } from '../service-types.js';
+import type { RestoreResult } from '../operation-types.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import * as fd from '../util/fd-fs.js';
 import type { ProgressMeter } from '../util/progress-meter.js';

@@ -14,22 +14,17 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { BackupWarning } from '../../../shared/domain.js';
+import type { BackupWarning, OverwritePolicy } from '../../../shared/domain.js';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
 import type { Tree, TreeNode } from '../format/tree.js';
 import { nodeProblem } from '../format/tree-check.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
-import type {
-  JobControl,
-  OverwritePolicy,
-  RestoreRequest,
-  RestoreResult,
-} from '../service-types.js';
+import type { JobControl, RestoreRequest, RestoreResult } from '../operation-types.js';
 import { findSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
-import { Semaphore } from '../util/semaphore.js';
+import { Semaphore } from '../util/concurrency.js';
 import { placeFailure } from '../util/write-failure.js';
 import {
   ContentWriter,

@@ -1,5 +1,5 @@
 /**
- * Decides which snapshots `forget` keeps, with restic's semantics (SPEC F7), per snapshot group:
+ * Decides which snapshots `forget` keeps, with restic's semantics (README.md, `forget`), per snapshot group:
  *
  * - Snapshots are taken newest first. keep-last N keeps the N newest; keep-hourly/daily/
  *   weekly/monthly/yearly N keep the newest snapshot of each of the N most recent hours/days/…
@@ -10,7 +10,7 @@
  *   user's zone); keep-tag keeps snapshots with the given tags. Neither consumes any count.
  * - A snapshot is kept if any rule keeps it; every rule that does is listed as a reason.
  *
- * Incomplete snapshots (an API endpoint failed, SPEC F12: the snapshot carries that endpoint's
+ * Incomplete snapshots (an API endpoint failed; docs/repository-format.md, "API data in a snapshot": the snapshot carries that endpoint's
  * previous records over) must never cost a complete one its place. `isIncomplete` says which
  * those are; a folder snapshot that skipped a few unreadable files is still a restore point of
  * everything else, and retention treats it as any other, as restic does:

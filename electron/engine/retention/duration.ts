@@ -1,5 +1,5 @@
 /**
- * DURATION for keep-within (SPEC §9): whole numbers with a unit, y(ears), m(onths), d(ays),
+ * DURATION for keep-within (the CLI's JSON and argument contract, README.md): whole numbers with a unit, y(ears), m(onths), d(ays),
  * h(ours), in any order, each unit at most once: `1y6m3d12h`, `36h`, `2m`.
  */
 import { CairnError } from '../errors.js';

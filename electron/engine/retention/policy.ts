@@ -1,5 +1,5 @@
 /**
- * The forget policy (SPEC F7): what the user asked for, checked and normalised once so that
+ * The forget policy (README.md, `forget`): what the user asked for, checked and normalised once so that
  * applying it cannot meet a bad value halfway through.
  */
 import { CairnError } from '../errors.js';

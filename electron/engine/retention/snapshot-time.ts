@@ -1,5 +1,5 @@
 /**
- * Snapshot times are RFC 3339 strings (SPEC §9). Date.parse would accept far more (and read
+ * Snapshot times are RFC 3339 strings (the CLI's JSON and argument contract, README.md). Date.parse would accept far more (and read
  * some forms in local time), so the format is checked here; digits past the millisecond are
  * kept for ordering two snapshots taken within one millisecond.
  */

@@ -2,11 +2,14 @@
  * Snapshot manifests (snapshots/<id>): sealed JSON of the Snapshot type without `id` and
  * `short_id`, which come from the file name (the SHA-256 of the sealed bytes).
  */
-import type { Snapshot } from '../../../shared/domain.js';
+import os from 'node:os';
+import type { Snapshot, SnapshotStats } from '../../../shared/domain.js';
 import { CairnError } from '../errors.js';
 import { damageReason, isMissing, isPermanentDamage } from '../repository/damage.js';
 import type { PackWriterStats } from '../repository/pack-writer.js';
-import { mapLimit, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { forEachConcurrently } from '../util/concurrency.js';
+import { PROGRAM_VERSION } from '../version.js';
 
 export type StoredSnapshot = Omit<Snapshot, 'id' | 'short_id'>;
 
@@ -23,12 +26,24 @@ export async function saveSnapshot(repo: Repository, snap: StoredSnapshot): Prom
  */
 export async function commitSnapshot(
   repo: Repository,
-  build: (written: PackWriterStats) => StoredSnapshot,
+  outcome: BackupOutcome,
+  confirmLock?: () => Promise<void>,
+): Promise<Snapshot> {
+  return commitManifest(repo, (written) => backupManifest(outcome, written), confirmLock);
+}
+
+/**
+ * The same protocol for a manifest built otherwise (a copied snapshot keeps its original's),
+ * from what was written.
+ */
+export async function commitManifest(
+  repo: Repository,
+  manifest: (written: PackWriterStats) => StoredSnapshot,
   confirmLock?: () => Promise<void>,
 ): Promise<Snapshot> {
   await confirmLock?.();
   await repo.flush();
-  const snapshot = await saveSnapshot(repo, build(repo.packWriter().stats));
+  const snapshot = await saveSnapshot(repo, manifest(repo.packWriter().stats));
   try {
     await confirmLock?.();
   } catch (err) {
@@ -36,6 +51,53 @@ export async function commitSnapshot(
     throw err;
   }
   return snapshot;
+}
+
+/** What a backup (of folders or of an API source) knows of its snapshot when it ends. */
+export interface BackupOutcome extends Pick<
+  StoredSnapshot,
+  'hostname' | 'group' | 'paths' | 'sources' | 'tags' | 'parent' | 'tree' | 'meta'
+> {
+  /** Why the snapshot is incomplete; none when it is complete. */
+  incompleteReasons: string[];
+  counts: Omit<SnapshotStats, 'blobs_added' | 'bytes_added' | 'bytes_added_raw' | 'duration_ms'>;
+  /** Date.now() when the backup started. */
+  startedAt: number;
+}
+
+/** The one place a backup's manifest is put together, with what was written to the repository. */
+function backupManifest(outcome: BackupOutcome, written: PackWriterStats): StoredSnapshot {
+  const { incompleteReasons, counts, startedAt, meta, ...which } = outcome;
+  return {
+    time: new Date().toISOString(),
+    hostname: which.hostname,
+    username: safeUsername(),
+    group: which.group,
+    paths: which.paths,
+    sources: which.sources,
+    tags: which.tags,
+    parent: which.parent,
+    tree: which.tree,
+    incomplete: incompleteReasons.length > 0,
+    incomplete_reasons: incompleteReasons,
+    stats: {
+      ...counts,
+      blobs_added: written.blobs,
+      bytes_added: written.bytes,
+      bytes_added_raw: written.bytesRaw,
+      duration_ms: Date.now() - startedAt,
+    },
+    program_version: PROGRAM_VERSION,
+    ...(meta !== undefined ? { meta } : {}),
+  };
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return '';
+  }
 }
 
 export function withId(id: string, snap: StoredSnapshot): Snapshot {
@@ -51,8 +113,9 @@ export async function listSnapshots(repo: Repository): Promise<Snapshot[]> {
   const read = repo.caches.snapshots;
   const listed = new Set(files.map((f) => f.name));
   for (const id of read.keys()) if (!listed.has(id)) read.delete(id);
+  await repo.cache?.retain('snapshots', (name) => listed.has(name));
   const out: Snapshot[] = [];
-  await mapLimit(files, 8, async (f) => {
+  await forEachConcurrently(files, 8, async (f) => {
     const snap = await readSnapshot(repo, f.name);
     if (snap) out.push(snap);
   });

@@ -147,7 +147,10 @@ export function statusFault(res: HttpResponse, what = ''): StoreError {
     case 501:
       return new StoreError('unsupported', reason);
   }
-  if (res.status === 408 || res.status === 429 || res.status >= 500) {
+  // 423 Locked: a WebDAV server holds the name for another client's request right now (rclone
+  // answers a MOVE onto a name another MOVE is placing with it); once that is done, the retry
+  // sees the outcome (412 where that client created the name).
+  if (res.status === 408 || res.status === 423 || res.status === 429 || res.status >= 500) {
     return new StoreError('transient', reason, { retryAfterMs: retryAfterMs(res.headers) });
   }
   return new StoreError('fatal', reason);

@@ -1,5 +1,5 @@
 /**
- * Location strings (SPEC §4): a plain path or file:///path, or a remote location
+ * Location strings (README.md, the command line: `--repo LOC`): a plain path or file:///path, or a remote location
  * (remote-location.ts: s3:, webdav:, sftp:, rest:).
  *
  * Anything else that starts like a URL scheme (`https://…`, `b2:bucket`) is refused: taken as

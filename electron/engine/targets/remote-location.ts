@@ -1,5 +1,5 @@
 /**
- * Remote location strings (SPEC §4) and the targets they open:
+ * Remote location strings (README.md, the command line: `--repo LOC`) and the targets they open:
  *
  *   s3:http(s)://host[:port]/bucket[/prefix]        AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
  *                                                   AWS_REGION, CAIRN_S3_PATH_STYLE=1
@@ -19,6 +19,7 @@ import { redactLocation } from './redact-location.js';
 import { restTarget } from './rest-target.js';
 import { s3Target, type S3Location, type S3TargetOptions } from './s3-target.js';
 import { sftpTarget, type SftpTargetOptions } from './sftp-target.js';
+import type { TransferLimits } from './remote-target.js';
 import type { Target } from './target.js';
 import { webDavTarget } from './webdav-target.js';
 
@@ -46,6 +47,7 @@ export function openRemoteTarget(
   if (!scheme) return undefined;
   const rest = location.slice(scheme.length + 1);
   const displayName = redactLocation(location);
+  settings = { limits: transferLimits(env), ...settings };
   switch (scheme) {
     case 's3':
       return s3Target(parseS3(rest, displayName, env), settings);
@@ -64,6 +66,25 @@ export function openRemoteTarget(
         },
       });
   }
+}
+
+/** CAIRN_LIMIT_UPLOAD / CAIRN_LIMIT_DOWNLOAD in KiB/s (what the CLI's --limit-… flags set). */
+function transferLimits(env: Env): TransferLimits {
+  const kib = (name: string): number | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new CairnError(
+        'invalid-argument',
+        `${name} must be a positive number of KiB/s, not ${value}`,
+      );
+    return n * 1024;
+  };
+  return {
+    uploadBytesPerSecond: kib('CAIRN_LIMIT_UPLOAD'),
+    downloadBytesPerSecond: kib('CAIRN_LIMIT_DOWNLOAD'),
+  };
 }
 
 function invalid(displayName: string, why: string): CairnError {

@@ -21,7 +21,8 @@ import { cairnHome } from '../util/paths.js';
 import { fileLabel } from './object-layout.js';
 import { StoreError, type Fault, type RemoteStore } from './remote-store.js';
 import type { ConnectionReport, FileInfo, FileKind, Target } from './target.js';
-import { bufferBody, fileBody, type UploadBody } from './upload-body.js';
+import { TokenBucket } from '../util/token-bucket.js';
+import { bufferBody, fileBody, throttledBody, type UploadBody } from './upload-body.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -44,6 +45,13 @@ export interface RemoteTargetOptions {
   retry?: Partial<RetryPolicy>;
   /** The local folder for packs before upload (default: Cairn's folder/spool/<location hash>). */
   spoolDir?: string;
+  /** Bandwidth limits in bytes per second (`--limit-upload`, `--limit-download`). */
+  limits?: TransferLimits;
+}
+
+export interface TransferLimits {
+  uploadBytesPerSecond?: number | undefined;
+  downloadBytesPerSecond?: number | undefined;
 }
 
 export class RemoteTarget implements Target {
@@ -51,6 +59,8 @@ export class RemoteTarget implements Target {
   private readonly retry: RetryPolicy;
   private readonly spool: string;
   private spoolMade = false;
+  private readonly upBucket: TokenBucket | undefined;
+  private readonly downBucket: TokenBucket | undefined;
 
   constructor(
     /** The location with any password replaced by ***. */
@@ -60,6 +70,9 @@ export class RemoteTarget implements Target {
   ) {
     this.saveConcurrency = store.saveConcurrency;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    const { uploadBytesPerSecond: up, downloadBytesPerSecond: down } = options.limits ?? {};
+    if (up) this.upBucket = new TokenBucket(up);
+    if (down) this.downBucket = new TokenBucket(down);
     this.spool =
       options.spoolDir ??
       path.join(
@@ -124,13 +137,16 @@ export class RemoteTarget implements Target {
     range?: { offset: number; length: number },
   ): Promise<Buffer> {
     const label = fileLabel(kind, name);
-    return this.run(`download ${label} from`, () => this.store.get(kind, name, range), {
+    const data = await this.run(`download ${label} from`, () => this.store.get(kind, name, range), {
       'not-found': () => {
         throw Object.assign(new Error(`${label} not found at ${this.displayName}`), {
           code: 'ENOENT',
         });
       },
     });
+    // Paced after the fact: the average rate over a transfer of many files is what is limited.
+    await this.downBucket?.take(data.length);
+    return data;
   }
 
   list(kind: FileKind): Promise<FileInfo[]> {
@@ -178,7 +194,8 @@ export class RemoteTarget implements Target {
 
   private async upload(kind: FileKind, name: string, body: UploadBody): Promise<void> {
     const label = fileLabel(kind, name);
-    const outcome = await this.run(`upload ${label} to`, () => this.store.put(kind, name, body));
+    const paced = this.upBucket ? throttledBody(body, this.upBucket) : body;
+    const outcome = await this.run(`upload ${label} to`, () => this.store.put(kind, name, paced));
     if (outcome === 'stored') return;
     // The name was taken. Every name but config is the hash of the bytes, so it holds these
     // very bytes (often: our own earlier attempt, whose answer was lost on the way back).

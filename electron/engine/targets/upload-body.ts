@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import type { TokenBucket } from '../util/token-bucket.js';
 
 export interface UploadBody {
   readonly size: number;
@@ -59,4 +60,23 @@ async function hashFile(file: string): Promise<Buffer> {
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
     hash.update(chunk as Buffer);
   return hash.digest();
+}
+
+/** The same bytes, handed out no faster than the bucket allows (`--limit-upload`). */
+export function throttledBody(body: UploadBody, bucket: TokenBucket): UploadBody {
+  const pace = (): Transform =>
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bucket.take(chunk.length).then(() => done(null, chunk), done);
+      },
+    });
+  return {
+    size: body.size,
+    md5: () => body.md5(),
+    stream: (start, end) => body.stream(start, end).pipe(pace()),
+    read: async (start = 0, end = body.size) => {
+      await bucket.take(end - start);
+      return body.read(start, end);
+    },
+  };
 }

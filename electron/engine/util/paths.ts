@@ -1,5 +1,5 @@
 /**
- * Where Cairn keeps its own files (SPEC §9): CAIRN_HOME when set, else the platform's per-user
+ * Where Cairn keeps its own files (README.md, "Where data lives"): CAIRN_HOME when set, else the platform's per-user
  * application-data folder.
  */
 import os from 'node:os';
@@ -17,6 +17,11 @@ export function cairnHome(): string {
     default:
       return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'cairn');
   }
+}
+
+/** Where the app offers to create a repository on a first run. */
+export function defaultRepositoryLocation(): string {
+  return path.join(cairnHome(), 'repository');
 }
 
 export function stateDir(): string {

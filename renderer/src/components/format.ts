@@ -1,17 +1,7 @@
-/** Numbers as people read them. */
-const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+/** Numbers as people read them; sizes and counts as the CLI prints them too. */
+import { formatBytes } from '../../../shared/format';
 
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${value.toFixed(digits)} ${units[unit]}`;
-}
+export { formatBytes, formatCount, plural } from '../../../shared/format';
 
 export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`;
@@ -31,12 +21,4 @@ export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString();
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }

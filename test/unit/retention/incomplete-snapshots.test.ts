@@ -1,5 +1,5 @@
 /**
- * SPEC F12: retention never removes a complete snapshot because of a newer incomplete one.
+ * retention never removes a complete snapshot because of a newer incomplete one.
  */
 import { describe, expect, it } from 'vitest';
 import { applyRetention } from '../../../electron/engine/retention/apply-retention.js';

@@ -1,27 +1,21 @@
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../../electron/engine/service.js';
 import { validateApiSourceText } from '../../../electron/session/api-source-validation.js';
 
-// A stand-in with the shape of the API source engine's schema (name + named endpoints).
-const schema = z
-  .object({
-    name: z.string().regex(/^[a-z0-9-]+$/, 'Use lower-case letters, digits and -'),
-    baseUrl: z.string().url(),
-    endpoints: z.array(z.object({ name: z.string(), path: z.string() })).min(1),
-  })
-  .strict();
+// The real engine: what the editor shows must be the engine's own verdict.
+const engine = createEngine();
 
 describe('validateApiSourceText', () => {
-  it('accepts a valid definition and names its endpoints', () => {
+  it('accepts a valid definition and names its endpoints', async () => {
     const text = JSON.stringify({
       name: 'tracker',
       baseUrl: 'http://127.0.0.1:9/',
       endpoints: [
-        { name: 'projects', path: '/projects' },
-        { name: 'tasks', path: '/tasks' },
+        { name: 'projects', path: '/projects', records: 'data', pagination: { type: 'none' } },
+        { name: 'tasks', path: '/tasks', records: 'data', pagination: { type: 'none' } },
       ],
     });
-    expect(validateApiSourceText(text, schema)).toEqual({
+    expect(await validateApiSourceText(text, engine)).toEqual({
       available: true,
       ok: true,
       name: 'tracker',
@@ -30,18 +24,18 @@ describe('validateApiSourceText', () => {
     });
   });
 
-  it('points at the line and column of a JSON syntax error', () => {
-    const result = validateApiSourceText('{\n  "name": "x",\n  }', schema);
+  it('points at the line and column of a JSON syntax error', async () => {
+    const result = await validateApiSourceText('{\n  "name": "x",\n  }', engine);
     expect(result.ok).toBe(false);
     expect(result.problems[0]?.message).toMatch(/^Not valid JSON at line 3, column 3/);
   });
 
-  it('lists every schema problem with where it is', () => {
-    const result = validateApiSourceText(
-      JSON.stringify({ name: 'Bad Name', baseUrl: 'nope', endpoints: [] }),
-      schema,
+  it('lists every schema problem with where it is', async () => {
+    const result = await validateApiSourceText(
+      JSON.stringify({ name: 'bad/name', baseUrl: 'nope', endpoints: [] }),
+      engine,
     );
-    expect(result.name).toBe('Bad Name');
+    expect(result.name).toBe('bad/name');
     expect(result.problems.map((p) => p.path)).toEqual(['name', 'baseUrl', 'endpoints']);
   });
 });

@@ -24,8 +24,13 @@ const progress: JobProgress = {
 function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
   const unused = () => Promise.reject(new Error('not expected in this test'));
   return {
+    defaultRepository: unused,
+    ratePassword: unused,
     close: async () => undefined,
     initRepository: unused,
+    listKeys: unused,
+    addKey: unused,
+    changePassword: unused,
     listSnapshots: async () => [],
     listTree: unused,
     readFile: unused,
@@ -36,15 +41,22 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     export: unused,
     forget: unused,
     prune: unused,
+    copy: unused,
     repairIndex: unused,
     repairSnapshots: unused,
     backupApi: unused,
+    resolveSecretReference: unused,
     checkApiSourceSecrets: unused,
     testApiSource: unused,
     testConnection: unused,
     probeHostKey: unused,
     trustHostKey: unused,
     storeSecret: unused,
+    restoreApi: unused,
+    checkApiSourceDefinition: unused,
+    parseApiSourceDefinition: unused,
+    loadApiSourceDefinition: unused,
+    openKeychain: unused,
     ...overrides,
   };
 }

@@ -14,7 +14,7 @@ import { sealObject } from '../../format/sealed-object.js';
 import type { WorkerPool } from '../../pipeline/worker-pool.js';
 import type { Repository } from '../../repository/repository.js';
 import { YoungGarbage } from '../../util/young-garbage.js';
-import { Semaphore } from '../../util/semaphore.js';
+import { Semaphore } from '../../util/concurrency.js';
 
 const INLINE_BELOW = 64 * 1024;
 /** Bytes of new chunks sealed inline before the worker pool is started. */

@@ -128,10 +128,53 @@ export function readApiSourceMeta(value: unknown): ApiSourceMeta | undefined {
 /** One line for the snapshot's `incomplete_reasons`. */
 export function describeEndpointFailure(meta: EndpointFetchMeta): string {
   const where = meta.error?.url ? ` (${meta.error.url})` : '';
-  const carried = meta.carried_over
+  return `API source ${meta.source}, endpoint ${meta.endpoint}${where}: ${meta.error?.message ?? 'failed'}${carriedWords(meta.carried_over)}`;
+}
+
+/**
+ * The snapshot's `incomplete_reasons`: one line per distinct cause, so five endpoints refused
+ * by the same server read as one line naming the five, not the same reason five times.
+ */
+export function describeEndpointFailures(failed: readonly EndpointFetchMeta[]): string[] {
+  return groupEndpointFailures(failed).map(({ endpoints, cause }) => {
+    const [first, ...more] = endpoints as [EndpointFetchMeta, ...EndpointFetchMeta[]];
+    if (more.length === 0) return describeEndpointFailure(first);
+    const names = endpoints.map((m) => m.endpoint).join(', ');
+    return `API source ${first.source}, endpoints ${names}: ${cause}${carriedWords(first.carried_over)}`;
+  });
+}
+
+/** "items, projects: ECONNREFUSED (…); tags: HTTP 404" — for a run in which all failed. */
+export function summarizeEndpointFailures(failed: readonly EndpointFetchMeta[]): string {
+  return groupEndpointFailures(failed)
+    .map(({ endpoints, cause }) => `${endpoints.map((m) => m.endpoint).join(', ')}: ${cause}`)
+    .join('; ');
+}
+
+function groupEndpointFailures(
+  failed: readonly EndpointFetchMeta[],
+): { endpoints: EndpointFetchMeta[]; cause: string }[] {
+  const groups = new Map<string, { endpoints: EndpointFetchMeta[]; cause: string }>();
+  for (const meta of failed) {
+    const cause = failureCause(meta);
+    const key = `${cause}\u0000${meta.carried_over}`;
+    const group = groups.get(key) ?? { endpoints: [], cause };
+    group.endpoints.push(meta);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** The error without the request line ("GET <url>: "), which differs for every endpoint. */
+function failureCause(meta: EndpointFetchMeta): string {
+  const message = meta.error?.message ?? 'failed';
+  return message.replace(/^[A-Z]+ \S+: /, '');
+}
+
+function carriedWords(carriedOver: boolean): string {
+  return carriedOver
     ? "; the previous snapshot's records were carried over"
     : '; no earlier records to carry over';
-  return `API source ${meta.source}, endpoint ${meta.endpoint}${where}: ${meta.error?.message ?? 'failed'}${carried}`;
 }
 
 /** Where an endpoint's data and fetch metadata sit in a snapshot's tree. */

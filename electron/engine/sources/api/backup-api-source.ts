@@ -8,19 +8,19 @@
  * and the records carried over for a failed endpoint; endpoints not asked for (`--endpoint`)
  * keep the previous snapshot's files, so every snapshot holds the whole source.
  */
-import os from 'node:os';
 import type { BackupWarning, Snapshot } from '../../../../shared/domain.js';
 import { Chunker, gearTable } from '../../chunker/fastcdc.js';
+import { CairnError } from '../../errors.js';
 import type { Tree, TreeNode } from '../../format/tree.js';
 import { compareNames } from '../../format/tree.js';
 import { WorkerPool } from '../../pipeline/worker-pool.js';
 import type { Repository } from '../../repository/repository.js';
-import type { BackupResult, JobControl } from '../../service-types.js';
+import type { BackupResult, JobControl } from '../../operation-types.js';
 import { findSnapshot, commitSnapshot } from '../../snapshots/snapshot-store.js';
 import { ProgressMeter } from '../../util/progress-meter.js';
-import { PROGRAM_VERSION } from '../../version.js';
 import {
-  describeEndpointFailure,
+  describeEndpointFailures,
+  summarizeEndpointFailures,
   nextApiSourceMeta,
   readApiSourceMeta,
   type EndpointFetchMeta,
@@ -28,6 +28,7 @@ import {
 import { ApiChunkStore } from './api-chunk-store.js';
 import { pullApiSource } from './pull-api-source.js';
 import type { SourceDefinition } from './source-definition.js';
+import { hostName } from '../../util/host-name.js';
 
 export interface ApiBackupRequest {
   definition: SourceDefinition;
@@ -52,11 +53,81 @@ export async function backupApiSource(
 ): Promise<BackupResult> {
   const started = Date.now();
   const { definition } = request;
-  const hostname = os.hostname();
+  const hostname = hostName();
   const group = request.group ?? apiGroup(hostname, definition.name);
   const parent = await findSnapshot(repo, 'latest', group).catch(() => undefined);
   // Snapshot first, index second: a backup finishing in between has written its index first.
   await repo.loadIndex({ forWriting: true });
+  const meter = new ProgressMeter('backup', control.onProgress, control.progressIntervalMs);
+  const mtime = `${BigInt(Date.now()) * 1_000_000n}`;
+  const stored = await storeApiSource(repo, request, parent, meter, control.signal, mtime);
+  if (stored.allFailed !== undefined) {
+    // A snapshot would only repeat the last one's records, and look like a backup in the list.
+    throw new CairnError(
+      'failure',
+      `API source ${definition.name}: every endpoint failed, so no snapshot was saved (earlier snapshots are unchanged): ${stored.allFailed}`,
+    );
+  }
+  meter.setPhase('finishing');
+  const apiTree = await repo.saveTree(sortedTree([stored.node]));
+  const tree = await repo.saveTree(sortedTree([dirNode('api', apiTree, mtime)]));
+  const snapshot: Snapshot = await commitSnapshot(
+    repo,
+    {
+      hostname,
+      group,
+      paths: [],
+      sources: [{ kind: 'api', source: definition.name, name: definition.name }],
+      tags: request.tags ?? [],
+      parent: parent?.id ?? null,
+      tree,
+      incompleteReasons: stored.failures,
+      counts: {
+        files_new: stored.counts.new,
+        files_changed: stored.counts.changed,
+        files_unchanged: stored.counts.unchanged,
+        dirs: 2,
+        bytes_processed: stored.counts.bytes,
+        bytes_read: stored.counts.bytes,
+      },
+      startedAt: started,
+      meta: { api: { [definition.name]: stored.meta } },
+    },
+    control.confirmLock,
+  );
+  meter.emit(true);
+  return { snapshot, warnings: stored.warnings };
+}
+
+/** One API source stored in the repository, ready to be placed under a snapshot's `/api/`. */
+export interface StoredApiSource {
+  /** The folder `<source name>` with its endpoints' files. */
+  node: TreeNode;
+  /** The bookmarks for the snapshot's `meta.api[<source name>]`. */
+  meta: unknown;
+  warnings: BackupWarning[];
+  /** Why endpoints failed, one line per cause (the snapshot is then incomplete). */
+  failures: string[];
+  /** Set when every endpoint failed: their causes in one line. */
+  allFailed?: string;
+  counts: { new: number; changed: number; unchanged: number; bytes: number };
+}
+
+/**
+ * Pulls a source's endpoints and stores their files (data and trees, no snapshot), merging
+ * with what `parent` holds under `/api/<source>/`. Shared by the API backup and a plan's run,
+ * whose one snapshot holds folders and API sources side by side. The index must be loaded for
+ * writing.
+ */
+export async function storeApiSource(
+  repo: Repository,
+  request: Pick<ApiBackupRequest, 'definition' | 'endpoints' | 'fullSync' | 'tempDir'>,
+  parent: Snapshot | undefined,
+  meter: ProgressMeter,
+  signal: AbortSignal | undefined,
+  mtime: string,
+): Promise<StoredApiSource> {
+  const { definition } = request;
   const previousFiles = parent
     ? await sourceFiles(repo, parent, definition.name)
     : new Map<string, TreeNode>();
@@ -67,12 +138,10 @@ export async function backupApiSource(
   const pool = new WorkerPool(repo.key);
   const store = new ApiChunkStore(repo, pool);
   const gear = gearTable(repo.config.chunker.seed);
-  const meter = new ProgressMeter('backup', control.onProgress, control.progressIntervalMs);
   const counts = { new: 0, changed: 0, unchanged: 0, bytes: 0 };
   const files = new Map<string, TreeNode>();
   const metas: EndpointFetchMeta[] = [];
   const warnings: BackupWarning[] = [];
-  const mtime = `${BigInt(Date.now()) * 1_000_000n}`;
 
   /** Stores a file that may start over: each attempt is the whole file; the last one counts. */
   const storeFile = async (name: string, attempts: AsyncIterable<AsyncIterable<Uint8Array>>) => {
@@ -113,7 +182,7 @@ export async function backupApiSource(
       definition,
       fullSync: request.fullSync,
       endpoints: request.endpoints,
-      signal: control.signal,
+      signal,
       tempDir: request.tempDir,
       previous: {
         meta: previousMeta,
@@ -138,45 +207,20 @@ export async function backupApiSource(
       }
     }
     for (const [name, node] of previousFiles) if (!files.has(name)) files.set(name, node);
-
-    meter.setPhase('finishing');
+    const failed = metas.filter((m) => m.status === 'failed');
     await store.drain();
     const sourceTree = await repo.saveTree(sortedTree([...files.values()]));
-    const apiTree = await repo.saveTree(sortedTree([dirNode(definition.name, sourceTree, mtime)]));
-    const tree = await repo.saveTree(sortedTree([dirNode('api', apiTree, mtime)]));
-    const failed = metas.filter((m) => m.status === 'failed');
-    const snapshot: Snapshot = await commitSnapshot(
-      repo,
-      (written) => ({
-        time: new Date().toISOString(),
-        hostname,
-        username: safeUsername(),
-        group,
-        paths: [],
-        sources: [{ kind: 'api', source: definition.name, name: definition.name }],
-        tags: request.tags ?? [],
-        parent: parent?.id ?? null,
-        tree,
-        incomplete: failed.length > 0,
-        incomplete_reasons: failed.map(describeEndpointFailure),
-        stats: {
-          files_new: counts.new,
-          files_changed: counts.changed,
-          files_unchanged: counts.unchanged,
-          dirs: 2,
-          bytes_processed: counts.bytes,
-          blobs_added: written.blobs,
-          bytes_added: written.bytes,
-          bytes_added_raw: written.bytesRaw,
-          duration_ms: Date.now() - started,
-        },
-        program_version: PROGRAM_VERSION,
-        meta: { api: { [definition.name]: nextApiSourceMeta(previousMeta, metas) } },
-      }),
-      control.confirmLock,
-    );
-    meter.emit(true);
-    return { snapshot, warnings };
+    return {
+      node: dirNode(definition.name, sourceTree, mtime),
+      meta: nextApiSourceMeta(previousMeta, metas),
+      warnings,
+      failures: describeEndpointFailures(failed),
+      // Nothing fetched at all: the caller decides (a source backed up alone then fails).
+      ...(failed.length > 0 && failed.length === metas.length
+        ? { allFailed: summarizeEndpointFailures(failed) }
+        : {}),
+      counts,
+    };
   } finally {
     await pool.close();
   }
@@ -208,18 +252,10 @@ async function* once<T>(item: T): AsyncGenerator<T> {
   yield item;
 }
 
-function dirNode(name: string, subtree: string, mtime: string): TreeNode {
+export function dirNode(name: string, subtree: string, mtime: string): TreeNode {
   return { name, type: 'dir', mode: 0o755, mtime_ns: mtime, subtree };
 }
 
-function sortedTree(nodes: TreeNode[]): Tree {
+export function sortedTree(nodes: TreeNode[]): Tree {
   return { nodes: nodes.sort((a, b) => compareNames(a.name, b.name)) };
-}
-
-function safeUsername(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return '';
-  }
 }

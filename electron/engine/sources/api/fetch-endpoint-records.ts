@@ -9,7 +9,7 @@ import { asBookmark, laterBookmark, type Bookmark } from './bookmark.js';
 import { canonicalJson } from './canonical-json.js';
 import { expandChildPath, type ChildPathTemplate } from './child-path-template.js';
 import { joinBaseUrl } from './endpoint-url.js';
-import { forEachConcurrently } from './for-each-concurrently.js';
+import { forEachConcurrently } from '../../util/concurrency.js';
 import { ApiRequestError } from './http/api-request-error.js';
 import { createPaginator } from './pagination/create-paginator.js';
 import { RepeatedPageGuard } from './pagination/repeated-page-guard.js';

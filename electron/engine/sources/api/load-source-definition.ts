@@ -35,53 +35,81 @@ export async function loadSourceDefinition(file: string): Promise<SourceDefiniti
   return parseSourceDefinition(json, file);
 }
 
+/** One thing wrong with a definition: where (a field path, '' for the whole) and what. */
+export interface DefinitionProblem {
+  path: string;
+  message: string;
+}
+
+export type SourceDefinitionCheck =
+  | { ok: true; definition: SourceDefinition }
+  | { ok: false; name: string | null; problems: DefinitionProblem[] };
+
+/** A problem in words as messages show it: the path, then what is wrong there. */
+export function describeProblem(problem: DefinitionProblem): string {
+  return problem.path === '' ? problem.message : `${problem.path}: ${problem.message}`;
+}
+
+/** Throws one message naming `origin` and every problem; what `checkSourceDefinition` finds. */
 export function parseSourceDefinition(
   json: unknown,
   origin = 'source definition',
 ): SourceDefinition {
+  const check = checkSourceDefinition(json);
+  if (check.ok) return check.definition;
+  throw new CairnError(
+    'invalid-argument',
+    `${origin}: ${check.problems.map(describeProblem).join('; ')}`,
+  );
+}
+
+/**
+ * Every rule a definition must meet, in one place: the app's live validation, `cairn api test`
+ * and backup all come here, so what one accepts the others accept.
+ */
+export function checkSourceDefinition(json: unknown): SourceDefinitionCheck {
+  const named = (json as { name?: unknown } | null)?.name;
+  const name = typeof named === 'string' ? named : null;
   const schema = (json as { $schema?: unknown } | null)?.$schema;
   if (typeof schema === 'string' && schema !== SOURCE_DEFINITION_SCHEMA_V1) {
-    throw new CairnError(
-      'invalid-argument',
-      `${origin}: format ${JSON.stringify(schema)} is not supported by this version of Cairn (it reads ${SOURCE_DEFINITION_SCHEMA_V1})`,
-    );
+    const message = `format ${JSON.stringify(schema)} is not supported by this version of Cairn (it reads ${SOURCE_DEFINITION_SCHEMA_V1})`;
+    return { ok: false, name, problems: [{ path: '', message }] };
   }
   const parsed = sourceDefinitionSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(describeIssue);
-    throw new CairnError('invalid-argument', `${origin}: ${problems.join('; ')}`);
+    return { ok: false, name, problems: parsed.error.issues.flatMap(describeIssue) };
   }
   const definition = parsed.data;
   const problems = semanticProblems(definition);
-  if (problems.length > 0) {
-    throw new CairnError('invalid-argument', `${origin}: ${problems.join('; ')}`);
-  }
-  return definition;
+  return problems.length > 0 ? { ok: false, name, problems } : { ok: true, definition };
 }
 
-function describeIssue(issue: ZodIssue): string {
+function describeIssue(issue: ZodIssue): DefinitionProblem[] {
   const at = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((key) => `unknown field ${JSON.stringify(at ? `${at}.${key}` : key)}`)
-      .join('; ');
+    return issue.keys.map((key) => ({
+      path: '',
+      message: `unknown field ${JSON.stringify(at ? `${at}.${key}` : key)}`,
+    }));
   }
   if (issue.code === 'invalid_union_discriminator') {
-    return `${at || 'value'}: "type" must be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    const options = issue.options.map((o) => JSON.stringify(o)).join(', ');
+    return [{ path: at || 'value', message: `"type" must be one of ${options}` }];
   }
-  return `${at || 'definition'}: ${issue.message}`;
+  return [{ path: at || 'definition', message: issue.message }];
 }
 
 function formatPath(path: ReadonlyArray<string | number>): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-function semanticProblems(definition: SourceDefinition): string[] {
-  const problems: string[] = [];
+function semanticProblems(definition: SourceDefinition): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const at = (path: string, message: string) => problems.push({ path, message });
   const names = definition.endpoints.map((e) => e.name);
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name)) problems.push(`endpoint name ${JSON.stringify(name)} is used twice`);
+    if (seen.has(name)) at('', `endpoint name ${JSON.stringify(name)} is used twice`);
     seen.add(name);
   }
   const parentOf = new Map<string, string>();
@@ -90,35 +118,36 @@ function semanticProblems(definition: SourceDefinition): string[] {
       const template = parseChildPathTemplate(endpoint.path, names);
       if (template) {
         if (template.parent === endpoint.name) {
-          problems.push(`endpoints[${i}].path: an endpoint cannot be its own parent`);
+          at(`endpoints[${i}].path`, 'an endpoint cannot be its own parent');
         } else parentOf.set(endpoint.name, template.parent);
       }
     } catch (err) {
-      problems.push(`endpoints[${i}].path: ${errorMessage(err)}`);
+      at(`endpoints[${i}].path`, errorMessage(err));
     }
     if (endpoint.body !== undefined && endpoint.method !== 'POST') {
-      problems.push(`endpoints[${i}].body: only a POST endpoint has a body`);
+      at(`endpoints[${i}].body`, 'only a POST endpoint has a body');
     }
     const p = endpoint.pagination;
     if ('in' in p && p.in === 'body' && endpoint.method !== 'POST') {
-      problems.push(`endpoints[${i}].pagination.in: "body" needs "method": "POST"`);
+      at(`endpoints[${i}].pagination.in`, '"body" needs "method": "POST"');
     }
     if (
       (p.type === 'page' || p.type === 'cursor') &&
       (p.sizeParam === undefined) !== (p.size === undefined)
     ) {
-      problems.push(`endpoints[${i}].pagination: "sizeParam" and "size" go together`);
+      at(`endpoints[${i}].pagination`, '"sizeParam" and "size" go together');
     }
     if (
       p.type === 'cursor' &&
       (p.nextCursor === undefined) === (p.nextCursorHeader === undefined)
     ) {
-      problems.push(
-        `endpoints[${i}].pagination: cursor pagination needs exactly one of "nextCursor" or "nextCursorHeader"`,
+      at(
+        `endpoints[${i}].pagination`,
+        'cursor pagination needs exactly one of "nextCursor" or "nextCursorHeader"',
       );
     }
     if (p.type === 'offset' && (p.limitParam === undefined) !== (p.limit === undefined)) {
-      problems.push(`endpoints[${i}].pagination: "limitParam" and "limit" go together`);
+      at(`endpoints[${i}].pagination`, '"limitParam" and "limit" go together');
     }
   });
   for (const start of parentOf.keys()) {
@@ -126,7 +155,7 @@ function semanticProblems(definition: SourceDefinition): string[] {
     let current = parentOf.get(start);
     while (current !== undefined) {
       if (chain.has(current)) {
-        problems.push(`endpoint ${JSON.stringify(start)}: parent endpoints form a cycle`);
+        at('', `endpoint ${JSON.stringify(start)}: parent endpoints form a cycle`);
         break;
       }
       chain.add(current);
@@ -134,8 +163,7 @@ function semanticProblems(definition: SourceDefinition): string[] {
     }
   }
   for (const key of Object.keys(definition.restore ?? {})) {
-    if (!seen.has(key))
-      problems.push(`restore.${key}: no endpoint is named ${JSON.stringify(key)}`);
+    if (!seen.has(key)) at(`restore.${key}`, `no endpoint is named ${JSON.stringify(key)}`);
   }
   return problems;
 }

@@ -1,5 +1,6 @@
 import type { JobResult } from '../../../../shared/contract';
-import type { JobProgress } from '../../../../shared/domain';
+import type { JobProgress, SnapshotStats } from '../../../../shared/domain';
+import { jobOutcome } from '../../../../shared/job-outcome';
 import { ErrorNotice } from '../../components/error-notice';
 import {
   formatBytes,
@@ -25,6 +26,7 @@ const phases: Record<JobProgress['phase'], string> = {
   prune: 'Pruning',
   diff: 'Comparing',
   export: 'Exporting',
+  copy: 'Copying',
   finishing: 'Finishing',
 };
 
@@ -56,7 +58,9 @@ export function JobCard({ jobId, withLog = false }: { jobId: string; withLog?: b
             className={`badge badge-${job.incomplete ? 'incomplete' : job.status}`}
             data-testid="job-status"
           >
-            {job.incomplete ? 'Done with problems' : statusWords(job.status, job.cancelRequested)}
+            {job.incomplete
+              ? 'Completed with warnings'
+              : statusWords(job.status, job.cancelRequested)}
           </span>
         </h3>
         {job.status === 'running' && (
@@ -140,10 +144,17 @@ function RunningProgress({ progress }: { progress: JobProgress | null }) {
 }
 
 function ResultSummary({ result }: { result: JobResult }) {
+  const { problems } = jobOutcome(result);
+  const counts = problems.length > 0 && (
+    <p className="warning-text" data-testid="job-problems">
+      {problems.join(', ')}.
+    </p>
+  );
   if (result.kind === 'backup') {
     const { warnings } = result;
     return (
       <div className="job-result" data-testid="job-result">
+        {counts}
         {result.snapshots.map(({ source, kind, snapshot }) => {
           const s = snapshot.stats;
           return (
@@ -154,8 +165,8 @@ function ResultSummary({ result }: { result: JobResult }) {
                 {kind === 'api'
                   ? `${plural(s.files_new + s.files_changed + s.files_unchanged, 'file')}`
                   : `${plural(s.files_new, 'new file')}, ${plural(s.files_changed, 'changed file')}, ${plural(s.files_unchanged, 'unchanged file')}`}
-                ; {formatBytes(s.bytes_processed)} read, {formatBytes(s.bytes_added)} added to the
-                repository in {formatDuration(s.duration_ms / 1000)}.
+                ; {sizeWords(s)}, {formatBytes(s.bytes_added)} added to the repository in{' '}
+                {formatDuration(s.duration_ms / 1000)}.
               </p>
               {snapshot.incomplete && (
                 <p className="warning-text" data-testid="job-snapshot-incomplete">
@@ -178,6 +189,7 @@ function ResultSummary({ result }: { result: JobResult }) {
     const r = result.summary;
     return (
       <div className="job-result" data-testid="job-result">
+        {counts}
         <p>
           {plural(r.files_restored, 'file')} restored ({formatBytes(r.bytes_restored)})
           {r.files_skipped > 0 && `, ${plural(r.files_skipped, 'existing file')} left as they were`}
@@ -239,6 +251,14 @@ function ResultSummary({ result }: { result: JobResult }) {
       )}
     </div>
   );
+}
+
+/** What was read, against what the snapshot holds: unchanged files are reused, not read. */
+function sizeWords(s: SnapshotStats): string {
+  if (s.bytes_read === undefined || s.bytes_read === s.bytes_processed) {
+    return `${formatBytes(s.bytes_processed)} read`;
+  }
+  return `${formatBytes(s.bytes_read)} read (${formatBytes(s.bytes_processed)} in the snapshot)`;
 }
 
 function Warnings({ warnings }: { warnings: { path: string; message: string }[] }) {

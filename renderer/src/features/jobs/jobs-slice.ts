@@ -10,7 +10,7 @@ import type {
   JobStatus,
   JobSummary,
 } from '../../../../shared/contract';
-import type { JobProgress } from '../../../../shared/domain';
+import type { JobProgress, OverwritePolicy } from '../../../../shared/domain';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
 import { newJobId } from './job-id';
@@ -34,7 +34,7 @@ export interface RestoreOrder {
   snapshot: string;
   target: string;
   include?: string[];
-  overwrite: 'skip' | 'always' | 'rename';
+  overwrite: OverwritePolicy;
 }
 
 export interface ExportOrder {

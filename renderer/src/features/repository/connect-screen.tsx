@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Icon } from '../../components/icons';
 import { PathField } from '../../components/path-field';
@@ -15,11 +15,20 @@ import {
 
 type Mode = 'open' | 'create';
 
-/** Open an existing repository or create a new one: the first thing a user sees. */
+/**
+ * Open an existing repository or create a new one: the first thing a user sees. When no
+ * repository is known (none opened in this browser or app, and none in Cairn's data folder),
+ * it opens on "Create" with that folder filled in, so a first backup is a password away.
+ */
 export function ConnectScreen() {
   const [recent] = useState(recentRepositories);
-  const [mode, setMode] = useState<Mode>('open');
-  const [location, setLocation] = useState(recent[0] ?? '');
+  const offered = useAppStore((s) => s.appInfo?.defaultRepository);
+  // null until the user chooses: then the host's answer (which may come later) decides.
+  const [chosenMode, setMode] = useState<Mode | null>(null);
+  const [typedLocation, setLocation] = useState<string | null>(null);
+  const firstRun = recent.length === 0 && offered !== undefined && !offered.exists;
+  const mode = chosenMode ?? (firstRun ? 'create' : 'open');
+  const location = typedLocation ?? recent[0] ?? offered?.location ?? '';
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const busy = useAppStore((s) => s.repositoryBusy);
@@ -38,6 +47,14 @@ export function ConnectScreen() {
   const [afterTrust, setAfterTrust] = useState<(() => void) | null>(null);
   const mismatch = mode === 'create' && confirm !== '' && confirm !== password;
   const built = buildTarget(kind, kind === 'local' ? { ...fields, path: location } : fields);
+  const ratePassword = useAppStore((s) => s.ratePassword);
+  const rated = useAppStore((s) => s.passwordRating);
+  const weak = mode === 'create' && rated?.password === password && rated.rating.weak;
+  useEffect(() => {
+    if (mode !== 'create') return;
+    const timer = setTimeout(() => void ratePassword(password), 250);
+    return () => clearTimeout(timer);
+  }, [mode, password, ratePassword]);
 
   const whenTrusted = async (action: () => void) => {
     if (!built.ok) return;
@@ -173,6 +190,15 @@ export function ConnectScreen() {
             }
           />
         )}
+        {kind === 'local' &&
+          mode === 'create' &&
+          offered !== undefined &&
+          location === offered.location && (
+            <p className="hint" data-testid="repository-default-hint">
+              Suggested: a repository in Cairn’s own folder on this computer. A copy on another
+              drive also protects against a failed disk; you can create one there later.
+            </p>
+          )}
         {kind === 'local' && mode === 'open' && recent.length > 1 && (
           <div className="recent" aria-label="Recently opened">
             {recent.map((r) => (
@@ -214,6 +240,11 @@ export function ConnectScreen() {
               onChange={(e) => setConfirm(e.target.value)}
               data-testid="repository-password-confirm"
             />
+            {weak && (
+              <p className="warning-text" role="status" data-testid="repository-password-weak">
+                This password is easy to guess. {rated.rating.advice}
+              </p>
+            )}
             {mismatch && (
               <p className="field-error" data-testid="repository-password-mismatch">
                 The passwords differ.

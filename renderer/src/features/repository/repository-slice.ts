@@ -2,7 +2,7 @@
  * Which repository the UI works on. The password goes to the host once, on connect or create,
  * and is never kept here.
  */
-import type { AppInfo, ContractError } from '../../../../shared/contract';
+import type { AppInfo, ContractError, PasswordRating } from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
 import type { SecretsKept } from '../../../../shared/contract';
@@ -29,6 +29,9 @@ export interface RepositorySlice {
   credentialsNotice: string | null;
   disconnectRepository(): Promise<void>;
   clearRepositoryError(): void;
+  /** The strength of the password typed for a new repository; null when not rated. */
+  passwordRating: { password: string; rating: PasswordRating } | null;
+  ratePassword(password: string): Promise<void>;
 }
 
 export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (set, get) => {
@@ -96,5 +99,12 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
       get().closeSnapshot();
     },
     clearRepositoryError: () => set({ repositoryError: null }),
+    passwordRating: null,
+    async ratePassword(password) {
+      if (password === '') return set({ passwordRating: null });
+      // An estimate is advice: without one, creating simply goes on unwarned.
+      const rating = await api.call('ratePassword', { password }).catch(() => null);
+      set({ passwordRating: rating === null ? null : { password, rating } });
+    },
   };
 };

@@ -1,16 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import type { ParsedArgsOf } from '../../../../shared/contract';
+import { OVERWRITE_POLICIES, type OverwritePolicy } from '../../../../shared/domain';
 import { ErrorNotice } from '../../components/error-notice';
 import { PathField } from '../../components/path-field';
 import { useAppStore } from '../../store/store-context';
 import { JobCard } from '../jobs/job-card';
 
-type Overwrite = ParsedArgsOf<'startRestore'>['overwrite'];
-
-// Type-only import above keeps zod out of the bundle; the list must match the contract's.
-const overwritePolicies: readonly Overwrite[] = ['skip', 'always', 'rename'];
-
-const policyWords: Record<Overwrite, string> = {
+const policyWords: Record<OverwritePolicy, string> = {
   skip: 'Keep existing files (skip them)',
   always: 'Overwrite existing files',
   rename: 'Keep both (restore beside them with a new name)',
@@ -24,7 +19,7 @@ export function RestorePanel({ snapshotId, onClose }: { snapshotId: string; onCl
   const pickFolder = useAppStore((s) => s.pickFolder);
   const [scope, setScope] = useState<'all' | 'selected'>(selected ? 'selected' : 'all');
   const [target, setTarget] = useState('');
-  const [overwrite, setOverwrite] = useState<Overwrite>('skip');
+  const [overwrite, setOverwrite] = useState<OverwritePolicy>('skip');
   const [jobId, setJobId] = useState<string | null>(null);
   const running = useAppStore((s) =>
     jobId === null ? false : s.jobs[jobId]?.status === 'running',
@@ -98,10 +93,10 @@ export function RestorePanel({ snapshotId, onClose }: { snapshotId: string; onCl
           id="restore-overwrite"
           className="input"
           value={overwrite}
-          onChange={(e) => setOverwrite(e.target.value as Overwrite)}
+          onChange={(e) => setOverwrite(e.target.value as OverwritePolicy)}
           data-testid="restore-overwrite"
         >
-          {overwritePolicies.map((p) => (
+          {OVERWRITE_POLICIES.map((p) => (
             <option key={p} value={p}>
               {policyWords[p]}
             </option>

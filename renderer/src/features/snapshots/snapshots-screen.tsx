@@ -10,6 +10,7 @@ export function SnapshotsScreen() {
   const snapshots = useAppStore((s) => s.snapshots);
   const loading = useAppStore((s) => s.snapshotsLoading);
   const error = useAppStore((s) => s.snapshotsError);
+  const damage = useAppStore((s) => s.repositoryWarnings);
   const load = useAppStore((s) => s.loadSnapshots);
   const open = useAppStore((s) => s.openSnapshot);
   const startCheck = useAppStore((s) => s.startCheck);
@@ -61,6 +62,20 @@ export function SnapshotsScreen() {
         </div>
       </header>
       {error && <ErrorNotice error={error} testId="snapshots-error" />}
+      {damage.length > 0 && (
+        <div className="card warning-text" role="alert" data-testid="repository-warnings">
+          <p>
+            The repository has {plural(damage.length, 'damaged file')}. Cairn works around{' '}
+            {damage.length === 1 ? 'it' : 'them'}; “cairn repair” removes or replaces{' '}
+            {damage.length === 1 ? 'it' : 'them'}.
+          </p>
+          <ul className="warnings">
+            {damage.map((w) => (
+              <li key={`${w.kind}/${w.id}`}>{w.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {latestCheck !== undefined && <JobCard jobId={latestCheck} />}
       {snapshots !== null && snapshots.length > 0 && <SizeChart snapshots={snapshots} />}
       {snapshots !== null && snapshots.length === 0 && (

@@ -1,4 +1,4 @@
-import type { ContractError } from '../../../../shared/contract';
+import type { ContractError, RepositoryDamage } from '../../../../shared/contract';
 import type { Snapshot } from '../../../../shared/domain';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
@@ -8,6 +8,8 @@ export interface SnapshotsSlice {
   snapshots: Snapshot[] | null;
   snapshotsLoading: boolean;
   snapshotsError: ContractError | null;
+  /** Damaged repository files the host worked around (a skipped snapshot file, …). */
+  repositoryWarnings: RepositoryDamage[];
   loadSnapshots(): Promise<void>;
 }
 
@@ -15,12 +17,15 @@ export const createSnapshotsSlice: SliceCreator<SnapshotsSlice> = (api) => (set)
   snapshots: null,
   snapshotsLoading: false,
   snapshotsError: null,
+  repositoryWarnings: [],
   async loadSnapshots() {
     set({ snapshotsLoading: true });
     try {
       const snapshots = await api.call('listSnapshots', {});
       snapshots.sort((a, b) => b.time.localeCompare(a.time));
-      set({ snapshots, snapshotsLoading: false, snapshotsError: null });
+      // Asked after the list, which is what meets a damaged snapshot file.
+      const repositoryWarnings = await api.call('getRepositoryWarnings', {}).catch(() => []);
+      set({ snapshots, snapshotsLoading: false, snapshotsError: null, repositoryWarnings });
     } catch (err) {
       set({ snapshotsLoading: false, snapshotsError: asContractError(err) });
     }

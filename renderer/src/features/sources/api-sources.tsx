@@ -84,21 +84,16 @@ function ApiSourceEditor({ id }: { id: string }) {
   const runTest = useAppStore((s) => s.testApiSource);
   const [text, setText] = useState(draft?.text ?? '');
 
+  // The store gets every keystroke at once ("Back up now" backs up what is on screen); only
+  // the engine's validation waits for a pause in typing.
   useEffect(() => {
-    const timer = setTimeout(() => {
-      update(id, text);
-      void validate(id);
-    }, validateDelayMs);
+    const timer = setTimeout(() => void validate(id), validateDelayMs);
     return () => clearTimeout(timer);
-  }, [id, text, update, validate]);
+  }, [id, text, validate]);
 
   if (draft === undefined) return null;
   const v = draft.validation;
-  const test = () => {
-    // The editor hands its text to the store after a pause; test what is on screen now.
-    update(id, text);
-    void runTest(id);
-  };
+  const test = () => void runTest(id);
   return (
     <div className="api-editor" data-testid="api-source-editor">
       <textarea
@@ -107,7 +102,10 @@ function ApiSourceEditor({ id }: { id: string }) {
         spellCheck={false}
         placeholder='{ "name": "tracker", "baseUrl": "https://…", "endpoints": [ … ] }'
         aria-label="Source definition (JSON)"
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          update(id, e.target.value);
+        }}
         data-testid="api-source-text"
       />
       <div className="api-editor-footer">

@@ -87,7 +87,15 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (api) => (set, get
       void get().validateApiSource(id);
       return id;
     },
-    updateApiSource: (id, text) => patchDraft(id, { text }),
+    // A verdict about other text must not stay on screen (no ✓ for what is no longer there).
+    updateApiSource: (id, text) =>
+      set((state) => ({
+        apiSources: state.apiSources.map((draft) =>
+          draft.id !== id || draft.text === text
+            ? draft
+            : { ...draft, text, validation: null, validationError: null },
+        ),
+      })),
     removeApiSource: (id) =>
       set((state) => ({ apiSources: state.apiSources.filter((draft) => draft.id !== id) })),
     async pickSourceDefinition() {

@@ -10,7 +10,7 @@ import { canonicalJson } from '../canonical-json.js';
 import { JsonDepthError, parseJson } from '../parse-json.js';
 import type { SecretRedactor } from '../secret-redactor.js';
 import { ApiRequestError } from './api-request-error.js';
-import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { Semaphore } from '../../../util/concurrency.js';
 import { NodeHttpTransport, type TransportResponse } from './node-http-transport.js';
 import { RequestRateLimiter } from './request-rate-limiter.js';
 import {
@@ -34,7 +34,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 };
 
 export interface ApiRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   /** JSON body, or a form for token requests. */
@@ -48,6 +48,13 @@ export interface ApiRequest {
    * 'cancelled' error.
    */
   signal?: AbortSignal;
+  /**
+   * For a write that must not happen twice (restore-api): asked before trying again after a
+   * failure the server may have acted on (a dropped connection, a timeout, an HTTP 500); false
+   * gives up with that failure. A 429, 502, 503 or 504 says the request was not acted on and is
+   * always tried again. Unset: every retryable failure is tried again (reads).
+   */
+  mayResend?: (failure: ApiRequestError) => Promise<boolean>;
 }
 
 export interface ApiResponse {
@@ -68,7 +75,7 @@ export interface ApiHttpClientOptions {
 export class ApiHttpClient {
   readonly limits: HttpLimits;
   private readonly retry: RetryPolicy;
-  private readonly gate: ConcurrencyLimiter;
+  private readonly gate: Semaphore;
   private readonly rate: RequestRateLimiter;
   private readonly transport: NodeHttpTransport;
   private sent = 0;
@@ -76,7 +83,7 @@ export class ApiHttpClient {
   constructor(private readonly options: ApiHttpClientOptions) {
     this.limits = { ...DEFAULT_HTTP_LIMITS, ...stripUndefined(options.limits ?? {}) };
     this.retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
-    this.gate = new ConcurrencyLimiter(this.limits.concurrency);
+    this.gate = new Semaphore(this.limits.concurrency);
     this.rate = new RequestRateLimiter(this.limits.requestsPerSecond);
     // One socket more than the limit, for token requests that bypass the concurrency gate.
     this.transport = new NodeHttpTransport(this.limits.concurrency + 1);
@@ -102,7 +109,7 @@ export class ApiHttpClient {
         // A token request skips the concurrency gate: the requests holding every slot may be
         // the very ones waiting for that token.
         if (request.outsideConcurrencyLimit) return await this.attempt(request, auth);
-        return await this.gate.run(() => this.attempt(request, auth), request.signal);
+        return await this.gate.use(() => this.attempt(request, auth), request.signal);
       } catch (err) {
         if (!(err instanceof ApiRequestError)) {
           this.throwIfCancelled(request); // the gate gave up on a request whose signal aborted
@@ -117,6 +124,11 @@ export class ApiHttpClient {
           }
         }
         if (!failure.retryable) throw failure;
+        if (request.mayResend && mayHaveActed(failure) && !(await request.mayResend(failure)))
+          throw new ApiRequestError(failure.kind, failure.message, failure.url, {
+            ...failure.options,
+            retryable: false,
+          });
         if (attempt >= this.retry.maxAttempts) {
           throw new ApiRequestError(
             failure.kind,
@@ -304,6 +316,13 @@ export class ApiHttpClient {
     }
     return decodeUtf8(Buffer.concat(chunks, size));
   }
+}
+
+/** Whether the server may have carried out a request that failed this way. */
+function mayHaveActed(failure: ApiRequestError): boolean {
+  if (failure.kind === 'rate-limited') return false;
+  const status = failure.options.status;
+  return !(status === 502 || status === 503 || status === 504);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,0 +1,44 @@
+/**
+ * `cairn config export FILE | import FILE`: plans and recent repositories, to move a setup to
+ * another machine. The configuration holds secret references only (keychain:, env:, file:),
+ * never a secret, so neither does the export; secrets stay where the references point.
+ */
+import { CairnError } from '../../engine/errors.js';
+import { writeJsonAtomic, readTextIfExists } from '../../plans/atomic-json.js';
+import { loadConfig, parseConfig, updateConfig } from '../../plans/config-store.js';
+import { planFiles } from '../../plans/plan-files.js';
+import { parse } from '../args.js';
+
+const USAGE = 'cairn config export FILE | import FILE';
+
+export async function run(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv, {}, USAGE);
+  const [action, file, ...extra] = positionals;
+  if (!file || extra.length > 0 || (action !== 'export' && action !== 'import'))
+    throw new CairnError('invalid-argument', `usage: ${USAGE}`);
+  const files = planFiles();
+  if (action === 'export') {
+    const config = await loadConfig(files.config);
+    await writeJsonAtomic(file, config, 0o644);
+    process.stdout.write(`${config.plans.length} plan(s) exported to ${file}\n`);
+    return 0;
+  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) throw new CairnError('invalid-argument', `${file} does not exist`);
+  const imported = parseConfig(text, file);
+  let added = 0;
+  await updateConfig(files.config, (config) => {
+    const clashes = imported.plans.filter((p) => config.plans.some((q) => q.name === p.name));
+    if (clashes.length > 0)
+      throw new CairnError(
+        'invalid-argument',
+        `nothing imported: plan(s) ${clashes.map((p) => p.name).join(', ')} exist already (remove or rename them first)`,
+      );
+    config.plans.push(...imported.plans);
+    added = imported.plans.length;
+    for (const repo of imported.recentRepositories)
+      if (!config.recentRepositories.includes(repo)) config.recentRepositories.push(repo);
+  });
+  process.stdout.write(`${added} plan(s) imported from ${file}\n`);
+  return 0;
+}

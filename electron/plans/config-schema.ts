@@ -1,0 +1,106 @@
+/**
+ * Cairn's configuration file (`CAIRN_HOME/config.json`), format version 1:
+ *
+ *   { "version": 1, "plans": [Plan, …], "recentRepositories": [LOC, …] }
+ *
+ * A plan ties sources (folders with excludes, API source definition files) to one
+ * repository, whose password is a secret reference (`keychain:ENTRY`, `env:NAME`,
+ * `file:PATH`), never the password. Unknown fields are refused, so a typo is reported rather
+ * than ignored; a newer version is refused rather than misread.
+ */
+import { z } from 'zod';
+
+export const CONFIG_VERSION = 1;
+
+export const SECRET_REFERENCE = /^(keychain|env|file):.+$/s;
+export const PLAN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const count = z.number().int().min(-1);
+
+export const scheduleSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('manual') }).strict(),
+  z.object({ type: z.literal('every'), seconds: z.number().int().min(1) }).strict(),
+  z.object({ type: z.literal('daily'), time: z.string().regex(TIME, 'must be HH:MM') }).strict(),
+  z
+    .object({
+      type: z.literal('weekly'),
+      days: z.array(z.enum(WEEKDAYS)).min(1),
+      time: z.string().regex(TIME, 'must be HH:MM'),
+    })
+    .strict(),
+  z.object({ type: z.literal('cron'), expression: z.string().min(1) }).strict(),
+]);
+
+export const retentionSchema = z
+  .object({
+    keepLast: count.optional(),
+    keepHourly: count.optional(),
+    keepDaily: count.optional(),
+    keepWeekly: count.optional(),
+    keepMonthly: count.optional(),
+    keepYearly: count.optional(),
+    keepWithin: z.string().optional(),
+    keepTag: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    name: z.string().regex(PLAN_NAME, 'letters, digits, ".", "_" or "-", at most 64'),
+    repository: z.string().min(1),
+    password: z
+      .string()
+      .regex(SECRET_REFERENCE, 'must be a secret reference: keychain:ENTRY, env:NAME or file:PATH'),
+    /** Absolute paths of the folders (or files) backed up. */
+    folders: z.array(z.string().min(1)),
+    /** Exclude patterns (as `cairn backup --exclude`), for every folder of the plan. */
+    excludes: z.array(z.string()),
+    /** Absolute paths of API source definition files, read at each run. */
+    apiSources: z.array(z.string().min(1)),
+    schedule: scheduleSchema,
+    /** IANA zone the schedule's clock times are in. */
+    timeZone: z.string().min(1),
+    watch: z.boolean(),
+    retention: retentionSchema,
+    /** Prune after every Nth run that forgot snapshots (0: never). */
+    pruneEvery: z.number().int().min(0),
+    /** Percentage of packs read by each run's check; null: no check. */
+    verifyPercent: z.number().gt(0).max(100).nullable(),
+    before: z.string().optional(),
+    after: z.string().optional(),
+    paused: z.boolean(),
+    created: z.string(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    version: z.literal(CONFIG_VERSION),
+    plans: z.array(planSchema),
+    recentRepositories: z.array(z.string()),
+  })
+  .strict();
+
+export type Schedule = z.infer<typeof scheduleSchema>;
+export type Retention = z.infer<typeof retentionSchema>;
+export type Plan = z.infer<typeof planSchema>;
+export type Config = z.infer<typeof configSchema>;
+
+export function emptyConfig(): Config {
+  return { version: CONFIG_VERSION, plans: [], recentRepositories: [] };
+}
+
+/** The first problems zod found, as "plans[0].schedule.time: must be HH:MM; …". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      const at = issue.path
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`))
+        .join('');
+      return `${at || 'file'}: ${issue.message}`;
+    })
+    .join('; ');
+}

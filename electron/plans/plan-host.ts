@@ -1,0 +1,93 @@
+/**
+ * Runs every plan on its schedule inside a long-lived host (`cairn serve`, the desktop app's
+ * main process): the scheduler, fed from the configuration file — re-read when it changes, so
+ * `cairn plan add|pause|resume|remove` take effect without a restart — and a log under
+ * `CAIRN_HOME/logs/`. A damaged configuration is logged and the plans already known keep
+ * running; the file is left as it is.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { errorMessage } from '../engine/errors.js';
+import type { EngineService } from '../engine/service-types.js';
+import { loadConfig } from './config-store.js';
+import type { PlanFiles } from './plan-files.js';
+import { runPlan } from './plan-runner.js';
+import { Scheduler, systemClock, type SchedulerClock } from './scheduler.js';
+
+export interface PlanHost {
+  scheduler: Scheduler;
+  stop(): Promise<void>;
+}
+
+export interface PlanHostOptions {
+  engine: EngineService;
+  files: PlanFiles;
+  clock?: SchedulerClock;
+  /** How often the configuration file is looked at for changes. */
+  pollMs?: number;
+  /** Each log line also goes here (serve prints nothing per run; tests may listen). */
+  onLine?: (line: string) => void;
+}
+
+export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost> {
+  const { engine, files } = options;
+  const logFile = path.join(files.logs, 'serve.log');
+  await fs.mkdir(files.logs, { recursive: true, mode: 0o700 });
+  let writing = Promise.resolve();
+  const log = (line: string) => {
+    const entry = `${new Date().toISOString()} ${line}\n`;
+    writing = writing
+      .then(() => fs.appendFile(logFile, entry, { mode: 0o600 }))
+      .catch(() => undefined);
+    options.onLine?.(line);
+  };
+  const scheduler = new Scheduler({
+    clock: options.clock ?? systemClock,
+    state: files.state,
+    run: async (plan, trigger, signal) => {
+      const { record } = await runPlan(plan, {
+        engine,
+        activity: files.activity,
+        state: files.state,
+        trigger,
+        signal,
+        onLine: (line) => log(`[${plan.name}] ${line}`),
+      });
+      return record.result as Exclude<typeof record.result, 'running' | 'interrupted'>;
+    },
+    onError: (err) => log(`scheduler: ${errorMessage(err)}`),
+  });
+
+  let lastSeen = '';
+  const reload = async (): Promise<void> => {
+    const stat = await fs.stat(files.config).catch(() => undefined);
+    const seen = stat ? `${stat.mtimeMs}:${stat.size}:${stat.ino}` : 'none';
+    if (seen === lastSeen) return;
+    lastSeen = seen;
+    try {
+      const config = await loadConfig(files.config);
+      await scheduler.setPlans(config.plans);
+      log(
+        `plans: ${config.plans.map((p) => `${p.name}${p.paused ? ' (paused)' : ''}`).join(', ') || 'none'}`,
+      );
+    } catch (err) {
+      log(`${errorMessage(err)}; plans already loaded keep running`);
+    }
+  };
+  await reload();
+  let polling = Promise.resolve();
+  const timer = setInterval(() => {
+    polling = polling.then(reload);
+  }, options.pollMs ?? 2000);
+  timer.unref();
+  return {
+    scheduler,
+    async stop() {
+      clearInterval(timer);
+      await polling;
+      await scheduler.stop();
+      log('stopped');
+      await writing;
+    },
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * One run of a plan: its "before" command, one snapshot of all its sources (folders and API
+ * sources side by side, grouped by host and plan), its retention (forget within the plan's
+ * group; prune every Nth run), a rolling verification (a share of the packs read back), its
+ * "after" command. The run is recorded in the activity history with its log, whatever happens,
+ * and the plan's state (last run, result, failures in a row) is updated.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { CairnError, errorMessage } from '../engine/errors.js';
+import { redactLocation } from '../engine/service.js';
+import type { EngineService, JobControl, RepositoryRef } from '../engine/service-types.js';
+import type { JobProgress } from '../../shared/domain.js';
+import type { ActivityLog } from './activity-log.js';
+import { RunLog, type RunRecord } from './activity-log.js';
+import type { Plan } from './config-schema.js';
+import { runPlanCommand } from './plan-command.js';
+import type { PlanStateStore, RunResult } from './plan-state.js';
+import { retentionRules } from './plan-retention.js';
+import { lockPlanRun } from './plan-run-lock.js';
+
+export interface PlanRunContext {
+  engine: EngineService;
+  activity: ActivityLog;
+  state: PlanStateStore;
+  trigger: RunRecord['trigger'];
+  signal?: AbortSignal;
+  onProgress?: (progress: JobProgress) => void;
+  /** Each log line as it is written (the CLI shows them, serve's log keeps them). */
+  onLine?: (line: string) => void;
+  now?: () => number;
+}
+
+export interface PlanRunOutcome {
+  record: RunRecord;
+  /** Why the run failed or was cancelled (its message is the record's error). */
+  error?: CairnError;
+}
+
+/** The snapshot group of a plan's runs (SPEC §9: grouped by host and plan). */
+export function planGroup(planName: string, hostname = os.hostname()): string {
+  return `host:${hostname};plan:${planName}`;
+}
+
+export async function runPlan(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcome> {
+  const unlock = await lockPlanRun(path.join(path.dirname(ctx.state.file), 'running'), plan.name);
+  try {
+    return await runLocked(plan, ctx);
+  } finally {
+    await unlock();
+  }
+}
+
+async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcome> {
+  const now = ctx.now ?? Date.now;
+  const startedMs = now();
+  const id = ctx.activity.newRunId(startedMs);
+  const log = new RunLog(ctx.activity.logFile(id));
+  const say = (line: string) => {
+    log.line(line);
+    ctx.onLine?.(line);
+  };
+  const record: RunRecord = {
+    id,
+    plan: plan.name,
+    trigger: ctx.trigger,
+    started: new Date(startedMs).toISOString(),
+    ended: null,
+    result: 'running',
+    snapshot: null,
+    stats: null,
+    warnings: [],
+    error: null,
+    forgotten: 0,
+    pruned: false,
+    verified: null,
+    log: log.file,
+    pid: process.pid,
+  };
+  await ctx.activity.append(record);
+  await ctx.state.update(plan.name, (s) => ({ ...s, lastRunStart: record.started }));
+  say(`plan ${plan.name}: run started (${ctx.trigger}) into ${redactLocation(plan.repository)}`);
+
+  let error: CairnError | undefined;
+  const previous = await ctx.state.read(plan.name);
+  const pruneDue = plan.pruneEvery > 0 && previous.runsSincePrune + 1 >= plan.pruneEvery;
+  try {
+    record.result = await runSteps(plan, ctx, record, say, pruneDue);
+  } catch (err) {
+    error = asCairnError(err);
+    record.result = error.kind === 'cancelled' ? 'cancelled' : 'failed';
+    record.error = error.message;
+    say(record.result === 'cancelled' ? 'cancelled' : `failed: ${error.message}`);
+  }
+  record.ended = new Date(now()).toISOString();
+  say(`plan ${plan.name}: run ended: ${record.result}`);
+  await log.flush().catch(() => undefined);
+  await ctx.activity.append(record);
+  const saved = record.result === 'ok' || record.result === 'incomplete';
+  await ctx.state.update(plan.name, (s) => ({
+    ...s,
+    lastRunEnd: record.ended ?? undefined,
+    lastResult: record.result as RunResult,
+    ...(saved ? { lastSuccess: record.ended ?? undefined } : {}),
+    runsSincePrune: record.pruned ? 0 : saved ? s.runsSincePrune + 1 : s.runsSincePrune,
+  }));
+  return error ? { record, error } : { record };
+}
+
+async function runSteps(
+  plan: Plan,
+  ctx: PlanRunContext,
+  record: RunRecord,
+  say: (line: string) => void,
+  pruneDue: boolean,
+): Promise<RunResult> {
+  const { engine, signal } = ctx;
+  const env = { CAIRN_PLAN: plan.name };
+  if (plan.before) {
+    say(`before: ${plan.before}`);
+    const outcome = await runPlanCommand(plan.before, env, (l) => say(`before| ${l}`), signal);
+    signal?.throwIfAborted();
+    if (outcome.code !== 0) {
+      const how = outcome.code === null ? `killed by ${outcome.signal}` : `exit ${outcome.code}`;
+      const why = `the "before" command failed (${how}${outcome.lastLine ? `: ${outcome.lastLine}` : ''}); the backup was skipped`;
+      record.error = why;
+      say(why);
+      return 'skipped';
+    }
+  }
+  const password = await engine.resolveSecretReference(plan.password);
+  const ref: RepositoryRef = { location: plan.repository, password };
+  const apiSources = [];
+  for (const file of plan.apiSources) {
+    const definition = await engine.loadApiSourceDefinition(file);
+    await engine.checkApiSourceSecrets(definition);
+    apiSources.push(definition);
+  }
+  const control: JobControl = {
+    ...(signal ? { signal } : {}),
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+    onWarning: (w) => {
+      record.warnings.push(w.message);
+      say(`warning: ${w.message}`);
+    },
+  };
+  say(`backup of ${[...plan.folders, ...plan.apiSources.map((f) => `API ${f}`)].join(', ')}`);
+  const { snapshot, warnings } = await engine.backup(
+    ref,
+    {
+      paths: plan.folders,
+      excludes: plan.excludes,
+      apiSources,
+      group: planGroup(plan.name),
+      tags: [`plan:${plan.name}`],
+    },
+    control,
+  );
+  for (const w of warnings) {
+    record.warnings.push(`${w.path}: ${w.message}`);
+    say(`warning: ${w.path}: ${w.message}`);
+  }
+  record.snapshot = snapshot.id;
+  const s = snapshot.stats;
+  record.stats = {
+    files_new: s.files_new,
+    files_changed: s.files_changed,
+    files_unchanged: s.files_unchanged,
+    bytes_processed: s.bytes_processed,
+    bytes_added: s.bytes_added,
+    duration_ms: s.duration_ms,
+  };
+  say(
+    `snapshot ${snapshot.short_id} saved${snapshot.incomplete ? ' (incomplete)' : ''}: ${s.files_new} new, ${s.files_changed} changed, ${s.files_unchanged} unchanged file(s), ${s.bytes_added} bytes added`,
+  );
+
+  const rules = retentionRules(plan.retention);
+  if (rules) {
+    const forgot = await engine.forget(
+      ref,
+      { rules, group: planGroup(plan.name), timeZone: plan.timeZone, prune: pruneDue },
+      control,
+    );
+    record.forgotten = forgot.removed.length;
+    record.pruned = forgot.prune !== null;
+    say(
+      `retention: ${forgot.removed.length} snapshot(s) forgotten${record.pruned ? ', then pruned' : ''}`,
+    );
+  }
+  if (plan.verifyPercent !== null) {
+    const report = await engine.check(ref, { readDataSubset: plan.verifyPercent }, control);
+    record.verified = {
+      percent: plan.verifyPercent,
+      packs_read: report.packs_read,
+      problems: report.problems.length,
+    };
+    say(
+      `verification: ${report.packs_read} of ${report.packs} pack(s) read, ${report.problems.length} problem(s)`,
+    );
+    if (!report.ok) {
+      throw new CairnError(
+        'corrupt',
+        `verification found ${report.problems.length} problem(s) in ${redactLocation(plan.repository)}: ${report.problems[0]?.message ?? ''} (see cairn check)`,
+      );
+    }
+  }
+  if (plan.after) {
+    say(`after: ${plan.after}`);
+    const outcome = await runPlanCommand(plan.after, env, (l) => say(`after| ${l}`), signal);
+    if (outcome.code !== 0) {
+      const why = `the "after" command failed (exit ${outcome.code ?? outcome.signal})${outcome.lastLine ? `: ${outcome.lastLine}` : ''}`;
+      record.warnings.push(why);
+      say(why);
+    }
+  }
+  return snapshot.incomplete ? 'incomplete' : 'ok';
+}
+
+function asCairnError(err: unknown): CairnError {
+  if (err instanceof CairnError) return err;
+  if ((err as Error)?.name === 'AbortError') return new CairnError('cancelled', 'cancelled');
+  return new CairnError('failure', errorMessage(err));
+}

@@ -1,0 +1,267 @@
+/**
+ * The scheduler the long-lived hosts (`cairn serve`, the desktop app's main process) run. Pure
+ * logic over an injected clock and timer, so tests drive time; the run itself is injected too.
+ *
+ * - A run missed while the host was down or the machine asleep runs once when the host comes
+ *   back (the remembered next run is in the past), not once per missed slot.
+ * - One plan never runs twice at once: while it runs it has no next run; the next is computed
+ *   when it ends. Plans that share a repository run one after another (one queue per location).
+ * - A failed (or skipped) run is retried after 1 min, 2, 4, … up to 1 h, or at the next
+ *   scheduled run if that comes first.
+ * - Paused plans do not run; resuming schedules the next run from now (no catch-up for the
+ *   time the user chose to pause).
+ * - The next run and the failures in a row are kept in the state file, so they survive a
+ *   restart; a run cancelled by stop() stays due, and runs again after the restart.
+ */
+import type { Plan } from './config-schema.js';
+import type { PlanState, PlanStateStore, RunResult } from './plan-state.js';
+import type { RunRecord } from './activity-log.js';
+import { nextRunAfter } from './schedule.js';
+
+export interface SchedulerClock {
+  now(): number;
+  /** Calls `fn` after `ms`; returns a function that cancels it. */
+  setTimer(ms: number, fn: () => void): () => void;
+}
+
+export const systemClock: SchedulerClock = {
+  now: () => Date.now(),
+  setTimer: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
+export type RunTrigger = RunRecord['trigger'];
+
+export interface SchedulerOptions {
+  clock: SchedulerClock;
+  state: Pick<PlanStateStore, 'read' | 'update'>;
+  /** Runs the plan; resolves with the result (a thrown error counts as 'failed'). */
+  run(plan: Plan, trigger: RunTrigger, signal: AbortSignal): Promise<RunResult>;
+  retry?: { firstMs: number; maxMs: number };
+  /** Problems of the scheduler's own (a state file that cannot be written). */
+  onError?(err: unknown): void;
+}
+
+interface Entry {
+  plan: Plan;
+  nextRun: number | null;
+  trigger: RunTrigger;
+  failures: number;
+  running?: { controller: AbortController; done: Promise<void> };
+}
+
+/** Timers are re-armed at least this often: long timeouts overflow, and clocks jump. */
+const MAX_TIMER_MS = 60 * 60 * 1000;
+
+export class Scheduler {
+  private readonly entries = new Map<string, Entry>();
+  private readonly repositoryQueues = new Map<string, Promise<void>>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private cancelTimer: (() => void) | undefined;
+  private stopped = false;
+  private readonly retry: { firstMs: number; maxMs: number };
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.retry = options.retry ?? { firstMs: 60_000, maxMs: 60 * 60_000 };
+  }
+
+  /** The plans to run (from the configuration); call again whenever it changes. */
+  setPlans(plans: readonly Plan[]): Promise<void> {
+    return this.track(this.applyPlans(plans));
+  }
+
+  /** Runs a plan now unless it is running already; resolves when that run ends. */
+  runNow(name: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (!entry) return Promise.reject(new Error(`no plan named ${name}`));
+    if (entry.running) return entry.running.done;
+    entry.trigger = 'manual';
+    return this.dispatch(entry);
+  }
+
+  /** Each plan's next run and whether it is running (for status displays and tests). */
+  status(): { name: string; nextRun: number | null; running: boolean; failures: number }[] {
+    return [...this.entries.values()].map((e) => ({
+      name: e.plan.name,
+      nextRun: e.nextRun,
+      running: e.running !== undefined,
+      failures: e.failures,
+    }));
+  }
+
+  /** Resolves once nothing the scheduler started is still pending (tests step time with it). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Stops timers and cancels running jobs (their runs are recorded as cancelled). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelTimer?.();
+    for (const entry of this.entries.values()) entry.running?.controller.abort();
+    await this.settled();
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    void work.then(
+      () => this.pending.delete(work),
+      (err: unknown) => {
+        this.pending.delete(work);
+        this.options.onError?.(err);
+      },
+    );
+    return work;
+  }
+
+  private async applyPlans(plans: readonly Plan[]): Promise<void> {
+    const now = this.options.clock.now();
+    const names = new Set(plans.map((p) => p.name));
+    for (const name of [...this.entries.keys()]) if (!names.has(name)) this.entries.delete(name);
+    for (const plan of plans) {
+      const entry = this.entries.get(plan.name);
+      if (!entry) {
+        const state = await this.options.state.read(plan.name);
+        const created: Entry = {
+          plan,
+          nextRun: null,
+          trigger: 'schedule',
+          failures: state.failures,
+        };
+        if (!plan.paused) this.scheduleFromState(created, state, now);
+        this.entries.set(plan.name, created);
+        await this.persist(created);
+        continue;
+      }
+      const before = entry.plan;
+      entry.plan = plan;
+      if (entry.running) continue; // its next run is computed when it ends
+      const timing = (p: Plan) => JSON.stringify([p.schedule, p.timeZone, p.paused]);
+      if (timing(before) !== timing(plan)) {
+        entry.nextRun = plan.paused ? null : nextRunAfter(plan.schedule, now, plan.timeZone);
+        entry.trigger = 'schedule';
+        await this.persist(entry);
+      }
+    }
+    this.arm();
+  }
+
+  private scheduleFromState(entry: Entry, state: PlanState, now: number): void {
+    const { plan } = entry;
+    let next: number | null;
+    if (state.nextRun) next = Date.parse(state.nextRun);
+    else if (plan.schedule.type === 'every' && state.lastRunStart)
+      next = Date.parse(state.lastRunStart) + plan.schedule.seconds * 1000;
+    else next = nextRunAfter(plan.schedule, now, plan.timeZone);
+    if (next !== null && next <= now) {
+      entry.nextRun = now;
+      entry.trigger = state.failures > 0 ? 'retry' : 'catch-up';
+    } else {
+      entry.nextRun = next;
+      entry.trigger = state.failures > 0 ? 'retry' : 'schedule';
+    }
+  }
+
+  private arm(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    if (this.stopped) return;
+    let earliest: number | null = null;
+    for (const e of this.entries.values()) {
+      if (e.running || e.plan.paused || e.nextRun === null) continue;
+      if (earliest === null || e.nextRun < earliest) earliest = e.nextRun;
+    }
+    if (earliest === null) return;
+    const delay = Math.min(Math.max(0, earliest - this.options.clock.now()), MAX_TIMER_MS);
+    this.cancelTimer = this.options.clock.setTimer(delay, () => this.tick());
+  }
+
+  private tick(): void {
+    this.cancelTimer = undefined;
+    const now = this.options.clock.now();
+    for (const entry of this.entries.values()) {
+      if (entry.running || entry.plan.paused || entry.nextRun === null) continue;
+      if (entry.nextRun <= now) void this.dispatch(entry);
+    }
+    this.arm();
+  }
+
+  private dispatch(entry: Entry): Promise<void> {
+    const controller = new AbortController();
+    const trigger = entry.trigger;
+    const due = entry.nextRun;
+    entry.nextRun = null;
+    const key = entry.plan.repository;
+    const previous = this.repositoryQueues.get(key) ?? Promise.resolve();
+    const done = previous.then(() => this.execute(entry, trigger, controller, due));
+    const tail = done.catch(() => undefined);
+    this.repositoryQueues.set(key, tail);
+    void tail.then(() => {
+      if (this.repositoryQueues.get(key) === tail) this.repositoryQueues.delete(key);
+    });
+    entry.running = { controller, done };
+    void this.track(done);
+    return done;
+  }
+
+  private async execute(
+    entry: Entry,
+    trigger: RunTrigger,
+    controller: AbortController,
+    due: number | null,
+  ): Promise<void> {
+    const { clock } = this.options;
+    const plan = entry.plan;
+    let result: RunResult;
+    const started = clock.now();
+    if (this.stopped || controller.signal.aborted) {
+      result = 'cancelled';
+    } else {
+      try {
+        result = await this.options.run(plan, trigger, controller.signal);
+      } catch {
+        result = controller.signal.aborted ? 'cancelled' : 'failed';
+      }
+    }
+    entry.running = undefined;
+    if (this.entries.get(plan.name) !== entry) return; // removed meanwhile
+    const now = clock.now();
+    const current = entry.plan;
+    if (result === 'cancelled' && this.stopped) {
+      // Still due: the next start of the host runs it.
+      entry.nextRun = due ?? started;
+      await this.persist(entry);
+      return;
+    }
+    const scheduled = current.paused
+      ? null
+      : current.schedule.type === 'every'
+        ? Math.max(now, started + current.schedule.seconds * 1000)
+        : nextRunAfter(current.schedule, now, current.timeZone);
+    if (result === 'failed' || result === 'skipped') {
+      entry.failures++;
+      const wait = Math.min(this.retry.firstMs * 2 ** (entry.failures - 1), this.retry.maxMs);
+      const retryAt = now + wait;
+      const retryFirst = !current.paused && (scheduled === null || retryAt < scheduled);
+      entry.nextRun = retryFirst ? retryAt : scheduled;
+      entry.trigger = retryFirst ? 'retry' : 'schedule';
+    } else {
+      if (result !== 'cancelled') entry.failures = 0;
+      entry.nextRun = scheduled;
+      entry.trigger = 'schedule';
+    }
+    await this.persist(entry);
+    this.arm();
+  }
+
+  private async persist(entry: Entry): Promise<void> {
+    const nextRun = entry.nextRun === null ? null : new Date(entry.nextRun).toISOString();
+    await this.options.state.update(entry.plan.name, (s) => ({
+      ...s,
+      nextRun,
+      failures: entry.failures,
+    }));
+  }
+}

@@ -1,0 +1,271 @@
+// The remote targets bench (issue 13): backup, unchanged re-backup and restore of the bench data
+// set to each target on loopback (REST: `rclone serve restic`, WebDAV and SFTP: rclone, S3:
+// s3rver) beside the local target, with restic into the same `rclone serve restic` in the same
+// run as the reference. Every remote target is reached through a counting TCP proxy, so the
+// table shows the bytes each re-backup moved over the wire (both ways) against the size of the
+// repository. Restores are verified byte for byte.
+// Run by run.mjs (BENCH_TARGETS=0 skips it), or alone: `node test/bench/targets-bench.mjs`
+// with BENCH_SIZE_MB, BENCH_SEED, BENCH_TIMEOUT_S as for the main bench, and BENCH_TARGETS_LIST
+// (local,rest,webdav,sftp,s3,restic-rest) to pick rows.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_ROOT, ensureData } from './generate-data.mjs';
+import { measure } from './measure.mjs';
+import { compareTrees, fingerprintTree } from './tree-hash.mjs';
+
+const REPO_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
+const CAIRN_CLI = path.join(REPO_ROOT, 'dist/electron/cli/index.js');
+const S3RVER = path.join(REPO_ROOT, 'test/fixtures/target-servers/s3rver-process.mjs');
+const PASSWORD = 'bench-password-not-secret';
+const NODE_FIRST_ON_PATH = [path.dirname(process.execPath), process.env.PATH].join(path.delimiter);
+
+const cfg = {
+  sizeMB: Number(process.env.BENCH_SIZE_MB ?? 400),
+  seed: Number(process.env.BENCH_SEED ?? 20261123),
+  timeoutS: Number(process.env.BENCH_TIMEOUT_S ?? 900),
+  rows: (process.env.BENCH_TARGETS_LIST ?? 'local,rest,webdav,sftp,s3,restic-rest').split(','),
+};
+
+const work = path.join(BENCH_ROOT, 'targets');
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+const data = ensureData({ seed: cfg.seed, sizeMB: cfg.sizeMB });
+const expected = fingerprintTree(data.dir);
+
+/** Starts a server process and resolves with its port once `line` shows it listening. */
+function startServer(cmd, args, line) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d) => {
+      out += d.toString();
+      const m = line.exec(out);
+      if (m) resolve({ port: Number(m[1]), stop: () => child.kill('SIGTERM') });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${cmd} exited ${code}:\n${out}`)));
+  });
+}
+
+function rclone(kind, root, extra = []) {
+  fs.mkdirSync(root, { recursive: true });
+  const state = `${root}.rclone`;
+  fs.mkdirSync(state, { recursive: true });
+  fs.writeFileSync(path.join(state, 'rclone.conf'), '');
+  const args = [
+    'serve',
+    kind,
+    root,
+    '--addr',
+    '127.0.0.1:0',
+    '--config',
+    path.join(state, 'rclone.conf'),
+    '--cache-dir',
+    path.join(state, 'cache'),
+    ...extra,
+  ];
+  const line =
+    kind === 'sftp'
+      ? /SFTP server listening on 127\.0\.0\.1:(\d+)/
+      : /http:\/\/127\.0\.0\.1:(\d+)\//;
+  return startServer('rclone', args, line);
+}
+
+/** A TCP proxy that counts the bytes it carries each way. */
+async function countingProxy(upstreamPort) {
+  const counts = { up: 0, down: 0 };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(upstreamPort, '127.0.0.1');
+    client.on('data', (d) => (counts.up += d.length));
+    upstream.on('data', (d) => (counts.down += d.length));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: server.address().port, counts, stop: () => server.close() };
+}
+
+const dirBytes = (dir) =>
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((sum, e) => sum + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
+
+const servers = [];
+const row = {};
+async function serverFor(kind, root, extra) {
+  const server = await rclone(kind, root, extra);
+  servers.push(server);
+  const proxy = await countingProxy(server.port);
+  servers.push(proxy);
+  return proxy;
+}
+
+/** Each row: how to reach its repository, the tool's commands, where its files are. */
+async function setUp(name) {
+  const home = path.join(work, name, 'home');
+  fs.mkdirSync(home, { recursive: true });
+  const cairnEnv = { CAIRN_PASSWORD: PASSWORD, CAIRN_HOME: home, PATH: NODE_FIRST_ON_PATH };
+  const cairn = (location, env, files, counts) => ({
+    env: { ...cairnEnv, ...env },
+    files,
+    counts,
+    init: [CAIRN_CLI, ['init', '--repo', location]],
+    backup: [CAIRN_CLI, ['backup', data.dir, '--repo', location]],
+    restore: (t) => [CAIRN_CLI, ['restore', 'latest', '--target', t, '--repo', location]],
+    restored: (t) => path.join(t, path.basename(data.dir)),
+  });
+  switch (name) {
+    case 'local': {
+      const repo = path.join(work, name, 'repo');
+      return cairn(repo, {}, repo, null);
+    }
+    case 'rest':
+    case 'restic-rest': {
+      const root = path.join(work, name, 'server');
+      const p = await serverFor('restic', root);
+      if (name === 'rest')
+        return cairn(`rest:http://127.0.0.1:${p.port}/repo`, {}, path.join(root, 'repo'), p.counts);
+      const location = `rest:http://127.0.0.1:${p.port}/repo`;
+      return {
+        env: { RESTIC_PASSWORD: PASSWORD, RESTIC_CACHE_DIR: path.join(home, 'cache') },
+        files: path.join(root, 'repo'),
+        counts: p.counts,
+        init: ['restic', ['-r', location, 'init', '--repository-version', '2']],
+        backup: ['restic', ['-r', location, 'backup', data.dir]],
+        restore: (t) => ['restic', ['-r', location, 'restore', 'latest', '--target', t]],
+        restored: (t) => path.join(t, data.dir),
+      };
+    }
+    case 'webdav': {
+      const root = path.join(work, name, 'server');
+      const p = await serverFor('webdav', root);
+      return cairn(`webdav:http://127.0.0.1:${p.port}/repo`, {}, path.join(root, 'repo'), p.counts);
+    }
+    case 'sftp': {
+      const root = path.join(work, name, 'server');
+      const p = await serverFor('sftp', root, [
+        '--user',
+        'bench',
+        '--pass',
+        'bench-sftp',
+        '--authorized-keys',
+        '/dev/null',
+      ]);
+      return cairn(
+        `sftp:bench@127.0.0.1:${p.port}/repo`,
+        { CAIRN_SFTP_PASSWORD: 'bench-sftp' },
+        path.join(root, 'repo'),
+        p.counts,
+      );
+    }
+    case 's3': {
+      const root = path.join(work, name, 'server');
+      fs.mkdirSync(root, { recursive: true });
+      const s = await startServer(
+        process.execPath,
+        ['--openssl-legacy-provider', S3RVER, root, 'bench'],
+        /listening (\d+)/,
+      );
+      servers.push(s);
+      const p = await countingProxy(s.port);
+      servers.push(p);
+      return cairn(
+        `s3:http://127.0.0.1:${p.port}/bench/repo`,
+        { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', CAIRN_S3_PATH_STYLE: '1' },
+        root,
+        p.counts,
+      );
+    }
+  }
+  throw new Error(`unknown row ${name}`);
+}
+
+async function timed(name, ctx, [cmd, args]) {
+  const before = ctx.counts ? ctx.counts.up + ctx.counts.down : 0;
+  const r = await measure(cmd, args, { env: ctx.env, timeoutS: cfg.timeoutS });
+  if (r.code !== 0)
+    throw new Error(
+      `${name}: ${cmd} ${args.slice(0, 2).join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').at(-1)}`,
+    );
+  return {
+    seconds: r.seconds,
+    bytes: ctx.counts ? ctx.counts.up + ctx.counts.down - before : null,
+  };
+}
+
+const available = spawnSync('rclone', ['version']).error === undefined;
+if (!available) console.log('SKIP targets bench: rclone not installed');
+else {
+  console.log(`\ntargets bench: ${cfg.sizeMB} MB, ${data.files} files, loopback servers`);
+  for (const name of cfg.rows) {
+    try {
+      const ctx = await setUp(name);
+      await timed(name, ctx, ctx.init);
+      const backup = await timed(name, ctx, ctx.backup);
+      const size = dirBytes(ctx.files);
+      const again = await timed(name, ctx, ctx.backup);
+      const target = path.join(work, name, 'restore');
+      const restore = await timed(name, ctx, ctx.restore(target));
+      const diffs = compareTrees(expected, fingerprintTree(ctx.restored(target)));
+      if (diffs.length) throw new Error(`${name}: restore differs: ${diffs.join('; ')}`);
+      row[name] = {
+        backup: backup.seconds,
+        rebackup: again.seconds,
+        restore: restore.seconds,
+        size,
+        moved: again.bytes,
+      };
+      console.log(`  ${name}: done`);
+    } catch (e) {
+      row[name] = { error: e.message };
+      console.log(`  ${name}: FAILED ${e.message}`);
+    }
+  }
+  for (const s of servers) s.stop();
+  const ref = row['restic-rest'];
+  const ratio = (v, r) => (v !== undefined && r ? (v / r).toFixed(2) : '—');
+  const lines = [
+    [
+      'target',
+      'backup s',
+      're-backup s',
+      'restore s',
+      'vs restic (b/re/r)',
+      're-backup moved',
+      'of repo',
+    ],
+  ];
+  for (const [name, r] of Object.entries(row)) {
+    if (r.error) {
+      lines.push([name, 'FAILED', '', '', '', '', '']);
+      continue;
+    }
+    lines.push([
+      name,
+      r.backup.toFixed(2),
+      r.rebackup.toFixed(2),
+      r.restore.toFixed(2),
+      name === 'restic-rest'
+        ? 'reference'
+        : `${ratio(r.backup, ref?.backup)} / ${ratio(r.rebackup, ref?.rebackup)} / ${ratio(r.restore, ref?.restore)}`,
+      r.moved === null ? 'local' : `${(r.moved / 1e6).toFixed(3)} MB`,
+      r.moved === null ? '' : `${((r.moved / r.size) * 100).toFixed(2)} %`,
+    ]);
+  }
+  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)));
+  console.log(lines.map((l) => l.map((c, i) => String(c).padEnd(widths[i])).join('  ')).join('\n'));
+  fs.writeFileSync(
+    path.join(BENCH_ROOT, 'targets-results.json'),
+    JSON.stringify({ date: new Date().toISOString(), sizeMB: cfg.sizeMB, rows: row }, null, 2),
+  );
+  fs.rmSync(work, { recursive: true, force: true });
+  if (Object.values(row).some((r) => r.error)) process.exitCode = 1;
+}
