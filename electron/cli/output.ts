@@ -1,5 +1,4 @@
 /** Printing helpers: sizes, tables, JSON and the terminal progress line. */
-import { prettyJson } from '../engine/service.js';
 import type { JobProgress } from '../../shared/domain.js';
 import type { RepositoryWarning } from '../engine/service-types.js';
 
@@ -9,7 +8,7 @@ import { formatBytes } from '../../shared/format.js';
 export { formatBytes };
 
 export function printJson(value: unknown): void {
-  process.stdout.write(prettyJson(value) + '\n');
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
 export function table(rows: string[][]): string {

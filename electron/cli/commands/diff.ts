@@ -1,9 +1,8 @@
 import { CairnError } from '../../engine/errors.js';
-import { createEngine } from '../../engine/service.js';
+import { createEngine, prettyJson } from '../../engine/service.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { printDiff } from '../diff-printer.js';
 import { runCliJob } from '../job-control.js';
-import { printJson } from '../output.js';
 import { readPassword } from '../password.js';
 
 const USAGE = 'cairn diff SNAP_A SNAP_B --repo LOC [--record ENDPOINT/ID] [--json]';
@@ -27,7 +26,8 @@ export async function run(argv: string[]): Promise<number> {
       control,
     ),
   );
-  if (json) printJson(result);
+  // Record ids and field values exactly as the API wrote them (ids beyond 2^53 included).
+  if (json) process.stdout.write(prettyJson(result) + '\n');
   else process.stdout.write(printDiff(result));
   return 0;
 }
