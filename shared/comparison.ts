@@ -66,10 +66,14 @@ export interface ComparisonSummary {
   files_modified: number;
   dirs_added: number;
   dirs_removed: number;
+  /** Entries whose type changed (counted once, whatever the types). */
   type_changed: number;
+  /** Entries of which only mode, mtime or owner changed. */
   metadata_changed: number;
+  /** Content bytes of added and removed files. */
   bytes_added: number;
   bytes_removed: number;
+  /** Sum of (size after − size before) over modified files. */
   bytes_modified_delta: number;
   records_added: number;
   records_removed: number;

@@ -4,6 +4,7 @@
  * and changed, or, for one chosen record, its field-level changes; and how many bytes of the
  * repository were read to find out.
  */
+import type { ComparisonSummary } from '../../../shared/comparison.js';
 import type { NodeType } from '../../../shared/domain.js';
 import type { RecordId } from '../sources/api/record-key.js';
 
@@ -87,25 +88,8 @@ export interface RecordComparison extends RecordRef {
   fields: FieldChange[];
 }
 
-export interface DiffSummary {
-  files_added: number;
-  files_removed: number;
-  files_modified: number;
-  dirs_added: number;
-  dirs_removed: number;
-  /** Entries whose type changed (counted once, whatever the types). */
-  type_changed: number;
-  /** Entries of which only mode, mtime or owner changed. */
-  metadata_changed: number;
-  /** Content bytes of added and removed files. */
-  bytes_added: number;
-  bytes_removed: number;
-  /** Sum of (size after − size before) over modified files. */
-  bytes_modified_delta: number;
-  records_added: number;
-  records_removed: number;
-  records_changed: number;
-}
+/** The counts, as the app's Compare view shows them too (shared/comparison.ts). */
+export type DiffSummary = ComparisonSummary;
 
 export interface DiffResult {
   snapshot_a: SnapshotSide;

@@ -191,3 +191,8 @@ export function networkFault(err: unknown): StoreError {
     (e.message === 'socket hang up' ? 'connection closed' : e.message);
   return new StoreError('transient', reason, { cause: err });
 }
+
+/** The HTTP `Range` value for `length` bytes from `offset` (the last byte is inclusive). */
+export function byteRange(range: { offset: number; length: number }): string {
+  return `bytes=${range.offset}-${range.offset + range.length - 1}`;
+}

@@ -17,6 +17,7 @@ import {
   statusFault,
   type HttpCredentials,
   type HttpStoreOptions,
+  byteRange,
 } from './http-transport.js';
 import { isFileName, objectPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
@@ -84,9 +85,7 @@ class RestStore implements RemoteStore {
     name: string,
     range?: { offset: number; length: number },
   ): Promise<Buffer> {
-    const headers: Record<string, string> = range
-      ? { range: `bytes=${range.offset}-${range.offset + range.length - 1}` }
-      : {};
+    const headers: Record<string, string> = range ? { range: byteRange(range) } : {};
     const res = await this.http.request({ method: 'GET', url: this.url(kind, name), headers });
     if (res.status === 206) return res.body;
     if (res.status === 200) {

@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { networkFault, statusText, type HttpStoreOptions } from './http-transport.js';
+import { networkFault, statusText, type HttpStoreOptions, byteRange } from './http-transport.js';
 import { isFileName, objectPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
 import { RemoteTarget } from './remote-target.js';
@@ -99,7 +99,7 @@ class S3Store implements RemoteStore {
         new s3.GetObjectCommand({
           Bucket: this.location.bucket,
           Key: this.key(kind, name),
-          ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
+          ...(range ? { Range: byteRange(range) } : {}),
         }),
       );
       const bytes = Buffer.from((await res.Body?.transformToByteArray()) ?? []);

@@ -15,6 +15,7 @@ import {
   type HttpCredentials,
   type HttpResponse,
   type HttpStoreOptions,
+  byteRange,
 } from './http-transport.js';
 import { FOLDER_KINDS, folderOf, isFileName, objectPath, tempPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
@@ -104,9 +105,7 @@ class WebDavStore implements RemoteStore {
     name: string,
     range?: { offset: number; length: number },
   ): Promise<Buffer> {
-    const headers: Record<string, string> = range
-      ? { range: `bytes=${range.offset}-${range.offset + range.length - 1}` }
-      : {};
+    const headers: Record<string, string> = range ? { range: byteRange(range) } : {};
     const res = await this.http.request({
       method: 'GET',
       url: this.url(objectPath(kind, name)),
