@@ -206,6 +206,30 @@ describe('cairn backup --api', () => {
     expect((await restored(full.snapshot.id, 'items')).records).toEqual(server.data.items.all());
   });
 
+  it('many requests in flight at once leave stderr empty (no listener-leak warning)', async () => {
+    // Before: with more than ten pages in flight Node printed a MaxListenersExceededWarning.
+    const wide = path.join(dir, 'wide.source.json');
+    const definition = JSON.parse(await readFile(source, 'utf8')) as Record<string, unknown>;
+    await writeFile(
+      wide,
+      JSON.stringify({
+        ...definition,
+        limits: { concurrency: 16, requestsPerSecond: 1000 },
+        endpoints: [
+          {
+            name: 'items',
+            path: '/items',
+            records: 'data',
+            pagination: { type: 'page', sizeParam: 'per_page', size: 2 },
+          },
+        ],
+      }),
+    );
+    const result = await cairn(['backup', '--api', wide, '--repo', repo]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
   it.each([
     ['env:CAIRN_TEST_UNSET_TOKEN', 'environment variable CAIRN_TEST_UNSET_TOKEN is not set'],
     ['file:/nonexistent/cairn/token', 'cannot read the file: ENOENT'],

@@ -18,6 +18,7 @@
  *   (or undefined when it has none), read from its start on every call; it is called once per
  *   endpoint, and once more when a failed endpoint carries those records over.
  */
+import { setMaxListeners } from 'node:events';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CairnError, errorMessage } from '../../errors.js';
@@ -108,6 +109,8 @@ export async function* pullApiSource(
   // Stops the fetch of the endpoint being read when the caller stops reading.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  // Every request in flight listens to it; with many, Node would warn of a leak on stderr.
+  setMaxListeners(0, signal);
   // Before anything else: a secret that cannot be resolved fails the run, not each endpoint.
   const session = await openApiSourceSession(definition, { ...options, signal });
   const workDir = await createWorkFolder(options.tempDir ?? defaultWorkRoot(), definition.name);

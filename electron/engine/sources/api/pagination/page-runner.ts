@@ -9,6 +9,7 @@
  * source's limits are never sent (each would cost a request of the API's budget and delay the
  * end of the endpoint by as much).
  */
+import { setMaxListeners } from 'node:events';
 import { ApiRequestError } from '../http/api-request-error.js';
 import type { ApiResponse } from '../http/api-http-client.js';
 import type { RecordPath } from '../record-path.js';
@@ -132,6 +133,8 @@ async function runIndexed(options: PageRunnerOptions, paginator: IndexedPaginato
   );
   const inFlight: Array<Promise<FetchedPage>> = [];
   const giveUp = new AbortController();
+  // Every page in flight listens to it; with many, Node would warn of a leak on stderr.
+  setMaxListeners(0, giveUp.signal);
   let nextIndex = 0;
   let handed = 0;
   const launch = () => {
