@@ -172,10 +172,20 @@ describe('cairn restore-api', () => {
     expect(tasks.stdout).toContain('14 succeeded, 0 skipped, 0 failed');
     const comments = await cairnOk(restoreArgs(s, 'latest', 'comments', '--json'), { env: s.env });
     const report = JSON.parse(comments.stdout) as {
-      succeeded: unknown[];
+      counts: { succeeded: number; skipped: number; failed: number };
+      succeeded: { endpoint: string; id: string; parent?: string; new_id?: string }[];
+      report: string;
       id_maps: Record<string, string>;
     };
     expect(report.succeeded).toHaveLength(9); // project 2 has no comments
+    expect(report.counts).toEqual({ succeeded: 9, skipped: 0, failed: 0 });
+    // The report file lists every record with its outcome, as the result does.
+    const everyRecord = readFileSync(report.report, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(everyRecord).toEqual(report.succeeded.map((r) => ({ outcome: 'succeeded', ...r })));
+    expect(tasks.stdout).toMatch(/report of every record: .*report-\d+\.ndjson/);
 
     expect(picture(api)).toEqual(original);
     expect(api.data.projects.all().map((p) => p.id)).toEqual([5, 6, 7, 8]);

@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (json) printJson(result);
   else process.stdout.write(report(result));
-  return result.failed.length > 0 ? 3 : 0;
+  return result.counts.failed > 0 ? 3 : 0;
 }
 
 function report(result: ApiRestoreResult): string {
@@ -76,12 +76,16 @@ function report(result: ApiRestoreResult): string {
   }
   const out = [
     `${result.resumed ? 'resumed and finished' : 'finished'}: restoring ${where} into ${result.base_url}: ` +
-      `${result.succeeded.length} succeeded, ${result.skipped.length} skipped, ${result.failed.length} failed`,
+      `${result.counts.succeeded} succeeded, ${result.counts.skipped} skipped, ${result.counts.failed} failed`,
   ];
   const line = (label: string, r: RestoredRecord) =>
     `${label} ${r.endpoint}/${r.parent !== undefined ? `${r.parent}/` : ''}${r.id}${r.reason ? `: ${r.reason}` : ''}`;
   for (const r of result.skipped) out.push(line('skipped', r));
   for (const r of result.failed) out.push(line('failed ', r));
+  const unlisted =
+    result.counts.skipped - result.skipped.length + (result.counts.failed - result.failed.length);
+  if (unlisted > 0) out.push(`… and ${unlisted} more skipped or failed (see the report)`);
+  if (result.report) out.push(`report of every record: ${result.report}`);
   for (const [endpoint, file] of Object.entries(result.id_maps))
     out.push(`id map of ${endpoint} (old → new ids): ${file}`);
   if (result.journal) out.push(`journal: ${result.journal}`);

@@ -46,6 +46,9 @@ export interface PlannedRequest {
   body: string;
 }
 
+/** How many records of each outcome the result lists itself (the report file has them all). */
+export const REPORT_LIST_LIMIT = 1000;
+
 export interface ApiRestoreResult {
   snapshot: string;
   source: string;
@@ -54,9 +57,17 @@ export interface ApiRestoreResult {
   dry_run: boolean;
   /** A run that carried on from an interrupted one. */
   resumed: boolean;
+  /** How many records ended each way. */
+  counts: { succeeded: number; skipped: number; failed: number };
+  /**
+   * The first records of each outcome (at most REPORT_LIST_LIMIT each, so a restore of a
+   * million records holds no million-entry lists); `report` has every one.
+   */
   succeeded: RestoredRecord[];
   skipped: RestoredRecord[];
   failed: RestoredRecord[];
+  /** File with every record's outcome, one JSON line each (null in a dry run). */
+  report: string | null;
   /** The dry run's requests, in order. */
   requests: PlannedRequest[];
   /** The journal's folder (null in a dry run). */

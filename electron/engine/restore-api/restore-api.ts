@@ -51,7 +51,12 @@ import {
   RecordWriteError,
   type RecordWrite,
 } from './record-write.js';
-import type { ApiRestoreRequest, ApiRestoreResult, RestoredRecord } from './restore-api-types.js';
+import {
+  REPORT_LIST_LIMIT,
+  type ApiRestoreRequest,
+  type ApiRestoreResult,
+  type RestoredRecord,
+} from './restore-api-types.js';
 import { RestoreJournal } from './restore-journal.js';
 
 type RestoreRules = NonNullable<SourceDefinition['restore']>[string];
@@ -132,9 +137,11 @@ export async function restoreApiRecords(
     base_url: session.redactor.redact(definition.baseUrl),
     dry_run: request.dryRun ?? false,
     resumed: false,
+    counts: { succeeded: 0, skipped: 0, failed: 0 },
     succeeded: [],
     skipped: [],
     failed: [],
+    report: null,
     requests: [],
     journal: null,
     id_maps: {},
@@ -151,6 +158,7 @@ export async function restoreApiRecords(
         },
       );
   result.journal = journal?.folder ?? null;
+  result.report = journal?.reportFile ?? null;
   result.resumed = journal?.resuming ?? false;
   const run = new RestoreRun(repo, definition, plans, session, journal, result, snapshot, control);
   try {
@@ -472,7 +480,9 @@ class RestoreRun {
   }
 
   private finish(list: 'succeeded' | 'skipped' | 'failed', entry: RestoredRecord): void {
-    this.result[list].push(entry);
+    this.result.counts[list]++;
+    if (this.result[list].length < REPORT_LIST_LIMIT) this.result[list].push(entry);
+    this.journal?.report(list, entry);
     this.meter.files++;
     this.meter.current = `${entry.endpoint}/${entry.id}`;
     this.meter.emit();

@@ -15,6 +15,7 @@
  * stopped: the server may or may not have it (see restore-api.ts for how that is resolved).
  * Each line is written with one awaited `write` on a file opened for appending, so once the
  * call returns the line survives the process being killed (not a power cut: no fsync per record).
+ * `report-<run>.ndjson` beside it lists every record's outcome in that run, for the user.
  * Id maps are every "d" and "s" with an id, of every run: a later run reuses them for the
  * records its records refer to. `id-maps/<endpoint>.ndjson` (`{"new":…,"old":…}` per line, with
  * `"parent"`: the old parent id, for a child endpoint) is written when a run finishes.
@@ -27,6 +28,7 @@ import { canonicalJson } from '../sources/api/canonical-json.js';
 import { parseJson } from '../sources/api/parse-json.js';
 import { keyText, parseKeyText, type RecordId } from '../sources/api/record-key.js';
 import { safeName } from '../sources/api/work-folder.js';
+import { LineAppender } from './line-appender.js';
 import { cairnHome } from '../util/paths.js';
 
 export type Outcome =
@@ -46,11 +48,11 @@ export class RestoreJournal {
   /** Outcomes of the unfinished run being resumed, by endpoint then key text. */
   private readonly resumed = new Map<string, Map<string, Outcome>>();
   private readonly idMaps = new Map<string, Map<string, RecordId>>();
-  private handle: fs.FileHandle | undefined;
+  private writer: LineAppender | undefined;
+  /** Every record's outcome in this run, one JSON line each (the report's full form). */
+  private reporter: LineAppender | undefined;
+  private reportError: unknown;
   private run = 0;
-  private pending: Array<{ line: string; resolve: () => void; reject: (err: unknown) => void }> =
-    [];
-  private flushing: Promise<void> | undefined;
   resuming = false;
 
   private constructor(readonly folder: string) {}
@@ -95,13 +97,16 @@ export class RestoreJournal {
         `an interrupted restore into the same target is unfinished (${describe(JSON.parse(open.args) as RunArgs)}); run that restore again to finish it, or remove ${folder} to forget it`,
       );
     }
-    journal.handle = await fs.open(file, 'a', 0o600);
+    journal.writer = await LineAppender.open(file);
     if (open) journal.resuming = true;
     else {
       journal.resumed.clear();
       journal.run++;
       await journal.append({ run: journal.run, args });
     }
+    // A resumed run reports every record again (those done before as such): start the file over.
+    await fs.writeFile(journal.reportFile, '', { mode: 0o600 });
+    journal.reporter = await LineAppender.open(journal.reportFile);
     return journal;
   }
 
@@ -133,6 +138,18 @@ export class RestoreJournal {
     let map = this.idMaps.get(endpoint);
     if (!map) this.idMaps.set(endpoint, (map = new Map()));
     map.set(key, id);
+  }
+
+  /** This run's report: `{"outcome":…,"endpoint":…,"id":…}` per record, in the journal's folder. */
+  get reportFile(): string {
+    return path.join(this.folder, `report-${this.run}.ndjson`);
+  }
+
+  /** Adds a record's outcome to the report file (written in the background; see finish()). */
+  report(outcome: 'succeeded' | 'skipped' | 'failed', entry: object): void {
+    this.reporter!.append(JSON.stringify({ outcome, ...entry })).catch((err: unknown) => {
+      this.reportError ??= err;
+    });
   }
 
   /** What the run being resumed did with this record, if anything. */
@@ -190,40 +207,23 @@ export class RestoreJournal {
       await fs.rename(`${file}.tmp`, file);
       files[endpoint] = file;
     }
+    await this.reporter?.close();
+    this.reporter = undefined;
+    if (this.reportError !== undefined) throw this.reportError;
     await this.append({ end: this.run });
     return files;
   }
 
   async close(): Promise<void> {
-    await this.flushing;
-    await this.handle?.close();
-    this.handle = undefined;
+    await this.reporter?.close();
+    this.reporter = undefined;
+    await this.writer?.close();
+    this.writer = undefined;
   }
 
-  /**
-   * Group commit: lines that arrive while a write is under way go out together in the next
-   * one, so many records in flight cost one write call, not one each. Each caller still
-   * resumes only once its own line is written.
-   */
   private append(entry: unknown): Promise<void> {
     // Keys and ids inside are canonical text already; the entry itself needs no exact numbers.
-    return new Promise((resolve, reject) => {
-      this.pending.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
-      if (!this.flushing) this.flushing = this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0);
-      try {
-        await this.handle!.write(batch.map((p) => p.line).join(''));
-        for (const p of batch) p.resolve();
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
-    }
-    this.flushing = undefined;
+    return this.writer!.append(JSON.stringify(entry));
   }
 }
 
