@@ -49,7 +49,7 @@ export interface ActivityRun {
   summary: string | null;
   warnings: string[];
   error: string | null;
-  /** The app's job id while this host runs it: follow and cancel it through the job events. */
+  /** The app's job id (null for a plan's run): a running one is followed and cancelled by it. */
   jobId: string | null;
 }
 

@@ -72,11 +72,7 @@ export class JobHistory {
   async list(): Promise<ActivityRun[]> {
     await this.idle();
     const records = await this.activity.list();
-    const running = new Map([...this.active.values()].map((a) => [a.record.id, a.record.job]));
-    return records
-      .reverse()
-      .slice(0, runsListed)
-      .map((r) => toActivityRun(r, running.get(r.id) ?? null));
+    return records.reverse().slice(0, runsListed).map(toActivityRun);
   }
 
   async log(id: string): Promise<ActivityLogText> {
@@ -215,7 +211,7 @@ function describeResult(record: RunRecord, result: JobResult): void {
   }
 }
 
-function toActivityRun(r: RunRecord, jobId: string | null): ActivityRun {
+function toActivityRun(r: RunRecord): ActivityRun {
   return {
     id: r.id,
     kind: r.kind ?? 'backup',
@@ -230,6 +226,6 @@ function toActivityRun(r: RunRecord, jobId: string | null): ActivityRun {
     summary: r.summary ?? null,
     warnings: r.warnings,
     error: r.error,
-    jobId: r.result === 'running' ? jobId : null,
+    jobId: r.job ?? null,
   };
 }
