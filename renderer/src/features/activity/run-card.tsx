@@ -56,6 +56,11 @@ export function RunCard({ run }: { run: ActivityRun }) {
       {run.error !== null && (
         <ErrorNotice error={{ kind: 'failure', message: run.error }} testId="run-error" />
       )}
+      {run.result === 'cancelled' && (
+        <p className="muted" data-testid="run-cancelled">
+          Cancelled. Earlier snapshots are untouched.
+        </p>
+      )}
       {run.result === 'interrupted' && (
         <p className="muted" data-testid="run-interrupted">
           Cairn stopped before this finished. Earlier snapshots are untouched.
