@@ -98,7 +98,7 @@ test.describe('activity and recent repositories under CAIRN_HOME @web-only', () 
       for (const file of files) {
         expect(readFileSync(file).includes(password), file).toBe(false);
       }
-      const storage = await app.evaluate(() => JSON.stringify({ ...localStorage }));
+      const storage = await app.evaluate('JSON.stringify({ ...localStorage })');
       expect(storage).not.toContain(password);
       expect(storage).not.toContain('cairn.recent-repositories');
     } finally {

@@ -16,7 +16,7 @@ type Mode = 'open' | 'create';
 
 /**
  * Open an existing repository or create a new one: the first thing a user sees. When no
- * repository is known (none opened in this browser or app, and none in Cairn's data folder),
+ * repository is known (none opened before, and none in Cairn’s data folder),
  * it opens on "Create" with that folder filled in, so a first backup is a password away.
  */
 export function ConnectScreen() {
