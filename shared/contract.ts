@@ -9,6 +9,7 @@
  * Imports zod and the domain types only, so the renderer, the preload and Node all use it.
  */
 import { z } from 'zod';
+import type { ActivityLogText, ActivityRun } from './activity.js';
 import type { SnapshotComparison } from './comparison.js';
 import {
   OVERWRITE_POLICIES,
@@ -18,7 +19,12 @@ import {
   type ListEntry,
   type Snapshot,
 } from './domain.js';
-import { targetSecretNames, type ConnectionTest, type HostKeyCheck } from './targets.js';
+import {
+  targetSecretNames,
+  type ConnectionTest,
+  type HostKeyCheck,
+  type TargetSecrets,
+} from './targets.js';
 
 // ---- Argument schemas -----------------------------------------------------------------------
 
@@ -41,6 +47,8 @@ const none = z.object({}).strict();
 /** An API source definition as the user pasted or loaded it (JSON text); the session parses it. */
 const definitionText = z.string().max(1_000_000);
 const endpointName = z.string().min(1).max(200);
+/** A run's id in the activity history: its start time and a random suffix. */
+const activityRunId = z.string().regex(/^\d{8}T\d{6}-[0-9a-f]{6}$/, 'an activity run id');
 
 export const archiveFormats = ['zip', 'tar.gz'] as const;
 /** A remote target's credentials: each a secret (sent once, kept by the host) or a reference. */
@@ -142,6 +150,20 @@ const schemas = {
   pickSourceDefinition: none,
   /** Desktop only: the native save dialog for an export. */
   pickExportFile: z.object({ suggestedName: z.string().min(1).max(255) }).strict(),
+  /** Repositories opened before, newest first (the host adds one on each open or create). */
+  listRecentRepositories: none,
+  /**
+   * Once: the list an older version kept in the browser's storage. Secrets in it are dropped;
+   * only this host's own keychain references and plain settings are kept.
+   */
+  importRecentRepositories: z
+    .object({
+      repositories: z.array(z.object({ location, credentials: secrets }).strict()).max(50),
+    })
+    .strict(),
+  /** Plan runs and app jobs, newest first, from the history under CAIRN_HOME. */
+  listActivity: none,
+  getActivityLog: z.object({ id: activityRunId }).strict(),
 } as const;
 
 // ---- Result types ---------------------------------------------------------------------------
@@ -305,6 +327,16 @@ interface Results {
   pickFolder: { path: string | null };
   pickSourceDefinition: { path: string; text: string } | null;
   pickExportFile: { path: string | null };
+  listRecentRepositories: RecentRepository[];
+  importRecentRepositories: { imported: number };
+  listActivity: ActivityRun[];
+  getActivityLog: ActivityLogText;
+}
+
+/** A repository opened before, and for a remote one its settings and keychain references. */
+export interface RecentRepository {
+  location: string;
+  credentials: TargetSecrets;
 }
 
 /**

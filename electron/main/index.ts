@@ -4,7 +4,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
-import { createEngine, PROGRAM_VERSION } from '../engine/service.js';
+import { cairnHome, createEngine, PROGRAM_VERSION } from '../engine/service.js';
 import { Session } from '../session/session.js';
 import { serveApp } from './app-protocol.js';
 import { pickExportFile, pickFolder, pickSourceDefinition } from './dialogs.js';
@@ -33,13 +33,17 @@ if (!app.requestSingleInstanceLock()) {
     serveApp(rendererDir);
     // Kept open across requests: the key is derived once per repository, not per request.
     const engine = createEngine({ keepOpen: true });
-    const session = new Session(engine, {
-      mode: 'desktop',
-      version: PROGRAM_VERSION,
-      pickFolder: (purpose) => pickFolder(mainWindow(), purpose),
-      pickSourceDefinition: () => pickSourceDefinition(mainWindow()),
-      pickExportFile: (name) => pickExportFile(mainWindow(), name),
-    });
+    const session = new Session(
+      engine,
+      {
+        mode: 'desktop',
+        version: PROGRAM_VERSION,
+        pickFolder: (purpose) => pickFolder(mainWindow(), purpose),
+        pickSourceDefinition: () => pickSourceDefinition(mainWindow()),
+        pickExportFile: (name) => pickExportFile(mainWindow(), name),
+      },
+      cairnHome(),
+    );
     window = createMainWindow(preload, appUrl);
     const unregister = registerIpc(session, window, appUrl);
     window.on('closed', () => {
@@ -47,7 +51,7 @@ if (!app.requestSingleInstanceLock()) {
       window = null;
     });
     app.on('before-quit', () => {
-      session.dispose();
+      void session.dispose();
       void engine.close();
     });
     app.on('window-all-closed', () => app.quit());

@@ -3,6 +3,9 @@
  * and one when it ends (same id; the later line completes the earlier), and `logs/<id>.log`
  * each run's log. Appending lines keeps a record written even if the process dies mid-run: a
  * run with a start line and no end line is shown as interrupted.
+ *
+ * Plans' runs and the jobs started in the app (backups, restores, checks, exports) share the
+ * history; an app job has no plan, the trigger `app`, its kind and the app's job id.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -20,11 +23,25 @@ export interface RunStats {
   duration_ms: number;
 }
 
+/** What started a plan's run: the schedule, a catch-up after downtime, a retry, a person, a change. */
+export type PlanTrigger = 'schedule' | 'catch-up' | 'retry' | 'manual' | 'watch';
+
+export type RunKind = 'backup' | 'restore' | 'check' | 'export';
+
 export interface RunRecord {
   id: string;
-  plan: string;
-  /** What started it: the schedule, a catch-up after downtime, a retry, a person, a change. */
-  trigger: 'schedule' | 'catch-up' | 'retry' | 'manual' | 'watch';
+  /** Null for a job started in the app. */
+  plan: string | null;
+  /** `app`: a job started in the app (or web UI). */
+  trigger: PlanTrigger | 'app';
+  /** What ran; absent in a plan's run (a backup, with retention and verification). */
+  kind?: RunKind;
+  /** The app's job id, to follow (and cancel) a job that is still running. */
+  job?: string;
+  /** The repository, credentials left out. */
+  repository?: string;
+  /** What a restore, check or export did, in one line. */
+  summary?: string;
   started: string;
   ended: string | null;
   /** 'running' until the end line; 'interrupted' when the end line never came. */

@@ -1,14 +1,20 @@
 /**
  * Cairn's configuration file (`CAIRN_HOME/config.json`), format version 1:
  *
- *   { "version": 1, "plans": [Plan, …], "recentRepositories": [LOC, …] }
+ *   { "version": 1, "plans": [Plan, …], "recentRepositories": [LOC, …],
+ *     "repositoryCredentials": { LOC: { NAME: VALUE, … }, … } }
  *
+ * `recentRepositories` lists repositories opened before, newest first (the app's connect
+ * screen, `cairn plan add`). `repositoryCredentials` (optional) holds, for a remote one, what
+ * the app needs to open it again: settings (region, user, key file) and, for each secret, a
+ * `keychain:` reference — never the secret.
  * A plan ties sources (folders with excludes, API source definition files) to one
  * repository, whose password is a secret reference (`keychain:ENTRY`, `env:NAME`,
  * `file:PATH`), never the password. Unknown fields are refused, so a typo is reported rather
  * than ignored; a newer version is refused rather than misread.
  */
 import { z } from 'zod';
+import { secretTargetSettings, targetSecretNames } from '../../shared/targets.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -75,11 +81,28 @@ export const planSchema = z
   })
   .strict();
 
+/** A remote repository's settings and secret references, by the CLI's variable names. */
+export const repositoryCredentialsSchema = z
+  .record(z.enum(targetSecretNames), z.string().min(1))
+  .superRefine((credentials, ctx) => {
+    for (const name of secretTargetSettings) {
+      const value = credentials[name];
+      if (value !== undefined && !SECRET_REFERENCE.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'must be a secret reference: keychain:ENTRY, env:NAME or file:PATH',
+        });
+      }
+    }
+  });
+
 export const configSchema = z
   .object({
     version: z.literal(CONFIG_VERSION),
     plans: z.array(planSchema),
     recentRepositories: z.array(z.string()),
+    repositoryCredentials: z.record(z.string(), repositoryCredentialsSchema).optional(),
   })
   .strict();
 
@@ -87,6 +110,7 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 export type Retention = z.infer<typeof retentionSchema>;
 export type Plan = z.infer<typeof planSchema>;
 export type Config = z.infer<typeof configSchema>;
+export type RepositoryCredentials = z.infer<typeof repositoryCredentialsSchema>;
 
 export function emptyConfig(): Config {
   return { version: CONFIG_VERSION, plans: [], recentRepositories: [] };

@@ -12,7 +12,7 @@ import { redactLocation } from '../engine/service.js';
 import type { EngineService, JobControl, RepositoryRef } from '../engine/service-types.js';
 import type { JobProgress } from '../../shared/domain.js';
 import type { ActivityLog } from './activity-log.js';
-import { RunLog, type RunRecord } from './activity-log.js';
+import { RunLog, type PlanTrigger, type RunRecord } from './activity-log.js';
 import type { Plan } from './config-schema.js';
 import { runPlanCommand } from './plan-command.js';
 import type { PlanStateStore, RunResult } from './plan-state.js';
@@ -23,7 +23,7 @@ export interface PlanRunContext {
   engine: EngineService;
   activity: ActivityLog;
   state: PlanStateStore;
-  trigger: RunRecord['trigger'];
+  trigger: PlanTrigger;
   signal?: AbortSignal;
   onProgress?: (progress: JobProgress) => void;
   /** Each log line as it is written (the CLI shows them, serve's log keeps them). */

@@ -15,7 +15,7 @@
  */
 import type { Plan } from './config-schema.js';
 import type { PlanState, PlanStateStore, RunResult } from './plan-state.js';
-import type { RunRecord } from './activity-log.js';
+import type { PlanTrigger } from './activity-log.js';
 import { nextRunAfter } from './schedule.js';
 
 export interface SchedulerClock {
@@ -32,7 +32,7 @@ export const systemClock: SchedulerClock = {
   },
 };
 
-export type RunTrigger = RunRecord['trigger'];
+export type RunTrigger = PlanTrigger;
 
 export interface SchedulerOptions {
   clock: SchedulerClock;

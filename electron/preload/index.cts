@@ -48,6 +48,10 @@ const bridge = {
   startExport: call('startExport'),
   prepareExportDownload: call('prepareExportDownload'),
   pickExportFile: call('pickExportFile'),
+  listRecentRepositories: call('listRecentRepositories'),
+  importRecentRepositories: call('importRecentRepositories'),
+  listActivity: call('listActivity'),
+  getActivityLog: call('getActivityLog'),
   onJobEvent(listener: (event: JobEvent) => void): () => void {
     const forward = (_event: IpcRendererEvent, payload: JobEvent): void => listener(payload);
     ipcRenderer.on('cairn:job-event', forward);

@@ -75,7 +75,7 @@ export async function runServe(
     return 1;
   }
   const engine = createEngine();
-  const session = new Session(engine, { mode: 'web', version: PROGRAM_VERSION });
+  const session = new Session(engine, { mode: 'web', version: PROGRAM_VERSION }, home);
   let server;
   try {
     server = await startWebServer({
@@ -104,7 +104,7 @@ export async function runServe(
   await io.stopped();
   // A running plan is cancelled cleanly (the repository stays sound) and recorded as cancelled.
   await plans.stop();
-  session.dispose();
+  await session.dispose(); // an app job is cancelled the same way, and recorded as cancelled
   await server.close();
   await engine.close();
   return 0;

@@ -27,6 +27,8 @@ export type JobWork = (
 
 export class JobRegistry {
   private readonly jobs = new Map<string, JobRecord>();
+  /** The running jobs' work, to wait for when the host stops. */
+  private readonly working = new Set<Promise<void>>();
 
   constructor(private readonly emit: (event: JobEvent) => void) {}
 
@@ -63,7 +65,7 @@ export class JobRegistry {
         return;
       }
       const log: JobLog = (level, message) => this.emit({ type: 'log', jobId, level, message });
-      work({ signal: abort.signal, onProgress }, log)
+      const done = work({ signal: abort.signal, onProgress }, log)
         .then((result) => {
           progress.flush();
           summary.status = 'succeeded';
@@ -80,7 +82,9 @@ export class JobRegistry {
             summary.status = 'failed';
             this.emit({ type: 'failed', jobId, error });
           }
-        });
+        })
+        .finally(() => this.working.delete(done));
+      this.working.add(done);
     });
   }
 
@@ -93,6 +97,11 @@ export class JobRegistry {
 
   cancelAll(): void {
     for (const job of this.jobs.values()) job.abort.abort();
+  }
+
+  /** Resolves once no job is running (their last events are out). */
+  async settled(): Promise<void> {
+    while (this.working.size > 0) await Promise.allSettled([...this.working]);
   }
 
   summaries(): JobSummary[] {

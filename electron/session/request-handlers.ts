@@ -3,7 +3,7 @@
  * each handler only translates between the contract and the EngineService.
  */
 import { homedir, hostname } from 'node:os';
-import type { ParsedArgsOf, RequestName, ResultOf } from '../../shared/contract.js';
+import type { ParsedArgsOf, RequestName, ResultOf, SecretsKept } from '../../shared/contract.js';
 import type {
   EngineService,
   JobControl,
@@ -20,7 +20,9 @@ import { archiveName, downloadPath, type ExportDownloads } from './export-downlo
 import { listFolders } from './folder-browser.js';
 import { buildPreview, previewBytes } from './file-preview.js';
 import type { HostPlatform } from './host-platform.js';
+import type { JobHistory } from './job-history.js';
 import type { JobLog, JobRegistry, JobWork } from './job-registry.js';
+import type { RecentRepositories } from './recent-repositories.js';
 import { keepSecrets } from './repository-secrets.js';
 import { ContractFailure } from './to-contract-error.js';
 import { TreeCache } from './tree-cache.js';
@@ -35,13 +37,25 @@ export interface RepositoryHolder {
   current: RepositoryRef | null;
 }
 
+/** What the session keeps under CAIRN_HOME; null where it keeps nothing (tests). */
+export interface SessionStores {
+  recent: RecentRepositories | null;
+  history: JobHistory | null;
+}
+
 export function createRequestHandlers(
   engine: EngineService,
   platform: HostPlatform,
   jobs: JobRegistry,
   holder: RepositoryHolder,
   downloads: ExportDownloads,
+  stores: SessionStores = { recent: null, history: null },
 ): RequestHandlers {
+  const { recent, history } = stores;
+  /** Remembering is a convenience: a damaged configuration must not stop an open that worked. */
+  const remember = async (location: string, kept: SecretsKept): Promise<void> => {
+    await recent?.remember(location, kept.remembered ? kept.references : {}).catch(() => undefined);
+  };
   const repo = (): RepositoryRef => {
     if (holder.current === null) {
       throw new ContractFailure('not-connected', 'Open a repository first.');
@@ -130,6 +144,7 @@ export function createRequestHandlers(
       const { id } = await engine.initRepository(ref);
       holder.current = ref;
       damage.clear();
+      await remember(location, kept);
       return { id, location, secrets: kept };
     },
     async ratePassword({ password }) {
@@ -142,6 +157,7 @@ export function createRequestHandlers(
       damage.clear();
       const snapshots = await engine.listSnapshots(ref, watching);
       holder.current = ref;
+      await remember(location, kept);
       return { location, snapshots: snapshots.length, secrets: kept };
     },
     async testTarget({ location, secrets }) {
@@ -303,6 +319,26 @@ export function createRequestHandlers(
     async pickExportFile({ suggestedName }) {
       if (platform.pickExportFile === undefined) return unsupported('The native save dialog');
       return { path: await platform.pickExportFile(suggestedName) };
+    },
+    async listRecentRepositories() {
+      return recent === null ? [] : recent.list();
+    },
+    async importRecentRepositories({ repositories }) {
+      if (recent === null) return { imported: 0 };
+      const imported = await recent.import(
+        repositories.map(({ location, credentials }) => ({
+          location,
+          credentials: credentials ?? {},
+        })),
+      );
+      return { imported };
+    },
+    async listActivity() {
+      return history === null ? [] : history.list();
+    },
+    async getActivityLog({ id }) {
+      if (history === null) return { id, text: '', truncated: false };
+      return history.log(id);
     },
   };
 }

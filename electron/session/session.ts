@@ -10,9 +10,13 @@ import {
   type JobEvent,
 } from '../../shared/contract.js';
 import type { EngineService } from '../engine/service-types.js';
+import { ActivityLog } from '../plans/activity-log.js';
+import { configFile } from '../plans/config-store.js';
 import { ExportDownloads, type PendingDownload } from './export-downloads.js';
 import type { HostPlatform } from './host-platform.js';
+import { JobHistory } from './job-history.js';
 import { JobRegistry } from './job-registry.js';
+import { RecentRepositories } from './recent-repositories.js';
 import { createRequestHandlers, type RepositoryHolder } from './request-handlers.js';
 import { toContractError } from './to-contract-error.js';
 
@@ -20,13 +24,37 @@ export type JobEventListener = (event: JobEvent) => void;
 
 export class Session {
   private readonly listeners = new Set<JobEventListener>();
-  private readonly jobs = new JobRegistry((event) => this.broadcast(event));
+  private readonly jobs: JobRegistry;
+  private readonly history: JobHistory | null;
   private readonly holder: RepositoryHolder = { current: null };
   private readonly downloads = new ExportDownloads();
   private readonly handlers;
 
-  constructor(engine: EngineService, platform: HostPlatform) {
-    this.handlers = createRequestHandlers(engine, platform, this.jobs, this.holder, this.downloads);
+  /**
+   * `home`: Cairn's folder (CAIRN_HOME), where the recent repositories (config.json) and the
+   * activity history are kept; without it (tests) neither is kept.
+   */
+  constructor(engine: EngineService, platform: HostPlatform, home?: string) {
+    const history =
+      home === undefined
+        ? null
+        : new JobHistory(ActivityLog.under(home), () => this.holder.current?.location ?? null);
+    this.history = history;
+    this.jobs = new JobRegistry((event) => {
+      history?.note(event);
+      this.broadcast(event);
+    });
+    this.handlers = createRequestHandlers(
+      engine,
+      platform,
+      this.jobs,
+      this.holder,
+      this.downloads,
+      {
+        recent: home === undefined ? null : new RecentRepositories(configFile(home)),
+        history,
+      },
+    );
   }
 
   /** Web mode: the export a download ticket names, once (see export-downloads.ts). */
@@ -70,9 +98,14 @@ export class Session {
     return this.jobs.running;
   }
 
-  /** Cancels every running job, e.g. when the app quits. */
-  dispose(): void {
+  /**
+   * Cancels every running job, e.g. when the app quits; resolves once they have stopped and
+   * their records are written (a host that can wait, waits).
+   */
+  async dispose(): Promise<void> {
     this.jobs.cancelAll();
+    await this.jobs.settled();
+    await this.history?.idle();
     this.listeners.clear();
   }
 

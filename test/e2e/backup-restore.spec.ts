@@ -79,7 +79,7 @@ test.describe('backup and restore', () => {
     await expect(summary).toContainText('4 files restored');
     await shot('11-restore-done');
     await shell.goTo('activity');
-    await expect(app.getByTestId('job-card')).toHaveCount(4); // backup ×2, check, restore
+    await expect(app.getByTestId('activity-run')).toHaveCount(4); // backup ×2, check, restore
     await shot('12-activity');
     await app.getByTestId('nav-snapshots').click();
     await snapshots.open(shortId);

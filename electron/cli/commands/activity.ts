@@ -1,6 +1,7 @@
 /**
- * `cairn activity [--plan NAME] [--json]`: every run of every plan, oldest first, with its
- * result, snapshot and log; plans overdue (no completed backup for three intervals) are named.
+ * `cairn activity [--plan NAME] [--json]`: every run of every plan, and every job started in
+ * the app, oldest first, with its result, snapshot and log; plans overdue (no completed backup
+ * for three intervals) are named.
  */
 import { loadConfig } from '../../plans/config-store.js';
 import { isOverdue } from '../../plans/plan-health.js';
@@ -36,12 +37,12 @@ export async function run(argv: string[]): Promise<number> {
       ['STARTED', 'PLAN', 'TRIGGER', 'RESULT', 'SNAPSHOT', 'ADDED', 'NOTE'],
       ...runs.map((r) => [
         r.started.replace('T', ' ').slice(0, 19),
-        r.plan,
+        r.plan ?? `(${r.kind ?? 'job'})`,
         r.trigger,
         r.result,
         r.snapshot?.slice(0, 8) ?? '-',
         r.stats ? formatBytes(r.stats.bytes_added) : '-',
-        r.error ?? (r.warnings.length ? `${r.warnings.length} warning(s)` : ''),
+        r.error ?? (r.warnings.length ? `${r.warnings.length} warning(s)` : (r.summary ?? '')),
       ]),
     ]),
   );

@@ -36,8 +36,14 @@ export async function run(argv: string[]): Promise<number> {
       );
     config.plans.push(...imported.plans);
     added = imported.plans.length;
-    for (const repo of imported.recentRepositories)
-      if (!config.recentRepositories.includes(repo)) config.recentRepositories.push(repo);
+    for (const repo of imported.recentRepositories) {
+      if (config.recentRepositories.includes(repo)) continue;
+      config.recentRepositories.push(repo);
+      // Settings and keychain references (the entries themselves stay in that machine's keychain).
+      const credentials = imported.repositoryCredentials?.[repo];
+      if (credentials)
+        config.repositoryCredentials = { ...config.repositoryCredentials, [repo]: credentials };
+    }
   });
   process.stdout.write(`${added} plan(s) imported from ${file}\n`);
   return 0;

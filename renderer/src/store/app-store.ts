@@ -5,6 +5,7 @@
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { CairnApi } from '../api';
+import { createActivitySlice, type ActivitySlice } from '../features/activity/activity-slice';
 import { createBrowserSlice, type BrowserSlice } from '../features/browser/browser-slice';
 import { createCompareSlice, type CompareSlice } from '../features/compare/compare-slice';
 import {
@@ -32,7 +33,8 @@ export type AppState = NavigationSlice &
   BrowserSlice &
   FolderPickerSlice &
   CompareSlice &
-  TargetSlice;
+  TargetSlice &
+  ActivitySlice;
 
 /** A slice's creator: it sees the whole state, and the API it may call. */
 export type SliceCreator<T> = (api: CairnApi) => StateCreator<AppState, [], [], T>;
@@ -50,6 +52,7 @@ export function createAppStore(api: CairnApi): AppStore {
     ...createFolderPickerSlice(api)(...args),
     ...createCompareSlice(api)(...args),
     ...createTargetSlice(api)(...args),
+    ...createActivitySlice(api)(...args),
   }));
   api.onJobEvent((event) => store.getState().applyJobEvent(event));
   api.onDisconnect(() => store.setState({ connectionLost: true }));

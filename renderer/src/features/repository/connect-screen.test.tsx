@@ -6,7 +6,6 @@ import { createAppStore } from '../../store/app-store';
 import { StoreProvider } from '../../store/store-context';
 import { fakeApi } from '../../testing/fake-api';
 import { ConnectScreen } from './connect-screen';
-import { rememberRepository } from './recent-repositories';
 
 afterEach(cleanup);
 
@@ -65,17 +64,21 @@ describe('ConnectScreen', () => {
     await waitFor(() => expect(store.getState().repository?.location).toBe('/backups/cairn'));
   });
 
-  it('offers recently opened repositories, newest first, and never stores a password', async () => {
+  it('offers the repositories the host remembers, newest first, and keeps none in the browser', async () => {
     localStorage.clear();
-    const store = renderWith(
+    const store = createAppStore(
       fakeApi({
+        getAppInfo: () => appInfo,
+        getSessionState: () => ({ repository: null, jobs: [] }),
+        listRecentRepositories: () => [
+          { location: '/backups/new', credentials: {} },
+          { location: '/backups/old', credentials: {} },
+        ],
         connectRepository: ({ location }) => ({ location, snapshots: 0 }),
         listSnapshots: () => [],
       }),
     );
-    cleanup();
-    rememberRepository('/backups/old');
-    rememberRepository('/backups/new');
+    await store.getState().initialize();
     render(
       <StoreProvider store={store}>
         <ConnectScreen />
@@ -88,10 +91,70 @@ describe('ConnectScreen', () => {
     type('repository-password', 'secret');
     fireEvent.click(screen.getByTestId('repository-submit'));
     await waitFor(() => expect(store.getState().repository?.location).toBe('/backups/old'));
-    expect(JSON.stringify({ ...localStorage })).not.toContain('secret');
-    expect(JSON.parse(localStorage.getItem('cairn.recent-repositories') ?? '[]')).toEqual([
-      '/backups/old',
-      '/backups/new',
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('hands a list an older version kept in the browser to the host once, then removes it', async () => {
+    localStorage.clear();
+    const reference = 'keychain:repository-0123456789abcdef-CAIRN_TARGET_PASSWORD';
+    localStorage.setItem('cairn.recent-repositories', JSON.stringify(['https://dav/x', '/local']));
+    localStorage.setItem(
+      'cairn.repository-credential-references',
+      JSON.stringify({ 'https://dav/x': { CAIRN_TARGET_PASSWORD: reference } }),
+    );
+    const taken: unknown[] = [];
+    const api = fakeApi({
+      getAppInfo: () => appInfo,
+      getSessionState: () => ({ repository: null, jobs: [] }),
+      importRecentRepositories: ({ repositories }) => {
+        taken.push(...repositories);
+        return { imported: repositories.length };
+      },
+      listRecentRepositories: () => [],
+    });
+    await createAppStore(api).getState().initialize();
+    expect(taken).toEqual([
+      { location: 'https://dav/x', credentials: { CAIRN_TARGET_PASSWORD: reference } },
+      { location: '/local', credentials: {} },
     ]);
+    expect(localStorage.getItem('cairn.recent-repositories')).toBeNull();
+    expect(localStorage.getItem('cairn.repository-credential-references')).toBeNull();
+    await createAppStore(api).getState().initialize();
+    expect(api.calls.filter((c) => c.name === 'importRecentRepositories')).toHaveLength(1);
+  });
+
+  it('says when the host could not read its list, and still lets a repository be opened', async () => {
+    const store = createAppStore(
+      fakeApi({
+        getAppInfo: () => appInfo,
+        getSessionState: () => ({ repository: null, jobs: [] }),
+        listRecentRepositories: () => {
+          throw new ApiError({
+            kind: 'corrupt',
+            message: 'configuration /home/me/.config/cairn/config.json is damaged (not valid JSON)',
+          });
+        },
+      }),
+    );
+    await store.getState().initialize();
+    render(
+      <StoreProvider store={store}>
+        <ConnectScreen />
+      </StoreProvider>,
+    );
+    expect(screen.getByTestId('recent-repositories-error').textContent).toContain(
+      'config.json is damaged',
+    );
+    expect(
+      (screen.getByTestId('repository-mode-open') as HTMLElement).getAttribute('aria-selected'),
+    ).toBe('true');
   });
 });
+
+const appInfo = {
+  mode: 'web' as const,
+  version: 'test',
+  hostname: 'here',
+  home: '/home/me',
+  defaultRepository: { location: '/home/me/.config/cairn/repository', exists: false },
+};

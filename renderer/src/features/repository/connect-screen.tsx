@@ -3,7 +3,6 @@ import { ErrorNotice } from '../../components/error-notice';
 import { Icon } from '../../components/icons';
 import { PathField } from '../../components/path-field';
 import { useAppStore } from '../../store/store-context';
-import { recentRepositories } from './recent-repositories';
 import { HostKeyQuestion, TargetTestResult } from './target-check';
 import { RemoteTargetFields, targetKinds } from './target-fields';
 import {
@@ -17,16 +16,19 @@ type Mode = 'open' | 'create';
 
 /**
  * Open an existing repository or create a new one: the first thing a user sees. When no
- * repository is known (none opened in this browser or app, and none in Cairn's data folder),
+ * repository is known (none opened before, and none in Cairn’s data folder),
  * it opens on "Create" with that folder filled in, so a first backup is a password away.
  */
 export function ConnectScreen() {
-  const [recent] = useState(recentRepositories);
+  const known = useAppStore((s) => s.recentRepositories);
+  const recentError = useAppStore((s) => s.recentRepositoriesError);
+  const recent = known?.map((r) => r.location) ?? [];
   const offered = useAppStore((s) => s.appInfo?.defaultRepository);
   // null until the user chooses: then the host's answer (which may come later) decides.
   const [chosenMode, setMode] = useState<Mode | null>(null);
   const [typedLocation, setLocation] = useState<string | null>(null);
-  const firstRun = recent.length === 0 && offered !== undefined && !offered.exists;
+  const firstRun =
+    known !== null && recent.length === 0 && offered !== undefined && !offered.exists;
   const mode = chosenMode ?? (firstRun ? 'create' : 'open');
   const location = typedLocation ?? recent[0] ?? offered?.location ?? '';
   const [password, setPassword] = useState('');
@@ -199,6 +201,11 @@ export function ConnectScreen() {
               drive also protects against a failed disk; you can create one there later.
             </p>
           )}
+        {recentError && (
+          <p className="warning-text" role="status" data-testid="recent-repositories-error">
+            Recently opened repositories could not be read: {recentError.message}
+          </p>
+        )}
         {kind === 'local' && mode === 'open' && recent.length > 1 && (
           <div className="recent" aria-label="Recently opened">
             {recent.map((r) => (

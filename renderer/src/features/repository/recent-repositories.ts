@@ -1,54 +1,44 @@
 /**
- * Locations of repositories opened before (never passwords), newest first, so the connect
- * screen can offer them with one click; and for a remote one, what the host handed back for
- * its credentials: `keychain:` references and settings (region, key file), never a secret.
+ * The recent repositories an older Cairn kept in the browser's storage. They live with the
+ * engine now (CAIRN_HOME/config.json, read through the contract), so this only reads the old
+ * list once, for the host to take over, and then removes it.
  */
+import type { RecentRepository } from '../../../../shared/contract';
 import type { TargetSecrets } from '../../../../shared/targets';
 
-const key = 'cairn.recent-repositories';
+const locationsKey = 'cairn.recent-repositories';
 const referencesKey = 'cairn.repository-credential-references';
-const kept = 5;
 
-export function recentRepositories(): string[] {
+/** The old list, oldest last; null when there is none. */
+export function legacyRecentRepositories(): RecentRepository[] | null {
   try {
-    const value: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    const stored = localStorage.getItem(locationsKey);
+    if (stored === null) return null;
+    const locations: unknown = JSON.parse(stored);
+    const references: unknown = JSON.parse(localStorage.getItem(referencesKey) ?? '{}');
+    if (!Array.isArray(locations)) return [];
+    return locations
+      .filter((l): l is string => typeof l === 'string' && l.trim() !== '')
+      .map((location) => ({ location, credentials: referencesFor(references, location) }));
   } catch {
-    return [];
+    return []; // unreadable: nothing to take over, and it is removed all the same
   }
 }
 
-export function rememberRepository(location: string): void {
+export function forgetLegacyRecentRepositories(): void {
   try {
-    const list = [location, ...recentRepositories().filter((l) => l !== location)].slice(0, kept);
-    localStorage.setItem(key, JSON.stringify(list));
+    localStorage.removeItem(locationsKey);
+    localStorage.removeItem(referencesKey);
   } catch {
-    // Without storage there is simply nothing to offer next time.
+    // No storage: nothing to remove.
   }
 }
 
-export function rememberedReferences(location: string): TargetSecrets | undefined {
-  try {
-    const all: unknown = JSON.parse(localStorage.getItem(referencesKey) ?? '{}');
-    if (typeof all !== 'object' || all === null) return undefined;
-    const found: unknown = (all as Record<string, unknown>)[location];
-    return typeof found === 'object' && found !== null ? (found as TargetSecrets) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Only references the host gave back: it keeps the secrets themselves in the OS keychain. */
-export function rememberReferences(location: string, references: TargetSecrets): void {
-  try {
-    const all = JSON.parse(localStorage.getItem(referencesKey) ?? '{}') as Record<
-      string,
-      TargetSecrets
-    >;
-    if (Object.keys(references).length === 0) delete all[location];
-    else all[location] = references;
-    localStorage.setItem(referencesKey, JSON.stringify(all));
-  } catch {
-    // Without storage the person enters the credentials again next time.
-  }
+function referencesFor(all: unknown, location: string): TargetSecrets {
+  if (typeof all !== 'object' || all === null) return {};
+  const found: unknown = (all as Record<string, unknown>)[location];
+  if (typeof found !== 'object' || found === null) return {};
+  return Object.fromEntries(
+    Object.entries(found).filter(([, v]) => typeof v === 'string'),
+  ) as TargetSecrets;
 }

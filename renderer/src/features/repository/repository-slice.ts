@@ -2,16 +2,17 @@
  * Which repository the UI works on. The password goes to the host once, on connect or create,
  * and is never kept here.
  */
-import type { AppInfo, ContractError, PasswordRating } from '../../../../shared/contract';
-import { asContractError } from '../../api';
+import type {
+  AppInfo,
+  ContractError,
+  PasswordRating,
+  RecentRepository,
+} from '../../../../shared/contract';
+import { asContractError, type CairnApi } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
 import type { SecretsKept } from '../../../../shared/contract';
 import type { TargetSecrets } from '../../../../shared/targets';
-import {
-  rememberedReferences,
-  rememberReferences,
-  rememberRepository,
-} from './recent-repositories';
+import { forgetLegacyRecentRepositories, legacyRecentRepositories } from './recent-repositories';
 
 export interface RepositorySlice {
   appInfo: AppInfo | null;
@@ -27,6 +28,11 @@ export interface RepositorySlice {
   createRepository(location: string, password: string, secrets?: TargetSecrets): Promise<boolean>;
   /** Set when a remote target's secrets could not go into an OS keychain (this session only). */
   credentialsNotice: string | null;
+  /** Repositories opened before, newest first, as the host keeps them; null until known. */
+  recentRepositories: RecentRepository[] | null;
+  /** Why they could not be read (a damaged configuration file, named). */
+  recentRepositoriesError: ContractError | null;
+  loadRecentRepositories(): Promise<void>;
   disconnectRepository(): Promise<void>;
   clearRepositoryError(): void;
   /** The strength of the password typed for a new repository; null when not rated. */
@@ -43,9 +49,8 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
       const { location, secrets } = await work();
       set({ repository: { location }, repositoryBusy: false, screen: 'sources' });
       get().restoreFolders(location);
-      rememberRepository(location);
+      void get().loadRecentRepositories(); // the host remembered this one
       if (secrets !== undefined) {
-        rememberReferences(location, secrets.remembered ? secrets.references : {});
         if (!secrets.remembered) {
           set({
             credentialsNotice:
@@ -68,12 +73,25 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
     repositoryError: null,
     connectionLost: false,
     credentialsNotice: null,
+    recentRepositories: null,
+    recentRepositoriesError: null,
+
+    async loadRecentRepositories() {
+      try {
+        const recent = await api.call('listRecentRepositories', {});
+        set({ recentRepositories: recent, recentRepositoriesError: null });
+      } catch (err) {
+        set({ recentRepositoriesError: asContractError(err) });
+      }
+    },
 
     async initialize() {
       try {
+        await takeOverLegacyList(api);
         const [appInfo, state] = await Promise.all([
           api.call('getAppInfo', {}),
           api.call('getSessionState', {}),
+          get().loadRecentRepositories(),
         ]);
         set({ appInfo, repository: state.repository });
         get().adoptJobs(state.jobs);
@@ -85,7 +103,11 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
         set({ repositoryError: asContractError(err) });
       }
     },
-    connectRepository: (location, password, secrets = rememberedReferences(location)) =>
+    connectRepository: (
+      location,
+      password,
+      secrets = get().recentRepositories?.find((r) => r.location === location)?.credentials,
+    ) =>
       open(() =>
         api.call('connectRepository', { location, password, ...(secrets ? { secrets } : {}) }),
       ),
@@ -108,3 +130,20 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
     },
   };
 };
+
+/**
+ * Once: hands a list an older version kept in the browser's storage to the host, then removes
+ * it. Kept when the host could not take it (a damaged configuration), to try again next time.
+ */
+async function takeOverLegacyList(api: CairnApi): Promise<void> {
+  const legacy = legacyRecentRepositories();
+  if (legacy === null) return;
+  try {
+    if (legacy.length > 0) {
+      await api.call('importRecentRepositories', { repositories: legacy.slice(0, 50) });
+    }
+    forgetLegacyRecentRepositories();
+  } catch {
+    // Tried again on the next start.
+  }
+}
