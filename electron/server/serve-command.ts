@@ -10,7 +10,7 @@ import { cairnHome, PROGRAM_VERSION } from '../engine/service.js';
 import type { EngineService } from '../engine/service-types.js';
 import { planFiles } from '../plans/plan-files.js';
 import { startPlanHost } from '../plans/plan-host.js';
-import { loadOrCreateToken, rotateToken, tokenFile } from './persistent-token.js';
+import { loadOrCreateToken, rotateToken, tokenFile, watchToken } from './persistent-token.js';
 import { Session } from '../session/session.js';
 import { findPackageRoot, rendererDir } from './package-root.js';
 import { isLoopback } from './request-guard.js';
@@ -64,7 +64,7 @@ export async function runServe(
   if (options.rotateToken) {
     await rotateToken(home);
     io.out(
-      `A new access token is in ${tokenFile(home)}; the old address stops working when cairn serve next starts.`,
+      `A new access token is in ${tokenFile(home)}; the old address stops working (a running cairn serve switches within seconds).`,
     );
     return 0;
   }
@@ -96,12 +96,19 @@ export async function runServe(
   }
   io.out('Cairn web UI (keep this address private; it contains the access token):');
   io.out(`  ${server.url}`);
+  const running = server;
+  const stopWatchingToken = watchToken(home, server.token, (token) => {
+    running.useToken(token);
+    io.out('The access token was rotated; the old address no longer works. The new one:');
+    io.out(`  ${running.url.replace(/token=[^&]*/, `token=${token}`)}`);
+  });
   // The plans run by themselves while the server is up; their log is under CAIRN_HOME.
   const files = planFiles(home);
   const plans = await startPlanHost({ engine, files });
   io.out(`Plans run on their schedules (log: ${join(files.logs, 'serve.log')}).`);
   io.out('Press Ctrl+C to stop.');
   await io.stopped();
+  stopWatchingToken();
   // A running plan is cancelled cleanly (the repository stays sound) and recorded as cancelled.
   await plans.stop();
   await session.dispose(); // an app job is cancelled the same way, and recorded as cancelled

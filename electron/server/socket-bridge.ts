@@ -22,6 +22,11 @@ export class SocketBridge {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
   }
 
+  /** Drops every connected window (they were signed in with a token that no longer holds). */
+  disconnectAll(): void {
+    for (const client of this.wss.clients) client.close(4001, 'the access token changed');
+  }
+
   close(): void {
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();

@@ -33,6 +33,11 @@ export interface RunningWebServer {
   url: string;
   port: number;
   token: string;
+  /**
+   * Replaces the access token (rotated while the server runs): the old one stops working at
+   * once, and every connected window is disconnected, to sign in again with the new address.
+   */
+  useToken(token: string): void;
   close(): Promise<void>;
 }
 
@@ -95,6 +100,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     url,
     port: guard.port,
     token,
+    useToken: (next) => {
+      guard.token = next;
+      bridge.disconnectAll();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         bridge.close();

@@ -38,9 +38,13 @@ function runs(home: string): Run[] {
   return [...byId.values()];
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 400_000): Promise<void> {
+async function until(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 400_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -64,6 +68,7 @@ function startServe(home: string, extra: string[] = []) {
   });
   return {
     token: url,
+    port: url.then(() => Number(/http:\/\/[^/]+:(\d+)\//.exec(stdout)![1])),
     async stop(): Promise<number | null> {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
@@ -72,6 +77,13 @@ function startServe(home: string, extra: string[] = []) {
     },
     output: () => stdout + stderr,
   };
+}
+
+/** The status of opening the address with this token: 303 signs in, 401 is the sign-in page. */
+async function signIn(port: number, token: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/?token=${token}`, { redirect: 'manual' });
+  await res.arrayBuffer();
+  return res.status;
 }
 
 function filesUnder(dir: string): string[] {
@@ -195,9 +207,21 @@ describe('cairn serve runs plans', () => {
     expect(await again.token).toBe(token);
     await again.stop();
     expect(statSync(path.join(home, 'serve-token')).mode & 0o777).toBe(0o600);
+    // Rotated while serve runs: the old token is refused at once, the new one let in.
+    const live = startServe(home);
+    const port = await live.port;
+    expect(await signIn(port, token)).toBe(303);
     await cairnOk(['serve', '--rotate-token'], { env });
+    const fresh = readFileSync(path.join(home, 'serve-token'), 'utf8').trim();
+    expect(fresh).not.toBe(token);
+    await until(
+      'serve to switch to the new token',
+      async () => (await signIn(port, token)) === 401,
+    );
+    expect(await signIn(port, fresh)).toBe(303);
+    await live.stop();
     const rotated = startServe(home);
-    expect(await rotated.token).not.toBe(token);
+    expect(await rotated.token).toBe(fresh);
     await rotated.stop();
 
     // No file Cairn wrote (configuration, state, activity, logs, repository) holds the password.
