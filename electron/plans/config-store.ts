@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { CairnError, errorMessage } from '../engine/errors.js';
 import { writeJsonAtomic, readTextIfExists } from './atomic-json.js';
+import { withConfigLock } from './config-lock.js';
 import {
   CONFIG_VERSION,
   configSchema,
@@ -60,15 +61,23 @@ export async function saveConfig(file: string, config: Config): Promise<void> {
   await writeJsonAtomic(file, config);
 }
 
-/** Load, change, save. The change may throw to leave the file untouched. */
+/**
+ * Load, change, save, under the configuration's lock (config-lock.ts) so that another Cairn
+ * process changing it at the same moment loses nothing. The change may throw to leave the file
+ * untouched, or return null when nothing changed (the file is then not rewritten: a running
+ * scheduler re-reads it whenever it changes).
+ */
 export async function updateConfig(
   file: string,
-  change: (config: Config) => Config | void,
+  change: (config: Config) => Config | null | void,
 ): Promise<Config> {
-  const config = await loadConfig(file);
-  const next = change(config) ?? config;
-  await saveConfig(file, next);
-  return next;
+  return withConfigLock(file, async () => {
+    const config = await loadConfig(file);
+    const next = change(config);
+    if (next === null) return config;
+    await saveConfig(file, next ?? config);
+    return next ?? config;
+  });
 }
 
 export function findPlan(config: Config, name: string): Plan {

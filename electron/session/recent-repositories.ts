@@ -11,7 +11,7 @@ import {
   type TargetSecretName,
   type TargetSecrets,
 } from '../../shared/targets.js';
-import { loadConfig, saveConfig } from '../plans/config-store.js';
+import { loadConfig, updateConfig } from '../plans/config-store.js';
 import type { Config } from '../plans/config-schema.js';
 import { keychainEntry } from './repository-secrets.js';
 
@@ -68,9 +68,8 @@ export class RecentRepositories {
   /** `null` from `edit`: nothing changed, nothing written. */
   private change(edit: (config: Config) => Config | null): Promise<void> {
     const next = this.queue.then(async () => {
-      const edited = edit(await loadConfig(this.configFile));
-      // Unchanged, not rewritten: a running scheduler re-reads the file whenever it changes.
-      if (edited !== null) await saveConfig(this.configFile, edited);
+      // Unchanged (null), not rewritten: a running scheduler re-reads the file whenever it changes.
+      await updateConfig(this.configFile, edit);
     });
     this.queue = next.catch(() => undefined);
     return next;
