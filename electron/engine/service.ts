@@ -30,6 +30,8 @@ export { PROGRAM_VERSION } from './version.js';
 export { shareMainThread } from './pipeline/main-thread-policy.js';
 /** Cairn's own folder (CAIRN_HOME, else the platform's per-user application-data folder). */
 export { cairnHome } from './util/paths.js';
+/** A plan's watched folders: the repository's own folder, and what --exclude leaves out. */
+export { localRepositoryPath, watchExclusions } from './backup/watch-exclusions.js';
 /** Wall-clock time in an IANA zone (Intl only): what schedules and retention count in. */
 export {
   instantOfWallTime,

@@ -68,7 +68,10 @@ export const planSchema = z
     schedule: scheduleSchema,
     /** IANA zone the schedule's clock times are in. */
     timeZone: z.string().min(1),
+    /** Run when files change in the folders too (debounced; see scheduler.ts). */
     watch: z.boolean(),
+    /** Scheduled and watch-triggered runs wait while the machine runs on battery. */
+    onlyOnAc: z.boolean().optional(),
     retention: retentionSchema,
     /** Prune after every Nth run that forgot snapshots (0: never). */
     pruneEvery: z.number().int().min(0),

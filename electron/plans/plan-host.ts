@@ -3,7 +3,8 @@
  * main process): the scheduler, fed from the configuration file — re-read when it changes, so
  * `cairn plan add|pause|resume|remove` take effect without a restart — and a log under
  * `CAIRN_HOME/logs/`. A damaged configuration is logged and the plans already known keep
- * running; the file is left as it is.
+ * running; the file is left as it is. Watched plans' folders are watched here too, and their
+ * changes go to the scheduler (plan-watchers.ts).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,9 @@ import type { EngineService } from '../engine/service-types.js';
 import { loadConfig } from './config-store.js';
 import type { PlanFiles } from './plan-files.js';
 import { runPlan } from './plan-runner.js';
-import { Scheduler, systemClock, type SchedulerClock } from './scheduler.js';
+import { planWatchers } from './plan-watchers.js';
+import type { PowerSource } from './power-source.js';
+import { Scheduler, systemClock, type SchedulerClock, type WatchTiming } from './scheduler.js';
 
 export interface PlanHost {
   scheduler: Scheduler;
@@ -27,6 +30,9 @@ export interface PlanHostOptions {
   pollMs?: number;
   /** Each log line also goes here (serve prints nothing per run; tests may listen). */
   onLine?: (line: string) => void;
+  /** How soon after changes a watched plan runs (default scheduler.ts DEFAULT_WATCH_TIMING). */
+  watch?: Partial<WatchTiming>;
+  powerSource?: () => Promise<PowerSource>;
 }
 
 export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost> {
@@ -45,17 +51,25 @@ export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost>
     clock: options.clock ?? systemClock,
     state: files.state,
     run: async (plan, trigger, signal) => {
-      const { record } = await runPlan(plan, {
+      const { record, waitForNextSlot } = await runPlan(plan, {
         engine,
         activity: files.activity,
         state: files.state,
         trigger,
         signal,
         onLine: (line) => log(`[${plan.name}] ${line}`),
+        ...(options.powerSource ? { powerSource: options.powerSource } : {}),
       });
-      return record.result as Exclude<typeof record.result, 'running' | 'interrupted'>;
+      const result = record.result as Exclude<typeof record.result, 'running' | 'interrupted'>;
+      return { result, waitForNextSlot: waitForNextSlot === true };
     },
     onError: (err) => log(`scheduler: ${errorMessage(err)}`),
+    ...(options.watch ? { watch: options.watch } : {}),
+  });
+  const watchers = planWatchers({
+    home: files.home,
+    onChange: (plan) => scheduler.changed(plan),
+    onError: (plan, message) => log(`[${plan}] ${message}`),
   });
 
   let lastSeen = '';
@@ -67,6 +81,7 @@ export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost>
     try {
       const config = await loadConfig(files.config);
       await scheduler.setPlans(config.plans);
+      watchers.update(config.plans);
       log(
         `plans: ${config.plans.map((p) => `${p.name}${p.paused ? ' (paused)' : ''}`).join(', ') || 'none'}`,
       );
@@ -85,6 +100,7 @@ export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost>
     async stop() {
       clearInterval(timer);
       await polling;
+      watchers.close();
       await scheduler.stop();
       log('stopped');
       await writing;

@@ -18,6 +18,11 @@ import { runPlanCommand } from './plan-command.js';
 import type { PlanStateStore, RunResult } from './plan-state.js';
 import { retentionRules } from './plan-retention.js';
 import { lockPlanRun } from './plan-run-lock.js';
+import { readPowerSource, type PowerSource } from './power-source.js';
+
+/** The message of a run skipped on battery power (also in activity and the log). */
+export const ON_BATTERY =
+  'skipped: the machine runs on battery and the plan runs only on AC power; it runs again at its next scheduled time';
 
 export interface PlanRunContext {
   engine: EngineService;
@@ -29,12 +34,16 @@ export interface PlanRunContext {
   /** Each log line as it is written (the CLI shows them, serve's log keeps them). */
   onLine?: (line: string) => void;
   now?: () => number;
+  /** Where the power comes from, for plans that run only on AC power (default: the platform). */
+  powerSource?: () => Promise<PowerSource>;
 }
 
 export interface PlanRunOutcome {
   record: RunRecord;
   /** Why the run failed or was cancelled (its message is the record's error). */
   error?: CairnError;
+  /** Skipped on battery power: the next try is the plan's next scheduled time, not a retry. */
+  waitForNextSlot?: boolean;
 }
 
 /** The snapshot group of a plan's runs (SPEC §9: grouped by host and plan). */
@@ -82,10 +91,20 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
   say(`plan ${plan.name}: run started (${ctx.trigger}) into ${redactLocation(plan.repository)}`);
 
   let error: CairnError | undefined;
+  let waitForNextSlot = false;
   const previous = await ctx.state.read(plan.name);
   const pruneDue = plan.pruneEvery > 0 && previous.runsSincePrune + 1 >= plan.pruneEvery;
   try {
-    record.result = await runSteps(plan, ctx, record, say, pruneDue);
+    // A person's own `plan run` is not held back; the automatic runs are.
+    if (plan.onlyOnAc && ctx.trigger !== 'manual') {
+      const power = await (ctx.powerSource ?? readPowerSource)();
+      if (power === 'battery') {
+        waitForNextSlot = true;
+        record.error = ON_BATTERY;
+        say(ON_BATTERY);
+      }
+    }
+    record.result = waitForNextSlot ? 'skipped' : await runSteps(plan, ctx, record, say, pruneDue);
   } catch (err) {
     error = asCairnError(err);
     record.result = error.kind === 'cancelled' ? 'cancelled' : 'failed';
@@ -104,7 +123,7 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
     ...(saved ? { lastSuccess: record.ended ?? undefined } : {}),
     runsSincePrune: record.pruned ? 0 : saved ? s.runsSincePrune + 1 : s.runsSincePrune,
   }));
-  return error ? { record, error } : { record };
+  return { record, ...(error ? { error } : {}), ...(waitForNextSlot ? { waitForNextSlot } : {}) };
 }
 
 async function runSteps(

@@ -12,6 +12,13 @@
  *   time the user chose to pause).
  * - The next run and the failures in a row are kept in the state file, so they survive a
  *   restart; a run cancelled by stop() stays due, and runs again after the restart.
+ * - Watched plans: changed() reports a change in a plan's folders. The plan runs once the
+ *   changes pause for `debounceMs` (a burst gives one run; a stream that never pauses runs
+ *   after `maxDelayMs`), never sooner than `minIntervalMs` after the previous watch-triggered
+ *   run started, and never beside a running job of the plan: a change seen while the plan runs
+ *   gives one more run after it. Any run that starts covers the changes seen before it.
+ * - A run may ask to wait for its next scheduled time instead of a retry (a run skipped on
+ *   battery power): it is not a failure.
  */
 import type { Plan } from './config-schema.js';
 import type { PlanState, PlanStateStore, RunResult } from './plan-state.js';
@@ -38,11 +45,30 @@ export interface SchedulerOptions {
   clock: SchedulerClock;
   state: Pick<PlanStateStore, 'read' | 'update'>;
   /** Runs the plan; resolves with the result (a thrown error counts as 'failed'). */
-  run(plan: Plan, trigger: RunTrigger, signal: AbortSignal): Promise<RunResult>;
+  run(plan: Plan, trigger: RunTrigger, signal: AbortSignal): Promise<RunResult | RunOutcome>;
+  watch?: Partial<WatchTiming>;
   retry?: { firstMs: number; maxMs: number };
   /** Problems of the scheduler's own (a state file that cannot be written). */
   onError?(err: unknown): void;
 }
+
+/** A run's result, and whether it waits for the next scheduled time rather than a retry. */
+export interface RunOutcome {
+  result: RunResult;
+  waitForNextSlot?: boolean;
+}
+
+export interface WatchTiming {
+  debounceMs: number;
+  maxDelayMs: number;
+  minIntervalMs: number;
+}
+
+export const DEFAULT_WATCH_TIMING: WatchTiming = {
+  debounceMs: 10_000,
+  maxDelayMs: 5 * 60_000,
+  minIntervalMs: 5 * 60_000,
+};
 
 interface Entry {
   plan: Plan;
@@ -50,6 +76,10 @@ interface Entry {
   trigger: RunTrigger;
   failures: number;
   running?: { controller: AbortController; done: Promise<void> };
+  /** Changes seen that no run has started to cover yet: when the first and last came. */
+  changes?: { first: number; last: number };
+  lastWatchStart?: number;
+  cancelWatchTimer?: () => void;
 }
 
 /** Timers are re-armed at least this often: long timeouts overflow, and clocks jump. */
@@ -62,9 +92,40 @@ export class Scheduler {
   private cancelTimer: (() => void) | undefined;
   private stopped = false;
   private readonly retry: { firstMs: number; maxMs: number };
+  private readonly watchTiming: WatchTiming;
 
   constructor(private readonly options: SchedulerOptions) {
     this.retry = options.retry ?? { firstMs: 60_000, maxMs: 60 * 60_000 };
+    this.watchTiming = { ...DEFAULT_WATCH_TIMING, ...options.watch };
+  }
+
+  /** Something changed in a watched plan's folders (ignored for other plans). */
+  changed(name: string): void {
+    const entry = this.entries.get(name);
+    if (!entry || !entry.plan.watch || entry.plan.paused || this.stopped) return;
+    const now = this.options.clock.now();
+    entry.changes = { first: entry.changes?.first ?? now, last: now };
+    if (!entry.running) this.armWatch(entry);
+  }
+
+  /** The run for the changes seen: after the pause, the longest wait, the minimum interval. */
+  private armWatch(entry: Entry): void {
+    entry.cancelWatchTimer?.();
+    entry.cancelWatchTimer = undefined;
+    const changes = entry.changes;
+    if (!changes || this.stopped) return;
+    const { debounceMs, maxDelayMs, minIntervalMs } = this.watchTiming;
+    let at = Math.min(changes.last + debounceMs, changes.first + maxDelayMs);
+    if (entry.lastWatchStart !== undefined) at = Math.max(at, entry.lastWatchStart + minIntervalMs);
+    const { clock } = this.options;
+    entry.cancelWatchTimer = clock.setTimer(Math.max(0, at - clock.now()), () => {
+      entry.cancelWatchTimer = undefined;
+      if (this.entries.get(entry.plan.name) !== entry || entry.running || this.stopped) return;
+      if (entry.plan.paused || !entry.changes) return;
+      entry.lastWatchStart = clock.now();
+      entry.trigger = 'watch';
+      void this.dispatch(entry);
+    });
   }
 
   /** The plans to run (from the configuration); call again whenever it changes. */
@@ -100,6 +161,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelTimer?.();
+    for (const entry of this.entries.values()) entry.cancelWatchTimer?.();
     for (const entry of this.entries.values()) entry.running?.controller.abort();
     await this.settled();
   }
@@ -119,7 +181,11 @@ export class Scheduler {
   private async applyPlans(plans: readonly Plan[]): Promise<void> {
     const now = this.options.clock.now();
     const names = new Set(plans.map((p) => p.name));
-    for (const name of [...this.entries.keys()]) if (!names.has(name)) this.entries.delete(name);
+    for (const [name, entry] of [...this.entries]) {
+      if (names.has(name)) continue;
+      entry.cancelWatchTimer?.();
+      this.entries.delete(name);
+    }
     for (const plan of plans) {
       const entry = this.entries.get(plan.name);
       if (!entry) {
@@ -137,6 +203,10 @@ export class Scheduler {
       }
       const before = entry.plan;
       entry.plan = plan;
+      if (!plan.watch || plan.paused) {
+        entry.cancelWatchTimer?.();
+        entry.changes = undefined;
+      }
       if (entry.running) continue; // its next run is computed when it ends
       const timing = (p: Plan) => JSON.stringify([p.schedule, p.timeZone, p.paused]);
       if (timing(before) !== timing(plan)) {
@@ -215,12 +285,19 @@ export class Scheduler {
     const { clock } = this.options;
     const plan = entry.plan;
     let result: RunResult;
+    let waitForNextSlot = false;
     const started = clock.now();
+    // This run reads the folders after now: it covers every change seen so far.
+    entry.changes = undefined;
+    entry.cancelWatchTimer?.();
+    entry.cancelWatchTimer = undefined;
     if (this.stopped || controller.signal.aborted) {
       result = 'cancelled';
     } else {
       try {
-        result = await this.options.run(plan, trigger, controller.signal);
+        const outcome = await this.options.run(plan, trigger, controller.signal);
+        result = typeof outcome === 'string' ? outcome : outcome.result;
+        waitForNextSlot = typeof outcome !== 'string' && outcome.waitForNextSlot === true;
       } catch {
         result = controller.signal.aborted ? 'cancelled' : 'failed';
       }
@@ -240,7 +317,10 @@ export class Scheduler {
       : current.schedule.type === 'every'
         ? Math.max(now, started + current.schedule.seconds * 1000)
         : nextRunAfter(current.schedule, now, current.timeZone);
-    if (result === 'failed' || result === 'skipped') {
+    if (waitForNextSlot) {
+      entry.nextRun = scheduled;
+      entry.trigger = 'schedule';
+    } else if (result === 'failed' || result === 'skipped') {
       entry.failures++;
       const wait = Math.min(this.retry.firstMs * 2 ** (entry.failures - 1), this.retry.maxMs);
       const retryAt = now + wait;
@@ -254,6 +334,8 @@ export class Scheduler {
     }
     await this.persist(entry);
     this.arm();
+    // Changes seen while it ran: one more run for them.
+    if (entry.changes && current.watch && !current.paused) this.armWatch(entry);
   }
 
   private async persist(entry: Entry): Promise<void> {

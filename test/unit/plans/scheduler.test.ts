@@ -9,6 +9,7 @@ import type { Plan, Schedule } from '../../../electron/plans/config-schema.js';
 import type { PlanState, RunResult } from '../../../electron/plans/plan-state.js';
 import {
   Scheduler,
+  type RunOutcome,
   type RunTrigger,
   type SchedulerClock,
 } from '../../../electron/plans/scheduler.js';
@@ -87,11 +88,14 @@ interface Call {
   plan: string;
   trigger: RunTrigger;
   at: number;
-  finish(result?: RunResult): void;
+  finish(result?: RunResult | RunOutcome): void;
   signal: AbortSignal;
 }
 
-function harness(start: number, options: { hold?: boolean; results?: RunResult[] } = {}) {
+function harness(
+  start: number,
+  options: { hold?: boolean; results?: (RunResult | RunOutcome)[] } = {},
+) {
   const clock = new FakeClock(start);
   const state = new MemoryState();
   const calls: Call[] = [];
@@ -101,9 +105,10 @@ function harness(start: number, options: { hold?: boolean; results?: RunResult[]
       clock,
       state,
       retry: { firstMs: MIN, maxMs: 8 * MIN },
+      watch: { debounceMs: 10_000, maxDelayMs: 5 * MIN, minIntervalMs: 5 * MIN },
       run: (p, trigger, signal) =>
-        new Promise<RunResult>((resolve) => {
-          const finish = (result: RunResult = 'ok') => resolve(result);
+        new Promise<RunResult | RunOutcome>((resolve) => {
+          const finish = (result: RunResult | RunOutcome = 'ok') => resolve(result);
           calls.push({ plan: p.name, trigger, at: clock.now(), finish, signal });
           signal.addEventListener('abort', () => resolve('cancelled'));
           if (!options.hold) finish(results.shift() ?? 'ok');
@@ -265,5 +270,118 @@ describe('scheduler', () => {
     expect(calls.map((c) => c.trigger)).toEqual(['schedule', 'catch-up']);
     calls[1]!.finish();
     await next.stop();
+  });
+});
+
+describe('scheduler: watched plans', () => {
+  const SEC = 1000;
+  const watched = (extra: Partial<Plan> = {}) =>
+    plan('w', { type: 'daily', time: '02:00' }, { watch: true, ...extra });
+
+  it('a burst of changes gives one run, once the changes pause', async () => {
+    const { clock, calls, make } = harness(T0 + 3 * HOUR);
+    const scheduler = make();
+    await scheduler.setPlans([watched()]);
+    const start = clock.now();
+    for (let i = 0; i < 8; i++) {
+      scheduler.changed('w');
+      await clock.advanceTo(start + (i + 1) * 3 * SEC); // closer together than the pause
+    }
+    expect(calls).toHaveLength(0);
+    await clock.advanceTo(start + HOUR);
+    expect(calls.map((c) => [c.trigger, c.at])).toEqual([['watch', start + 21 * SEC + 10 * SEC]]);
+    await scheduler.stop();
+  });
+
+  it('changes that never pause still run after the longest wait', async () => {
+    const { clock, calls, make } = harness(T0 + 3 * HOUR);
+    const scheduler = make();
+    await scheduler.setPlans([watched()]);
+    const start = clock.now();
+    for (let t = 0; t <= 10 * MIN; t += 5 * SEC) {
+      await clock.advanceTo(start + t);
+      scheduler.changed('w');
+    }
+    expect(calls[0]!.at).toBe(start + 5 * MIN);
+    await scheduler.stop();
+  });
+
+  it('keeps the minimum interval between watch-triggered runs', async () => {
+    const { clock, calls, make } = harness(T0 + 3 * HOUR);
+    const scheduler = make();
+    await scheduler.setPlans([watched()]);
+    const start = clock.now();
+    scheduler.changed('w');
+    await clock.advanceTo(start + MIN);
+    expect(calls.map((c) => c.at)).toEqual([start + 10 * SEC]);
+    scheduler.changed('w'); // a minute after the first run started
+    await clock.advanceTo(start + HOUR);
+    expect(calls.map((c) => c.at)).toEqual([start + 10 * SEC, start + 10 * SEC + 5 * MIN]);
+    await scheduler.stop();
+  });
+
+  it('a change while the plan runs gives one more run after it, never beside it', async () => {
+    const { clock, calls, make } = harness(T0 + 3 * HOUR, { hold: true });
+    const scheduler = make();
+    await scheduler.setPlans([watched()]);
+    const start = clock.now();
+    void scheduler.runNow('w');
+    await clock.advanceTo(start + SEC);
+    scheduler.changed('w');
+    scheduler.changed('w');
+    await clock.advanceTo(start + 20 * MIN);
+    expect(calls).toHaveLength(1); // still running
+    calls[0]!.finish();
+    await clock.advanceTo(start + 20 * MIN + 11 * SEC);
+    // The changes paused long ago: their run follows at once.
+    expect(calls.map((c) => [c.trigger, c.at])).toEqual([
+      ['manual', start],
+      ['watch', start + 20 * MIN],
+    ]);
+    calls[1]!.finish();
+    await clock.advanceTo(start + 2 * HOUR);
+    expect(calls).toHaveLength(2);
+    await scheduler.stop();
+  });
+
+  it('a run that starts covers the changes seen before it', async () => {
+    const { clock, calls, make } = harness(T0 + 3 * HOUR);
+    const scheduler = make();
+    await scheduler.setPlans([watched()]);
+    const start = clock.now();
+    scheduler.changed('w');
+    await scheduler.runNow('w');
+    await clock.advanceTo(start + HOUR);
+    expect(calls.map((c) => c.trigger)).toEqual(['manual']);
+    await scheduler.stop();
+  });
+
+  it('ignores changes of plans that are paused or not watched', async () => {
+    const { clock, calls, make } = harness(T0 + 3 * HOUR);
+    const scheduler = make();
+    await scheduler.setPlans([
+      watched({ paused: true }),
+      plan('n', { type: 'daily', time: '02:00' }),
+    ]);
+    scheduler.changed('w');
+    scheduler.changed('n');
+    await clock.advanceTo(T0 + 4 * HOUR);
+    expect(calls).toHaveLength(0);
+    await scheduler.stop();
+  });
+
+  it('a run skipped on battery waits for the next scheduled time, not a retry', async () => {
+    const { clock, state, calls, make } = harness(T0, {
+      results: [{ result: 'skipped', waitForNextSlot: true }],
+    });
+    const scheduler = make();
+    await scheduler.setPlans([plan('p', { type: 'every', seconds: 3600 })]);
+    await clock.advanceTo(T0 + 2 * HOUR + MIN);
+    expect(calls.map((c) => [c.trigger, c.at])).toEqual([
+      ['schedule', T0 + HOUR],
+      ['schedule', T0 + 2 * HOUR],
+    ]);
+    expect(state.plans.p!.failures).toBe(0);
+    await scheduler.stop();
   });
 });
