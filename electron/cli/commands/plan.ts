@@ -19,7 +19,7 @@ import { formatBytes, printJson, table } from '../output.js';
 const ADD_USAGE =
   'cairn plan add NAME --repo LOC [PATH]... [--api SOURCE.json]... --password-ref REF\n' +
   '       [--every DURATION | --daily HH:MM | --weekly DAYS@HH:MM | --cron EXPR] [--time-zone ZONE]\n' +
-  '       [--watch] [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N]\n' +
+  '       [--watch] [--only-on-ac] [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N]\n' +
   '       [--keep-yearly N] [--keep-within DURATION] [--keep-tag T]... [--prune-every N] [--verify N%]\n' +
   '       [--exclude GLOB]... [--before COMMAND] [--after COMMAND]';
 const USAGE =
@@ -91,6 +91,7 @@ async function add(argv: string[]): Promise<number> {
       cron: { type: 'string' },
       'time-zone': { type: 'string' },
       watch: { type: 'boolean' },
+      'only-on-ac': { type: 'boolean' },
       'keep-within': { type: 'string' },
       'keep-tag': { type: 'string', multiple: true },
       'prune-every': { type: 'string' },
@@ -128,6 +129,7 @@ async function add(argv: string[]): Promise<number> {
     schedule: scheduleFromOptions(values),
     timeZone: values['time-zone'] ?? resolveTimeZone(),
     watch: values.watch ?? false,
+    ...(values['only-on-ac'] ? { onlyOnAc: true } : {}),
     retention,
     pruneEvery: count('prune-every', values['prune-every']) ?? 1,
     verifyPercent: percent(values.verify),
@@ -224,7 +226,7 @@ async function show(argv: string[]): Promise<number> {
     ...plan.folders.map((f) => `  folder      ${f}`),
     ...plan.apiSources.map((f) => `  API source  ${f}`),
     ...(plan.excludes.length ? [`  excludes    ${plan.excludes.join(' ')}`] : []),
-    `  schedule    ${describeSchedule(plan.schedule)}, ${plan.timeZone}${plan.watch ? ', and when files change' : ''}`,
+    `  schedule    ${describeSchedule(plan.schedule)}, ${plan.timeZone}${plan.watch ? ', and when files change' : ''}${plan.onlyOnAc ? ', only on AC power' : ''}`,
     `  retention   ${keep || 'keep everything'}${keep && plan.pruneEvery > 0 ? `; prune every ${plan.pruneEvery === 1 ? 'run' : `${plan.pruneEvery} runs`}` : ''}`,
     `  verify      ${plan.verifyPercent === null ? 'no' : `${plan.verifyPercent}% of the data each run`}`,
     ...(plan.before ? [`  before      ${plan.before}`] : []),
