@@ -70,6 +70,7 @@ export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost>
     home: files.home,
     onChange: (plan) => scheduler.changed(plan),
     onError: (plan, message) => log(`[${plan}] ${message}`),
+    onReady: (plan, folders) => log(`[${plan}] watching ${folders} folder(s) for changes`),
   });
 
   let lastSeen = '';

@@ -19,6 +19,8 @@ export function planWatchers(options: {
   home: string;
   onChange(plan: string, absPath: string): void;
   onError(plan: string, message: string): void;
+  /** The plan's folders are watched (the folders there were at the start). */
+  onReady?(plan: string, folders: number): void;
 }): PlanWatchers {
   const watching = new Map<string, { key: string; watcher: FolderWatcher }>();
   return {
@@ -38,6 +40,10 @@ export function planWatchers(options: {
           onError: (message) => options.onError(plan.name, message),
         });
         watching.set(plan.name, { key: watchKey(plan), watcher });
+        void watcher.ready.then(() => {
+          if (watching.get(plan.name)?.watcher === watcher)
+            options.onReady?.(plan.name, watcher.watchedFolders().length);
+        });
       }
     },
     close() {
