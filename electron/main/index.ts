@@ -1,5 +1,6 @@
 /**
- * Electron entry: wires security, the engine's session, IPC and the window. Nothing else.
+ * Electron entry: wires security, the engine's session, IPC, the window and the plans running
+ * in the background (background.ts). Nothing else.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import { app, type BrowserWindow } from 'electron';
 import { cairnHome, createEngine, PROGRAM_VERSION } from '../engine/service.js';
 import { Session } from '../session/session.js';
 import { serveApp } from './app-protocol.js';
+import { startBackground, type Background } from './background.js';
 import { pickExportFile, pickFolder, pickSourceDefinition } from './dialogs.js';
 import { registerIpc } from './ipc.js';
 import { createMainWindow } from './main-window.js';
@@ -17,22 +19,20 @@ const rendererDir = join(here, '..', '..', 'renderer');
 const preload = join(here, '..', 'preload', 'index.cjs');
 
 let window: BrowserWindow | null = null;
+let openWindow: () => void = () => undefined;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (window === null) return;
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
+  app.on('second-instance', () => openWindow());
 
   applySecurityBeforeReady();
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     applyAppSecurity();
     serveApp(rendererDir);
-    // Kept open across requests: the key is derived once per repository, not per request.
+    // Kept open across requests and plan runs: the key is derived once per repository.
     const engine = createEngine({ keepOpen: true });
+    const home = cairnHome();
     const session = new Session(
       engine,
       {
@@ -42,19 +42,37 @@ if (!app.requestSingleInstanceLock()) {
         pickSourceDefinition: () => pickSourceDefinition(mainWindow()),
         pickExportFile: (name) => pickExportFile(mainWindow(), name),
       },
-      cairnHome(),
+      home,
     );
-    window = createMainWindow(preload, appUrl);
-    const unregister = registerIpc(session, window, appUrl);
-    window.on('closed', () => {
-      unregister();
-      window = null;
+    openWindow = () => {
+      if (window !== null) {
+        if (window.isMinimized()) window.restore();
+        window.focus();
+        return;
+      }
+      const opened = createMainWindow(preload, appUrl);
+      const unregister = registerIpc(session, opened, appUrl);
+      opened.on('closed', () => {
+        unregister();
+        window = null;
+      });
+      window = opened;
+    };
+    openWindow();
+    const background: Background = await startBackground(engine, home, () => openWindow());
+    app.on('window-all-closed', () => background.windowsClosed());
+    // Quitting waits for a running plan to be cancelled cleanly (recorded as cancelled).
+    let stopping = false;
+    app.on('before-quit', (event) => {
+      if (stopping) return;
+      stopping = true;
+      event.preventDefault();
+      void background
+        .stop()
+        .then(() => session.dispose())
+        .then(() => engine.close())
+        .finally(() => app.quit());
     });
-    app.on('before-quit', () => {
-      void session.dispose();
-      void engine.close();
-    });
-    app.on('window-all-closed', () => app.quit());
   });
 }
 

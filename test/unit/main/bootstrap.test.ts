@@ -6,9 +6,12 @@
  * answered.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { makeReady, stand } from './electron-stand-in.js';
 
 vi.mock('electron', () => import('./electron-stand-in.js'));
+// The entry starts the plans' host, which keeps its log under CAIRN_HOME.
+process.env.CAIRN_HOME = tempDir();
 
 await import('../../../electron/main/index.js');
 
