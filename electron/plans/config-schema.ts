@@ -70,6 +70,11 @@ export const planSchema = z
     timeZone: z.string().min(1),
     /** Run when files change in the folders too (debounced; see scheduler.ts). */
     watch: z.boolean(),
+    /**
+     * The API sources are polled on this interval of their own, into snapshots of their own
+     * (group `…;plan:NAME;part:api`); the plan's runs then back up its folders only.
+     */
+    apiEverySeconds: z.number().int().min(60).optional(),
     /** Scheduled and watch-triggered runs wait while the machine runs on battery. */
     onlyOnAc: z.boolean().optional(),
     retention: retentionSchema,

@@ -50,12 +50,13 @@ export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost>
   const scheduler = new Scheduler({
     clock: options.clock ?? systemClock,
     state: files.state,
-    run: async (plan, trigger, signal) => {
+    run: async (plan, trigger, signal, part) => {
       const { record, waitForNextSlot } = await runPlan(plan, {
         engine,
         activity: files.activity,
         state: files.state,
         trigger,
+        part,
         signal,
         onLine: (line) => log(`[${plan.name}] ${line}`),
         ...(options.powerSource ? { powerSource: options.powerSource } : {}),

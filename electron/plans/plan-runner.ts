@@ -15,7 +15,7 @@ import type { ActivityLog } from './activity-log.js';
 import { RunLog, type PlanTrigger, type RunRecord } from './activity-log.js';
 import type { Plan } from './config-schema.js';
 import { runPlanCommand } from './plan-command.js';
-import type { PlanStateStore, RunResult } from './plan-state.js';
+import { apiJobKey, type PlanPart, type PlanStateStore, type RunResult } from './plan-state.js';
 import { retentionRules } from './plan-retention.js';
 import { lockPlanRun } from './plan-run-lock.js';
 import { readPowerSource, type PowerSource } from './power-source.js';
@@ -29,6 +29,8 @@ export interface PlanRunContext {
   activity: ActivityLog;
   state: PlanStateStore;
   trigger: PlanTrigger;
+  /** 'api': only the plan's API sources, polled on their own interval (`--api-every`). */
+  part?: PlanPart;
   signal?: AbortSignal;
   onProgress?: (progress: JobProgress) => void;
   /** Each log line as it is written (the CLI shows them, serve's log keeps them). */
@@ -51,8 +53,17 @@ export function planGroup(planName: string, hostname = os.hostname()): string {
   return `host:${hostname};plan:${planName}`;
 }
 
+/**
+ * The group of the snapshots of a plan's API polling: beside the plan's own, so each keeps its
+ * parent (the folders' change detection, the API sources' incremental bookmarks).
+ */
+export function planApiGroup(planName: string, hostname = os.hostname()): string {
+  return `${planGroup(planName, hostname)};part:api`;
+}
+
 export async function runPlan(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcome> {
-  const unlock = await lockPlanRun(path.join(path.dirname(ctx.state.file), 'running'), plan.name);
+  const key = ctx.part === 'api' ? apiJobKey(plan.name) : plan.name;
+  const unlock = await lockPlanRun(path.join(path.dirname(ctx.state.file), 'running'), key);
   try {
     return await runLocked(plan, ctx);
   } finally {
@@ -62,6 +73,8 @@ export async function runPlan(plan: Plan, ctx: PlanRunContext): Promise<PlanRunO
 
 async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcome> {
   const now = ctx.now ?? Date.now;
+  const apiOnly = ctx.part === 'api';
+  const key = apiOnly ? apiJobKey(plan.name) : plan.name;
   const startedMs = now();
   const id = ctx.activity.newRunId(startedMs);
   const log = new RunLog(ctx.activity.logFile(id));
@@ -85,15 +98,20 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
     verified: null,
     log: log.file,
     pid: process.pid,
+    ...(apiOnly ? { summary: 'API sources only (polled on their own interval)' } : {}),
   };
   await ctx.activity.append(record);
-  await ctx.state.update(plan.name, (s) => ({ ...s, lastRunStart: record.started }));
-  say(`plan ${plan.name}: run started (${ctx.trigger}) into ${redactLocation(plan.repository)}`);
+  await ctx.state.update(key, (s) => ({ ...s, lastRunStart: record.started }));
+  say(
+    `plan ${plan.name}: ${apiOnly ? 'API polling' : 'run'} started (${ctx.trigger}) into ${redactLocation(plan.repository)}`,
+  );
 
   let error: CairnError | undefined;
   let waitForNextSlot = false;
-  const previous = await ctx.state.read(plan.name);
-  const pruneDue = plan.pruneEvery > 0 && previous.runsSincePrune + 1 >= plan.pruneEvery;
+  const previous = await ctx.state.read(key);
+  // Prune (the slow part) goes with the plan's own runs; polling only forgets.
+  const pruneDue =
+    !apiOnly && plan.pruneEvery > 0 && previous.runsSincePrune + 1 >= plan.pruneEvery;
   try {
     // A person's own `plan run` is not held back; the automatic runs are.
     if (plan.onlyOnAc && ctx.trigger !== 'manual') {
@@ -104,7 +122,9 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
         say(ON_BATTERY);
       }
     }
-    record.result = waitForNextSlot ? 'skipped' : await runSteps(plan, ctx, record, say, pruneDue);
+    record.result = waitForNextSlot
+      ? 'skipped'
+      : await runSteps(plan, ctx, record, say, pruneDue, apiOnly);
   } catch (err) {
     error = asCairnError(err);
     record.result = error.kind === 'cancelled' ? 'cancelled' : 'failed';
@@ -116,7 +136,7 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
   await log.flush().catch(() => undefined);
   await ctx.activity.append(record);
   const saved = record.result === 'ok' || record.result === 'incomplete';
-  await ctx.state.update(plan.name, (s) => ({
+  await ctx.state.update(key, (s) => ({
     ...s,
     lastRunEnd: record.ended ?? undefined,
     lastResult: record.result as RunResult,
@@ -132,10 +152,15 @@ async function runSteps(
   record: RunRecord,
   say: (line: string) => void,
   pruneDue: boolean,
+  apiOnly: boolean,
 ): Promise<RunResult> {
   const { engine, signal } = ctx;
   const env = { CAIRN_PLAN: plan.name };
-  if (plan.before) {
+  // With API polling of their own, the plan's runs leave the API sources to it.
+  const folders = apiOnly ? [] : plan.folders;
+  const apiFiles = apiOnly || !plan.apiEverySeconds ? plan.apiSources : [];
+  const group = apiOnly ? planApiGroup(plan.name) : planGroup(plan.name);
+  if (plan.before && !apiOnly) {
     say(`before: ${plan.before}`);
     const outcome = await runPlanCommand(plan.before, env, (l) => say(`before| ${l}`), signal);
     signal?.throwIfAborted();
@@ -150,7 +175,7 @@ async function runSteps(
   const password = await engine.resolveSecretReference(plan.password);
   const ref: RepositoryRef = { location: plan.repository, password };
   const apiSources = [];
-  for (const file of plan.apiSources) {
+  for (const file of apiFiles) {
     const definition = await engine.loadApiSourceDefinition(file);
     await engine.checkApiSourceSecrets(definition);
     apiSources.push(definition);
@@ -163,15 +188,15 @@ async function runSteps(
       say(`warning: ${w.message}`);
     },
   };
-  say(`backup of ${[...plan.folders, ...plan.apiSources.map((f) => `API ${f}`)].join(', ')}`);
+  say(`backup of ${[...folders, ...apiFiles.map((f) => `API ${f}`)].join(', ')}`);
   const { snapshot, warnings } = await engine.backup(
     ref,
     {
-      paths: plan.folders,
+      paths: folders,
       excludes: plan.excludes,
       apiSources,
-      group: planGroup(plan.name),
-      tags: [`plan:${plan.name}`],
+      group,
+      tags: [`plan:${plan.name}`, ...(apiOnly ? ['api-poll'] : [])],
     },
     control,
   );
@@ -197,7 +222,7 @@ async function runSteps(
   if (rules) {
     const forgot = await engine.forget(
       ref,
-      { rules, group: planGroup(plan.name), timeZone: plan.timeZone, prune: pruneDue },
+      { rules, group, timeZone: plan.timeZone, prune: pruneDue },
       control,
     );
     record.forgotten = forgot.removed.length;
@@ -206,7 +231,7 @@ async function runSteps(
       `retention: ${forgot.removed.length} snapshot(s) forgotten${record.pruned ? ', then pruned' : ''}`,
     );
   }
-  if (plan.verifyPercent !== null) {
+  if (plan.verifyPercent !== null && !apiOnly) {
     const report = await engine.check(ref, { readDataSubset: plan.verifyPercent }, control);
     record.verified = {
       percent: plan.verifyPercent,
@@ -223,7 +248,7 @@ async function runSteps(
       );
     }
   }
-  if (plan.after) {
+  if (plan.after && !apiOnly) {
     say(`after: ${plan.after}`);
     const outcome = await runPlanCommand(plan.after, env, (l) => say(`after| ${l}`), signal);
     if (outcome.code !== 0) {

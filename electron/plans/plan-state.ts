@@ -30,6 +30,14 @@ const stateFileSchema = z.object({
 
 export type PlanState = z.infer<typeof planStateSchema>;
 
+/** What a scheduled job of a plan does: the plan's run, or only polling its API sources. */
+export type PlanPart = 'plan' | 'api';
+
+/** The state key of a plan's API polling (`--api-every`); "+" never appears in a plan name. */
+export function apiJobKey(plan: string): string {
+  return `${plan}+api`;
+}
+
 export function stateFile(home: string): string {
   return path.join(home, 'state', 'plans.json');
 }

@@ -17,10 +17,13 @@
  *   after `maxDelayMs`), never sooner than `minIntervalMs` after the previous watch-triggered
  *   run started, and never beside a running job of the plan: a change seen while the plan runs
  *   gives one more run after it. Any run that starts covers the changes seen before it.
+ * - A plan that polls its API sources on an interval of their own (`apiEverySeconds`) has a
+ *   second job, keyed `NAME+api`, on that interval; both go through the repository's queue.
  * - A run may ask to wait for its next scheduled time instead of a retry (a run skipped on
  *   battery power): it is not a failure.
  */
-import type { Plan } from './config-schema.js';
+import type { Plan, Schedule } from './config-schema.js';
+import { apiJobKey, type PlanPart } from './plan-state.js';
 import type { PlanState, PlanStateStore, RunResult } from './plan-state.js';
 import type { PlanTrigger } from './activity-log.js';
 import { nextRunAfter } from './schedule.js';
@@ -45,7 +48,12 @@ export interface SchedulerOptions {
   clock: SchedulerClock;
   state: Pick<PlanStateStore, 'read' | 'update'>;
   /** Runs the plan; resolves with the result (a thrown error counts as 'failed'). */
-  run(plan: Plan, trigger: RunTrigger, signal: AbortSignal): Promise<RunResult | RunOutcome>;
+  run(
+    plan: Plan,
+    trigger: RunTrigger,
+    signal: AbortSignal,
+    part: PlanPart,
+  ): Promise<RunResult | RunOutcome>;
   watch?: Partial<WatchTiming>;
   retry?: { firstMs: number; maxMs: number };
   /** Problems of the scheduler's own (a state file that cannot be written). */
@@ -71,6 +79,9 @@ export const DEFAULT_WATCH_TIMING: WatchTiming = {
 };
 
 interface Entry {
+  /** The plan's name, or apiJobKey(name) for its API polling. */
+  key: string;
+  part: PlanPart;
   plan: Plan;
   nextRun: number | null;
   trigger: RunTrigger;
@@ -84,6 +95,18 @@ interface Entry {
 
 /** Timers are re-armed at least this often: long timeouts overflow, and clocks jump. */
 const MAX_TIMER_MS = 60 * 60 * 1000;
+
+function jobsOf(plan: Plan): { key: string; part: PlanPart }[] {
+  const jobs: { key: string; part: PlanPart }[] = [{ key: plan.name, part: 'plan' }];
+  if (plan.apiEverySeconds && plan.apiSources.length > 0)
+    jobs.push({ key: apiJobKey(plan.name), part: 'api' });
+  return jobs;
+}
+
+function scheduleOf(entry: { part: PlanPart; plan: Plan }): Schedule {
+  const seconds = entry.plan.apiEverySeconds;
+  return entry.part === 'api' && seconds ? { type: 'every', seconds } : entry.plan.schedule;
+}
 
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
@@ -120,7 +143,7 @@ export class Scheduler {
     const { clock } = this.options;
     entry.cancelWatchTimer = clock.setTimer(Math.max(0, at - clock.now()), () => {
       entry.cancelWatchTimer = undefined;
-      if (this.entries.get(entry.plan.name) !== entry || entry.running || this.stopped) return;
+      if (this.entries.get(entry.key) !== entry || entry.running || this.stopped) return;
       if (entry.plan.paused || !entry.changes) return;
       entry.lastWatchStart = clock.now();
       entry.trigger = 'watch';
@@ -143,9 +166,16 @@ export class Scheduler {
   }
 
   /** Each plan's next run and whether it is running (for status displays and tests). */
-  status(): { name: string; nextRun: number | null; running: boolean; failures: number }[] {
+  status(): {
+    name: string;
+    part: PlanPart;
+    nextRun: number | null;
+    running: boolean;
+    failures: number;
+  }[] {
     return [...this.entries.values()].map((e) => ({
-      name: e.plan.name,
+      name: e.key,
+      part: e.part,
       nextRun: e.nextRun,
       running: e.running !== undefined,
       failures: e.failures,
@@ -180,37 +210,41 @@ export class Scheduler {
 
   private async applyPlans(plans: readonly Plan[]): Promise<void> {
     const now = this.options.clock.now();
-    const names = new Set(plans.map((p) => p.name));
-    for (const [name, entry] of [...this.entries]) {
-      if (names.has(name)) continue;
+    const jobs = plans.flatMap((plan) => jobsOf(plan).map((job) => ({ ...job, plan })));
+    const keys = new Set(jobs.map((j) => j.key));
+    for (const [key, entry] of [...this.entries]) {
+      if (keys.has(key)) continue;
       entry.cancelWatchTimer?.();
-      this.entries.delete(name);
+      this.entries.delete(key);
     }
-    for (const plan of plans) {
-      const entry = this.entries.get(plan.name);
+    for (const { key, part, plan } of jobs) {
+      const entry = this.entries.get(key);
       if (!entry) {
-        const state = await this.options.state.read(plan.name);
+        const state = await this.options.state.read(key);
         const created: Entry = {
+          key,
+          part,
           plan,
           nextRun: null,
           trigger: 'schedule',
           failures: state.failures,
         };
         if (!plan.paused) this.scheduleFromState(created, state, now);
-        this.entries.set(plan.name, created);
+        this.entries.set(key, created);
         await this.persist(created);
         continue;
       }
-      const before = entry.plan;
+      const before = scheduleOf(entry);
+      const was = [before, entry.plan.paused, entry.plan.timeZone];
       entry.plan = plan;
       if (!plan.watch || plan.paused) {
         entry.cancelWatchTimer?.();
         entry.changes = undefined;
       }
       if (entry.running) continue; // its next run is computed when it ends
-      const timing = (p: Plan) => JSON.stringify([p.schedule, p.timeZone, p.paused]);
-      if (timing(before) !== timing(plan)) {
-        entry.nextRun = plan.paused ? null : nextRunAfter(plan.schedule, now, plan.timeZone);
+      const schedule = scheduleOf(entry);
+      if (JSON.stringify(was) !== JSON.stringify([schedule, plan.paused, plan.timeZone])) {
+        entry.nextRun = plan.paused ? null : nextRunAfter(schedule, now, plan.timeZone);
         entry.trigger = 'schedule';
         await this.persist(entry);
       }
@@ -220,11 +254,12 @@ export class Scheduler {
 
   private scheduleFromState(entry: Entry, state: PlanState, now: number): void {
     const { plan } = entry;
+    const schedule = scheduleOf(entry);
     let next: number | null;
     if (state.nextRun) next = Date.parse(state.nextRun);
-    else if (plan.schedule.type === 'every' && state.lastRunStart)
-      next = Date.parse(state.lastRunStart) + plan.schedule.seconds * 1000;
-    else next = nextRunAfter(plan.schedule, now, plan.timeZone);
+    else if (schedule.type === 'every' && state.lastRunStart)
+      next = Date.parse(state.lastRunStart) + schedule.seconds * 1000;
+    else next = nextRunAfter(schedule, now, plan.timeZone);
     if (next !== null && next <= now) {
       entry.nextRun = now;
       entry.trigger = state.failures > 0 ? 'retry' : 'catch-up';
@@ -295,7 +330,7 @@ export class Scheduler {
       result = 'cancelled';
     } else {
       try {
-        const outcome = await this.options.run(plan, trigger, controller.signal);
+        const outcome = await this.options.run(plan, trigger, controller.signal, entry.part);
         result = typeof outcome === 'string' ? outcome : outcome.result;
         waitForNextSlot = typeof outcome !== 'string' && outcome.waitForNextSlot === true;
       } catch {
@@ -303,7 +338,7 @@ export class Scheduler {
       }
     }
     entry.running = undefined;
-    if (this.entries.get(plan.name) !== entry) return; // removed meanwhile
+    if (this.entries.get(entry.key) !== entry) return; // removed meanwhile
     const now = clock.now();
     const current = entry.plan;
     if (result === 'cancelled' && this.stopped) {
@@ -312,11 +347,12 @@ export class Scheduler {
       await this.persist(entry);
       return;
     }
+    const schedule = scheduleOf(entry);
     const scheduled = current.paused
       ? null
-      : current.schedule.type === 'every'
-        ? Math.max(now, started + current.schedule.seconds * 1000)
-        : nextRunAfter(current.schedule, now, current.timeZone);
+      : schedule.type === 'every'
+        ? Math.max(now, started + schedule.seconds * 1000)
+        : nextRunAfter(schedule, now, current.timeZone);
     if (waitForNextSlot) {
       entry.nextRun = scheduled;
       entry.trigger = 'schedule';
@@ -340,7 +376,7 @@ export class Scheduler {
 
   private async persist(entry: Entry): Promise<void> {
     const nextRun = entry.nextRun === null ? null : new Date(entry.nextRun).toISOString();
-    await this.options.state.update(entry.plan.name, (s) => ({
+    await this.options.state.update(entry.key, (s) => ({
       ...s,
       nextRun,
       failures: entry.failures,

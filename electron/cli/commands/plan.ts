@@ -11,20 +11,21 @@ import { formatLocal, nextRuns, planHealth } from '../../plans/plan-health.js';
 import { planFiles } from '../../plans/plan-files.js';
 import { KEEP_OPTIONS } from '../../plans/plan-retention.js';
 import { runPlan } from '../../plans/plan-runner.js';
-import { describeSchedule, scheduleFromOptions } from '../../plans/schedule.js';
+import { apiJobKey } from '../../plans/plan-state.js';
+import { describeSchedule, parseInterval, scheduleFromOptions } from '../../plans/schedule.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { runCliJob } from '../job-control.js';
 import { formatBytes, printJson, table } from '../output.js';
 
 const ADD_USAGE =
-  'cairn plan add NAME --repo LOC [PATH]... [--api SOURCE.json]... --password-ref REF\n' +
+  'cairn plan add NAME --repo LOC [PATH]... [--api SOURCE.json]... [--api-every DURATION] --password-ref REF\n' +
   '       [--every DURATION | --daily HH:MM | --weekly DAYS@HH:MM | --cron EXPR] [--time-zone ZONE]\n' +
   '       [--watch] [--only-on-ac] [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N]\n' +
   '       [--keep-yearly N] [--keep-within DURATION] [--keep-tag T]... [--prune-every N] [--verify N%]\n' +
   '       [--exclude GLOB]... [--before COMMAND] [--after COMMAND]';
 const USAGE =
   `${ADD_USAGE}\n` +
-  '       cairn plan list [--json] | show NAME [--json] | run NAME [--json]\n' +
+  '       cairn plan list [--json] | show NAME [--json] | run NAME [--api] [--json]\n' +
   '       cairn plan pause NAME | resume NAME | remove NAME';
 
 export async function run(argv: string[]): Promise<number> {
@@ -72,6 +73,22 @@ function percent(text: string | undefined): number | null {
   return n;
 }
 
+/** `--api-every`: the API sources' own interval, for a plan that has folders besides. */
+function apiEvery(text: string | undefined, folders: number, apis: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (apis === 0)
+    throw new CairnError('invalid-argument', '--api-every needs API sources (--api SOURCE.json)');
+  if (folders === 0)
+    throw new CairnError(
+      'invalid-argument',
+      `--api-every is for a plan with folders too; a plan of API sources only is polled on its schedule: --every ${text}`,
+    );
+  const seconds = parseInterval(text);
+  if (seconds < 60)
+    throw new CairnError('invalid-argument', `--api-every ${text}: at least 1m between polls`);
+  return seconds;
+}
+
 async function add(argv: string[]): Promise<number> {
   const keepOptions = Object.fromEntries(
     Object.keys(KEEP_OPTIONS).map((k) => [k, { type: 'string' as const }]),
@@ -84,6 +101,7 @@ async function add(argv: string[]): Promise<number> {
       ...keepOptions,
       'password-ref': { type: 'string' },
       api: { type: 'string', multiple: true },
+      'api-every': { type: 'string' },
       exclude: { type: 'string', multiple: true },
       every: { type: 'string' },
       daily: { type: 'string' },
@@ -109,6 +127,7 @@ async function add(argv: string[]): Promise<number> {
       'invalid-argument',
       `--password-ref REF is required (keychain:ENTRY, env:NAME or file:PATH)\nusage: ${ADD_USAGE}`,
     );
+  const apiEverySeconds = apiEvery(values['api-every'], paths.length, values.api?.length ?? 0);
   const retention: Plan['retention'] = {};
   for (const [option, key] of Object.entries(KEEP_OPTIONS) as [
     keyof typeof KEEP_OPTIONS,
@@ -130,6 +149,7 @@ async function add(argv: string[]): Promise<number> {
     timeZone: values['time-zone'] ?? resolveTimeZone(),
     watch: values.watch ?? false,
     ...(values['only-on-ac'] ? { onlyOnAc: true } : {}),
+    ...(apiEverySeconds !== undefined ? { apiEverySeconds } : {}),
     retention,
     pruneEvery: count('prune-every', values['prune-every']) ?? 1,
     verifyPercent: percent(values.verify),
@@ -225,6 +245,11 @@ async function show(argv: string[]): Promise<number> {
     `  repository  ${plan.repository} (password ${plan.password})`,
     ...plan.folders.map((f) => `  folder      ${f}`),
     ...plan.apiSources.map((f) => `  API source  ${f}`),
+    ...(plan.apiEverySeconds
+      ? [
+          `  API polled  every ${describeSchedule({ type: 'every', seconds: plan.apiEverySeconds }).replace(/^every /, '')}, into snapshots of their own`,
+        ]
+      : []),
     ...(plan.excludes.length ? [`  excludes    ${plan.excludes.join(' ')}`] : []),
     `  schedule    ${describeSchedule(plan.schedule)}, ${plan.timeZone}${plan.watch ? ', and when files change' : ''}${plan.onlyOnAc ? ', only on AC power' : ''}`,
     `  retention   ${keep || 'keep everything'}${keep && plan.pruneEvery > 0 ? `; prune every ${plan.pruneEvery === 1 ? 'run' : `${plan.pruneEvery} runs`}` : ''}`,
@@ -239,11 +264,16 @@ async function show(argv: string[]): Promise<number> {
 }
 
 async function runNow(argv: string[]): Promise<number> {
-  const usage = 'cairn plan run NAME [--json]';
-  const { values, positionals } = parse(argv, { ...jsonOption }, usage);
+  const usage = 'cairn plan run NAME [--api] [--json]';
+  const { values, positionals } = parse(argv, { ...jsonOption, api: { type: 'boolean' } }, usage);
   const json = values.json ?? false;
   const files = planFiles();
   const plan = findPlan(await loadConfig(files.config), oneName(positionals, usage));
+  if (values.api && !plan.apiEverySeconds)
+    throw new CairnError(
+      'invalid-argument',
+      `plan ${plan.name} polls no API sources on their own (cairn plan add … --api-every); cairn plan run ${plan.name} backs up everything`,
+    );
   const {
     result: { record, error },
   } = await runCliJob(json, (control) =>
@@ -252,6 +282,7 @@ async function runNow(argv: string[]): Promise<number> {
       activity: files.activity,
       state: files.state,
       trigger: 'manual',
+      ...(values.api ? { part: 'api' as const } : {}),
       ...(control.signal ? { signal: control.signal } : {}),
       ...(control.onProgress ? { onProgress: control.onProgress } : {}),
     }),
@@ -303,6 +334,7 @@ async function remove(argv: string[]): Promise<number> {
     config.plans = config.plans.filter((p) => p.name !== name);
   });
   await files.state.update(name, () => null);
+  await files.state.update(apiJobKey(name), () => null);
   if (values.json) printJson({ name, removed: true });
   else process.stdout.write(`plan ${name} removed (its snapshots stay in the repository)\n`);
   return 0;

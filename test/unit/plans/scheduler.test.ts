@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan, Schedule } from '../../../electron/plans/config-schema.js';
-import type { PlanState, RunResult } from '../../../electron/plans/plan-state.js';
+import type { PlanPart, PlanState, RunResult } from '../../../electron/plans/plan-state.js';
 import {
   Scheduler,
   type RunOutcome,
@@ -86,6 +86,7 @@ function plan(name: string, schedule: Schedule, extra: Partial<Plan> = {}): Plan
 
 interface Call {
   plan: string;
+  part: PlanPart;
   trigger: RunTrigger;
   at: number;
   finish(result?: RunResult | RunOutcome): void;
@@ -106,10 +107,10 @@ function harness(
       state,
       retry: { firstMs: MIN, maxMs: 8 * MIN },
       watch: { debounceMs: 10_000, maxDelayMs: 5 * MIN, minIntervalMs: 5 * MIN },
-      run: (p, trigger, signal) =>
+      run: (p, trigger, signal, part) =>
         new Promise<RunResult | RunOutcome>((resolve) => {
           const finish = (result: RunResult | RunOutcome = 'ok') => resolve(result);
-          calls.push({ plan: p.name, trigger, at: clock.now(), finish, signal });
+          calls.push({ plan: p.name, part, trigger, at: clock.now(), finish, signal });
           signal.addEventListener('abort', () => resolve('cancelled'));
           if (!options.hold) finish(results.shift() ?? 'ok');
         }),
@@ -382,6 +383,31 @@ describe('scheduler: watched plans', () => {
       ['schedule', T0 + 2 * HOUR],
     ]);
     expect(state.plans.p!.failures).toBe(0);
+    await scheduler.stop();
+  });
+
+  it('polls a plan’s API sources on their own interval, beside the plan’s runs', async () => {
+    const { clock, state, calls, make } = harness(T0);
+    const scheduler = make();
+    const p = plan(
+      'mixed',
+      { type: 'every', seconds: 3600 },
+      { apiSources: ['/defs/crm.json'], apiEverySeconds: 15 * 60 },
+    );
+    await scheduler.setPlans([p]);
+    await clock.advanceTo(T0 + HOUR + MIN);
+    expect(calls.map((c) => [c.part, c.at])).toEqual([
+      ['api', T0 + 15 * MIN],
+      ['api', T0 + 30 * MIN],
+      ['api', T0 + 45 * MIN],
+      ['plan', T0 + HOUR],
+      ['api', T0 + HOUR],
+    ]);
+    expect(state.plans['mixed+api']!.nextRun).toBe(iso(T0 + 75 * MIN));
+    // Without the interval of their own, only the plan's runs remain.
+    await scheduler.setPlans([{ ...p, apiEverySeconds: undefined }]);
+    await clock.advanceTo(T0 + 2 * HOUR + MIN);
+    expect(calls.slice(5).map((c) => [c.part, c.at])).toEqual([['plan', T0 + 2 * HOUR]]);
     await scheduler.stop();
   });
 });
