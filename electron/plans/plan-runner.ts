@@ -139,7 +139,9 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
   await ctx.state.update(key, (s) => ({
     ...s,
     lastRunEnd: record.ended ?? undefined,
-    lastResult: record.result as RunResult,
+    // Waiting for mains power says nothing about the plan's health (overdue still catches a
+    // plan that waits too long): the last real run's result stands.
+    ...(waitForNextSlot ? {} : { lastResult: record.result as RunResult }),
     ...(saved ? { lastSuccess: record.ended ?? undefined } : {}),
     runsSincePrune: record.pruned ? 0 : saved ? s.runsSincePrune + 1 : s.runsSincePrune,
   }));

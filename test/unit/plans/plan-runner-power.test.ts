@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../electron/engine/service.js';
 import type { Plan } from '../../../electron/plans/config-schema.js';
+import { planHealth } from '../../../electron/plans/plan-health.js';
 import { planFiles } from '../../../electron/plans/plan-files.js';
 import { ON_BATTERY, runPlan } from '../../../electron/plans/plan-runner.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -43,5 +44,9 @@ describe('a plan that runs only on AC power', () => {
     expect(outcome.error).toBeUndefined();
     const [record] = await files.activity.list();
     expect(record).toMatchObject({ plan: 'laptop', result: 'skipped', error: ON_BATTERY });
+    // Waiting for mains power is not a failure: the plan's health is not "failing" for it.
+    const state = await files.state.read('laptop');
+    expect(state.lastResult).toBeUndefined();
+    expect(planHealth(plan, state, Date.parse('2026-01-01T12:00:00Z'))).toBe('waiting');
   });
 });
