@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { ActivityLogText, ActivityRun } from './activity.js';
+import type { ApiRestorePreview, ApiRestoreReport } from './api-restore.js';
 import type { SnapshotComparison } from './comparison.js';
 import {
   OVERWRITE_POLICIES,
@@ -65,6 +66,40 @@ const exportOrder = {
   format: z.enum(archiveFormats),
 };
 
+/** Which records a restore into an API sends (the CLI's --ids, --changed-since, --deleted-since). */
+const recordSelection = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }).strict(),
+  z
+    .object({
+      kind: z.literal('ids'),
+      ids: z
+        .array(z.string().trim().min(1).max(200))
+        .min(1, 'Choose at least one record')
+        .max(10_000),
+    })
+    .strict(),
+  z.object({ kind: z.literal('changed-since'), snapshot: snapshotRef }).strict(),
+  z.object({ kind: z.literal('deleted-since'), snapshot: snapshotRef }).strict(),
+]);
+const apiRestoreOrder = {
+  snapshot: snapshotRef,
+  /** The source's definition (JSON text) with its `restore` section. */
+  text: definitionText,
+  endpoint: endpointName,
+  selection: recordSelection,
+  /**
+   * Another server or account than the definition's: its base URL, and the secret that
+   * replaces the auth's (a reference like env:NAME, or the value, used for this request only).
+   */
+  target: z
+    .object({
+      baseUrl: z.string().trim().url('Enter the base URL, like https://api.example.com').max(2000),
+      secret: z.string().min(1).max(4096).optional(),
+    })
+    .strict()
+    .optional(),
+};
+
 const schemas = {
   getAppInfo: none,
   getSessionState: none,
@@ -94,6 +129,9 @@ const schemas = {
    * opens; the job starts when the browser asks for it.
    */
   prepareExportDownload: z.object(exportOrder).strict(),
+  /** The dry run of a restore into an API: the requests it would send; sends none. */
+  previewApiRestore: z.object(apiRestoreOrder).strict(),
+  startApiRestore: z.object({ jobId, ...apiRestoreOrder }).strict(),
   disconnectRepository: none,
   listSnapshots: none,
   /** Damaged repository files met since the repository was opened (each file once). */
@@ -188,7 +226,7 @@ export interface PasswordRating {
   advice: string | null;
 }
 
-export type JobKind = 'backup' | 'restore' | 'check' | 'export';
+export type JobKind = 'backup' | 'restore' | 'check' | 'export' | 'restore-api';
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface JobSummary {
@@ -310,6 +348,8 @@ interface Results {
   compareSnapshots: SnapshotComparison;
   startExport: { jobId: string };
   prepareExportDownload: { jobId: string; url: string; filename: string };
+  previewApiRestore: ApiRestorePreview;
+  startApiRestore: { jobId: string };
   ratePassword: PasswordRating;
   disconnectRepository: null;
   listSnapshots: Snapshot[];
@@ -399,7 +439,8 @@ export type JobResult =
     }
   | { kind: 'restore'; summary: RestoreSummary }
   | { kind: 'check'; report: CheckSummary }
-  | { kind: 'export'; summary: ExportSummary };
+  | { kind: 'export'; summary: ExportSummary }
+  | { kind: 'restore-api'; report: ApiRestoreReport };
 
 export type JobEvent =
   | { type: 'started'; jobId: string; kind: JobKind; startedAt: string }

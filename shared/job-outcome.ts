@@ -47,6 +47,10 @@ function jobProblems(result: JobResult): (string | null)[] {
     case 'check':
       // A check that found problems did all it was asked; its report says what it found.
       return [];
+    case 'restore-api': {
+      const { failed } = result.report.counts;
+      return [failed > 0 ? `${plural(failed, 'record')} not restored` : null];
+    }
     case 'export':
       return [
         result.summary.warnings.length > 0

@@ -52,6 +52,8 @@ const bridge = {
   importRecentRepositories: call('importRecentRepositories'),
   listActivity: call('listActivity'),
   getActivityLog: call('getActivityLog'),
+  previewApiRestore: call('previewApiRestore'),
+  startApiRestore: call('startApiRestore'),
   onJobEvent(listener: (event: JobEvent) => void): () => void {
     const forward = (_event: IpcRendererEvent, payload: JobEvent): void => listener(payload);
     ipcRenderer.on('cairn:job-event', forward);

@@ -198,6 +198,12 @@ function describeResult(record: RunRecord, result: JobResult): void {
       warnings.push(...c.problems.map((p) => p.message));
       break;
     }
+    case 'restore-api': {
+      const r = result.report;
+      record.summary = `${r.source}/${r.endpoint} into ${r.baseUrl}: ${r.counts.succeeded} records restored, ${r.counts.skipped} skipped, ${r.counts.failed} failed`;
+      warnings.push(...r.failed.map((f) => `${f.endpoint}/${f.id}: ${f.reason ?? 'failed'}`));
+      break;
+    }
     case 'export': {
       const e = result.summary;
       record.summary = `${plural(e.files, 'file')} (${formatBytes(e.bytes)}) exported ${e.output === null ? 'as a download' : `to ${e.output}`}, archive ${formatBytes(e.archive_bytes)}`;

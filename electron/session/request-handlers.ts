@@ -16,6 +16,7 @@ import { parseDefinitionText, testSampleSize, toSourceTest } from './api-source-
 import { validateApiSourceText } from './api-source-validation.js';
 import { logWarnings, runBackupJob } from './backup-job.js';
 import { toComparison } from './comparison.js';
+import { apiRestoreRequest, toPreview, toReport } from './api-restore.js';
 import { archiveName, downloadPath, type ExportDownloads } from './export-downloads.js';
 import { listFolders } from './folder-browser.js';
 import { buildPreview, previewBytes } from './file-preview.js';
@@ -211,6 +212,31 @@ export function createRequestHandlers(
         },
       });
       return { jobId, url: `${downloadPath}${ticket}`, filename };
+    },
+    async previewApiRestore(order) {
+      const definition = await parseDefinitionText(engine, order.text);
+      const result = await engine.restoreApi(
+        repo(),
+        { ...apiRestoreRequest(definition, order), dryRun: true },
+        watching,
+      );
+      return toPreview(result);
+    },
+    async startApiRestore({ jobId, ...order }) {
+      const ref = repo();
+      const definition = await parseDefinitionText(engine, order.text);
+      const request = apiRestoreRequest(definition, order);
+      jobs.start(jobId, 'restore-api', async (control, log) => {
+        log(
+          'info',
+          `Restoring ${definition.name}/${order.endpoint} of snapshot ${order.snapshot.slice(0, 8)}`,
+        );
+        const report = toReport(await engine.restoreApi(ref, request, jobWatching(control, log)));
+        for (const f of report.failed.slice(0, 100))
+          log('warning', `${f.endpoint}/${f.id} not restored: ${f.reason ?? 'failed'}`);
+        return { kind: 'restore-api', report };
+      });
+      return { jobId };
     },
     async disconnectRepository() {
       holder.current = null;

@@ -13,7 +13,13 @@ export const resultWords: Record<ActivityResult, string> = {
   interrupted: 'Interrupted',
 };
 
-const titles = { backup: 'Backup', restore: 'Restore', check: 'Check', export: 'Export' } as const;
+const titles = {
+  backup: 'Backup',
+  restore: 'Restore',
+  check: 'Check',
+  export: 'Export',
+  'restore-api': 'Restore into API',
+} as const;
 
 /** Badge colours: done, with warnings, failed, or neutral. */
 const badges: Record<ActivityResult, string> = {

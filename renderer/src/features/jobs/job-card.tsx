@@ -11,12 +11,14 @@ import {
 } from '../../components/format';
 import { ProgressBar } from '../../components/progress-bar';
 import { useAppStore } from '../../store/store-context';
+import { ApiRestoreReportView } from './api-restore-report';
 
 const titles = {
   backup: 'Backup',
   restore: 'Restore',
   check: 'Check',
   export: 'Export',
+  'restore-api': 'Restore into API',
 } as const;
 const phases: Record<JobProgress['phase'], string> = {
   scanning: 'Looking for changes',
@@ -235,6 +237,7 @@ function ResultSummary({ result }: { result: JobResult }) {
       </div>
     );
   }
+  if (result.kind === 'restore-api') return <ApiRestoreReportView report={result.report} />;
   const report = result.report;
   return (
     <div className="job-result" data-testid="job-result">
