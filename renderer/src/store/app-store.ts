@@ -6,6 +6,10 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { CairnApi } from '../api';
 import { createActivitySlice, type ActivitySlice } from '../features/activity/activity-slice';
+import {
+  createApiRestoreSlice,
+  type ApiRestoreSlice,
+} from '../features/restore-api/api-restore-slice';
 import { createBrowserSlice, type BrowserSlice } from '../features/browser/browser-slice';
 import { createCompareSlice, type CompareSlice } from '../features/compare/compare-slice';
 import {
@@ -34,7 +38,8 @@ export type AppState = NavigationSlice &
   FolderPickerSlice &
   CompareSlice &
   TargetSlice &
-  ActivitySlice;
+  ActivitySlice &
+  ApiRestoreSlice;
 
 /** A slice's creator: it sees the whole state, and the API it may call. */
 export type SliceCreator<T> = (api: CairnApi) => StateCreator<AppState, [], [], T>;
@@ -53,6 +58,7 @@ export function createAppStore(api: CairnApi): AppStore {
     ...createCompareSlice(api)(...args),
     ...createTargetSlice(api)(...args),
     ...createActivitySlice(api)(...args),
+    ...createApiRestoreSlice(api)(...args),
   }));
   api.onJobEvent((event) => store.getState().applyJobEvent(event));
   api.onDisconnect(() => store.setState({ connectionLost: true }));

@@ -5,6 +5,7 @@ import { Icon } from '../../components/icons';
 import { useAppStore } from '../../store/store-context';
 import { ExportPanel } from '../export/export-panel';
 import { RestorePanel } from '../restore/restore-panel';
+import { ApiRestorePanel, apiEndpointOf } from '../restore-api/api-restore-panel';
 import { PreviewPane } from './preview-pane';
 import { SearchResults } from './search-results';
 import { TreeView } from './tree-view';
@@ -21,6 +22,12 @@ export function SnapshotBrowserScreen() {
   const [query, setQuery] = useState('');
   const [restoring, setRestoring] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const [restoringRecords, setRestoringRecords] = useState<{
+    source: string;
+    endpoint: string;
+  } | null>(null);
+  const selectedPath = useAppStore((s) => s.selected?.path ?? null);
+  const selectedEndpoint = selectedPath === null ? null : apiEndpointOf(selectedPath);
 
   useEffect(() => {
     const timer = setTimeout(() => void search(query), searchDelayMs);
@@ -61,6 +68,16 @@ export function SnapshotBrowserScreen() {
           )}
         </div>
         <div className="button-row tight">
+          {selectedEndpoint && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => setRestoringRecords(selectedEndpoint)}
+              data-testid="api-restore-open"
+            >
+              Restore records into the API…
+            </button>
+          )}
           <button
             type="button"
             className="button"
@@ -94,6 +111,14 @@ export function SnapshotBrowserScreen() {
       )}
       {treeError && <ErrorNotice error={treeError} testId="tree-error" />}
       {restoring && <RestorePanel snapshotId={snapshotId} onClose={() => setRestoring(false)} />}
+      {restoringRecords && (
+        <ApiRestorePanel
+          key={`${restoringRecords.source}/${restoringRecords.endpoint}`}
+          snapshotId={snapshotId}
+          {...restoringRecords}
+          onClose={() => setRestoringRecords(null)}
+        />
+      )}
       {exporting && <ExportPanel snapshotId={snapshotId} onClose={() => setExporting(false)} />}
       <div className="browser">
         <aside className="card browser-tree">

@@ -3,6 +3,7 @@
  * outcome, fed by the host's job events. A finished backup refreshes the snapshot list.
  */
 import type {
+  ArgsOf,
   ContractError,
   JobEvent,
   JobKind,
@@ -53,6 +54,8 @@ export interface JobsSlice {
   startBackup(options?: { forceFull?: boolean }): Promise<string | null>;
   startRestore(order: RestoreOrder): Promise<string | null>;
   startCheck(options?: { readData?: boolean }): Promise<string | null>;
+  /** Restores records into an API, as previewed (see api-restore-slice.ts). */
+  startApiRestore(order: Omit<ArgsOf<'startApiRestore'>, 'jobId'>): Promise<string | null>;
   /**
    * Desktop: asks where to save (native dialog; null if cancelled), then exports there. Web
    * mode: `download` is the address the page must open for the archive to stream.
@@ -146,6 +149,8 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       ),
     startRestore: (order) =>
       start('restore', (jobId) => api.call('startRestore', { jobId, ...order })),
+    startApiRestore: (order) =>
+      start('restore-api', (jobId) => api.call('startApiRestore', { jobId, ...order })),
     startCheck: (options = {}) =>
       start('check', (jobId) => api.call('startCheck', { jobId, ...options })),
     async startExport(order) {
