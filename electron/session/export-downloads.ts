@@ -3,12 +3,15 @@
  * signed-in page can open) and gets a one-time address with a random ticket; the browser then
  * opens it with its cookie, and the archive streams straight from the repository into the
  * response as an ordinary job (progress, cancel). A ticket is good once, for a minute, so an
- * address that leaks (history, logs) is worth nothing.
+ * address that leaks (history, logs) is worth nothing. The job starts when the ticket is made
+ * and waits for the browser: a download never opened ends it as cancelled when the ticket
+ * expires, instead of leaving it running forever.
  */
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
+import { CairnError } from '../engine/errors.js';
 
-const ticketLifetimeMs = 60_000;
+const defaultLifetimeMs = 60_000;
 
 export interface PendingDownload {
   jobId: string;
@@ -25,14 +28,44 @@ export interface PendingDownload {
 export class ExportDownloads {
   private readonly pending = new Map<string, { download: PendingDownload; expires: number }>();
 
+  constructor(private readonly lifetimeMs = defaultLifetimeMs) {}
+
   add(download: PendingDownload): string {
     const now = Date.now();
     for (const [ticket, entry] of this.pending) {
       if (entry.expires < now) this.pending.delete(ticket);
     }
     const ticket = randomBytes(24).toString('base64url');
-    this.pending.set(ticket, { download, expires: now + ticketLifetimeMs });
+    this.pending.set(ticket, { download, expires: now + this.lifetimeMs });
     return ticket;
+  }
+
+  /**
+   * Resolves with the response stream once the browser opens the download; rejects as
+   * cancelled when `signal` aborts or the ticket expires unused (the ticket then goes).
+   */
+  opened(ticket: string, out: Promise<Writable>, signal: AbortSignal): Promise<Writable> {
+    return new Promise<Writable>((resolve, reject) => {
+      const stop = (message: string) => {
+        clearTimeout(timer);
+        this.pending.delete(ticket);
+        reject(new CairnError('cancelled', message));
+      };
+      const onAbort = () => stop('cancelled before the download started');
+      const timer = setTimeout(
+        () =>
+          stop(
+            `the download was not opened within ${Math.max(1, Math.round(this.lifetimeMs / 1000))} s, so the export was cancelled; export again to download it`,
+          ),
+        this.lifetimeMs,
+      );
+      signal.addEventListener('abort', onAbort, { once: true });
+      void out.then((stream) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve(stream);
+      });
+    });
   }
 
   /** The download a ticket names, once; null for an unknown, used or expired ticket. */

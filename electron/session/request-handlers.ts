@@ -189,27 +189,34 @@ export function createRequestHandlers(
       if (platform.mode !== 'web') return unsupported('A download');
       const ref = repo();
       const filename = archiveName(order.snapshot, order.path, order.format);
+      let deliver: (out: Writable) => void = () => undefined;
+      const delivered = new Promise<Writable>((resolve) => (deliver = resolve));
       const ticket = downloads.add({
         jobId,
         filename,
         contentType: order.format === 'zip' ? 'application/zip' : 'application/gzip',
-        run(out) {
-          const work = exportWork(ref, order, out);
-          jobs.start(jobId, 'export', async (control, log) => {
-            try {
-              const result = await work(control, log);
-              out.end();
-              return result;
-            } catch (err) {
-              out.destroy();
-              throw err;
-            }
-          });
-          // The browser cancelled the download, or the connection dropped.
-          out.once('close', () => {
-            if (!out.writableFinished) jobs.cancel(jobId);
-          });
-        },
+        run: (out) => deliver(out),
+      });
+      jobs.start(jobId, 'export', async (control, log) => {
+        let out: Writable;
+        try {
+          out = await downloads.opened(ticket, delivered, control.signal);
+        } catch (err) {
+          log('warning', err instanceof Error ? err.message : String(err));
+          throw err;
+        }
+        // The browser cancelled the download, or the connection dropped.
+        out.once('close', () => {
+          if (!out.writableFinished) jobs.cancel(jobId);
+        });
+        try {
+          const result = await exportWork(ref, order, out)(control, log);
+          out.end();
+          return result;
+        } catch (err) {
+          out.destroy();
+          throw err;
+        }
       });
       return { jobId, url: `${downloadPath}${ticket}`, filename };
     },

@@ -27,14 +27,20 @@ export class Session {
   private readonly jobs: JobRegistry;
   private readonly history: JobHistory | null;
   private readonly holder: RepositoryHolder = { current: null };
-  private readonly downloads = new ExportDownloads();
+  private readonly downloads: ExportDownloads;
   private readonly handlers;
 
   /**
    * `home`: Cairn's folder (CAIRN_HOME), where the recent repositories (config.json) and the
    * activity history are kept; without it (tests) neither is kept.
    */
-  constructor(engine: EngineService, platform: HostPlatform, home?: string) {
+  constructor(
+    engine: EngineService,
+    platform: HostPlatform,
+    home?: string,
+    options: { downloadLifetimeMs?: number } = {},
+  ) {
+    this.downloads = new ExportDownloads(options.downloadLifetimeMs);
     const history =
       home === undefined
         ? null

@@ -192,4 +192,37 @@ test.describe('compare and export @web-only', () => {
       expect(readFileSync(path.join(untarred, name)).equals(files[name]!), name).toBe(true);
     }
   });
+
+  test('cancels an export: the job ends as cancelled and its download address is dead', async ({
+    app,
+    workspace,
+  }) => {
+    const repo = workspace.path('repo');
+    const src = workspace.path('Documents');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'a.txt'), 'some text\n');
+    await cli(['init', '--repo', repo], workspace);
+    await cli(['backup', src, '--repo', repo], workspace);
+    const [snap] = await snapshots(repo, workspace);
+    // The page's click on the download link is held back, so the job waits for the browser.
+    await app.addInitScript(() => {
+      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+        document.body.dataset.heldDownload = this.href;
+      };
+    });
+    await app.reload();
+    await new ConnectPage(app).open(repo, password);
+    await app.getByTestId('nav-snapshots').click();
+    await new SnapshotsPage(app).open(snap!.short_id);
+    await app.getByTestId('export-open').click();
+    await app.getByTestId('export-start').click();
+    const job = app.getByTestId('export-panel').getByTestId('job-card');
+    await expect(job).toHaveAttribute('data-status', 'running');
+    await expect(app.locator('body')).toHaveAttribute('data-held-download', /\/download\//);
+    const held = (await app.locator('body').getAttribute('data-held-download'))!;
+    await job.getByTestId('job-cancel').click();
+    await expect(job).toHaveAttribute('data-status', 'cancelled');
+    await expect(job.getByTestId('job-cancelled')).toBeVisible();
+    expect((await app.request.get(held)).status()).toBe(404);
+  });
 });

@@ -3,7 +3,7 @@
  * The engine here is a test double: these tests are about the contract, not about backups
  * (the e2e tests drive the real engine).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { requestSchemas, type JobEvent } from '../../../shared/contract.js';
 import type { JobProgress } from '../../../shared/domain.js';
 import { CairnError } from '../../../electron/engine/errors.js';
@@ -150,6 +150,44 @@ describe('Session', () => {
     expect(events.map((e) => e.type)).toEqual(['started', 'log', 'progress', 'log', 'succeeded']);
     expect(events.every((e) => e.jobId === 'job-00000001')).toBe(true);
     expect(events[3]).toMatchObject({ level: 'warning', message: '/gone: vanished during backup' });
+  });
+
+  it('ends an export download the browser never opens as cancelled, saying why', async () => {
+    let exported = false;
+    const session = new Session(
+      engineDouble({
+        export: async () => {
+          exported = true;
+          return Promise.reject(new Error('not expected'));
+        },
+      }),
+      web,
+      undefined,
+      { downloadLifetimeMs: 50 },
+    );
+    const events = collect(session);
+    await session.handle('connectRepository', { location: '/r', password: 'p' });
+    const answer = await session.handle('prepareExportDownload', {
+      jobId: 'job-00000009',
+      snapshot: 'latest',
+      format: 'zip',
+    });
+    expect(answer.ok).toBe(true);
+    await vi.waitFor(() => expect(events.map((e) => e.type)).toContain('cancelled'));
+    expect(events.map((e) => e.type)).toEqual(['started', 'log', 'cancelled']);
+    expect(events[1]).toMatchObject({
+      level: 'warning',
+      message:
+        'the download was not opened within 1 s, so the export was cancelled; export again to download it',
+    });
+    const state = await session.handle('getSessionState', {});
+    expect(state).toMatchObject({
+      value: { jobs: [{ jobId: 'job-00000009', status: 'cancelled' }] },
+    });
+    // The address is worth nothing now.
+    const ticket = (answer as { value: { url: string } }).value.url.split('/').pop()!;
+    expect(session.takeDownload(ticket)).toBeNull();
+    expect(exported).toBe(false);
   });
 
   it('reports a restore that left damaged files out as succeeded but incomplete', async () => {
