@@ -205,10 +205,9 @@ test.describe('compare and export @web-only', () => {
     await cli(['backup', src, '--repo', repo], workspace);
     const [snap] = await snapshots(repo, workspace);
     // The page's click on the download link is held back, so the job waits for the browser.
-    await app.addInitScript(() => {
-      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
-        document.body.dataset.heldDownload = this.href;
-      };
+    await app.addInitScript({
+      content:
+        'HTMLAnchorElement.prototype.click = function () { document.body.dataset.heldDownload = this.href; };',
     });
     await app.reload();
     await new ConnectPage(app).open(repo, password);
