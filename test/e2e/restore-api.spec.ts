@@ -18,11 +18,12 @@ import { expect, test } from './support/fixtures.js';
 // The password cairn-cli.ts gives the CLI.
 const password = 'correct horse battery staple';
 
-function definition(baseUrl: string): string {
+function definition(baseUrl: string, token?: string): string {
   const page = { type: 'page', sizeParam: 'per_page', size: 100 };
   return JSON.stringify({
     name: 'fixture',
     baseUrl,
+    ...(token ? { auth: { type: 'bearer', token } } : {}),
     limits: { concurrency: 2 },
     endpoints: [
       { name: 'projects', path: '/projects', records: 'data', pagination: page },
@@ -118,6 +119,64 @@ test.describe('restore records into an API @web-only', () => {
       expect(restored.tasks).toEqual(original.tasks.filter((t) => t.id !== 3));
     } finally {
       await api.close();
+    }
+  });
+
+  test('restores into another, empty server with another credential', async ({
+    app,
+    workspace,
+  }) => {
+    const first = await startFixtureServer({
+      projects: 2,
+      tasks: 3,
+      items: 0,
+      auth: { type: 'bearer', token: 'first-token-7a1' },
+    });
+    const other = await startFixtureServer({
+      projects: 0,
+      tasks: 0,
+      items: 0,
+      auth: { type: 'bearer', token: 'other-token-93c' },
+    });
+    try {
+      const repo = workspace.path('repo');
+      const source = workspace.path('fixture.source.json');
+      const text = definition(first.baseUrl, 'first-token-7a1');
+      writeFileSync(source, text);
+      const env = { env: { CAIRN_HOME: workspace.cairnHome } };
+      await cairnOk(['init', '--repo', repo], env);
+      await cairnOk(['backup', '--api', source, '--repo', repo], env);
+      const snaps = JSON.parse(
+        (await cairnOk(['snapshots', '--repo', repo, '--json'], env)).stdout,
+      ) as { short_id: string }[];
+
+      await new ConnectPage(app).open(repo, password);
+      await app.getByTestId('nav-snapshots').click();
+      await new SnapshotsPage(app).open(snaps[0]!.short_id);
+      await new BrowserPage(app).select('/api/fixture/tasks.ndjson');
+      await app.getByTestId('api-restore-open').click();
+      const panel = app.getByTestId('api-restore-panel');
+      await panel.getByTestId('api-restore-definition').fill(text);
+      await panel.getByTestId('api-restore-target-other').check();
+      await panel.getByTestId('api-restore-base-url').fill(other.baseUrl);
+      await panel.getByTestId('api-restore-secret').fill('other-token-93c');
+      await panel.getByTestId('api-restore-preview-start').click();
+      const requests = panel.getByTestId('api-restore-request');
+      await expect(requests).toHaveCount(5);
+      await expect(requests.first()).toContainText(`POST ${other.baseUrl}/projects`);
+      await panel.getByTestId('api-restore-start').click();
+      const job = panel.getByTestId('job-card');
+      await expect(job).toHaveAttribute('data-status', 'succeeded');
+      await expect(job.getByTestId('api-restore-counts')).toContainText('5 records restored into');
+      expect(picture(other)).toEqual(picture(first));
+      expect(first.writes.applied).toBe(0);
+      // The credential was used, never kept in the browser's storage.
+      expect(
+        await app.evaluate('JSON.stringify(localStorage) + JSON.stringify(sessionStorage)'),
+      ).not.toContain('other-token-93c');
+    } finally {
+      await first.close();
+      await other.close();
     }
   });
 });
