@@ -46,9 +46,10 @@ usage: cairn COMMAND [options]
   snapshots  --repo LOC                         list snapshots (--json)
   ls         SNAPSHOT [PATH] --repo LOC         list files in a snapshot (--json)
   restore    SNAPSHOT --target DIR --repo LOC   restore (--include PATH, --overwrite skip|always|rename)
-  restore-api SNAPSHOT --api SOURCE.json --endpoint NAME --repo LOC
-             put records back into an API (--ids, --changed-since, --deleted-since,
-             --base-url, --target-secret, --dry-run, --json)
+  restore-api SNAPSHOT --endpoint NAME --repo LOC
+             put records back into an API (--api SOURCE.json or the definition kept in the
+             snapshot, --source NAME, --ids, --changed-since, --deleted-since, --base-url,
+             --target-secret, --dry-run, --json)
   diff       SNAP_A SNAP_B --repo LOC           what changed: files, API records (--record ENDPOINT/ID, --json)
   export     SNAPSHOT [PATH] --repo LOC         a zip or tar.gz archive (--format zip|tar.gz, --output FILE|-)
   check      --repo LOC                         verify the repository (--read-data, --read-data-subset N%)

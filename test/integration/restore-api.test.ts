@@ -5,7 +5,7 @@
  * was interrupted or the API misbehaved.
  */
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FixtureRecord } from '../fixtures/api-server/dataset.js';
@@ -192,6 +192,67 @@ describe('cairn restore-api', () => {
     const idMap = readFileSync(report.id_maps.comments!, 'utf8').trim().split('\n');
     expect(idMap).toHaveLength(9);
     expect(tasks.stdout).toMatch(/id map of projects \(old → new ids\): .*projects\.ndjson/);
+  });
+
+  it('without --api, uses the definition kept in the snapshot: the records come back though the file is gone', async () => {
+    const api = await server();
+    const s = await setup(api);
+    const original = picture(api);
+    const snapshot = await backup(s);
+    await rm(s.source);
+    wipe(api.data);
+    const args = (endpoint: string) => [
+      'restore-api',
+      snapshot.slice(0, 8),
+      '--endpoint',
+      endpoint,
+      '--repo',
+      s.repo,
+    ];
+    await cairnOk(args('tasks'), { env: s.env });
+    await cairnOk(args('comments'), { env: s.env });
+    expect(picture(api)).toEqual(original);
+  });
+
+  it('keeps a secret written into the definition out of the snapshot, and asks for it', async () => {
+    const api = await server();
+    const s = await setup(api);
+    const inline = JSON.parse(readFileSync(s.source, 'utf8')) as Record<string, unknown>;
+    await writeFile(
+      s.source,
+      JSON.stringify({ ...inline, auth: { type: 'bearer', token: TOKEN } }),
+    );
+    const snapshot = await backup(s);
+    wipe(api.data);
+    const refused = await cairn(
+      ['restore-api', 'latest', '--endpoint', 'projects', '--repo', s.repo],
+      { env: s.env },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(
+      'cairn: the definition of fixture kept in the snapshot had a secret written into it, which Cairn does not keep; give it with --target-secret, or name the definition file with --api',
+    );
+    expect(api.data.projects.all()).toEqual([]);
+    await cairnOk(
+      [
+        'restore-api',
+        'latest',
+        '--endpoint',
+        'projects',
+        '--repo',
+        s.repo,
+        '--target-secret',
+        'env:FIXTURE_TOKEN',
+      ],
+      { env: s.env },
+    );
+    expect(api.data.projects.all()).toHaveLength(4);
+    // The kept definition has a marker where the token was.
+    const restored = path.join(s.dir, 'restored');
+    await cairnOk(['restore', snapshot, '--target', restored, '--repo', s.repo], { env: s.env });
+    const keptText = readFileSync(path.join(restored, 'api', 'fixture', 'source.json'), 'utf8');
+    expect(keptText).not.toContain(TOKEN);
+    expect(keptText).toContain('removed:written-in-the-definition');
   });
 
   it('restores into a second, empty server with --base-url and another account’s secret', async () => {

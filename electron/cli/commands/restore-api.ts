@@ -7,8 +7,8 @@ import { printJson } from '../output.js';
 import { readPassword } from '../password.js';
 
 const USAGE =
-  'cairn restore-api SNAPSHOT --api SOURCE.json --endpoint NAME --repo LOC [--ids ID,...]\n' +
-  '                [--changed-since SNAP] [--deleted-since SNAP] [--base-url URL]\n' +
+  'cairn restore-api SNAPSHOT [--api SOURCE.json | --source NAME] --endpoint NAME --repo LOC\n' +
+  '                [--ids ID,...] [--changed-since SNAP] [--deleted-since SNAP] [--base-url URL]\n' +
   '                [--target-secret REF] [--dry-run] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
@@ -18,6 +18,7 @@ export async function run(argv: string[]): Promise<number> {
       ...repoOption,
       ...jsonOption,
       api: { type: 'string' },
+      source: { type: 'string' },
       endpoint: { type: 'string' },
       ids: { type: 'string' },
       'changed-since': { type: 'string' },
@@ -32,8 +33,11 @@ export async function run(argv: string[]): Promise<number> {
   const [snapshot, extra] = positionals;
   if (!snapshot || extra !== undefined)
     throw new CairnError('invalid-argument', `name one snapshot to restore from\nusage: ${USAGE}`);
-  if (!values.api)
-    throw new CairnError('invalid-argument', `--api SOURCE.json is required\nusage: ${USAGE}`);
+  if (values.api && values.source)
+    throw new CairnError(
+      'invalid-argument',
+      '--api and --source both name the source: give one (--source uses the definition kept in the snapshot)',
+    );
   if (!values.endpoint)
     throw new CairnError('invalid-argument', `--endpoint NAME is required\nusage: ${USAGE}`);
   const ids = values.ids
@@ -44,11 +48,13 @@ export async function run(argv: string[]): Promise<number> {
     throw new CairnError('invalid-argument', '--ids needs at least one record id');
   const json = values.json ?? false;
   const engine = createEngine();
-  const definition = await engine.loadApiSourceDefinition(values.api);
+  // Without --api, the definition the backup kept in the snapshot.
+  const definition = values.api ? await engine.loadApiSourceDefinition(values.api) : undefined;
   const password = await readPassword();
   const request = {
     snapshot,
-    definition,
+    ...(definition ? { definition } : {}),
+    ...(values.source ? { source: values.source } : {}),
     endpoint: values.endpoint,
     ...(ids ? { ids } : {}),
     ...(values['changed-since'] ? { changedSince: values['changed-since'] } : {}),

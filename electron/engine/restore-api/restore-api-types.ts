@@ -4,7 +4,13 @@ import type { AuthDefinition, SourceDefinition } from '../sources/api/source-def
 export interface ApiRestoreRequest {
   /** Id, unique prefix or `latest`: the snapshot whose records are restored. */
   snapshot: string;
-  definition: SourceDefinition;
+  /**
+   * The source's definition; without it, the one kept in the snapshot (`/api/<source>/
+   * source.json`, written by every API backup) is used.
+   */
+  definition?: SourceDefinition;
+  /** Without a definition: which API source of the snapshot, when it holds several. */
+  source?: string;
   /** The endpoint to restore; the endpoints it refers to (refs, its parent) go first. */
   endpoint: string;
   /** Only these record ids (as text: `42`, `abc`). */

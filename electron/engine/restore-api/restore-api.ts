@@ -22,7 +22,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Snapshot } from '../../../shared/domain.js';
-import { CairnError } from '../errors.js';
+import { nodeAt } from '../browse/snapshot-browser.js';
+import { CairnError, errorMessage } from '../errors.js';
 import type { TreeNode } from '../format/tree.js';
 import type { Repository } from '../repository/repository.js';
 import type { JobControl } from '../operation-types.js';
@@ -40,7 +41,9 @@ import type {
   EndpointDefinition,
   SourceDefinition,
 } from '../sources/api/source-definition.js';
+import { parseSourceDefinition } from '../sources/api/load-source-definition.js';
 import { parseJson } from '../sources/api/parse-json.js';
+import { assertSecretsKept, STORED_DEFINITION } from '../sources/api/stored-definition.js';
 import { ProgressMeter } from '../util/progress-meter.js';
 import { endpointFile, idText, selectRecords, type Selection } from './record-selection.js';
 import {
@@ -77,7 +80,12 @@ export async function restoreApiRecords(
   request: ApiRestoreRequest,
   control: JobControl = {},
 ): Promise<ApiRestoreResult> {
-  const definition = targetDefinition(request);
+  const definition = targetDefinition({
+    ...request,
+    definition:
+      request.definition ?? (await keptDefinition(repo, request.snapshot, request.source)),
+  });
+  assertSecretsKept(definition);
   const plans = planEndpoints(definition);
   if (!definition.endpoints.some((e) => e.name === request.endpoint))
     throw new CairnError(
@@ -489,8 +497,62 @@ class RestoreRun {
   }
 }
 
+/**
+ * The definition an API backup kept in the snapshot (stored-definition.ts), for a restore on
+ * the day the definition file is gone.
+ */
+async function keptDefinition(
+  repo: Repository,
+  ref: string,
+  source: string | undefined,
+): Promise<SourceDefinition> {
+  let name = source;
+  if (name === undefined) {
+    const all = await listSnapshots(repo);
+    const snapshot =
+      ref === 'latest'
+        ? all.filter((s) => s.sources.some((x) => x.kind === 'api')).at(-1)
+        : await findSnapshot(repo, ref);
+    if (!snapshot) throw new CairnError('snapshot-not-found', 'no snapshot of an API source yet');
+    const names = snapshot.sources.filter((x) => x.kind === 'api').map((x) => x.source);
+    if (names.length !== 1)
+      throw new CairnError(
+        'invalid-argument',
+        names.length === 0
+          ? `snapshot ${snapshot.short_id} holds no API source`
+          : `snapshot ${snapshot.short_id} holds API sources ${names.join(', ')}: name one with --source, or give its definition with --api`,
+      );
+    name = names[0]!;
+  }
+  const snapshot = await findSourceSnapshot(repo, ref, name);
+  await repo.loadIndex();
+  let node: TreeNode;
+  try {
+    node = await nodeAt(repo, snapshot.tree, `/api/${name}/${STORED_DEFINITION}`);
+  } catch (err) {
+    if (err instanceof CairnError && err.kind === 'path-not-found')
+      throw new CairnError(
+        'invalid-argument',
+        `snapshot ${snapshot.short_id} was made before Cairn kept the definition in its snapshots; give the definition file with --api`,
+      );
+    throw err;
+  }
+  const parts: Buffer[] = [];
+  for (const id of node.content ?? []) parts.push(await repo.loadBlob(id));
+  try {
+    return parseSourceDefinition(JSON.parse(Buffer.concat(parts).toString('utf8')));
+  } catch (err) {
+    throw new CairnError(
+      'invalid-argument',
+      `the definition kept in snapshot ${snapshot.short_id} cannot be used (${errorMessage(err)}); give the definition file with --api`,
+    );
+  }
+}
+
 /** The definition as the target needs it: another base URL, another account's secret. */
-function targetDefinition(request: ApiRestoreRequest): SourceDefinition {
+function targetDefinition(
+  request: ApiRestoreRequest & { definition: SourceDefinition },
+): SourceDefinition {
   const definition = { ...request.definition };
   if (request.baseUrl !== undefined) {
     let url: URL | undefined;

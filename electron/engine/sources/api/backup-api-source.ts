@@ -1,6 +1,7 @@
 /**
  * An API source backup: pulls the source's endpoints and stores them as one snapshot whose tree
- * is `/api/<source>/<endpoint>.ndjson` plus `<endpoint>.meta.json`, in the repository's usual
+ * is `/api/<source>/<endpoint>.ndjson` plus `<endpoint>.meta.json` (and the definition itself,
+ * `source.json`, see stored-definition.ts), in the repository's usual
  * order — packs, index, snapshot — so a killed backup leaves no partial snapshot, and so the
  * bookmarks in the snapshot's `meta.api` only move forward with the data they describe.
  *
@@ -28,6 +29,7 @@ import {
 import { ApiChunkStore } from './api-chunk-store.js';
 import { pullApiSource } from './pull-api-source.js';
 import type { SourceDefinition } from './source-definition.js';
+import { STORED_DEFINITION, storedDefinitionText } from './stored-definition.js';
 import { hostName } from '../../util/host-name.js';
 
 export interface ApiBackupRequest {
@@ -206,6 +208,8 @@ export async function storeApiSource(
         warnings.push({ path: pulled.paths.data, message: pulled.meta.error?.message ?? 'failed' });
       }
     }
+    // The definition as this backup used it, for a restore without the definition file.
+    await storeFile(STORED_DEFINITION, once(once(Buffer.from(storedDefinitionText(definition)))));
     for (const [name, node] of previousFiles) if (!files.has(name)) files.set(name, node);
     const failed = metas.filter((m) => m.status === 'failed');
     await store.drain();
