@@ -283,8 +283,12 @@ export function createEngine(options: EngineOptions = {}): EngineService {
         (await import('./export/export.js')).exportSnapshot(repo, request, c),
       ),
     forget: (ref, request, control) =>
-      withRepository(ref, exclusive('forget'), control, async (repo, c) =>
-        (await import('./forget/forget.js')).forgetAndPrune(repo, request, c),
+      // A dry run only reads: it runs beside a backup, and on a repository it cannot write.
+      withRepository(
+        ref,
+        request.dryRun ? reading('forget') : exclusive('forget'),
+        control,
+        async (repo, c) => (await import('./forget/forget.js')).forgetAndPrune(repo, request, c),
       ),
     prune: (ref, request, control) =>
       withRepository(ref, exclusive('prune'), control, async (repo, c) =>

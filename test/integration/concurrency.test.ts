@@ -49,6 +49,8 @@ describe('concurrent operations on one repository', () => {
     for (let i = 0; i < 8; i++) writeFileSync(path.join(a, `more-${i}.bin`), randomBytes(8 * MiB));
     // Freeze the backup mid-way (it holds its shared lock), prune, then let the backup finish.
     let pruneResult: Awaited<ReturnType<typeof cairn>> | undefined;
+    let forgetResult: Awaited<ReturnType<typeof cairn>> | undefined;
+    let preview: Awaited<ReturnType<typeof cairn>> | undefined;
     const done = await killOnProgress(
       ['backup', a, '--repo', repo, '--json'],
       (p) => p.phase === 'backup' && p.bytes_done > 0,
@@ -56,12 +58,18 @@ describe('concurrent operations on one repository', () => {
         signal: null,
         whileFrozen: async () => {
           pruneResult = await cairn(['prune', '--repo', repo]);
+          forgetResult = await cairn(['forget', '--repo', repo, '--keep-last', '1']);
+          // A dry run only looks: it needs no exclusive lock, so it runs beside the backup.
+          preview = await cairn(['forget', '--repo', repo, '--keep-last', '1', '--dry-run']);
         },
       },
     );
     expect(done.code).toBe(0);
     expect(pruneResult!.code).toBe(11);
     expect(pruneResult!.stderr).toMatch(/locked by backup \(pid \d+/);
+    expect(forgetResult!.code).toBe(11);
+    expect(preview!.code).toBe(0);
+    expect(preview!.stdout).toMatch(/would remove \d+ snapshot/);
     expect((await cairnOk(['check', '--repo', repo, '--read-data'])).stdout).toMatch(/no errors/);
     const out = path.join(dir, 'after-race');
     await cairnOk(['restore', 'latest', '--target', out, '--repo', repo]);
