@@ -11,8 +11,7 @@
  * An upload is written to a temporary name, its size checked, then renamed into place. The
  * plain SFTP rename refuses to replace an existing file on OpenSSH (it links), which makes
  * creating a name exclusive; where it fails for another reason, posix-rename@openssh.com is
- * tried. Writes go one request at a time: some servers (rclone's among them) refuse writes
- * that arrive out of order, and packs upload side by side anyway.
+ * tried. Writes are pipelined, several requests in flight, sent in file order.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -77,7 +76,10 @@ const NO_SUCH_FILE = 2;
 const PERMISSION_DENIED = 3;
 const SAVE_CONCURRENCY = 4;
 const CHUNK = 256 * 1024;
-const READS_IN_FLIGHT = 8;
+/** Read requests of one range in flight: 32 of 32 KiB keep a 2 MiB restore range
+ * streaming (8 left it waiting on round trips, about 20 % slower on rclone). */
+const READS_IN_FLIGHT = 32;
+const WRITES_IN_FLIGHT = 8;
 const OPEN_READ_HANDLES = 16;
 
 export function sftpTarget(location: SftpLocation, options: SftpTargetOptions): RemoteTarget {
@@ -294,12 +296,7 @@ class SftpStore implements RemoteStore {
     const handle = await call<Buffer>(session, (cb) => sftp.open(file, 'w', cb));
     let closed = false;
     try {
-      let position = 0;
-      for await (const chunk of body.stream()) {
-        const bytes = chunk as Buffer;
-        await call<void>(session, (cb) => sftp.write(handle, bytes, 0, bytes.length, position, cb));
-        position += bytes.length;
-      }
+      await writePipelined(session, handle, body);
       const { size } = await call<Stats>(session, (cb) => sftp.fstat(handle, cb));
       closed = true;
       await call<void>(session, (cb) => sftp.close(handle, cb));
@@ -566,6 +563,47 @@ async function readPipelined(
   };
   await Promise.all(Array.from({ length: READS_IN_FLIGHT }, worker));
   return end === length ? buf : buf.subarray(0, end);
+}
+
+/**
+ * Writes the body from offset 0 with several write requests in flight, sent in file order.
+ * One request at a time waited a round trip per 32 KiB (a pack took hundreds of them); a
+ * server that runs requests side by side may see them slightly out of order, which OpenSSH
+ * takes as it comes and rclone (without a VFS cache) waits out until the gap is filled.
+ */
+async function writePipelined(session: Session, handle: Buffer, body: UploadBody): Promise<void> {
+  const { sftp } = session;
+  const step = writeLength(sftp);
+  const pending = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const send = (bytes: Buffer, offset: number, length: number, position: number): void => {
+    const request: Promise<void> = call<void>(session, (cb) =>
+      sftp.write(handle, bytes, offset, length, position, cb),
+    )
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => pending.delete(request));
+    pending.add(request);
+  };
+  let position = 0;
+  for await (const chunk of body.stream()) {
+    const bytes = chunk as Buffer;
+    for (let offset = 0; offset < bytes.length; offset += step) {
+      const length = Math.min(step, bytes.length - offset);
+      send(bytes, offset, length, position);
+      position += length;
+      while (pending.size >= WRITES_IN_FLIGHT) await Promise.race(pending);
+      if (failure) throw failure.error;
+    }
+  }
+  await Promise.all(pending);
+  if (failure) throw failure.error;
+}
+
+function writeLength(sftp: SFTPWrapper): number {
+  const max = (sftp as unknown as { _maxWriteLen?: number })._maxWriteLen;
+  return max && max > 0 ? max : 32 * 1024;
 }
 
 function readLength(sftp: SFTPWrapper): number {
