@@ -89,6 +89,11 @@ export interface ListEntry {
 export interface BackupWarning {
   path: string;
   message: string;
+  /**
+   * Something worth knowing that left nothing out of what was asked for (a parent record with no
+   * value for a child endpoint's path: it has no children to fetch); absent for real problems.
+   */
+  note?: true;
 }
 
 export type JobPhase =

@@ -26,8 +26,10 @@ function jobProblems(result: JobResult): (string | null)[] {
       const apiSources =
         result.snapshots.filter((s) => s.kind === 'api').length + result.failedSources.length;
       const incomplete = result.snapshots.filter((s) => s.snapshot.incomplete).length;
-      const failedEndpoints = result.warnings.filter((w) => w.path.startsWith('/api/')).length;
-      const unreadable = result.warnings.length - failedEndpoints;
+      // Notes (nothing left out) are shown with the result but are no problem.
+      const problems = result.warnings.filter((w) => !w.note);
+      const failedEndpoints = problems.filter((w) => w.path.startsWith('/api/')).length;
+      const unreadable = problems.length - failedEndpoints;
       return [
         result.failedSources.length > 0
           ? `${result.failedSources.length} of ${plural(apiSources, 'API source')} not backed up`

@@ -55,6 +55,18 @@ describe('child endpoints', () => {
     expect(run.metas.get('comments')!.parents).toBe(6);
   });
 
+  it('says which parents had no value for the child path, instead of skipping them silently', async () => {
+    // Four projects name their comments' folder by a field the other two lack.
+    for (const id of [1, 3, 4, 6]) server.data.projects.edit(id, { folder: id });
+    const { def } = source();
+    def.endpoints[0]!.path = '/projects/{projects.folder}/comments';
+    const run = await pullRun(def);
+    const meta = run.metas.get('comments')!;
+    expect(meta.parents).toBe(4);
+    expect(meta.parents_skipped).toEqual({ count: 2, examples: ['2', '5'] });
+    expect(storedRecords(run, 'comments').map((c) => c.$parent)).not.toContain(5);
+  });
+
   it('fetches the parent too when only the child is asked for', async () => {
     const { def, endpoints } = source(['comments']);
     const run = await pullRun(def, { endpoints });

@@ -88,11 +88,13 @@ async function backupApi(
         `snapshot ${snapshot.short_id} saved${snapshot.incomplete ? ' (incomplete)' : ''}\n`,
     );
   }
+  const notes = result.warnings.filter((w) => w.note);
+  if (!json) for (const w of notes) process.stderr.write(`note: ${w.path}: ${w.message}\n`);
   if (!snapshot.incomplete) return 0;
   // One line per distinct cause (the engine groups endpoints that failed the same way).
   for (const reason of snapshot.incomplete_reasons) process.stderr.write(`warning: ${reason}\n`);
   process.stderr.write(
-    `cairn: snapshot ${snapshot.short_id} saved but incomplete: ${result.warnings.length} endpoint(s) failed\n`,
+    `cairn: snapshot ${snapshot.short_id} saved but incomplete: ${result.warnings.length - notes.length} endpoint(s) failed\n`,
   );
   return 3;
 }

@@ -58,6 +58,8 @@ export interface EndpointFetchMeta {
   records: number;
   /** For child endpoints: parent records expanded. */
   parents?: number;
+  /** For child endpoints: parent records whose child path lacked a value (no fetch for them). */
+  parents_skipped?: { count: number; examples: string[] };
   bookmark: Bookmark | null;
   previous_bookmark: Bookmark | null;
   /** True when the stored records are the previous snapshot's, because this fetch failed. */

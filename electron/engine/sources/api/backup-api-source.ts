@@ -204,6 +204,15 @@ export async function storeApiSource(
         once(once(Buffer.from(`${JSON.stringify(pulled.meta, null, 2)}\n`))),
       );
       metas.push(pulled.meta);
+      const skipped = pulled.meta.parents_skipped;
+      if (skipped) {
+        const endpoint = definition.endpoints.find((e) => e.name === pulled.endpoint);
+        warnings.push({
+          path: pulled.paths.data,
+          note: true,
+          message: `${skipped.count} parent record(s) have no value for the path ${endpoint?.path ?? ''}, so their ${pulled.endpoint} were not fetched (e.g. ${skipped.examples.join(', ')})`,
+        });
+      }
       if (pulled.meta.status === 'failed') {
         warnings.push({ path: pulled.paths.data, message: pulled.meta.error?.message ?? 'failed' });
       }

@@ -58,6 +58,8 @@ export interface EndpointFetchOutcome {
   /** Greatest cursor-field value among the fetched records, null if none (or not incremental). */
   bookmark: Bookmark | null;
   parents?: number;
+  /** Parent records whose child path could not be filled in (a field missing or empty). */
+  parentsSkipped?: { count: number; examples: string[] };
 }
 
 export async function fetchEndpointRecords(
@@ -164,14 +166,28 @@ export async function fetchEndpointRecords(
   // Children run in parallel across parents, each paging one request at a time, so no request
   // is spent fetching ahead past the (often single) page of each parent.
   let parents = 0;
+  let seen = 0;
+  const skipped = { count: 0, examples: [] as string[] };
   await forEachConcurrently(parent.records(), concurrency, async (parentRecord) => {
+    seen++;
     const path = expandChildPath(parent.template, parentRecord);
     const parentKey = recordKeyOf(parentRecord, parent.idPath);
-    if (path === null || parentKey === undefined) return;
+    if (path === null || parentKey === undefined) {
+      // Said, not silent: the user sees which parents had no children fetched, and why.
+      skipped.count++;
+      if (skipped.examples.length < 3)
+        skipped.examples.push(parentKey ? String(parentKey.id) : `record ${seen}`);
+      return;
+    }
     parents++;
     await walk(path, parentKey.id, 1);
   });
-  return { recordsFetched: fetched, bookmark, parents };
+  return {
+    recordsFetched: fetched,
+    bookmark,
+    parents,
+    ...(skipped.count > 0 ? { parentsSkipped: skipped } : {}),
+  };
 }
 
 export function baseRequest(

@@ -259,6 +259,7 @@ async function pullEndpoint(
         records_fetched: outcome.recordsFetched,
         records: stored,
         ...(outcome.parents === undefined ? {} : { parents: outcome.parents }),
+        ...(outcome.parentsSkipped ? { parents_skipped: outcome.parentsSkipped } : {}),
         bookmark,
         carried_over: false,
         error: null,
