@@ -70,6 +70,8 @@ usage: cairn COMMAND [options]
 
 The password comes from CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, or is asked for.
 --limit-upload KIB and --limit-download KIB bound the transfer to a remote target (KiB/s).
+--no-lock lets snapshots, ls, restore and check read a repository without locking it (a
+repository on a read-only disk is read that way by itself).
 SNAPSHOT is an id, a unique id prefix, or latest.`;
 
 async function main(argv: string[]): Promise<number> {

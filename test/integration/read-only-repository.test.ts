@@ -92,6 +92,11 @@ describe('a read-only repository', () => {
     expect(listing(repo)).toEqual(before);
   });
 
+  it('cairn --help names --no-lock and the commands that take it', async () => {
+    const help = await cairnOk(['--help']);
+    expect(help.stdout).toMatch(/--no-lock lets snapshots, ls, restore and check read/);
+  });
+
   it('backup, forget and prune say the repository is read-only, and refuse --no-lock', async (ctx) => {
     const before = listing(repo);
     const view = readOnlyView(repo);
