@@ -59,7 +59,8 @@ usage: cairn COMMAND [options]
                                                 CAIRN_PASSWORD2, else the same; --json)
   repair     index|snapshots --repo LOC         rebuild the index from the packs, or remove what is
                                                 lost from snapshots (--dry-run, --json)
-  key        list|add|passwd --repo LOC         manage passwords (new one: CAIRN_NEW_PASSWORD or asked)
+  key        list|add|passwd|remove ID --repo LOC  manage passwords (new one: CAIRN_NEW_PASSWORD or asked;
+                                                remove: not the key this password opens, nor the last)
   api test   SOURCE.json [--endpoint NAME]     show each endpoint's first page, saving nothing
   secret     set|get|delete ENTRY               manage secrets in the OS keychain (keychain:ENTRY)
   serve      [--port N] [--host 127.0.0.1]      the web UI and the plans' scheduler; prints its address

@@ -111,6 +111,11 @@ export interface EngineService {
    * password fails first). Each slot wraps the same master key: no data is re-encrypted.
    */
   addKey(repo: RepositoryRef, newPassword: () => Promise<string>): Promise<{ id: string }>;
+  /**
+   * Removes the key slot with this id (or unique id prefix): that password no longer opens the
+   * repository. Refuses the slot the given password opened and the last slot.
+   */
+  removeKey(repo: RepositoryRef, id: string): Promise<{ id: string }>;
   /** Adds a slot for the new password, then removes the one the old password opened. */
   changePassword(repo: RepositoryRef, newPassword: () => Promise<string>): Promise<{ id: string }>;
   listSnapshots(repo: RepositoryRef, control?: JobControl): Promise<Snapshot[]>;

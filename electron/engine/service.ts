@@ -182,6 +182,29 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       withRepository(ref, undefined, undefined, async (repo) => ({
         id: await repo.addPassword(await newPassword()),
       })),
+    removeKey: (ref, id) =>
+      withRepository(ref, undefined, undefined, async (repo) => {
+        const slots = await repo.listKeySlots();
+        const matches = slots.filter((s) => s.id.startsWith(id));
+        if (id.length === 0 || matches.length === 0)
+          throw new CairnError(
+            'invalid-argument',
+            `no key ${JSON.stringify(id)} (keys: ${slots.map((s) => s.id.slice(0, 8)).join(', ')})`,
+          );
+        if (matches.length > 1)
+          throw new CairnError(
+            'invalid-argument',
+            `key prefix ${id} is ambiguous; give more characters`,
+          );
+        const slot = matches[0]!;
+        if (slot.current)
+          throw new CairnError(
+            'invalid-argument',
+            `key ${slot.id.slice(0, 8)} is the one this password opens; remove it with another password (or change it with cairn key passwd)`,
+          );
+        await repo.removeKeySlot(slot.id);
+        return { id: slot.id };
+      }),
     changePassword: (ref, newPassword) =>
       withRepository(ref, undefined, undefined, async (repo) => {
         const id = await repo.addPassword(await newPassword());

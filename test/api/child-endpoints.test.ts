@@ -64,7 +64,9 @@ describe('child endpoints', () => {
     const meta = run.metas.get('comments')!;
     expect(meta.parents).toBe(4);
     expect(meta.parents_skipped).toEqual({ count: 2, examples: ['2', '5'] });
-    expect(storedRecords(run, 'comments').map((c) => c.$parent)).not.toContain(5);
+    expect(
+      storedRecords(run, 'comments').map((c) => (c as { $parent: number }).$parent),
+    ).not.toContain(5);
   });
 
   it('fetches the parent too when only the child is asked for', async () => {

@@ -46,6 +46,28 @@ describe('key slots and format version', () => {
     await cairnOk(['check', '--repo', repo, '--read-data'], {
       env: { CAIRN_PASSWORD: 'second password' },
     });
+
+    // Remove the second password's key, opened with the third: the second no longer opens it.
+    const third = { env: { CAIRN_PASSWORD: 'third password' } };
+    const keys = JSON.parse(
+      (await cairnOk(['key', 'list', '--repo', repo, '--json'], third)).stdout,
+    ) as { id: string; current: boolean }[];
+    const other = keys.find((k) => !k.current)!;
+    const mine = keys.find((k) => k.current)!;
+    const own = await cairn(['key', 'remove', mine.id.slice(0, 8), '--repo', repo], third);
+    expect(own.code).toBe(1);
+    expect(own.stderr.trim()).toBe(
+      `cairn: key ${mine.id.slice(0, 8)} is the one this password opens; remove it with another password (or change it with cairn key passwd)`,
+    );
+    const removed = await cairnOk(['key', 'remove', other.id.slice(0, 8), '--repo', repo], third);
+    expect(removed.stdout).toBe(
+      `removed key ${other.id.slice(0, 8)}; its password no longer opens the repository\n`,
+    );
+    expect(
+      (await cairn(['snapshots', '--repo', repo], { env: { CAIRN_PASSWORD: 'second password' } }))
+        .code,
+    ).toBe(12);
+    await cairnOk(['check', '--repo', repo], third);
   });
 
   it('refuses a repository of a newer format, naming the versions', async () => {

@@ -1,5 +1,5 @@
 /**
- * `cairn key list|add|passwd`: the repository's key slots. Each slot wraps the same master
+ * `cairn key list|add|passwd|remove ID`: the repository's key slots. Each slot wraps the same master
  * key under one password, so adding or changing a password never re-encrypts any data.
  * The new password comes from CAIRN_NEW_PASSWORD or is asked for.
  */
@@ -9,7 +9,7 @@ import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { printJson, table } from '../output.js';
 import { readPassword } from '../password.js';
 
-const USAGE = 'cairn key list|add|passwd --repo LOC';
+const USAGE = 'cairn key list|add|passwd|remove ID --repo LOC';
 
 async function newPassword(): Promise<string> {
   const fromEnv = process.env.CAIRN_NEW_PASSWORD;
@@ -27,8 +27,13 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...repoOption, ...jsonOption }, USAGE);
   const location = requireRepo(values.repo, USAGE);
   const action = positionals[0];
-  if (!action || !['list', 'add', 'passwd'].includes(action))
+  if (!action || !['list', 'add', 'passwd', 'remove'].includes(action))
     throw new CairnError('invalid-argument', `usage: ${USAGE}`);
+  if (action === 'remove' && positionals.length !== 2)
+    throw new CairnError(
+      'invalid-argument',
+      `name one key to remove (cairn key list shows them)\nusage: ${USAGE}`,
+    );
   const ref = { location, password: await readPassword() };
   const engine = createEngine();
   if (action === 'list') {
@@ -49,6 +54,13 @@ export async function run(argv: string[]): Promise<number> {
           ]),
         ]) + '\n',
       );
+    return 0;
+  }
+  if (action === 'remove') {
+    const { id } = await engine.removeKey(ref, positionals[1]!);
+    process.stdout.write(
+      `removed key ${id.slice(0, 8)}; its password no longer opens the repository\n`,
+    );
     return 0;
   }
   if (action === 'passwd') {

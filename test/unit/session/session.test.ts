@@ -30,6 +30,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     initRepository: unused,
     listKeys: unused,
     addKey: unused,
+    removeKey: unused,
     changePassword: unused,
     listSnapshots: async () => [],
     listTree: unused,
