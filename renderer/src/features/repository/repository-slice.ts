@@ -9,6 +9,7 @@ import type {
   RecentRepository,
 } from '../../../../shared/contract';
 import { asContractError, type CairnApi } from '../../api';
+import { homeScreen } from '../navigation/navigation-slice';
 import type { SliceCreator } from '../../store/app-store';
 import type { SecretsKept } from '../../../../shared/contract';
 import type { TargetSecrets } from '../../../../shared/targets';
@@ -50,6 +51,14 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
       set({ repository: { location }, repositoryBusy: false, screen: 'sources' });
       get().restoreFolders(location);
       void get().loadRecentRepositories(); // the host remembered this one
+      // Once a plan exists, the app opens on the Plans screen.
+      void api
+        .call('listPlans', {})
+        .then((plans) => {
+          if (plans.length > 0 && get().screen === 'sources')
+            set({ plans, screen: homeScreen(plans.length) });
+        })
+        .catch(() => undefined);
       if (secrets !== undefined) {
         if (!secrets.remembered) {
           set({
