@@ -38,7 +38,12 @@ async function serveWithKeychain(cairnHome: string): Promise<{ url: string; chil
       '0',
     ],
     {
-      env: { ...process.env, CAIRN_HOME: cairnHome },
+      // A keyring of its own, created and unlocked with a known password (the user's is not touched).
+      env: {
+        ...process.env,
+        CAIRN_HOME: cairnHome,
+        XDG_DATA_HOME: path.join(cairnHome, '..', 'keyrings'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
