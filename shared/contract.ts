@@ -51,6 +51,14 @@ const endpointName = z.string().min(1).max(200);
 /** A run's id in the activity history: its start time and a random suffix. */
 const activityRunId = z.string().regex(/^\d{8}T\d{6}-[0-9a-f]{6}$/, 'an activity run id');
 
+const planName = z.string().trim().min(1, 'Name the plan').max(64);
+/** As `cairn plan add`: `every` a duration (30m, 2h), or `daily` a time (HH:MM). */
+const planSchedule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('every'), every: z.string().trim().max(32) }).strict(),
+  z.object({ kind: z.literal('daily'), time: z.string().trim().max(8) }).strict(),
+]);
+const keepCount = z.number().int().min(-1).max(100_000);
+
 export const archiveFormats = ['zip', 'tar.gz'] as const;
 /** A remote target's credentials: each a secret (sent once, kept by the host) or a reference. */
 const secrets = z.record(z.enum(targetSecretNames), z.string().max(4096)).optional();
@@ -202,6 +210,30 @@ const schemas = {
   /** Plan runs and app jobs, newest first, from the history under CAIRN_HOME. */
   listActivity: none,
   getActivityLog: z.object({ id: activityRunId }).strict(),
+  /** Backup plans (CAIRN_HOME/config.json), which `cairn serve` and the app run on schedule. */
+  listPlans: none,
+  /**
+   * Creates a plan, or replaces the one named `replaces` (an edit). The password goes to the
+   * OS keychain; it may be left out of an edit that keeps the repository.
+   */
+  savePlan: z
+    .object({
+      replaces: planName.optional(),
+      name: planName,
+      repository: location,
+      password: password.optional(),
+      folders: z.array(z.string().max(4096)).min(1, 'Add at least one folder').max(100),
+      schedule: planSchedule,
+      keepLast: keepCount.optional(),
+      keepDaily: keepCount.optional(),
+    })
+    .strict(),
+  /** The next runs of a schedule being typed, on this machine's clock. */
+  previewSchedule: z.object({ schedule: planSchedule }).strict(),
+  runPlanNow: z.object({ name: planName }).strict(),
+  pausePlan: z.object({ name: planName }).strict(),
+  resumePlan: z.object({ name: planName }).strict(),
+  removePlan: z.object({ name: planName }).strict(),
 } as const;
 
 // ---- Result types ---------------------------------------------------------------------------
@@ -371,6 +403,41 @@ interface Results {
   importRecentRepositories: { imported: number };
   listActivity: ActivityRun[];
   getActivityLog: ActivityLogText;
+  listPlans: PlanSummary[];
+  savePlan: PlanSummary;
+  previewSchedule: SchedulePreview;
+  runPlanNow: { started: boolean };
+  pausePlan: PlanSummary;
+  resumePlan: PlanSummary;
+  removePlan: null;
+}
+
+export type PlanHealthWord = 'ok' | 'paused' | 'failing' | 'overdue' | 'waiting' | 'by hand';
+export type PlanScheduleInput = z.infer<typeof planSchedule>;
+
+/** A plan as the Plans screen shows it; its password only as a keychain reference. */
+export interface PlanSummary {
+  name: string;
+  repository: string;
+  folders: string[];
+  schedule: PlanScheduleInput | null;
+  /** "every 1m", "daily at 02:30". */
+  scheduleText: string;
+  timeZone: string;
+  keepLast: number | null;
+  keepDaily: number | null;
+  paused: boolean;
+  health: PlanHealthWord;
+  /** Local time ("2026-12-05 02:30:00") on the plan's clock; null: never ran. */
+  lastRun: string | null;
+  lastResult: 'ok' | 'incomplete' | 'failed' | 'cancelled' | 'skipped' | null;
+  /** The next few runs, local time; empty when paused. */
+  nextRuns: string[];
+}
+
+export interface SchedulePreview {
+  text: string;
+  runs: string[];
 }
 
 /** A repository opened before, and for a remote one its settings and keychain references. */

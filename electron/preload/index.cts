@@ -52,6 +52,13 @@ const bridge = {
   importRecentRepositories: call('importRecentRepositories'),
   listActivity: call('listActivity'),
   getActivityLog: call('getActivityLog'),
+  listPlans: call('listPlans'),
+  savePlan: call('savePlan'),
+  previewSchedule: call('previewSchedule'),
+  runPlanNow: call('runPlanNow'),
+  pausePlan: call('pausePlan'),
+  resumePlan: call('resumePlan'),
+  removePlan: call('removePlan'),
   previewApiRestore: call('previewApiRestore'),
   startApiRestore: call('startApiRestore'),
   onJobEvent(listener: (event: JobEvent) => void): () => void {

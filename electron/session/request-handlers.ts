@@ -23,6 +23,7 @@ import { buildPreview, previewBytes } from './file-preview.js';
 import type { HostPlatform } from './host-platform.js';
 import type { JobHistory } from './job-history.js';
 import type { JobLog, JobRegistry, JobWork } from './job-registry.js';
+import type { Plans } from './plans.js';
 import type { RecentRepositories } from './recent-repositories.js';
 import { keepSecrets } from './repository-secrets.js';
 import { ContractFailure } from './to-contract-error.js';
@@ -42,6 +43,7 @@ export interface RepositoryHolder {
 export interface SessionStores {
   recent: RecentRepositories | null;
   history: JobHistory | null;
+  plans?: Plans | null;
 }
 
 export function createRequestHandlers(
@@ -53,6 +55,10 @@ export function createRequestHandlers(
   stores: SessionStores = { recent: null, history: null },
 ): RequestHandlers {
   const { recent, history } = stores;
+  const plans = (): Plans => {
+    if (!stores.plans) throw new ContractFailure('unsupported', 'Plans need Cairn’s data folder.');
+    return stores.plans;
+  };
   /** Remembering is a convenience: a damaged configuration must not stop an open that worked. */
   const remember = async (location: string, kept: SecretsKept): Promise<void> => {
     await recent?.remember(location, kept.remembered ? kept.references : {}).catch(() => undefined);
@@ -372,6 +378,28 @@ export function createRequestHandlers(
     async getActivityLog({ id }) {
       if (history === null) return { id, text: '', truncated: false };
       return history.log(id);
+    },
+    async listPlans() {
+      return stores.plans ? stores.plans.list() : [];
+    },
+    async savePlan(args) {
+      return plans().save(args);
+    },
+    async previewSchedule({ schedule }) {
+      return plans().preview(schedule);
+    },
+    async runPlanNow({ name }) {
+      return plans().runNow(name);
+    },
+    async pausePlan({ name }) {
+      return plans().setPaused(name, true);
+    },
+    async resumePlan({ name }) {
+      return plans().setPaused(name, false);
+    },
+    async removePlan({ name }) {
+      await plans().remove(name);
+      return null;
     },
   };
 }

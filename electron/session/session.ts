@@ -16,6 +16,7 @@ import { ExportDownloads, type PendingDownload } from './export-downloads.js';
 import type { HostPlatform } from './host-platform.js';
 import { JobHistory } from './job-history.js';
 import { JobRegistry } from './job-registry.js';
+import { Plans } from './plans.js';
 import { RecentRepositories } from './recent-repositories.js';
 import { createRequestHandlers, type RepositoryHolder } from './request-handlers.js';
 import { toContractError } from './to-contract-error.js';
@@ -59,6 +60,7 @@ export class Session {
       {
         recent: home === undefined ? null : new RecentRepositories(configFile(home)),
         history,
+        plans: home === undefined ? null : new Plans(engine, home),
       },
     );
   }

@@ -16,6 +16,7 @@ import {
   createFolderPickerSlice,
   type FolderPickerSlice,
 } from '../features/folder-picker/folder-picker-slice';
+import { createPlansSlice, type PlansSlice } from '../features/plans/plans-slice';
 import { createJobsSlice, type JobsSlice } from '../features/jobs/jobs-slice';
 import {
   createNavigationSlice,
@@ -39,7 +40,8 @@ export type AppState = NavigationSlice &
   CompareSlice &
   TargetSlice &
   ActivitySlice &
-  ApiRestoreSlice;
+  ApiRestoreSlice &
+  PlansSlice;
 
 /** A slice's creator: it sees the whole state, and the API it may call. */
 export type SliceCreator<T> = (api: CairnApi) => StateCreator<AppState, [], [], T>;
@@ -59,6 +61,7 @@ export function createAppStore(api: CairnApi): AppStore {
     ...createTargetSlice(api)(...args),
     ...createActivitySlice(api)(...args),
     ...createApiRestoreSlice(api)(...args),
+    ...createPlansSlice(api)(...args),
   }));
   api.onJobEvent((event) => store.getState().applyJobEvent(event));
   api.onDisconnect(() => store.setState({ connectionLost: true }));

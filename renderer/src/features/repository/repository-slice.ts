@@ -9,6 +9,7 @@ import type {
   RecentRepository,
 } from '../../../../shared/contract';
 import { asContractError, type CairnApi } from '../../api';
+import { homeScreen } from '../navigation/navigation-slice';
 import type { SliceCreator } from '../../store/app-store';
 import type { SecretsKept } from '../../../../shared/contract';
 import type { TargetSecrets } from '../../../../shared/targets';
@@ -41,6 +42,16 @@ export interface RepositorySlice {
 }
 
 export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (set, get) => {
+  /** Once a plan exists, the app opens on the Plans screen. */
+  const openHome = (): void => {
+    void api
+      .call('listPlans', {})
+      .then((plans) => {
+        if (plans.length > 0 && get().screen === 'sources')
+          set({ plans, screen: homeScreen(plans.length) });
+      })
+      .catch(() => undefined);
+  };
   const open = async (
     work: () => Promise<{ location: string; secrets?: SecretsKept }>,
   ): Promise<boolean> => {
@@ -50,6 +61,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
       set({ repository: { location }, repositoryBusy: false, screen: 'sources' });
       get().restoreFolders(location);
       void get().loadRecentRepositories(); // the host remembered this one
+      openHome();
       if (secrets !== undefined) {
         if (!secrets.remembered) {
           set({
@@ -98,6 +110,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
         if (state.repository !== null) {
           get().restoreFolders(state.repository.location);
           void get().loadSnapshots();
+          openHome();
         }
       } catch (err) {
         set({ repositoryError: asContractError(err) });

@@ -4,10 +4,12 @@ import { ActivityScreen } from '../activity/activity-screen';
 import { SnapshotBrowserScreen } from '../browser/snapshot-browser-screen';
 import { CompareScreen } from '../compare/compare-screen';
 import type { Screen } from '../navigation/navigation-slice';
+import { PlansScreen } from '../plans/plans-screen';
 import { SnapshotsScreen } from '../snapshots/snapshots-screen';
 import { SourcesScreen } from '../sources/sources-screen';
 
 const nav: { screen: Screen; label: string; icon: IconName }[] = [
+  { screen: 'plans', label: 'Plans', icon: 'activity' },
   { screen: 'sources', label: 'Sources', icon: 'sources' },
   { screen: 'snapshots', label: 'Snapshots', icon: 'snapshot' },
   { screen: 'compare', label: 'Compare', icon: 'search' },
@@ -92,6 +94,7 @@ export function AppShell() {
         {screen === 'browser' && <SnapshotBrowserScreen />}
         {screen === 'compare' && <CompareScreen />}
         {screen === 'activity' && <ActivityScreen />}
+        {screen === 'plans' && <PlansScreen />}
       </main>
     </div>
   );

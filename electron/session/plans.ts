@@ -1,0 +1,217 @@
+/**
+ * The app's view of the backup plans in CAIRN_HOME/config.json — the same plans `cairn plan`
+ * manages and `cairn serve` runs (it re-reads the file when it changes, so a plan saved here
+ * runs by itself). A plan's password goes into the OS keychain and only its `keychain:`
+ * reference is written; where no keychain can be used the plan is refused, since the scheduler
+ * must be able to read the password later and Cairn never writes one in plain text.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type {
+  ParsedArgsOf,
+  PlanScheduleInput,
+  PlanSummary,
+  SchedulePreview,
+} from '../../shared/contract.js';
+import { resolveTimeZone } from '../engine/service.js';
+import type { EngineService } from '../engine/service-types.js';
+import type { Plan, Schedule } from '../plans/config-schema.js';
+import { findPlan, loadConfig, updateConfig } from '../plans/config-store.js';
+import { formatLocal, nextRuns, planHealth } from '../plans/plan-health.js';
+import { planFiles, type PlanFiles } from '../plans/plan-files.js';
+import { runPlan } from '../plans/plan-runner.js';
+import { apiJobKey, type PlanState } from '../plans/plan-state.js';
+import { describeSchedule, scheduleFromOptions, upcomingRuns } from '../plans/schedule.js';
+import { ContractFailure } from './to-contract-error.js';
+
+const PREVIEW_RUNS = 5;
+
+/** The keychain entry of a plan's repository password: one per repository location. */
+export function planPasswordEntry(repository: string): string {
+  const hash = createHash('sha256').update(repository).digest('hex').slice(0, 16);
+  return `repository-${hash}-password`;
+}
+
+/** The form's schedule as the CLI parses it (`--every 15m`, `--daily 02:30`). */
+export function scheduleOf(input: PlanScheduleInput): Schedule {
+  return input.kind === 'every'
+    ? scheduleFromOptions({ every: input.every })
+    : scheduleFromOptions({ daily: input.time });
+}
+
+function scheduleInput(schedule: Schedule): PlanScheduleInput | null {
+  if (schedule.type === 'every')
+    return { kind: 'every', every: describeSchedule(schedule).slice(6) };
+  if (schedule.type === 'daily') return { kind: 'daily', time: schedule.time };
+  return null;
+}
+
+export class Plans {
+  private readonly files: PlanFiles;
+
+  constructor(
+    private readonly engine: EngineService,
+    home: string,
+  ) {
+    this.files = planFiles(home);
+  }
+
+  async list(): Promise<PlanSummary[]> {
+    const config = await loadConfig(this.files.config);
+    const states = await this.files.state.readAll();
+    const now = Date.now();
+    return config.plans.map((plan) =>
+      summary(plan, states[plan.name] ?? { failures: 0, runsSincePrune: 0 }, now),
+    );
+  }
+
+  preview(input: PlanScheduleInput): SchedulePreview {
+    const schedule = scheduleOf(input);
+    const timeZone = resolveTimeZone();
+    return {
+      text: describeSchedule(schedule),
+      runs: upcomingRuns(schedule, Date.now(), timeZone, PREVIEW_RUNS).map((ms) =>
+        formatLocal(ms, timeZone),
+      ),
+    };
+  }
+
+  async save(args: ParsedArgsOf<'savePlan'>): Promise<PlanSummary> {
+    const config = await loadConfig(this.files.config);
+    const previous = args.replaces === undefined ? undefined : findPlan(config, args.replaces);
+    if (config.plans.some((p) => p.name === args.name && p !== previous)) {
+      throw new ContractFailure('invalid-argument', `A plan named ${args.name} exists already.`);
+    }
+    await checkFolders(args.folders);
+    const schedule = scheduleOf(args.schedule);
+    const sameRepository = previous?.repository === args.repository;
+    let password: string;
+    if (args.password !== undefined) {
+      const entry = planPasswordEntry(args.repository);
+      try {
+        await this.engine.storeSecret(entry, args.password);
+      } catch {
+        throw new ContractFailure(
+          'unsupported',
+          'No OS keychain is available here, so the plan’s password could not be kept safely; the plan was not saved.',
+        );
+      }
+      password = `keychain:${entry}`;
+    } else if (previous !== undefined && sameRepository) {
+      password = previous.password;
+    } else {
+      throw new ContractFailure('invalid-argument', 'Enter the repository password.');
+    }
+    const retention: Plan['retention'] = { ...previous?.retention };
+    delete retention.keepLast;
+    delete retention.keepDaily;
+    if (args.keepLast !== undefined) retention.keepLast = args.keepLast;
+    if (args.keepDaily !== undefined) retention.keepDaily = args.keepDaily;
+    const plan: Plan = {
+      excludes: [],
+      apiSources: [],
+      watch: false,
+      pruneEvery: 1,
+      verifyPercent: null,
+      ...previous,
+      name: args.name,
+      repository: args.repository,
+      password,
+      folders: args.folders,
+      schedule,
+      timeZone: previous?.timeZone ?? resolveTimeZone(),
+      retention,
+      paused: previous?.paused ?? false,
+      created: previous?.created ?? new Date().toISOString(),
+    };
+    const { validatePlan } = await import('../plans/plan-validation.js');
+    await validatePlan(plan, this.engine);
+    await updateConfig(this.files.config, (latest) => {
+      if (latest.plans.some((p) => p.name === plan.name && p.name !== args.replaces)) {
+        throw new ContractFailure('invalid-argument', `A plan named ${plan.name} exists already.`);
+      }
+      const at = latest.plans.findIndex((p) => p.name === args.replaces);
+      if (at >= 0) latest.plans[at] = plan;
+      else latest.plans.push(plan);
+      if (!latest.recentRepositories.includes(plan.repository))
+        latest.recentRepositories.unshift(plan.repository);
+    });
+    if (previous !== undefined && previous.name !== plan.name)
+      await this.forgetState(previous.name);
+    return summary(plan, await this.files.state.read(plan.name), Date.now());
+  }
+
+  async setPaused(name: string, paused: boolean): Promise<PlanSummary> {
+    const config = await updateConfig(this.files.config, (c) => {
+      const plan = findPlan(c, name);
+      if (plan.paused === paused) return null;
+      plan.paused = paused;
+    });
+    const plan = findPlan(config, name);
+    return summary(plan, await this.files.state.read(name), Date.now());
+  }
+
+  async remove(name: string): Promise<void> {
+    await updateConfig(this.files.config, (c) => {
+      findPlan(c, name);
+      c.plans = c.plans.filter((p) => p.name !== name);
+    });
+    await this.forgetState(name);
+  }
+
+  /** Starts a run by hand; its result shows in the plan's last run and the activity. */
+  async runNow(name: string): Promise<{ started: boolean }> {
+    const plan = findPlan(await loadConfig(this.files.config), name);
+    void runPlan(plan, {
+      engine: this.engine,
+      activity: this.files.activity,
+      state: this.files.state,
+      trigger: 'manual',
+    }).catch(() => undefined); // recorded in the plan's state and activity log
+    return { started: true };
+  }
+
+  private async forgetState(name: string): Promise<void> {
+    await this.files.state.update(name, () => null);
+    await this.files.state.update(apiJobKey(name), () => null);
+  }
+}
+
+/** Every folder problem at once, each naming its folder. */
+async function checkFolders(folders: string[]): Promise<void> {
+  const problems: string[] = [];
+  for (const folder of folders) {
+    if (!path.isAbsolute(folder)) {
+      problems.push(`${folder} is not a full path (start at the root, like /home/me/Documents)`);
+      continue;
+    }
+    const stat = await fs.stat(folder).catch((err: NodeJS.ErrnoException) => err);
+    if (stat instanceof Error) {
+      problems.push(
+        stat.code === 'ENOENT'
+          ? `${folder} does not exist`
+          : `${folder} cannot be read: ${stat.message}`,
+      );
+    } else if (!stat.isDirectory()) problems.push(`${folder} is not a folder`);
+  }
+  if (problems.length > 0) throw new ContractFailure('invalid-argument', problems.join('; '));
+}
+
+function summary(plan: Plan, state: PlanState, now: number): PlanSummary {
+  return {
+    name: plan.name,
+    repository: plan.repository,
+    folders: plan.folders,
+    schedule: scheduleInput(plan.schedule),
+    scheduleText: describeSchedule(plan.schedule),
+    timeZone: plan.timeZone,
+    keepLast: plan.retention.keepLast ?? null,
+    keepDaily: plan.retention.keepDaily ?? null,
+    paused: plan.paused,
+    health: planHealth(plan, state, now),
+    lastRun: state.lastRunEnd ? formatLocal(Date.parse(state.lastRunEnd), plan.timeZone) : null,
+    lastResult: state.lastResult ?? null,
+    nextRuns: nextRuns(plan, state, now, PREVIEW_RUNS).map((ms) => formatLocal(ms, plan.timeZone)),
+  };
+}

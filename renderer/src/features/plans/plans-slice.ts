@@ -1,0 +1,62 @@
+/**
+ * The backup plans as the Plans screen shows them (kept by the host in CAIRN_HOME/config.json
+ * and run by its scheduler), and the actions on them. An action's failure is kept for the
+ * screen to show; the list is read again after each action.
+ */
+import type { ArgsOf, ContractError, PlanSummary } from '../../../../shared/contract';
+import { asContractError } from '../../api';
+import type { SliceCreator } from '../../store/app-store';
+
+export interface PlansSlice {
+  /** Null until loaded. */
+  plans: PlanSummary[] | null;
+  plansError: ContractError | null;
+  loadPlans(): Promise<void>;
+  /** Resolves to the error (shown beside the form's fields), or null once saved. */
+  savePlan(args: ArgsOf<'savePlan'>): Promise<ContractError | null>;
+  planAction(
+    action: 'runPlanNow' | 'pausePlan' | 'resumePlan' | 'removePlan',
+    name: string,
+  ): Promise<void>;
+  previewSchedule(
+    schedule: ArgsOf<'previewSchedule'>['schedule'],
+  ): Promise<{ runs: string[]; text: string } | { error: ContractError }>;
+}
+
+export const createPlansSlice: SliceCreator<PlansSlice> = (api) => (set, get) => ({
+  plans: null,
+  plansError: null,
+
+  async loadPlans() {
+    try {
+      set({ plans: await api.call('listPlans', {}), plansError: null });
+    } catch (err) {
+      set({ plansError: asContractError(err) });
+    }
+  },
+  async savePlan(args) {
+    try {
+      await api.call('savePlan', args);
+    } catch (err) {
+      return asContractError(err);
+    }
+    await get().loadPlans();
+    return null;
+  },
+  async planAction(action, name) {
+    try {
+      await api.call(action, { name });
+    } catch (err) {
+      set({ plansError: asContractError(err) });
+      return;
+    }
+    await get().loadPlans();
+  },
+  async previewSchedule(schedule) {
+    try {
+      return await api.call('previewSchedule', { schedule });
+    } catch (err) {
+      return { error: asContractError(err) };
+    }
+  },
+});
