@@ -80,6 +80,40 @@ describe('credentials stay on the origin of the baseUrl', () => {
     },
   );
 
+  it('a redirect to another origin drops a header from a secret reference', async () => {
+    process.env.CAIRN_TEST_KEY = secret;
+    try {
+      const { a, b } = await twoServers({
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Api-Key',
+        value: secret,
+      });
+      a.faults.add({
+        path: '/api/items',
+        query: { page: '1' },
+        action: { redirect: `${b.baseUrl}/items?page=1&per_page=10` },
+      });
+      const run = await pullRun(
+        definition({
+          baseUrl: a.baseUrl,
+          auth: { type: 'none' },
+          headers: { 'X-Api-Key': 'env:CAIRN_TEST_KEY', 'X-Team': 'backups' },
+          endpoints: [itemsByPage],
+        }),
+        { retry: { maxAttempts: 1 } },
+      );
+      expect(run.metas.get('items')!.status).toBe('ok');
+      const atB = b.log.filter((r) => r.path === '/api/items');
+      expect(atB[0]!.headers['x-api-key']).toBeUndefined();
+      // A header that is no secret still goes along, as it does without a redirect.
+      expect(atB[0]!.headers['x-team']).toBe('backups');
+      expect(leaks(b)).toBe(false);
+    } finally {
+      delete process.env.CAIRN_TEST_KEY;
+    }
+  });
+
   it('a redirect within the same origin keeps the credentials', async () => {
     const { a } = await twoServers({ type: 'bearer', token: secret });
     a.faults.add({
@@ -180,6 +214,34 @@ describe('credentials stay on the origin of the baseUrl', () => {
         expect(b.log).toEqual([]);
       },
     );
+
+    it('is refused when the only credential is a header from a secret reference', async () => {
+      process.env.CAIRN_TEST_KEY = secret;
+      try {
+        const { a, b } = await twoServers({
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Api-Key',
+          value: secret,
+        });
+        firstPageLeadingTo(a, `${b.baseUrl}/items-next-url?page=2`, 'next-url');
+        const run = await pullRun(
+          definition({
+            baseUrl: a.baseUrl,
+            auth: { type: 'none' },
+            headers: { 'X-Api-Key': 'env:CAIRN_TEST_KEY' },
+            endpoints: [endpoint('next-url')],
+          }),
+          { retry: { maxAttempts: 1 } },
+        );
+        expect(run.metas.get('items')!.error?.message).toBe(
+          `endpoint items: the next page is on ${b.url}, not on the baseUrl's origin ${a.url}; stopped so the source's credentials are not sent there`,
+        );
+        expect(b.log).toEqual([]);
+      } finally {
+        delete process.env.CAIRN_TEST_KEY;
+      }
+    });
 
     it('is followed when the source has no credentials', async () => {
       const { a, b } = await twoServers({ type: 'none' });
