@@ -8,7 +8,10 @@ import { ApiRequestError } from './http/api-request-error.js';
 import type { ApiSourceSession } from './api-source-session.js';
 import type { EndpointDefinition } from './source-definition.js';
 
-/** A check for each next page's URL, or undefined when the endpoint sends no credentials. */
+/**
+ * A check for each next page's URL, or undefined when the endpoint sends no credentials. The
+ * failure line names the endpoint and the refused URL (describeEndpointFailure).
+ */
 export async function nextPageOriginCheck(
   session: ApiSourceSession,
   endpoint: EndpointDefinition,
@@ -22,7 +25,7 @@ export async function nextPageOriginCheck(
     if (origin === trusted) return;
     throw new ApiRequestError(
       'cross-origin',
-      `endpoint ${endpoint.name}: the next page is on ${origin}, not on the baseUrl's origin ${trusted}; stopped so the source's credentials are not sent there`,
+      `the next page is on ${origin}, not on the baseUrl's origin ${trusted}; stopped so the source's credentials are not sent there`,
       session.redactor.redact(url),
     );
   };
