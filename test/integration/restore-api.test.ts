@@ -432,6 +432,24 @@ describe('cairn restore-api', () => {
     expect(report.succeeded.filter((r) => r.endpoint === 'tasks').map((r) => r.id)).toEqual(['5']);
   });
 
+  it('a write redirected to another origin arrives there without the source’s credentials', async () => {
+    const api = await server();
+    const elsewhere = await startFixtureServer({ projects: 4, tasks: 10, items: 0 });
+    servers.push(elsewhere);
+    const s = await setup(api);
+    const snapshot = await backup(s);
+    api.faults.add({
+      path: '/api/tasks/3',
+      method: 'PUT',
+      action: { redirect: `${elsewhere.baseUrl}/tasks/3`, status: 307 },
+    });
+    await cairnOk(restoreArgs(s, snapshot, 'tasks', '--ids', '3'), { env: s.env });
+    const writes = elsewhere.log.filter((r) => r.method === 'PUT');
+    expect(writes.map((r) => r.path)).toEqual(['/api/tasks/3']);
+    expect(writes[0]!.headers.authorization).toBeUndefined();
+    expect(JSON.stringify(elsewhere.log)).not.toContain(TOKEN);
+  });
+
   it('a wrong secret stops at once with a one-line message that names the API, not the secret', async () => {
     const api = await server();
     const s = await setup(api);

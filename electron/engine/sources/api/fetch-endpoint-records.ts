@@ -11,6 +11,7 @@ import { expandChildPath, type ChildPathTemplate } from './child-path-template.j
 import { joinBaseUrl } from './endpoint-url.js';
 import { forEachConcurrently } from '../../util/concurrency.js';
 import { ApiRequestError } from './http/api-request-error.js';
+import { nextPageOriginCheck } from './credential-origin.js';
 import { createPaginator } from './pagination/create-paginator.js';
 import { RepeatedPageGuard } from './pagination/repeated-page-guard.js';
 import { runPages } from './pagination/page-runner.js';
@@ -144,6 +145,7 @@ export async function fetchEndpointRecords(
     const base = baseRequest(session, endpoint, path, request.since);
     const guard = new RepeatedPageGuard();
     let pages = 0;
+    const checkNextUrl = await nextPageOriginCheck(session, endpoint);
     await runPages({
       paginator: createPaginator(endpoint.pagination, base),
       records: recordsPath,
@@ -153,6 +155,7 @@ export async function fetchEndpointRecords(
       onPage: (page) => collect(page, parentId, guard, ++pages),
       lookAhead,
       pageLimit: endpoint.maxPages,
+      checkNextUrl,
     });
   };
 

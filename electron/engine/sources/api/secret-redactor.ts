@@ -29,6 +29,11 @@ export class SecretRedactor {
     this.add(Buffer.from(`${username}:${password}`).toString('base64'));
   }
 
+  /** Whether `text` holds a secret in any of the forms it travels in. */
+  containsSecret(text: string): boolean {
+    return this.ordered.some((secret) => text.includes(secret));
+  }
+
   redact(text: string): string {
     let out = text;
     for (const secret of this.ordered) {

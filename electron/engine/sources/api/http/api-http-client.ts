@@ -11,7 +11,12 @@ import { JsonDepthError, parseJson } from '../parse-json.js';
 import type { SecretRedactor } from '../secret-redactor.js';
 import { ApiRequestError } from './api-request-error.js';
 import { Semaphore } from '../../../util/concurrency.js';
-import { NodeHttpTransport, type TransportResponse } from './node-http-transport.js';
+import {
+  CrossOriginRedirectError,
+  NodeHttpTransport,
+  type RequestCredentials,
+  type TransportResponse,
+} from './node-http-transport.js';
 import { RequestRateLimiter } from './request-rate-limiter.js';
 import {
   backoffDelayMs,
@@ -170,6 +175,10 @@ export class ApiHttpClient {
     this.throwIfCancelled(request);
     const url = new URL(request.url);
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    const before = {
+      headers: new Set(Object.keys(headers)),
+      query: new Set(url.searchParams.keys()),
+    };
     await auth.apply({ url, headers }, this.options.signal);
     const shownUrl = this.redactUrl(request.url);
     const label = `${request.method} ${shownUrl}`;
@@ -197,8 +206,12 @@ export class ApiHttpClient {
           headers,
           body,
           signal: AbortSignal.any(signals),
+          credentials: this.credentialsOf(url, headers, body, before),
         });
       } catch (err) {
+        if (err instanceof CrossOriginRedirectError) {
+          throw new ApiRequestError('cross-origin', `${label}: ${err.message}`, shownUrl);
+        }
         throw this.transportError(err, request, label, shownUrl, timeout.signal);
       }
       let text: string;
@@ -227,6 +240,29 @@ export class ApiHttpClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * What a redirect to another origin must not carry: what the authenticator added, and any
+   * header, query parameter or body holding a known secret (a header from a secret reference).
+   */
+  private credentialsOf(
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    before: { headers: Set<string>; query: Set<string> },
+  ): RequestCredentials {
+    const redactor = this.options.redactor;
+    return {
+      headers: Object.entries(headers)
+        .filter(([name, value]) => !before.headers.has(name) || redactor.containsSecret(value))
+        .map(([name]) => name.toLowerCase()),
+      query: [...url.searchParams]
+        .filter(([name, value]) => !before.query.has(name) || redactor.containsSecret(value))
+        .map(([name]) => name),
+      secretInBody: body !== undefined && redactor.containsSecret(body),
+      containsSecret: (text) => redactor.containsSecret(text),
+    };
   }
 
   private transportError(

@@ -14,6 +14,7 @@ export type ApiFailureKind =
   | 'shape'
   | 'pagination-loop'
   | 'page-limit'
+  | 'cross-origin'
   | 'cancelled';
 
 export class ApiRequestError extends Error {

@@ -34,6 +34,8 @@ export interface PageRunnerOptions {
   maxPages?: number;
   /** Stop with an error when a page after this many is still to come (`maxPages`). */
   pageLimit?: number;
+  /** Throws for a next page's URL that must not be followed (credential-origin.ts). */
+  checkNextUrl?: (url: string) => void;
 }
 
 export async function runPages(options: PageRunnerOptions): Promise<void> {
@@ -123,6 +125,7 @@ function nextPage(
     );
   }
   seen.add(next.token);
+  options.checkNextUrl?.(next.request.url);
   return next.request;
 }
 
