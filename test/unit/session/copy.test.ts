@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobEvent, JobResult } from '../../../shared/contract.js';
+import type { Snapshot } from '../../../shared/domain.js';
 import { createEngine } from '../../../electron/engine/service.js';
 import { Session } from '../../../electron/session/session.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -48,7 +49,7 @@ describe('copying snapshots from the app', () => {
     await succeeded(events, 'backup-0002');
     const listed = await session.handle('listSnapshots', {});
     if (!listed.ok) throw new Error(listed.error.message);
-    const ids = listed.value.map((s) => s.id);
+    const ids = (listed.value as Snapshot[]).map((s) => s.id);
     expect(ids).toHaveLength(2);
 
     const destination = { location: path.join(root, 'dest'), password: 'dest-pw' };
