@@ -38,8 +38,11 @@ export function CopyDialog({
   useEffect(() => {
     if (snapshots !== null && dialog.current?.open === false) dialog.current.showModal();
     if (snapshots === null && dialog.current?.open) dialog.current.close();
-    setTried(false);
   }, [snapshots]);
+  const close = () => {
+    setTried(false);
+    onClose();
+  };
 
   const built = buildTarget(kind, fields);
   const problem = !built.ok
@@ -63,7 +66,7 @@ export function CopyDialog({
     if (jobId !== null) {
       setPassword('');
       setAgain('');
-      onClose();
+      close();
     }
   };
 
@@ -73,7 +76,7 @@ export function CopyDialog({
       className="dialog"
       onCancel={(e) => {
         e.preventDefault();
-        onClose();
+        close();
       }}
       data-testid="copy-dialog"
     >
@@ -189,7 +192,7 @@ export function CopyDialog({
             >
               {busy ? 'Starting…' : 'Copy'}
             </button>
-            <button type="button" className="button" onClick={onClose} data-testid="copy-cancel">
+            <button type="button" className="button" onClick={close} data-testid="copy-cancel">
               Cancel
             </button>
           </div>
