@@ -6,7 +6,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobEvent, JobResult } from '../../../shared/contract.js';
+import type { ActivityRun } from '../../../shared/activity.js';
 import type { Snapshot } from '../../../shared/domain.js';
+import { formatBytes } from '../../../shared/format.js';
 import { createEngine } from '../../../electron/engine/service.js';
 import { Session } from '../../../electron/session/session.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -34,7 +36,7 @@ async function succeeded(events: JobEvent[], jobId: string): Promise<JobResult> 
 describe('copying snapshots from the app', () => {
   it('copies two snapshots into a new repository, then finds both already there', async () => {
     const engine = createEngine();
-    const session = new Session(engine, web);
+    const session = new Session(engine, web, path.join(root, 'home'));
     const events: JobEvent[] = [];
     session.subscribe((e) => events.push(e));
     const data = path.join(root, 'data');
@@ -97,6 +99,15 @@ describe('copying snapshots from the app', () => {
       ok: true,
       value: { repository: { location: source } },
     });
+
+    // Activity keeps both runs, each in a line.
+    const activity = await session.handle('listActivity', {});
+    if (!activity.ok) throw new Error(activity.error.message);
+    const runs = (activity.value as ActivityRun[]).filter((r) => r.kind === 'copy');
+    expect(runs.map((r) => r.summary)).toEqual([
+      `0 snapshots copied to ${destination.location} (0 B added), 2 already there`,
+      `2 snapshots copied to ${destination.location} (new repository) (${formatBytes(copied.summary.bytes_added)} added), 0 already there`,
+    ]);
   });
 
   it('refuses, in the request itself, a wrong password, a missing repository and the source', async () => {
