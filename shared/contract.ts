@@ -188,6 +188,19 @@ const schemas = {
       readDataSubset: z.number().gt(0).max(100).optional(),
     })
     .strict(),
+  /**
+   * Copies snapshots of the open repository into another one. The destination's credentials and
+   * password are used for this job only, never kept; `create` makes a new repository there with
+   * the source's chunker parameters, so the copies dedup against each other.
+   */
+  startCopy: z
+    .object({
+      jobId,
+      snapshots: z.array(snapshotRef).min(1, 'Choose at least one snapshot').max(10_000),
+      destination: z.object({ location, secrets, password }).strict(),
+      create: z.boolean(),
+    })
+    .strict(),
   cancelJob: z.object({ jobId }).strict(),
   /** Web mode's stand-in for a native folder dialog: lists folders on the server. */
   browseFolders: z.object({ path: hostPath.optional() }).strict(),
@@ -258,7 +271,7 @@ export interface PasswordRating {
   advice: string | null;
 }
 
-export type JobKind = 'backup' | 'restore' | 'check' | 'export' | 'restore-api';
+export type JobKind = 'backup' | 'restore' | 'check' | 'export' | 'restore-api' | 'copy';
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface JobSummary {
@@ -394,6 +407,7 @@ interface Results {
   startBackup: { jobId: string };
   startRestore: { jobId: string };
   startCheck: { jobId: string };
+  startCopy: { jobId: string };
   cancelJob: { cancelled: boolean };
   browseFolders: FolderListing;
   pickFolder: { path: string | null };
@@ -507,7 +521,22 @@ export type JobResult =
   | { kind: 'restore'; summary: RestoreSummary }
   | { kind: 'check'; report: CheckSummary }
   | { kind: 'export'; summary: ExportSummary }
-  | { kind: 'restore-api'; report: ApiRestoreReport };
+  | { kind: 'restore-api'; report: ApiRestoreReport }
+  | { kind: 'copy'; summary: CopySummary };
+
+/** What a copy did; snapshots are named by id (source) and the id of the copy. */
+export interface CopySummary {
+  /** The destination's location, a password in it replaced by `***`. */
+  destination: string;
+  /** Whether the job created the destination repository. */
+  created: boolean;
+  copied: Array<{ source: string; copy: string }>;
+  /** Snapshots the destination already held a copy of. */
+  skipped: Array<{ source: string; copy: string }>;
+  blobs_added: number;
+  bytes_added: number;
+  packs_written: number;
+}
 
 export type JobEvent =
   | { type: 'started'; jobId: string; kind: JobKind; startedAt: string }

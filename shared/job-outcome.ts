@@ -53,6 +53,9 @@ function jobProblems(result: JobResult): (string | null)[] {
       const { failed } = result.report.counts;
       return [failed > 0 ? `${plural(failed, 'record')} not restored` : null];
     }
+    case 'copy':
+      // Snapshots the destination already held were skipped on purpose: nothing was left out.
+      return [];
     case 'export':
       return [
         result.summary.warnings.length > 0

@@ -26,7 +26,7 @@ export interface RunStats {
 /** What started a plan's run: the schedule, a catch-up after downtime, a retry, a person, a change. */
 export type PlanTrigger = 'schedule' | 'catch-up' | 'retry' | 'manual' | 'watch';
 
-export type RunKind = 'backup' | 'restore' | 'check' | 'export' | 'restore-api';
+export type RunKind = 'backup' | 'restore' | 'check' | 'export' | 'restore-api' | 'copy';
 
 export interface RunRecord {
   id: string;

@@ -204,6 +204,11 @@ function describeResult(record: RunRecord, result: JobResult): void {
       warnings.push(...r.failed.map((f) => `${f.endpoint}/${f.id}: ${f.reason ?? 'failed'}`));
       break;
     }
+    case 'copy': {
+      const c = result.summary;
+      record.summary = `${plural(c.copied.length, 'snapshot')} copied to ${c.destination}${c.created ? ' (new repository)' : ''} (${formatBytes(c.bytes_added)} added), ${c.skipped.length} already there`;
+      break;
+    }
     case 'export': {
       const e = result.summary;
       record.summary = `${plural(e.files, 'file')} (${formatBytes(e.bytes)}) exported ${e.output === null ? 'as a download' : `to ${e.output}`}, archive ${formatBytes(e.archive_bytes)}`;

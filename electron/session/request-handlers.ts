@@ -25,6 +25,7 @@ import type { JobHistory } from './job-history.js';
 import type { JobLog, JobRegistry, JobWork } from './job-registry.js';
 import type { Plans } from './plans.js';
 import type { RecentRepositories } from './recent-repositories.js';
+import { redactLocation } from '../engine/service.js';
 import { keepSecrets } from './repository-secrets.js';
 import { ContractFailure } from './to-contract-error.js';
 import { TreeCache } from './tree-cache.js';
@@ -338,6 +339,33 @@ export function createRequestHandlers(
       jobs.start(jobId, 'check', async (control) => {
         const report = await engine.check(ref, { readData, readDataSubset }, control);
         return { kind: 'check', report };
+      });
+      return { jobId };
+    },
+    async startCopy({ jobId, snapshots, destination, create }) {
+      const from = repo();
+      const { location, password, secrets } = destination;
+      if (location === from.location) {
+        throw new ContractFailure(
+          'invalid-argument',
+          'The destination is the open repository; choose another one.',
+        );
+      }
+      await requireTrustedHost(location);
+      // Used for this job only: copying somewhere is not opening it.
+      const { forEngine } = await keepSecrets(engine, location, secrets, false);
+      const to: RepositoryRef = { location, password, secrets: forEngine };
+      // Fail the request itself (shown in the dialog) on a wrong password or a missing repository.
+      if (create) await engine.initRepository(to, { copyChunkerParamsFrom: from });
+      else await engine.listSnapshots(to);
+      jobs.start(jobId, 'copy', async (control, log) => {
+        const shown = redactLocation(location);
+        log(
+          'info',
+          `Copying ${snapshots.length === 1 ? 'a snapshot' : `${snapshots.length} snapshots`} to ${shown}`,
+        );
+        const result = await engine.copy(from, to, { snapshots }, jobWatching(control, log));
+        return { kind: 'copy', summary: { destination: shown, created: create, ...result } };
       });
       return { jobId };
     },

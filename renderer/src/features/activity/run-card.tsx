@@ -19,6 +19,7 @@ const titles = {
   check: 'Check',
   export: 'Export',
   'restore-api': 'Restore into API',
+  copy: 'Copy',
 } as const;
 
 /** Badge colours: done, with warnings, failed, or neutral. */

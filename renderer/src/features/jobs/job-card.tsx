@@ -19,6 +19,7 @@ const titles = {
   check: 'Check',
   export: 'Export',
   'restore-api': 'Restore into API',
+  copy: 'Copy',
 } as const;
 const phases: Record<JobProgress['phase'], string> = {
   scanning: 'Looking for changes',
@@ -238,6 +239,27 @@ function ResultSummary({ result }: { result: JobResult }) {
     );
   }
   if (result.kind === 'restore-api') return <ApiRestoreReportView report={result.report} />;
+  if (result.kind === 'copy') {
+    const c = result.summary;
+    return (
+      <div className="job-result" data-testid="job-result">
+        {c.copied.length === 0 ? (
+          <p>
+            Nothing to copy:{' '}
+            {c.skipped.length === 1 ? 'the snapshot is' : `all ${c.skipped.length} snapshots are`}{' '}
+            already there.
+          </p>
+        ) : (
+          <p>
+            {plural(c.copied.length, 'snapshot')} copied to{' '}
+            <code data-testid="job-copy-destination">{c.destination}</code>
+            {c.created && ' (a new repository)'}, adding {formatBytes(c.bytes_added)}
+            {c.skipped.length > 0 && `; ${c.skipped.length} already there`}.
+          </p>
+        )}
+      </div>
+    );
+  }
   const report = result.report;
   return (
     <div className="job-result" data-testid="job-result">

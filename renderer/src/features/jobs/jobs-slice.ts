@@ -54,6 +54,8 @@ export interface JobsSlice {
   startBackup(options?: { forceFull?: boolean }): Promise<string | null>;
   startRestore(order: RestoreOrder): Promise<string | null>;
   startCheck(options?: { readData?: boolean }): Promise<string | null>;
+  /** Copies snapshots into another repository; a refusal (wrong password…) is `jobStartError`. */
+  startCopy(order: Omit<ArgsOf<'startCopy'>, 'jobId'>): Promise<string | null>;
   /** Restores records into an API, as previewed (see api-restore-slice.ts). */
   startApiRestore(order: Omit<ArgsOf<'startApiRestore'>, 'jobId'>): Promise<string | null>;
   /**
@@ -153,6 +155,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       start('restore-api', (jobId) => api.call('startApiRestore', { jobId, ...order })),
     startCheck: (options = {}) =>
       start('check', (jobId) => api.call('startCheck', { jobId, ...options })),
+    startCopy: (order) => start('copy', (jobId) => api.call('startCopy', { jobId, ...order })),
     async startExport(order) {
       if (api.mode === 'web') {
         let download: string | null = null;

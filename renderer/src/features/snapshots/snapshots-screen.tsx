@@ -1,8 +1,10 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatBytes, formatDateTime, formatDuration, plural } from '../../components/format';
 import { useAppStore } from '../../store/store-context';
 import { JobCard } from '../jobs/job-card';
+import { CopyDialog } from './copy-dialog';
 import { SizeChart } from './size-chart';
 
 /** Every snapshot with its statistics; a click opens it in the browser. */
@@ -20,6 +22,17 @@ export function SnapshotsScreen() {
   );
   const checking = useAppStore((s) => checkIds.some((id) => s.jobs[id]?.status === 'running'));
   const latestCheck = checkIds[0];
+  const latestCopy = useAppStore((s) => s.jobOrder.find((id) => s.jobs[id]?.kind === 'copy'));
+  // Snapshots ticked for a copy; none ticked copies them all.
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const [copying, setCopying] = useState<string[] | null>(null);
+  const toCopy = (snapshots ?? []).filter((s) => chosen.size === 0 || chosen.has(s.id));
+  const toggle = (id: string) =>
+    setChosen((old) => {
+      const next = new Set(old);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
   return (
     <div className="screen" data-testid="snapshots-screen">
@@ -39,6 +52,16 @@ export function SnapshotsScreen() {
             data-testid="compare-open"
           >
             Compare…
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => setCopying(toCopy.map((s) => s.id))}
+            disabled={toCopy.length === 0}
+            title="Copies the ticked snapshots (or all) into another repository"
+            data-testid="copy-open"
+          >
+            {chosen.size === 0 ? 'Copy all' : `Copy ${chosen.size}`} to another repository…
           </button>
           <button
             type="button"
@@ -77,6 +100,8 @@ export function SnapshotsScreen() {
         </div>
       )}
       {latestCheck !== undefined && <JobCard jobId={latestCheck} />}
+      {latestCopy !== undefined && <JobCard jobId={latestCopy} />}
+      <CopyDialog snapshots={copying} onClose={() => setCopying(null)} />
       {snapshots !== null && snapshots.length > 0 && <SizeChart snapshots={snapshots} />}
       {snapshots !== null && snapshots.length === 0 && (
         <div className="empty" data-testid="snapshots-empty">
@@ -88,6 +113,7 @@ export function SnapshotsScreen() {
           <table className="table" data-testid="snapshots-table">
             <thead>
               <tr>
+                <th aria-label="Choose for a copy" />
                 <th>Time</th>
                 <th>Snapshot</th>
                 <th>Sources</th>
@@ -110,6 +136,15 @@ export function SnapshotsScreen() {
                     data-testid="snapshot-row"
                     data-snapshot-id={snap.id}
                   >
+                    <td onClick={(e) => e.stopPropagation()}>
+                      <input
+                        type="checkbox"
+                        checked={chosen.has(snap.id)}
+                        onChange={() => toggle(snap.id)}
+                        aria-label={`Choose snapshot ${snap.short_id} to copy`}
+                        data-testid="snapshot-choose"
+                      />
+                    </td>
                     <td>
                       <button
                         type="button"
