@@ -92,6 +92,10 @@ describe('SnapshotsScreen', () => {
     // A refusal stays in the dialog.
     fireEvent.click(screen.getByTestId('copy-start'));
     await waitFor(() => expect(screen.getByTestId('copy-error')).toBeTruthy());
+    // The refusal can show before the first attempt has finished ("Starting…", disabled).
+    await waitFor(() =>
+      expect((screen.getByTestId('copy-start') as HTMLButtonElement).disabled).toBe(false),
+    );
     refuse = false;
     fireEvent.click(screen.getByTestId('copy-start'));
     await waitFor(() => expect(store.getState().jobOrder).toHaveLength(1));
