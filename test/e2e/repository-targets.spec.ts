@@ -74,11 +74,14 @@ test.describe('remote repository targets @web-only', () => {
       expect(existsSync(path.join(workspace.path('dav'), 'cairn', 'config'))).toBe(true);
 
       // The password is nowhere the browser or Cairn keeps things.
-      const stored = await app.evaluate('JSON.stringify({ ...localStorage })');
+      // The recent list lives under CAIRN_HOME (config.json), not in the browser.
+      const browser = await app.evaluate('JSON.stringify({ ...localStorage })');
+      expect(browser).not.toContain(davPassword);
+      expect(browser).not.toContain(encodeURIComponent(davPassword));
+      const stored = textUnder(workspace.cairnHome);
       expect(stored).toContain(location);
       expect(stored).not.toContain(davPassword);
       expect(stored).not.toContain(encodeURIComponent(davPassword));
-      expect(textUnder(workspace.cairnHome)).not.toContain(davPassword);
       // With an OS keychain the page keeps its reference; without one, it is told.
       const notice = app.getByTestId('credentials-notice');
       if (process.env.DBUS_SESSION_BUS_ADDRESS) {
