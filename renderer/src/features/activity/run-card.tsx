@@ -2,6 +2,7 @@ import type { ActivityResult, ActivityRun } from '../../../../shared/activity';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatBytes, formatDateTime, formatDuration, plural } from '../../components/format';
 import { useAppStore } from '../../store/store-context';
+import { jobTitles as titles } from '../jobs/job-titles';
 
 export const resultWords: Record<ActivityResult, string> = {
   running: 'Running',
@@ -12,15 +13,6 @@ export const resultWords: Record<ActivityResult, string> = {
   skipped: 'Skipped',
   interrupted: 'Interrupted',
 };
-
-const titles = {
-  backup: 'Backup',
-  restore: 'Restore',
-  check: 'Check',
-  export: 'Export',
-  'restore-api': 'Restore into API',
-  copy: 'Copy',
-} as const;
 
 /** Badge colours: done, with warnings, failed, or neutral. */
 const badges: Record<ActivityResult, string> = {

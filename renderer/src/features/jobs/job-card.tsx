@@ -12,15 +12,8 @@ import {
 import { ProgressBar } from '../../components/progress-bar';
 import { useAppStore } from '../../store/store-context';
 import { ApiRestoreReportView } from './api-restore-report';
+import { jobTitles as titles } from './job-titles';
 
-const titles = {
-  backup: 'Backup',
-  restore: 'Restore',
-  check: 'Check',
-  export: 'Export',
-  'restore-api': 'Restore into API',
-  copy: 'Copy',
-} as const;
 const phases: Record<JobProgress['phase'], string> = {
   scanning: 'Looking for changes',
   backup: 'Backing up',
