@@ -91,8 +91,13 @@ const recordSelection = z.discriminatedUnion('kind', [
 ]);
 const apiRestoreOrder = {
   snapshot: snapshotRef,
-  /** The source's definition (JSON text) with its `restore` section. */
-  text: definitionText,
+  /**
+   * The source's definition (JSON text) with its `restore` section; without it, the one the
+   * snapshot keeps (`/api/<source>/source.json`, what the backup ran with).
+   */
+  text: definitionText.optional(),
+  /** The API source of the snapshot the endpoint belongs to. */
+  source: z.string().min(1).max(200),
   endpoint: endpointName,
   selection: recordSelection,
   /**

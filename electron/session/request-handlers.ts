@@ -90,6 +90,11 @@ export function createRequestHandlers(
       log('warning', warning.message);
     },
   });
+  /** A restore's definition: the text given, else none (the snapshot's own is used). */
+  const restoreDefinition = (text: string | undefined) =>
+    text === undefined || text.trim() === ''
+      ? Promise.resolve(undefined)
+      : parseDefinitionText(engine, text);
   const unsupported = (what: string): never => {
     throw new ContractFailure('unsupported', `${what} is only available in the desktop app.`);
   };
@@ -228,7 +233,7 @@ export function createRequestHandlers(
       return { jobId, url: `${downloadPath}${ticket}`, filename };
     },
     async previewApiRestore(order) {
-      const definition = await parseDefinitionText(engine, order.text);
+      const definition = await restoreDefinition(order.text);
       const result = await engine.restoreApi(
         repo(),
         { ...apiRestoreRequest(definition, order), dryRun: true },
@@ -238,12 +243,12 @@ export function createRequestHandlers(
     },
     async startApiRestore({ jobId, ...order }) {
       const ref = repo();
-      const definition = await parseDefinitionText(engine, order.text);
+      const definition = await restoreDefinition(order.text);
       const request = apiRestoreRequest(definition, order);
       jobs.start(jobId, 'restore-api', async (control, log) => {
         log(
           'info',
-          `Restoring ${definition.name}/${order.endpoint} of snapshot ${order.snapshot.slice(0, 8)}`,
+          `Restoring ${order.source}/${order.endpoint} of snapshot ${order.snapshot.slice(0, 8)}${definition ? '' : ' with the definition the snapshot keeps'}`,
         );
         const report = toReport(await engine.restoreApi(ref, request, jobWatching(control, log)));
         for (const f of report.failed.slice(0, 100))
