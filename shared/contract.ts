@@ -194,6 +194,11 @@ const schemas = {
     })
     .strict(),
   /**
+   * Repairs the open repository as `cairn repair index` then `repair snapshots` do; a dry run
+   * says what would change. readData also salvages packs with damaged blobs (reads every pack).
+   */
+  startRepair: z.object({ jobId, dryRun: z.boolean(), readData: z.boolean().optional() }).strict(),
+  /**
    * Copies snapshots of the open repository into another one. The destination's credentials and
    * password are used for this job only, never kept; `create` makes a new repository there with
    * the source's chunker parameters, so the copies dedup against each other.
@@ -276,7 +281,7 @@ export interface PasswordRating {
   advice: string | null;
 }
 
-export type JobKind = 'backup' | 'restore' | 'check' | 'export' | 'restore-api' | 'copy';
+export type JobKind = 'backup' | 'restore' | 'check' | 'repair' | 'export' | 'restore-api' | 'copy';
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface JobSummary {
@@ -378,6 +383,17 @@ export interface RepositoryDamage {
   message: string;
 }
 
+/** What a repair did (or, on a dry run, would do): the CLI's lines for each of its two steps. */
+export interface RepairSummary {
+  dryRun: boolean;
+  /** Snapshots removed or replaced (or that would be); 0: the snapshots needed nothing. */
+  snapshotsChanged: number;
+  /** Whether data was lost for good (a damaged pack): prune then frees its space. */
+  dataLost: boolean;
+  index: string[];
+  snapshots: string[];
+}
+
 export interface CheckSummary {
   ok: boolean;
   snapshots: number;
@@ -412,6 +428,7 @@ interface Results {
   startBackup: { jobId: string };
   startRestore: { jobId: string };
   startCheck: { jobId: string };
+  startRepair: { jobId: string };
   startCopy: { jobId: string };
   cancelJob: { cancelled: boolean };
   browseFolders: FolderListing;
@@ -525,6 +542,7 @@ export type JobResult =
     }
   | { kind: 'restore'; summary: RestoreSummary }
   | { kind: 'check'; report: CheckSummary }
+  | { kind: 'repair'; summary: RepairSummary }
   | { kind: 'export'; summary: ExportSummary }
   | { kind: 'restore-api'; report: ApiRestoreReport }
   | { kind: 'copy'; summary: CopySummary };

@@ -17,6 +17,7 @@ import { validateApiSourceText } from './api-source-validation.js';
 import { logWarnings, runBackupJob } from './backup-job.js';
 import { toComparison } from './comparison.js';
 import { apiRestoreRequest, toPreview, toReport } from './api-restore.js';
+import { repairRepository } from './repair.js';
 import { archiveName, downloadPath, type ExportDownloads } from './export-downloads.js';
 import { listFolders } from './folder-browser.js';
 import { buildPreview, previewBytes } from './file-preview.js';
@@ -344,6 +345,16 @@ export function createRequestHandlers(
       jobs.start(jobId, 'check', async (control) => {
         const report = await engine.check(ref, { readData, readDataSubset }, control);
         return { kind: 'check', report };
+      });
+      return { jobId };
+    },
+    async startRepair({ jobId, dryRun, readData }) {
+      const ref = repo();
+      jobs.start(jobId, 'repair', async (control, log) => {
+        const summary = await repairRepository(engine, ref, { dryRun, readData }, control, log);
+        // What was worked around is gone or given up now; what is still damaged shows again.
+        if (!dryRun) damage.clear();
+        return { kind: 'repair', summary };
       });
       return { jobId };
     },
