@@ -13,7 +13,10 @@ import { printJson } from '../output.js';
 import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
 
-const USAGE = 'cairn repair index [--read-data] | snapshots --repo LOC [--dry-run] [--json]';
+const USAGE = [
+  'cairn repair index --repo LOC [--read-data] [--dry-run] [--json]',
+  '       cairn repair snapshots --repo LOC [--dry-run] [--json]',
+].join('\n');
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -32,6 +35,8 @@ export async function run(argv: string[]): Promise<number> {
       'invalid-argument',
       `${what === undefined ? 'name what to repair' : `cannot repair ${JSON.stringify(positionals.join(' '))}`}: index or snapshots\nusage: ${USAGE}`,
     );
+  if (what === 'snapshots' && values['read-data'])
+    throw new CairnError('invalid-argument', `--read-data is for repair index\nusage: ${USAGE}`);
   const location = requireRepo(values.repo, USAGE);
   const json = values.json ?? false;
   const dryRun = values['dry-run'] ?? false;
@@ -45,8 +50,6 @@ export async function run(argv: string[]): Promise<number> {
     if (json) printJson({ ...report, repository_warnings: warnings });
     else printIndexRepair(report);
   } else {
-    if (values['read-data'])
-      throw new CairnError('invalid-argument', `--read-data is for repair index\nusage: ${USAGE}`);
     const { result: report, warnings } = await runCliJob(json, (control) =>
       engine.repairSnapshots(ref, { dryRun }, control),
     );
