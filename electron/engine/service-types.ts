@@ -168,9 +168,10 @@ export interface EngineService {
     options?: { endpoints?: string[]; sampleSize?: number },
   ): Promise<FirstPageProbe[]>;
   /**
-   * Checks a parsed definition (JSON value) with every rule a backup applies — the schema and
-   * its version, unique endpoint names, parents without cycles, a body only on POST — and lists
-   * each problem with where it is (sources/api/load-source-definition.ts).
+   * Checks a definition — its text (valid JSON; read as a definition file is, a body's numbers
+   * exactly) or a parsed value — with every rule a backup applies: the schema and its version,
+   * unique endpoint names, parents without cycles, a body only on POST. Lists each problem with
+   * where it is (sources/api/load-source-definition.ts).
    */
   checkApiSourceDefinition(json: unknown): Promise<SourceDefinitionCheck>;
   /** The same check, failing with one message that starts with `origin`. */

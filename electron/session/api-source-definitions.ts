@@ -19,9 +19,8 @@ export async function parseDefinitionText(
   which = 'The API source definition',
 ): Promise<SourceDefinition> {
   if (text.trim() === '') throw new ContractFailure('invalid-argument', `${which} is empty.`);
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    JSON.parse(text);
   } catch {
     throw new ContractFailure(
       'invalid-argument',
@@ -29,7 +28,8 @@ export async function parseDefinitionText(
     );
   }
   try {
-    return await engine.parseApiSourceDefinition(json, which);
+    // The text itself: the engine reads a body's numbers exactly, as from a definition file.
+    return await engine.parseApiSourceDefinition(text, which);
   } catch (err) {
     if (err instanceof CairnError) throw new ContractFailure('invalid-argument', err.message);
     throw err;

@@ -19,13 +19,13 @@ export async function validateApiSourceText(
   });
   if (text.trim() === '')
     return failed(null, [{ path: '', message: 'Paste or load a definition.' }]);
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    JSON.parse(text);
   } catch (err) {
     return failed(null, [{ path: '', message: jsonErrorInWords(text, err as Error) }]);
   }
-  const check = await engine.checkApiSourceDefinition(json);
+  // The text itself: the engine reads it as it reads a definition file.
+  const check = await engine.checkApiSourceDefinition(text);
   if (!check.ok) return failed(check.name, check.problems);
   return {
     available: true,

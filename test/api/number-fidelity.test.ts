@@ -206,6 +206,41 @@ describe('number fidelity through cairn backup --api and restore', () => {
     }
   });
 
+  it("sends a POST body's numbers exactly as the definition writes them, and keeps them so", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cairn-numbers-body-'));
+    try {
+      const repo = path.join(dir, 'repo');
+      const source = path.join(dir, 'search.source.json');
+      // Written as text: JSON.stringify would already have rounded the id and dropped the 0.
+      const body = '{"filter": "all", "account": 9007199254740993, "price": 1.50}';
+      await writeFile(
+        source,
+        `{"name": "fixture", "baseUrl": "${server.baseUrl}", "limits": {"concurrency": 2},
+          "endpoints": [{"name": "items", "path": "/items-search", "method": "POST",
+            "body": ${body}, "records": "data",
+            "pagination": {"type": "page", "sizeParam": "per_page", "size": 50, "in": "body"}}]}`,
+      );
+      expect((await cairn(['init', '--repo', repo])).code).toBe(0);
+      const backup = await cairn(['backup', '--api', source, '--repo', repo]);
+      expect(backup.code, backup.stderr).toBe(0);
+      const sent = server.log.filter((r) => r.path === '/api/items-search');
+      expect(sent.length).toBeGreaterThan(0);
+      for (const request of sent) {
+        expect(request.body).toContain('"account":9007199254740993');
+        expect(request.body).toContain('"price":1.50');
+      }
+      // The definition the snapshot keeps (what restore-api uses without --api) is exact too.
+      const target = path.join(dir, 'restored');
+      const restore = await cairn(['restore', 'latest', '--target', target, '--repo', repo]);
+      expect(restore.code, restore.stderr).toBe(0);
+      const kept = await readFile(path.join(target, 'api', 'fixture', 'source.json'), 'utf8');
+      expect(kept).toContain('"account": 9007199254740993');
+      expect(kept).toContain('"price": 1.50');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('restore-api sends every number exactly as stored and maps new ids beyond 2^64 exactly', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cairn-numbers-restore-'));
     try {

@@ -30,6 +30,7 @@ import type { JobControl } from '../operation-types.js';
 import { findSnapshot, listSnapshots } from '../snapshots/snapshot-store.js';
 import { openApiSourceSession, type ApiSourceSession } from '../sources/api/api-source-session.js';
 import { parseChildPathTemplate } from '../sources/api/child-path-template.js';
+import { parseDefinitionJson } from '../sources/api/definition-json.js';
 import { joinBaseUrl } from '../sources/api/endpoint-url.js';
 import { forEachConcurrently } from '../util/concurrency.js';
 import { ApiRequestError } from '../sources/api/http/api-request-error.js';
@@ -540,7 +541,7 @@ async function keptDefinition(
   const parts: Buffer[] = [];
   for (const id of node.content ?? []) parts.push(await repo.loadBlob(id));
   try {
-    return parseSourceDefinition(JSON.parse(Buffer.concat(parts).toString('utf8')));
+    return parseSourceDefinition(parseDefinitionJson(Buffer.concat(parts).toString('utf8')));
   } catch (err) {
     throw new CairnError(
       'invalid-argument',

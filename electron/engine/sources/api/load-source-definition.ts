@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import type { ZodIssue } from 'zod';
 import { CairnError, errorMessage } from '../../errors.js';
 import { parseChildPathTemplate } from './child-path-template.js';
+import { parseDefinitionJson } from './definition-json.js';
 import {
   SOURCE_DEFINITION_SCHEMA_V1,
   sourceDefinitionSchema,
@@ -25,7 +26,7 @@ export async function loadSourceDefinition(file: string): Promise<SourceDefiniti
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseDefinitionJson(text);
   } catch (err) {
     throw new CairnError(
       'invalid-argument',
@@ -67,7 +68,9 @@ export function parseSourceDefinition(
  * Every rule a definition must meet, in one place: the app's live validation, `cairn api test`
  * and backup all come here, so what one accepts the others accept.
  */
-export function checkSourceDefinition(json: unknown): SourceDefinitionCheck {
+export function checkSourceDefinition(input: unknown): SourceDefinitionCheck {
+  // A definition is an object; a string is its text (the app's editor), read as files are.
+  const json = typeof input === 'string' ? parseDefinitionJson(input) : input;
   const named = (json as { name?: unknown } | null)?.name;
   const name = typeof named === 'string' ? named : null;
   const schema = (json as { $schema?: unknown } | null)?.$schema;

@@ -7,6 +7,7 @@
  * name where the secret lives, not the secret; a secret written into the definition itself is
  * replaced by a marker, and a restore that would need it asks for `--target-secret`.
  */
+import { prettyDefinitionJson } from './definition-json.js';
 import { isSecretReference } from '../../credentials/secret-reference.js';
 import { CairnError } from '../../errors.js';
 import type { AuthDefinition, SourceDefinition } from './source-definition.js';
@@ -37,7 +38,7 @@ export function storedDefinitionText(definition: SourceDefinition): string {
     ),
   };
   if (definition.headers) stored.headers = scrub(definition.headers);
-  return `${JSON.stringify(stored, null, 2)}\n`;
+  return `${prettyDefinitionJson(stored)}\n`;
 }
 
 function withoutSecrets(auth: AuthDefinition, keep: (v: string) => string): AuthDefinition {
