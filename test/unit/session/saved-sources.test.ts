@@ -148,7 +148,7 @@ describe('saved sources under CAIRN_HOME', () => {
       error: {
         kind: 'invalid-argument',
         message:
-          'Not saved: auth.token, headers.X-Api-Key hold secrets written into the definition, which Cairn does not keep in its configuration. Name it by reference instead: env:NAME, file:PATH or keychain:ENTRY. It still works for this session.',
+          'Not kept: auth.token, headers.X-Api-Key hold secrets written into the definition, and Cairn keeps no secret in its configuration. Name them by reference instead (env:NAME, file:PATH or keychain:ENTRY); until then the definition is lost on reload.',
       },
     });
     const invalid = await call(session, 'saveApiSource', {

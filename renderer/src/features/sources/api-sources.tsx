@@ -111,6 +111,11 @@ function ApiSourceEditor({ id }: { id: string }) {
       <div className="api-editor-footer">
         <div data-testid="api-source-validation" className="grow">
           {draft.validationError && <span className="field-error">{draft.validationError}</span>}
+          {draft.saveError && (
+            <p className="field-error" data-testid="api-source-save-error">
+              {draft.saveError}
+            </p>
+          )}
           {v && !v.available && (
             <span className="muted">
               This build of Cairn cannot check API source definitions yet; the definition is kept as
