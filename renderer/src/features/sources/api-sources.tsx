@@ -111,11 +111,6 @@ function ApiSourceEditor({ id }: { id: string }) {
       <div className="api-editor-footer">
         <div data-testid="api-source-validation" className="grow">
           {draft.validationError && <span className="field-error">{draft.validationError}</span>}
-          {draft.saveError && (
-            <p className="field-error" data-testid="api-source-save-error">
-              {draft.saveError}
-            </p>
-          )}
           {v && !v.available && (
             <span className="muted">
               This build of Cairn cannot check API source definitions yet; the definition is kept as
@@ -126,7 +121,18 @@ function ApiSourceEditor({ id }: { id: string }) {
             <span className="ok-text">
               ✓ {v.name}: {v.endpoints.length} endpoint{v.endpoints.length === 1 ? '' : 's'} (
               {v.endpoints.join(', ')})
+              {draft.savedText === text && (
+                <span className="muted" data-testid="api-source-saved">
+                  {' '}
+                  · kept for this repository
+                </span>
+              )}
             </span>
+          )}
+          {draft.saveError && (
+            <p className="field-error" data-testid="api-source-save-error">
+              {draft.saveError}
+            </p>
           )}
           {v && v.available && !v.ok && (
             <ul className="problems">

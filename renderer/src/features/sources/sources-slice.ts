@@ -25,6 +25,8 @@ export interface ApiSourceDraft {
   testError: ContractError | null;
   /** The host's id once it keeps this definition; null while it keeps none. */
   savedId: string | null;
+  /** The text the host keeps under savedId (the editor may have moved on since). */
+  savedText: string | null;
   /** Why the host would not keep the valid text (a secret written into it). */
   saveError: string | null;
 }
@@ -63,6 +65,7 @@ function newDraft(text: string, savedId: string | null = null): ApiSourceDraft {
     testing: false,
     testError: null,
     savedId,
+    savedText: savedId === null ? null : text,
     saveError: null,
   };
 }
@@ -99,7 +102,7 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (api) => (set, get
         const args = { location: at, text, ...(known === null ? {} : { id: known }) };
         const { id: savedId } = await api.call('saveApiSource', args);
         hostIds.set(id, savedId);
-        patchDraft(id, { savedId, saveError: null });
+        patchDraft(id, { savedId, savedText: text, saveError: null });
       } catch (err) {
         patchDraft(id, { saveError: asContractError(err).message });
       }
