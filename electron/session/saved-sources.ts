@@ -66,7 +66,7 @@ export class SavedSources {
     if (inline.length > 0) {
       throw new ContractFailure(
         'invalid-argument',
-        `Not kept: ${inline.join(', ')} ${inline.length === 1 ? 'holds a secret' : 'hold secrets'} written into the definition, and Cairn keeps no secret in its configuration. Name ${inline.length === 1 ? 'it' : 'them'} by reference instead (env:NAME, file:PATH or keychain:ENTRY); until then the definition is lost on reload.`,
+        `Not kept: ${inline.join(', ')} ${inline.length === 1 ? 'holds a secret' : 'hold secrets'} written into the definition, and Cairn keeps no secret in its configuration. Name ${inline.length === 1 ? 'it' : 'them'} by reference instead (env:NAME, file:PATH or keychain:ENTRY); until then this text is not kept.`,
       );
     }
     const saved = id ?? randomUUID();

@@ -148,7 +148,7 @@ describe('saved sources under CAIRN_HOME', () => {
       error: {
         kind: 'invalid-argument',
         message:
-          'Not kept: auth.token, headers.X-Api-Key hold secrets written into the definition, and Cairn keeps no secret in its configuration. Name them by reference instead (env:NAME, file:PATH or keychain:ENTRY); until then the definition is lost on reload.',
+          'Not kept: auth.token, headers.X-Api-Key hold secrets written into the definition, and Cairn keeps no secret in its configuration. Name them by reference instead (env:NAME, file:PATH or keychain:ENTRY); until then this text is not kept.',
       },
     });
     const invalid = await call(session, 'saveApiSource', {

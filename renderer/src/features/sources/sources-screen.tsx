@@ -13,6 +13,7 @@ export function SourcesScreen() {
   const apiSourceCount = useAppStore((s) => s.apiSources.length);
   const addFolder = useAppStore((s) => s.addFolder);
   const removeFolder = useAppStore((s) => s.removeFolder);
+  const clearFolderError = useAppStore((s) => s.clearFolderError);
   const pickFolder = useAppStore((s) => s.pickFolder);
   const startBackup = useAppStore((s) => s.startBackup);
   const startError = useAppStore((s) => s.jobStartError);
@@ -95,7 +96,10 @@ export function SourcesScreen() {
           <PathField
             label="Add a folder"
             value={draft}
-            onChange={setDraft}
+            onChange={(value) => {
+              setDraft(value);
+              clearFolderError();
+            }}
             onBrowse={() => void browse()}
             placeholder="/home/me/Documents"
             testId="folder-path"

@@ -43,6 +43,7 @@ export interface SourcesSlice {
   /** False when the host refused it (folderError says why). */
   addFolder(path: string): Promise<boolean>;
   removeFolder(path: string): Promise<void>;
+  clearFolderError(): void;
   addApiSource(text: string): string;
   updateApiSource(id: string, text: string): void;
   removeApiSource(id: string): void;
@@ -150,6 +151,7 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (api) => (set, get
         set({ sourcesError: asContractError(err) });
       }
     },
+    clearFolderError: () => set({ folderError: null }),
     addApiSource(text) {
       const draft = newDraft(text);
       set((state) => ({ apiSources: [...state.apiSources, draft] }));
