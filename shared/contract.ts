@@ -230,6 +230,24 @@ const schemas = {
       repositories: z.array(z.object({ location, credentials: secrets }).strict()).max(50),
     })
     .strict(),
+  /**
+   * The Sources screen's folders and API source definitions for a repository, kept by the host
+   * under CAIRN_HOME. A folder is checked when added (a full path to an existing folder); a
+   * definition is kept only when valid and with its secrets as references (`env:`, `file:`,
+   * `keychain:`), never written into it.
+   */
+  listSavedSources: z.object({ location }).strict(),
+  addSourceFolder: z.object({ location, path: z.string().trim().min(1).max(4096) }).strict(),
+  removeSourceFolder: z.object({ location, path: z.string().max(4096) }).strict(),
+  /** Saves a new definition (no `id`) or replaces the one with this id. */
+  saveApiSource: z
+    .object({ location, id: z.string().min(1).max(64).optional(), text: definitionText })
+    .strict(),
+  removeApiSource: z.object({ location, id: z.string().min(1).max(64) }).strict(),
+  /** Once: folders an older version kept in the browser's storage, taken as they were. */
+  importSourceFolders: z
+    .object({ location, folders: z.array(z.string().min(1).max(4096)).max(1000) })
+    .strict(),
   /** Plan runs and app jobs, newest first, from the history under CAIRN_HOME. */
   listActivity: none,
   getActivityLog: z.object({ id: activityRunId }).strict(),
@@ -437,6 +455,12 @@ interface Results {
   pickExportFile: { path: string | null };
   listRecentRepositories: RecentRepository[];
   importRecentRepositories: { imported: number };
+  listSavedSources: SavedSources;
+  addSourceFolder: SavedSources;
+  removeSourceFolder: SavedSources;
+  saveApiSource: { id: string };
+  removeApiSource: null;
+  importSourceFolders: { imported: number };
   listActivity: ActivityRun[];
   getActivityLog: ActivityLogText;
   listPlans: PlanSummary[];
@@ -480,6 +504,12 @@ export interface SchedulePreview {
 export interface RecentRepository {
   location: string;
   credentials: TargetSecrets;
+}
+
+/** What the Sources screen backs up into one repository, as the host keeps it. */
+export interface SavedSources {
+  folders: string[];
+  apiSources: { id: string; text: string }[];
 }
 
 /**

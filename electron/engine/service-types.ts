@@ -176,6 +176,11 @@ export interface EngineService {
   checkApiSourceDefinition(json: unknown): Promise<SourceDefinitionCheck>;
   /** The same check, failing with one message that starts with `origin`. */
   parseApiSourceDefinition(json: unknown, origin?: string): Promise<SourceDefinition>;
+  /**
+   * Where a parsed definition holds a secret written into it rather than a reference
+   * ("auth.token", "headers.X-Api-Key"); empty when every secret is a reference.
+   */
+  findInlineSecrets(definition: SourceDefinition): Promise<string[]>;
   /** Reads a definition file and parses it as parseApiSourceDefinition does. */
   loadApiSourceDefinition(file: string): Promise<SourceDefinition>;
   /** The OS keychain (service "cairn") that `keychain:` secret references name. */

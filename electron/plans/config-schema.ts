@@ -1,13 +1,18 @@
 /**
- * Cairn's configuration file (`CAIRN_HOME/config.json`), format version 1:
+ * Cairn's configuration file (`CAIRN_HOME/config.json`), format version 2:
  *
- *   { "version": 1, "plans": [Plan, …], "recentRepositories": [LOC, …],
- *     "repositoryCredentials": { LOC: { NAME: VALUE, … }, … } }
+ *   { "version": 2, "plans": [Plan, …], "recentRepositories": [LOC, …],
+ *     "repositoryCredentials": { LOC: { NAME: VALUE, … }, … },
+ *     "sources": { LOC: { "folders": [PATH, …], "apiSources": [{ "id", "text" }, …] }, … } }
  *
  * `recentRepositories` lists repositories opened before, newest first (the app's connect
  * screen, `cairn plan add`). `repositoryCredentials` (optional) holds, for a remote one, what
  * the app needs to open it again: settings (region, user, key file) and, for each secret, a
  * `keychain:` reference — never the secret.
+ * `sources` (optional) holds what the app's Sources screen backs up into each repository with
+ * "Back up now": absolute folder paths, and API source definitions as the user wrote them
+ * (only valid ones, and only with secrets as references; see session/saved-sources.ts).
+ * Version 1 is version 2 without `sources`; it is read as version 2 and written as such.
  * A plan ties sources (folders with excludes, API source definition files) to one
  * repository, whose password is a secret reference (`keychain:ENTRY`, `env:NAME`,
  * `file:PATH`), never the password. Unknown fields are refused, so a typo is reported rather
@@ -16,7 +21,7 @@
 import { z } from 'zod';
 import { secretTargetSettings, targetSecretNames } from '../../shared/targets.js';
 
-export const CONFIG_VERSION = 1;
+export const CONFIG_VERSION = 2;
 
 export const SECRET_REFERENCE = /^(keychain|env|file):.+$/s;
 export const PLAN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -105,20 +110,37 @@ export const repositoryCredentialsSchema = z
     }
   });
 
+/** The Sources screen's sources for one repository. */
+export const savedSourcesSchema = z
+  .object({
+    folders: z.array(z.string().min(1)),
+    apiSources: z.array(z.object({ id: z.string().min(1), text: z.string().min(1) }).strict()),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     version: z.literal(CONFIG_VERSION),
     plans: z.array(planSchema),
     recentRepositories: z.array(z.string()),
     repositoryCredentials: z.record(z.string(), repositoryCredentialsSchema).optional(),
+    sources: z.record(z.string(), savedSourcesSchema).optional(),
   })
   .strict();
+
+/** An older format's file, as the current one (nothing else changes: it is checked as usual). */
+export function upgradeConfig(json: unknown): unknown {
+  const older = json as { version?: unknown; sources?: unknown } | null;
+  if (older?.version === 1 && older.sources === undefined) return { ...older, version: 2 };
+  return json;
+}
 
 export type Schedule = z.infer<typeof scheduleSchema>;
 export type Retention = z.infer<typeof retentionSchema>;
 export type Plan = z.infer<typeof planSchema>;
 export type Config = z.infer<typeof configSchema>;
 export type RepositoryCredentials = z.infer<typeof repositoryCredentialsSchema>;
+export type SavedSources = z.infer<typeof savedSourcesSchema>;
 
 export function emptyConfig(): Config {
   return { version: CONFIG_VERSION, plans: [], recentRepositories: [] };

@@ -14,6 +14,7 @@ import {
   emptyConfig,
   type Config,
   type Plan,
+  upgradeConfig,
 } from './config-schema.js';
 
 export function configFile(home: string): string {
@@ -45,7 +46,7 @@ export function parseConfig(text: string, file: string): Config {
       `configuration ${file} has format version ${version}, newer than this Cairn reads (${CONFIG_VERSION}); it was left as it is`,
     );
   }
-  const parsed = configSchema.safeParse(json);
+  const parsed = configSchema.safeParse(upgradeConfig(json));
   if (!parsed.success) throw damaged(describeIssues(parsed.error));
   const names = new Set<string>();
   for (const plan of parsed.data.plans) {

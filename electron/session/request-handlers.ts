@@ -26,6 +26,7 @@ import type { JobHistory } from './job-history.js';
 import type { JobLog, JobRegistry, JobWork } from './job-registry.js';
 import type { Plans } from './plans.js';
 import type { RecentRepositories } from './recent-repositories.js';
+import type { SavedSources } from './saved-sources.js';
 import { redactLocation } from '../engine/service.js';
 import { keepSecrets } from './repository-secrets.js';
 import { ContractFailure } from './to-contract-error.js';
@@ -46,6 +47,7 @@ export interface SessionStores {
   recent: RecentRepositories | null;
   history: JobHistory | null;
   plans?: Plans | null;
+  sources?: SavedSources | null;
 }
 
 export function createRequestHandlers(
@@ -64,6 +66,11 @@ export function createRequestHandlers(
   /** Remembering is a convenience: a damaged configuration must not stop an open that worked. */
   const remember = async (location: string, kept: SecretsKept): Promise<void> => {
     await recent?.remember(location, kept.remembered ? kept.references : {}).catch(() => undefined);
+  };
+  const sources = (): SavedSources => {
+    if (!stores.sources)
+      throw new ContractFailure('unsupported', 'Saved sources need Cairn’s data folder.');
+    return stores.sources;
   };
   const repo = (): RepositoryRef => {
     if (holder.current === null) {
@@ -415,6 +422,25 @@ export function createRequestHandlers(
         })),
       );
       return { imported };
+    },
+    async listSavedSources({ location }) {
+      return stores.sources ? stores.sources.list(location) : { folders: [], apiSources: [] };
+    },
+    async addSourceFolder({ location, path }) {
+      return sources().addFolder(location, path);
+    },
+    async removeSourceFolder({ location, path }) {
+      return sources().removeFolder(location, path);
+    },
+    async saveApiSource({ location, id, text }) {
+      return { id: await sources().saveApiSource(location, id, text) };
+    },
+    async removeApiSource({ location, id }) {
+      await sources().removeApiSource(location, id);
+      return null;
+    },
+    async importSourceFolders({ location, folders }) {
+      return { imported: await sources().importFolders(location, folders) };
     },
     async listActivity() {
       return history === null ? [] : history.list();

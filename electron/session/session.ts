@@ -18,6 +18,7 @@ import { JobHistory } from './job-history.js';
 import { JobRegistry } from './job-registry.js';
 import { Plans } from './plans.js';
 import { RecentRepositories } from './recent-repositories.js';
+import { SavedSources } from './saved-sources.js';
 import { createRequestHandlers, type RepositoryHolder } from './request-handlers.js';
 import { toContractError } from './to-contract-error.js';
 
@@ -32,8 +33,8 @@ export class Session {
   private readonly handlers;
 
   /**
-   * `home`: Cairn's folder (CAIRN_HOME), where the recent repositories (config.json) and the
-   * activity history are kept; without it (tests) neither is kept.
+   * `home`: Cairn's folder (CAIRN_HOME), where the recent repositories and saved sources
+   * (config.json) and the activity history are kept; without it (tests) none is kept.
    */
   constructor(
     engine: EngineService,
@@ -61,6 +62,7 @@ export class Session {
         recent: home === undefined ? null : new RecentRepositories(configFile(home)),
         history,
         plans: home === undefined ? null : new Plans(engine, home),
+        sources: home === undefined ? null : new SavedSources(configFile(home), engine),
       },
     );
   }

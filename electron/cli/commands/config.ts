@@ -1,7 +1,8 @@
 /**
- * `cairn config export FILE | import FILE`: plans and recent repositories, to move a setup to
- * another machine. The configuration holds secret references only (keychain:, env:, file:),
- * never a secret, so neither does the export; secrets stay where the references point.
+ * `cairn config export FILE | import FILE`: plans, recent repositories and the app's saved
+ * sources, to move a setup to another machine. The configuration holds secret references only
+ * (keychain:, env:, file:), never a secret, so neither does the export; secrets stay where the
+ * references point.
  */
 import { CairnError } from '../../engine/errors.js';
 import { writeJsonAtomic, readTextIfExists } from '../../plans/atomic-json.js';
@@ -43,6 +44,11 @@ export async function run(argv: string[]): Promise<number> {
       const credentials = imported.repositoryCredentials?.[repo];
       if (credentials)
         config.repositoryCredentials = { ...config.repositoryCredentials, [repo]: credentials };
+    }
+    // The app's saved sources, for repositories that have none here yet.
+    for (const [repo, sources] of Object.entries(imported.sources ?? {})) {
+      if (config.sources?.[repo] === undefined)
+        config.sources = { ...config.sources, [repo]: sources };
     }
   });
   process.stdout.write(`${added} plan(s) imported from ${file}\n`);

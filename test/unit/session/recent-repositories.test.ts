@@ -41,7 +41,7 @@ describe('recent repositories in config.json', () => {
       },
     ]);
     const json = JSON.parse(readFileSync(file, 'utf8')) as { version: number };
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
     // Written through a temporary file renamed over it: nothing else is left beside it.
     expect(readdirSync(path.dirname(file))).toEqual(['config.json']);
   });

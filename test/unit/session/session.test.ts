@@ -56,6 +56,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     restoreApi: unused,
     checkApiSourceDefinition: unused,
     parseApiSourceDefinition: unused,
+    findInlineSecrets: unused,
     loadApiSourceDefinition: unused,
     openKeychain: unused,
     ...overrides,

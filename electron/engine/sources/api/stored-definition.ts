@@ -56,6 +56,40 @@ function withoutSecrets(auth: AuthDefinition, keep: (v: string) => string): Auth
   }
 }
 
+/**
+ * Where a secret is written into the definition itself instead of named by a reference: the
+ * auth's secret ("auth.token") and credential-like headers ("headers.X-Api-Key",
+ * "endpoints.tasks.headers.Authorization") — exactly what storedDefinitionText would remove.
+ */
+export function inlineSecrets(definition: SourceDefinition): string[] {
+  const found: string[] = [];
+  const inline = (value: string | undefined) => value !== undefined && !isSecretReference(value);
+  const secret = authSecret(definition.auth);
+  if (secret !== null && inline(secret.value)) found.push(`auth.${secret.field}`);
+  const headers = (where: string, list: Record<string, string> | undefined) => {
+    for (const [name, value] of Object.entries(list ?? {}))
+      if (SECRET_HEADER.test(name) && inline(value)) found.push(`${where}headers.${name}`);
+  };
+  headers('', definition.headers);
+  for (const e of definition.endpoints) headers(`endpoints.${e.name}.`, e.headers);
+  return found;
+}
+
+function authSecret(auth: AuthDefinition): { field: string; value: string } | null {
+  switch (auth.type) {
+    case 'none':
+      return null;
+    case 'bearer':
+      return { field: 'token', value: auth.token };
+    case 'basic':
+      return { field: 'password', value: auth.password };
+    case 'apiKey':
+      return { field: 'value', value: auth.value };
+    case 'oauth2-client-credentials':
+      return { field: 'clientSecret', value: auth.clientSecret };
+  }
+}
+
 /** Refuses, in one line, a definition still holding a marker where a secret is needed. */
 export function assertSecretsKept(definition: SourceDefinition): void {
   const values = [

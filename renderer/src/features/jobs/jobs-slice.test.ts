@@ -27,7 +27,7 @@ describe('jobs slice', () => {
       },
     });
     const store = createAppStore(api);
-    store.getState().addFolder('/home/me/Documents');
+    store.setState({ folders: ['/home/me/Documents'] });
 
     const jobId = await store.getState().startBackup();
     expect(jobId).not.toBeNull();
@@ -67,7 +67,7 @@ describe('jobs slice', () => {
       },
     });
     const store = createAppStore(api);
-    store.getState().addFolder('/data');
+    store.setState({ folders: ['/data'] });
     await store.getState().startBackup();
     expect(seenBeforeAnswer).toBe(true);
   });

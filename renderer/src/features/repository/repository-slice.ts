@@ -13,6 +13,7 @@ import { homeScreen } from '../navigation/navigation-slice';
 import type { SliceCreator } from '../../store/app-store';
 import type { SecretsKept } from '../../../../shared/contract';
 import type { TargetSecrets } from '../../../../shared/targets';
+import { takeOverLegacyFolders } from '../sources/sources-slice';
 import { forgetLegacyRecentRepositories, legacyRecentRepositories } from './recent-repositories';
 
 export interface RepositorySlice {
@@ -59,7 +60,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
     try {
       const { location, secrets } = await work();
       set({ repository: { location }, repositoryBusy: false, screen: 'sources' });
-      get().restoreFolders(location);
+      void get().restoreSources(location);
       void get().loadRecentRepositories(); // the host remembered this one
       openHome();
       if (secrets !== undefined) {
@@ -100,6 +101,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
     async initialize() {
       try {
         await takeOverLegacyList(api);
+        await takeOverLegacyFolders(api);
         const [appInfo, state] = await Promise.all([
           api.call('getAppInfo', {}),
           api.call('getSessionState', {}),
@@ -108,7 +110,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
         set({ appInfo, repository: state.repository });
         get().adoptJobs(state.jobs);
         if (state.repository !== null) {
-          get().restoreFolders(state.repository.location);
+          void get().restoreSources(state.repository.location);
           void get().loadSnapshots();
           openHome();
         }
@@ -130,7 +132,7 @@ export const createRepositorySlice: SliceCreator<RepositorySlice> = (api) => (se
       ),
     async disconnectRepository() {
       await api.call('disconnectRepository', {});
-      set({ repository: null, snapshots: null, folders: [], screen: 'sources' });
+      set({ repository: null, snapshots: null, folders: [], apiSources: [], screen: 'sources' });
       get().closeSnapshot();
     },
     clearRepositoryError: () => set({ repositoryError: null }),

@@ -121,7 +121,18 @@ function ApiSourceEditor({ id }: { id: string }) {
             <span className="ok-text">
               ✓ {v.name}: {v.endpoints.length} endpoint{v.endpoints.length === 1 ? '' : 's'} (
               {v.endpoints.join(', ')})
+              {draft.savedText === text && (
+                <span className="muted" data-testid="api-source-saved">
+                  {' '}
+                  · kept for this repository
+                </span>
+              )}
             </span>
+          )}
+          {draft.saveError && (
+            <p className="field-error" data-testid="api-source-save-error">
+              {draft.saveError}
+            </p>
           )}
           {v && v.available && !v.ok && (
             <ul className="problems">

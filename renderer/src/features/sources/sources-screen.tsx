@@ -13,24 +13,34 @@ export function SourcesScreen() {
   const apiSourceCount = useAppStore((s) => s.apiSources.length);
   const addFolder = useAppStore((s) => s.addFolder);
   const removeFolder = useAppStore((s) => s.removeFolder);
+  const clearFolderError = useAppStore((s) => s.clearFolderError);
   const pickFolder = useAppStore((s) => s.pickFolder);
   const startBackup = useAppStore((s) => s.startBackup);
   const startError = useAppStore((s) => s.jobStartError);
+  const folderError = useAppStore((s) => s.folderError);
+  const sourcesError = useAppStore((s) => s.sourcesError);
   const backupIds = useAppStore(
     useShallow((s) => s.jobOrder.filter((id) => s.jobs[id]?.kind === 'backup')),
   );
   const running = useAppStore((s) => backupIds.some((id) => s.jobs[id]?.status === 'running'));
   const [draft, setDraft] = useState('');
+  const [adding, setAdding] = useState(false);
   const latest = backupIds[0];
 
+  // The host checks the folder at once; what it refused stays in the field to be corrected.
+  const addChecked = async (path: string) => {
+    setAdding(true);
+    if (await addFolder(path)) setDraft('');
+    else setDraft(path);
+    setAdding(false);
+  };
   const add = (e?: FormEvent) => {
     e?.preventDefault();
-    addFolder(draft);
-    setDraft('');
+    void addChecked(draft);
   };
   const browse = async () => {
     const picked = await pickFolder('source', draft || undefined);
-    if (picked !== null) addFolder(picked);
+    if (picked !== null) await addChecked(picked);
   };
 
   return (
@@ -53,6 +63,7 @@ export function SourcesScreen() {
 
       {startError && <ErrorNotice error={startError} testId="backup-start-error" />}
       {latest !== undefined && <JobCard jobId={latest} />}
+      {sourcesError && <ErrorNotice error={sourcesError} testId="sources-error" />}
 
       <section className="card">
         <h2 className="card-title">
@@ -71,7 +82,7 @@ export function SourcesScreen() {
                 <button
                   type="button"
                   className="button button-quiet"
-                  onClick={() => removeFolder(path)}
+                  onClick={() => void removeFolder(path)}
                   aria-label={`Remove ${path}`}
                   data-testid="folder-remove"
                 >
@@ -85,7 +96,10 @@ export function SourcesScreen() {
           <PathField
             label="Add a folder"
             value={draft}
-            onChange={setDraft}
+            onChange={(value) => {
+              setDraft(value);
+              clearFolderError();
+            }}
             onBrowse={() => void browse()}
             placeholder="/home/me/Documents"
             testId="folder-path"
@@ -93,12 +107,17 @@ export function SourcesScreen() {
           <button
             type="submit"
             className="button"
-            disabled={draft.trim() === ''}
+            disabled={draft.trim() === '' || adding}
             data-testid="folder-add"
           >
             Add
           </button>
         </form>
+        {folderError && (
+          <p className="field-error" role="alert" data-testid="folder-error">
+            {folderError.message}
+          </p>
+        )}
       </section>
 
       <ApiSources />

@@ -1,34 +1,153 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { SavedSources } from '../../../../shared/contract';
 import { createAppStore } from '../../store/app-store';
 import { ApiError } from '../../api';
 import { fakeApi } from '../../testing/fake-api';
 
-const api = () =>
-  fakeApi({
-    connectRepository: ({ location }) => ({ location, snapshots: 0 }),
+/** A stand-in for the host's saved sources, as config.json would keep them, by repository. */
+function host() {
+  const kept = new Map<string, SavedSources>();
+  const at = (location: string) => {
+    if (!kept.has(location)) kept.set(location, { folders: [], apiSources: [] });
+    return kept.get(location)!;
+  };
+  let ids = 0;
+  const handlers = {
+    connectRepository: ({ location }: { location: string }) => ({ location, snapshots: 0 }),
     disconnectRepository: () => null,
     listSnapshots: () => [],
-  });
+    listSavedSources: ({ location }: { location: string }) => structuredClone(at(location)),
+    addSourceFolder: ({ location, path }: { location: string; path: string }) => {
+      if (!path.startsWith('/')) {
+        throw new ApiError({ kind: 'invalid-argument', message: `${path} is not a full path` });
+      }
+      if (!at(location).folders.includes(path)) at(location).folders.push(path);
+      return structuredClone(at(location));
+    },
+    removeSourceFolder: ({ location, path }: { location: string; path: string }) => {
+      at(location).folders = at(location).folders.filter((f) => f !== path);
+      return structuredClone(at(location));
+    },
+    saveApiSource: ({ location, id, text }: { location: string; id?: string; text: string }) => {
+      if (text.includes('inline')) {
+        throw new ApiError({ kind: 'invalid-argument', message: 'Not kept: auth.token …' });
+      }
+      const saved = id ?? `host-${++ids}`;
+      const list = at(location).apiSources.filter((s) => s.id !== saved);
+      at(location).apiSources = [...list, { id: saved, text }];
+      return { id: saved };
+    },
+    removeApiSource: ({ location, id }: { location: string; id: string }) => {
+      at(location).apiSources = at(location).apiSources.filter((s) => s.id !== id);
+      return null;
+    },
+    validateApiSource: ({ text }: { text: string }) => ({
+      available: true,
+      ok: text.startsWith('{'),
+      name: 'tracker',
+      endpoints: ['tasks'],
+      problems: [],
+    }),
+  };
+  return { kept, handlers };
+}
 
 describe('sources slice', () => {
-  it('offers the folders last used with a repository again, and only with that one', async () => {
-    const first = createAppStore(api());
+  it('offers the folders and definitions the host keeps for a repository, and only with that one', async () => {
+    const { kept, handlers } = host();
+    const first = createAppStore(fakeApi(handlers));
     await first.getState().connectRepository('/backups/a', 'pw');
-    first.getState().addFolder('/home/me/Documents');
-    first.getState().addFolder(' /home/me/Documents ');
-    first.getState().addFolder('/home/me/Photos');
-    first.getState().removeFolder('/home/me/Photos');
+    expect(await first.getState().addFolder('/home/me/Documents')).toBe(true);
+    await first.getState().addFolder(' /home/me/Documents ');
+    await first.getState().addFolder('/home/me/Photos');
+    await first.getState().removeFolder('/home/me/Photos');
     expect(first.getState().folders).toEqual(['/home/me/Documents']);
+    const id = first.getState().addApiSource('{"name": "tracker"}');
+    const draft = () => first.getState().apiSources.find((d) => d.id === id);
+    await vi.waitFor(() => expect(draft()?.savedId).toBe('host-1'));
+    // Edited: kept under the same id once valid again; invalid text is not kept.
+    first.getState().updateApiSource(id, 'half-typed');
+    await first.getState().validateApiSource(id);
+    first.getState().updateApiSource(id, '{"name": "tracker", "v": 2}');
+    await first.getState().validateApiSource(id);
+    expect(kept.get('/backups/a')).toEqual({
+      folders: ['/home/me/Documents'],
+      apiSources: [{ id: 'host-1', text: '{"name": "tracker", "v": 2}' }],
+    });
     await first.getState().disconnectRepository();
     expect(first.getState().folders).toEqual([]);
+    expect(first.getState().apiSources).toEqual([]);
 
-    const later = createAppStore(api());
+    const later = createAppStore(fakeApi(handlers));
     await later.getState().connectRepository('/backups/a', 'pw');
-    expect(later.getState().folders).toEqual(['/home/me/Documents']);
+    await vi.waitFor(() => expect(later.getState().folders).toEqual(['/home/me/Documents']));
+    expect(later.getState().apiSources).toMatchObject([
+      { text: '{"name": "tracker", "v": 2}', savedId: 'host-1' },
+    ]);
     await later.getState().disconnectRepository();
     await later.getState().connectRepository('/backups/b', 'pw');
+    await vi.waitFor(() => expect(later.getState().sourcesError).toBeNull());
     expect(later.getState().folders).toEqual([]);
+    expect(later.getState().apiSources).toEqual([]);
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('shows the host’s refusal of a folder and of a definition with a secret in it', async () => {
+    const { kept, handlers } = host();
+    const store = createAppStore(fakeApi(handlers));
+    await store.getState().connectRepository('/backups/a', 'pw');
+    expect(await store.getState().addFolder('Documents')).toBe(false);
+    expect(store.getState().folderError).toMatchObject({
+      kind: 'invalid-argument',
+      message: 'Documents is not a full path',
+    });
+    expect(store.getState().folders).toEqual([]);
+    await store.getState().addFolder('/home/me/Documents');
+    expect(store.getState().folderError).toBeNull();
+
+    const id = store.getState().addApiSource('{"token": "inline"}');
+    const draft = () => store.getState().apiSources.find((d) => d.id === id);
+    await vi.waitFor(() => expect(draft()?.saveError).toBe('Not kept: auth.token …'));
+    expect(draft()?.savedId).toBeNull();
+    store.getState().removeApiSource(id);
+    expect(kept.get('/backups/a')?.apiSources).toEqual([]);
+  });
+
+  it('hands folders an older version kept in the browser to the host once', async () => {
+    localStorage.setItem('cairn.folders./backups/a', JSON.stringify(['/home/me/old', 7]));
+    localStorage.setItem('cairn.folders./backups/b', JSON.stringify(['/media/usb']));
+    localStorage.setItem('cairn.theme', 'dark');
+    const taken: unknown[] = [];
+    let refuse = true;
+    const api = fakeApi({
+      getAppInfo: () => ({
+        mode: 'web',
+        version: 'test',
+        hostname: 'here',
+        home: '/home/me',
+        defaultRepository: { location: '/home/me/.cairn/repository', exists: false },
+      }),
+      getSessionState: () => ({ repository: null, jobs: [] }),
+      listRecentRepositories: () => [],
+      importSourceFolders: (args) => {
+        if (refuse && args.location === '/backups/b') {
+          throw new ApiError({ kind: 'corrupt', message: 'configuration … is damaged' });
+        }
+        taken.push(args);
+        return { imported: args.folders.length };
+      },
+    });
+    await createAppStore(api).getState().initialize();
+    expect(taken).toEqual([{ location: '/backups/a', folders: ['/home/me/old'] }]);
+    expect(localStorage.getItem('cairn.folders./backups/a')).toBeNull();
+    expect(localStorage.getItem('cairn.folders./backups/b')).not.toBeNull(); // tried again later
+    refuse = false;
+    await createAppStore(api).getState().initialize();
+    expect(taken).toHaveLength(2);
+    expect(localStorage.getItem('cairn.folders./backups/b')).toBeNull();
+    expect(localStorage.getItem('cairn.theme')).toBe('dark');
+    localStorage.clear();
   });
 
   it('keeps the test request’s answer with the text it was made for, or its error', async () => {
