@@ -1,9 +1,9 @@
 /**
  * Runs every plan on its schedule inside a long-lived host (`cairn serve`, the desktop app's
  * main process): the scheduler, fed from the configuration file — re-read when it changes, so
- * `cairn plan add|pause|resume|remove` take effect without a restart — and a log under
- * `CAIRN_HOME/logs/`. A damaged configuration is logged and the plans already known keep
- * running; the file is left as it is. Watched plans' folders are watched here too, and their
+ * `cairn plan add|pause|resume|remove` take effect without a restart — and a log,
+ * `CAIRN_HOME/logs/plans.log` (the same name in both hosts). A damaged configuration is logged
+ * and the plans already known keep running; the file is left as it is. Watched plans' folders are watched here too, and their
  * changes go to the scheduler (plan-watchers.ts).
  */
 import { promises as fs } from 'node:fs';
@@ -37,7 +37,7 @@ export interface PlanHostOptions {
 
 export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost> {
   const { engine, files } = options;
-  const logFile = path.join(files.logs, 'serve.log');
+  const logFile = path.join(files.logs, 'plans.log');
   await fs.mkdir(files.logs, { recursive: true, mode: 0o700 });
   let writing = Promise.resolve();
   const log = (line: string) => {

@@ -105,7 +105,7 @@ export async function runServe(
   // The plans run by themselves while the server is up; their log is under CAIRN_HOME.
   const files = planFiles(home);
   const plans = await startPlanHost({ engine, files });
-  io.out(`Plans run on their schedules (log: ${join(files.logs, 'serve.log')}).`);
+  io.out(`Plans run on their schedules (log: ${join(files.logs, 'plans.log')}).`);
   io.out('Press Ctrl+C to stop.');
   await io.stopped();
   stopWatchingToken();
