@@ -182,4 +182,39 @@ describe('plan runs as live jobs', () => {
     );
     await cairnOk(['check', '--repo', h.repo, '--read-data'], { env: h.env });
   });
+
+  it('without a plan host in the process, Run now still runs as a job of the session', async () => {
+    const root = tempDir('cairn-plan-jobs-local-');
+    const home = path.join(root, 'home');
+    const data = path.join(root, 'data');
+    const repo = path.join(root, 'repo');
+    const passwordFile = path.join(root, 'password');
+    mkdirSync(data);
+    writeFileSync(path.join(data, 'a.txt'), 'kept\n');
+    writeFileSync(passwordFile, 'plan-jobs-local-Pw-5t!Hs');
+    const env = { CAIRN_HOME: home, CAIRN_PASSWORD: '', CAIRN_PASSWORD_FILE: passwordFile };
+    await cairnOk(['init', '--repo', repo], { env });
+    await cairnOk(
+      ['plan', 'add', 'docs', '--repo', repo, data, '--password-ref', `file:${passwordFile}`],
+      { env },
+    );
+    const engine = createEngine();
+    const session = new Session(engine, { mode: 'web', version: '0.0.0-test' }, home);
+    const events: JobEvent[] = [];
+    session.subscribe((e) => events.push(e));
+    try {
+      await session.handle('runPlanNow', { name: 'docs' });
+      await until('the run to end', () => events.some(ended));
+    } finally {
+      await session.dispose();
+      await engine.close();
+    }
+    const started = events.find((e) => e.type === 'started');
+    expect(started).toMatchObject({ kind: 'backup', plan: 'docs' });
+    expect(events.find(ended)).toMatchObject({ type: 'succeeded', jobId: started!.jobId });
+    const out = await cairnOk(['activity', '--json'], { env });
+    expect(
+      (JSON.parse(out.stdout) as { runs: RunRecord[] }).runs.map((r) => [r.result, r.job]),
+    ).toEqual([['ok', started!.jobId]]);
+  });
 });
