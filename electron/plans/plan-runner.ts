@@ -52,7 +52,7 @@ export interface PlanRunOutcome {
   snapshot?: Snapshot;
 }
 
-/** The snapshot group of a plan's runs (SPEC §9: grouped by host and plan). */
+/** The snapshot group of a plan's runs (retention and `snapshots` group them by host and plan). */
 export function planGroup(planName: string, hostname = os.hostname()): string {
   return `host:${hostname};plan:${planName}`;
 }
