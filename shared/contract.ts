@@ -310,6 +310,8 @@ export interface JobSummary {
   incomplete?: boolean;
   startedAt: string;
   progress: JobProgress | null;
+  /** A plan's run (started by its schedule or Run now), followed and cancelled like a job. */
+  plan?: string;
 }
 
 export interface SessionState {
@@ -493,6 +495,11 @@ export interface PlanSummary {
   lastResult: 'ok' | 'incomplete' | 'failed' | 'cancelled' | 'skipped' | null;
   /** The next few runs, local time; empty when paused. */
   nextRuns: string[];
+  /**
+   * Set when the plan has gone three of its intervals without a completed backup: since when
+   * (local time of its last completed backup, or of its creation when it never completed one).
+   */
+  overdue: { since: string; neverCompleted: boolean } | null;
 }
 
 export interface SchedulePreview {
@@ -592,7 +599,8 @@ export interface CopySummary {
 }
 
 export type JobEvent =
-  | { type: 'started'; jobId: string; kind: JobKind; startedAt: string }
+  /** `plan`: a plan's run in the host (its schedule or Run now), not a job started here. */
+  | { type: 'started'; jobId: string; kind: JobKind; startedAt: string; plan?: string }
   | { type: 'progress'; jobId: string; progress: JobProgress }
   | { type: 'log'; jobId: string; level: 'info' | 'warning'; message: string }
   /**

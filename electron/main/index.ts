@@ -33,6 +33,8 @@ if (!app.requestSingleInstanceLock()) {
     // Kept open across requests and plan runs: the key is derived once per repository.
     const engine = createEngine({ keepOpen: true });
     const home = cairnHome();
+    // The plans run in the background; the session shows their runs as jobs.
+    const background: Background = await startBackground(engine, home, () => openWindow());
     const session = new Session(
       engine,
       {
@@ -43,6 +45,7 @@ if (!app.requestSingleInstanceLock()) {
         pickExportFile: (name) => pickExportFile(mainWindow(), name),
       },
       home,
+      { planJobs: background.plans.jobs },
     );
     openWindow = () => {
       if (window !== null) {
@@ -59,7 +62,6 @@ if (!app.requestSingleInstanceLock()) {
       window = opened;
     };
     openWindow();
-    const background: Background = await startBackground(engine, home, () => openWindow());
     app.on('window-all-closed', () => background.windowsClosed());
     // Quitting waits for a running plan to be cancelled cleanly (recorded as cancelled).
     let stopping = false;

@@ -15,9 +15,22 @@ import { processAlive } from './process-alive.js';
 const STALE_AFTER_MS = 30_000;
 const WAIT_MS = 10_000;
 
-export async function withConfigLock<T>(configFile: string, work: () => Promise<T>): Promise<T> {
-  const lock = `${configFile}.lock`;
-  await fs.mkdir(path.dirname(configFile), { recursive: true, mode: 0o700 });
+export function withConfigLock<T>(configFile: string, work: () => Promise<T>): Promise<T> {
+  return withFileLock(
+    configFile,
+    `configuration ${configFile} is being changed by another Cairn process (lock ${configFile}.lock); try again`,
+    work,
+  );
+}
+
+/** The same lock for another small file that several processes change (the activity history). */
+export async function withFileLock<T>(
+  file: string,
+  busy: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const lock = `${file}.lock`;
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const deadline = Date.now() + WAIT_MS;
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     try {
@@ -30,11 +43,7 @@ export async function withConfigLock<T>(configFile: string, work: () => Promise<
       await fs.rm(lock, { force: true });
       continue;
     }
-    if (Date.now() > deadline)
-      throw new CairnError(
-        'failure',
-        `configuration ${configFile} is being changed by another Cairn process (lock ${lock}); try again`,
-      );
+    if (Date.now() > deadline) throw new CairnError('failure', busy);
     await sleep(delay);
   }
   try {

@@ -1,6 +1,7 @@
 /**
  * Where plans live under CAIRN_HOME: `config.json` (plans; no secrets), `state/plans.json`
- * (the scheduler's memory), `activity/` (each run and its log), `logs/` (serve's own log).
+ * (the scheduler's memory), `activity/` (each run and its log), `logs/plans.log` (the plan
+ * host's log, in `cairn serve` and the desktop app alike).
  */
 import path from 'node:path';
 import { cairnHome } from '../engine/service.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CairnError, errorMessage } from '../engine/errors.js';
 import { redactLocation } from '../engine/service.js';
 import type { EngineService, JobControl, RepositoryRef } from '../engine/service-types.js';
-import type { JobProgress } from '../../shared/domain.js';
+import type { JobProgress, Snapshot } from '../../shared/domain.js';
 import type { ActivityLog } from './activity-log.js';
 import { RunLog, type PlanTrigger, type RunRecord } from './activity-log.js';
 import type { Plan } from './config-schema.js';
@@ -32,6 +32,8 @@ export interface PlanRunContext {
   /** 'api': only the plan's API sources, polled on their own interval (`--api-every`). */
   part?: PlanPart;
   signal?: AbortSignal;
+  /** The job this run is in this process (plan-jobs.ts), kept in its activity record. */
+  jobId?: string;
   onProgress?: (progress: JobProgress) => void;
   /** Each log line as it is written (the CLI shows them, serve's log keeps them). */
   onLine?: (line: string) => void;
@@ -46,6 +48,8 @@ export interface PlanRunOutcome {
   error?: CairnError;
   /** Skipped on battery power: the next try is the plan's next scheduled time, not a retry. */
   waitForNextSlot?: boolean;
+  /** The snapshot the run saved. */
+  snapshot?: Snapshot;
 }
 
 /** The snapshot group of a plan's runs (retention and `snapshots` group them by host and plan). */
@@ -98,6 +102,7 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
     verified: null,
     log: log.file,
     pid: process.pid,
+    ...(ctx.jobId !== undefined ? { job: ctx.jobId } : {}),
     ...(apiOnly ? { summary: 'API sources only (polled on their own interval)' } : {}),
   };
   await ctx.activity.append(record);
@@ -108,6 +113,7 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
 
   let error: CairnError | undefined;
   let waitForNextSlot = false;
+  const made: { snapshot?: Snapshot } = {};
   const previous = await ctx.state.read(key);
   // Prune (the slow part) goes with the plan's own runs; polling only forgets.
   const pruneDue =
@@ -124,7 +130,7 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
     }
     record.result = waitForNextSlot
       ? 'skipped'
-      : await runSteps(plan, ctx, record, say, pruneDue, apiOnly);
+      : await runSteps(plan, ctx, record, say, pruneDue, apiOnly, made);
   } catch (err) {
     error = asCairnError(err);
     record.result = error.kind === 'cancelled' ? 'cancelled' : 'failed';
@@ -145,7 +151,12 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
     ...(saved ? { lastSuccess: record.ended ?? undefined } : {}),
     runsSincePrune: record.pruned ? 0 : saved ? s.runsSincePrune + 1 : s.runsSincePrune,
   }));
-  return { record, ...(error ? { error } : {}), ...(waitForNextSlot ? { waitForNextSlot } : {}) };
+  return {
+    record,
+    ...(error ? { error } : {}),
+    ...(waitForNextSlot ? { waitForNextSlot } : {}),
+    ...(made.snapshot ? { snapshot: made.snapshot } : {}),
+  };
 }
 
 async function runSteps(
@@ -155,6 +166,7 @@ async function runSteps(
   say: (line: string) => void,
   pruneDue: boolean,
   apiOnly: boolean,
+  made: { snapshot?: Snapshot },
 ): Promise<RunResult> {
   const { engine, signal } = ctx;
   const env = { CAIRN_PLAN: plan.name };
@@ -207,6 +219,7 @@ async function runSteps(
     say(`warning: ${w.path}: ${w.message}`);
   }
   record.snapshot = snapshot.id;
+  made.snapshot = snapshot;
   const s = snapshot.stats;
   record.stats = {
     files_new: s.files_new,

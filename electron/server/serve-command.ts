@@ -9,7 +9,9 @@ import { parseArgs } from 'node:util';
 import { cairnHome, PROGRAM_VERSION } from '../engine/service.js';
 import type { EngineService } from '../engine/service-types.js';
 import { planFiles } from '../plans/plan-files.js';
-import { startPlanHost } from '../plans/plan-host.js';
+import { startPlanHost, type PlanHost } from '../plans/plan-host.js';
+import { PlanJobBoard, planJobsOf } from '../plans/plan-jobs.js';
+import { CairnError } from '../engine/errors.js';
 import { loadOrCreateToken, rotateToken, tokenFile, watchToken } from './persistent-token.js';
 import { Session } from '../session/session.js';
 import { findPackageRoot, rendererDir } from './package-root.js';
@@ -75,7 +77,17 @@ export async function runServe(
     return 1;
   }
   const engine = createEngine();
-  const session = new Session(engine, { mode: 'web', version: PROGRAM_VERSION }, home);
+  // The session shows the plans' runs as jobs (progress, cancel) through the host's board; the
+  // plans start once the server listens (a second serve on a taken port runs nothing).
+  const board = new PlanJobBoard();
+  let plans: PlanHost | undefined = undefined;
+  const planJobs = planJobsOf(board, (name) => {
+    if (plans === undefined) throw new CairnError('failure', 'the plans are starting; try again');
+    return plans.runNow(name);
+  });
+  const session = new Session(engine, { mode: 'web', version: PROGRAM_VERSION }, home, {
+    planJobs,
+  });
   let server;
   try {
     server = await startWebServer({
@@ -89,6 +101,8 @@ export async function runServe(
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? 'the port is in use' : (err as Error).message;
     io.err(`cairn serve: cannot listen on ${options.host}:${options.port}: ${why}`);
+    await session.dispose();
+    await engine.close();
     return 1;
   }
   if (!isLoopback(options.host)) {
@@ -104,8 +118,8 @@ export async function runServe(
   });
   // The plans run by themselves while the server is up; their log is under CAIRN_HOME.
   const files = planFiles(home);
-  const plans = await startPlanHost({ engine, files });
-  io.out(`Plans run on their schedules (log: ${join(files.logs, 'serve.log')}).`);
+  plans = await startPlanHost({ engine, files, board });
+  io.out(`Plans run on their schedules (log: ${join(files.logs, 'plans.log')}).`);
   io.out('Press Ctrl+C to stop.');
   await io.stopped();
   stopWatchingToken();

@@ -71,8 +71,9 @@ export class JobHistory {
   /** The newest runs first. */
   async list(): Promise<ActivityRun[]> {
     await this.idle();
-    const records = await this.activity.list();
-    return records.reverse().slice(0, runsListed).map(toActivityRun);
+    // Read from the end of the history: only as much as the newest runs need.
+    const records = await this.activity.recent(runsListed);
+    return records.map(toActivityRun);
   }
 
   async log(id: string): Promise<ActivityLogText> {

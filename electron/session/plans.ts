@@ -20,7 +20,7 @@ import type { Plan, Schedule } from '../plans/config-schema.js';
 import { findPlan, loadConfig, updateConfig } from '../plans/config-store.js';
 import { formatLocal, nextRuns, planHealth } from '../plans/plan-health.js';
 import { planFiles, type PlanFiles } from '../plans/plan-files.js';
-import { runPlan } from '../plans/plan-runner.js';
+import type { PlanJobs } from '../plans/plan-jobs.js';
 import { apiJobKey, type PlanState } from '../plans/plan-state.js';
 import { describeSchedule, scheduleFromOptions, upcomingRuns } from '../plans/schedule.js';
 import { ContractFailure } from './to-contract-error.js';
@@ -53,6 +53,8 @@ export class Plans {
   constructor(
     private readonly engine: EngineService,
     home: string,
+    /** Where "Run now" goes: the plan host in this process, or the session's own runner. */
+    private readonly jobs: PlanJobs,
   ) {
     this.files = planFiles(home);
   }
@@ -160,15 +162,10 @@ export class Plans {
     await this.forgetState(name);
   }
 
-  /** Starts a run by hand; its result shows in the plan's last run and the activity. */
+  /** Starts a run by hand, as a job the Activity screen follows (and can cancel). */
   async runNow(name: string): Promise<{ started: boolean }> {
-    const plan = findPlan(await loadConfig(this.files.config), name);
-    void runPlan(plan, {
-      engine: this.engine,
-      activity: this.files.activity,
-      state: this.files.state,
-      trigger: 'manual',
-    }).catch(() => undefined); // recorded in the plan's state and activity log
+    findPlan(await loadConfig(this.files.config), name);
+    await this.jobs.runNow(name);
     return { started: true };
   }
 
@@ -199,6 +196,7 @@ async function checkFolders(folders: string[]): Promise<void> {
 }
 
 function summary(plan: Plan, state: PlanState, now: number): PlanSummary {
+  const health = planHealth(plan, state, now);
   return {
     name: plan.name,
     repository: plan.repository,
@@ -209,9 +207,16 @@ function summary(plan: Plan, state: PlanState, now: number): PlanSummary {
     keepLast: plan.retention.keepLast ?? null,
     keepDaily: plan.retention.keepDaily ?? null,
     paused: plan.paused,
-    health: planHealth(plan, state, now),
+    health,
     lastRun: state.lastRunEnd ? formatLocal(Date.parse(state.lastRunEnd), plan.timeZone) : null,
     lastResult: state.lastResult ?? null,
     nextRuns: nextRuns(plan, state, now, PREVIEW_RUNS).map((ms) => formatLocal(ms, plan.timeZone)),
+    overdue:
+      health === 'overdue'
+        ? {
+            since: formatLocal(Date.parse(state.lastSuccess ?? plan.created), plan.timeZone),
+            neverCompleted: state.lastSuccess === undefined,
+          }
+        : null,
   };
 }

@@ -24,6 +24,8 @@ import { buildPreview, previewBytes } from './file-preview.js';
 import type { HostPlatform } from './host-platform.js';
 import type { JobHistory } from './job-history.js';
 import type { JobLog, JobRegistry, JobWork } from './job-registry.js';
+import type { PlanJobs } from '../plans/plan-jobs.js';
+import { planJobSummary } from './plan-job-events.js';
 import type { Plans } from './plans.js';
 import type { RecentRepositories } from './recent-repositories.js';
 import type { SavedSources } from './saved-sources.js';
@@ -48,6 +50,8 @@ export interface SessionStores {
   history: JobHistory | null;
   plans?: Plans | null;
   sources?: SavedSources | null;
+  /** Plan runs in this process, followed and cancelled as jobs. */
+  planJobs?: PlanJobs | null;
 }
 
 export function createRequestHandlers(
@@ -155,7 +159,7 @@ export function createRequestHandlers(
       const current = holder.current;
       return {
         repository: current === null ? null : { location: current.location },
-        jobs: jobs.summaries(),
+        jobs: [...jobs.summaries(), ...(stores.planJobs?.running() ?? []).map(planJobSummary)],
       };
     },
     async createRepository({ location, password, secrets }) {
@@ -393,7 +397,7 @@ export function createRequestHandlers(
       return { jobId };
     },
     async cancelJob({ jobId }) {
-      return { cancelled: jobs.cancel(jobId) };
+      return { cancelled: jobs.cancel(jobId) || (stores.planJobs?.cancel(jobId) ?? false) };
     },
     async browseFolders({ path }) {
       return listFolders(path);

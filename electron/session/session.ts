@@ -12,10 +12,13 @@ import {
 import type { EngineService } from '../engine/service-types.js';
 import { ActivityLog } from '../plans/activity-log.js';
 import { configFile } from '../plans/config-store.js';
+import { planFiles } from '../plans/plan-files.js';
+import { localPlanJobs, type PlanJobs } from '../plans/plan-jobs.js';
 import { ExportDownloads, type PendingDownload } from './export-downloads.js';
 import type { HostPlatform } from './host-platform.js';
 import { JobHistory } from './job-history.js';
 import { JobRegistry } from './job-registry.js';
+import { followPlanJobs, planJobsIdle } from './plan-job-events.js';
 import { Plans } from './plans.js';
 import { RecentRepositories } from './recent-repositories.js';
 import { SavedSources } from './saved-sources.js';
@@ -31,16 +34,19 @@ export class Session {
   private readonly holder: RepositoryHolder = { current: null };
   private readonly downloads: ExportDownloads;
   private readonly handlers;
+  /** Plan runs in this process: the host's (serve, desktop) or, without one, the session's own. */
+  private readonly planJobs: { jobs: PlanJobs; own: boolean; unfollow: () => void } | null;
 
   /**
    * `home`: Cairn's folder (CAIRN_HOME), where the recent repositories and saved sources
    * (config.json) and the activity history are kept; without it (tests) none is kept.
+   * `planJobs`: the runs of the plan host sharing this process, shown and cancelled as jobs.
    */
   constructor(
     engine: EngineService,
     platform: HostPlatform,
     home?: string,
-    options: { downloadLifetimeMs?: number } = {},
+    options: { downloadLifetimeMs?: number; planJobs?: PlanJobs } = {},
   ) {
     this.downloads = new ExportDownloads(options.downloadLifetimeMs);
     const history =
@@ -52,6 +58,16 @@ export class Session {
       history?.note(event);
       this.broadcast(event);
     });
+    const planJobs =
+      options.planJobs ?? (home === undefined ? null : localPlanJobs(engine, planFiles(home)));
+    this.planJobs =
+      planJobs === null
+        ? null
+        : {
+            jobs: planJobs,
+            own: options.planJobs === undefined,
+            unfollow: followPlanJobs(planJobs, (event) => this.broadcast(event)),
+          };
     this.handlers = createRequestHandlers(
       engine,
       platform,
@@ -61,8 +77,9 @@ export class Session {
       {
         recent: home === undefined ? null : new RecentRepositories(configFile(home)),
         history,
-        plans: home === undefined ? null : new Plans(engine, home),
+        plans: home === undefined || planJobs === null ? null : new Plans(engine, home, planJobs),
         sources: home === undefined ? null : new SavedSources(configFile(home), engine),
+        planJobs,
       },
     );
   }
@@ -114,6 +131,11 @@ export class Session {
    */
   async dispose(): Promise<void> {
     this.jobs.cancelAll();
+    if (this.planJobs?.own === true) {
+      for (const job of this.planJobs.jobs.running()) this.planJobs.jobs.cancel(job.jobId);
+      await planJobsIdle(this.planJobs.jobs);
+    }
+    this.planJobs?.unfollow();
     await this.jobs.settled();
     await this.history?.idle();
     this.listeners.clear();

@@ -199,7 +199,7 @@ describe('cairn serve runs plans', () => {
     expect(snapshots.filter((s) => s.group.endsWith(';plan:auto'))).toHaveLength(2);
     expect(snapshots.filter((s) => s.group.endsWith(';plan:slow'))).toHaveLength(0);
     await cairnOk(['check', '--repo', repo, '--read-data']);
-    const log = readFileSync(path.join(home, 'logs', 'serve.log'), 'utf8');
+    const log = readFileSync(path.join(home, 'logs', 'plans.log'), 'utf8');
     expect(log).toContain('[slow] cancelled');
 
     // The same address works after a restart; a rotated token replaces it.

@@ -38,7 +38,7 @@ function runs(home: string): Run[] {
 
 function serveLog(home: string): string {
   try {
-    return readFileSync(path.join(home, 'logs', 'serve.log'), 'utf8');
+    return readFileSync(path.join(home, 'logs', 'plans.log'), 'utf8');
   } catch {
     return '';
   }

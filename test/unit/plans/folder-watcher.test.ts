@@ -124,4 +124,31 @@ describe('watchFolders', () => {
     );
     expect(seen.filter((p) => !p.endsWith('kept.txt'))).toEqual([]);
   });
+
+  it('ignores what .cairnignore files leave out, as the backup does', async () => {
+    const { folder, seen, watcher: w } = await watched((f) => plan(f));
+    // Written before the watch: the file at the root leaves out build/ and *.log everywhere,
+    // the one in old/ leaves out its own scratch/ (the backup reads them the same way).
+    writeFileSync(path.join(folder, '.cairnignore'), 'build/\n*.log\n');
+    writeFileSync(path.join(folder, 'old', '.cairnignore'), 'scratch/\n');
+    mkdirSync(path.join(folder, 'build', 'obj'), { recursive: true });
+    mkdirSync(path.join(folder, 'old', 'scratch'), { recursive: true });
+    await until('the changed .cairnignore files seen', () =>
+      seen.includes(path.join(folder, 'old', '.cairnignore')),
+    );
+    seen.length = 0;
+    writeFileSync(path.join(folder, 'build', 'obj', 'a.o'), 'o');
+    writeFileSync(path.join(folder, 'build', 'b.o'), 'o');
+    writeFileSync(path.join(folder, 'old', 'deep', 'run.log'), 'l');
+    writeFileSync(path.join(folder, 'old', 'scratch', 'tmp'), 't');
+    mkdirSync(path.join(folder, 'old', 'scratch', 'more'));
+    writeFileSync(path.join(folder, 'old', 'deep', 'kept.txt'), 'k');
+    await until('the change that counts', () =>
+      seen.includes(path.join(folder, 'old', 'deep', 'kept.txt')),
+    );
+    expect(seen.filter((p) => !p.endsWith('kept.txt'))).toEqual([]);
+    // Left-out folders are not even watched.
+    expect(w.watchedFolders()).not.toContain(path.join(folder, 'build', 'obj'));
+    expect(w.watchedFolders()).not.toContain(path.join(folder, 'old', 'scratch'));
+  });
 });

@@ -3,6 +3,7 @@ import { ACTIVITY_RESULTS, type ActivityResult } from '../../../../shared/activi
 import { ErrorNotice } from '../../components/error-notice';
 import { useAppStore } from '../../store/store-context';
 import { JobCard } from '../jobs/job-card';
+import { OverdueAlerts } from '../plans/overdue-alerts';
 import {
   activityEntries,
   ALL,
@@ -28,6 +29,8 @@ export function ActivityScreen() {
   const filter = useAppStore((s) => s.activityFilter);
   const setFilter = useAppStore((s) => s.setActivityFilter);
   const load = useAppStore((s) => s.loadActivity);
+  const planSummaries = useAppStore((s) => s.plans);
+  const loadPlans = useAppStore((s) => s.loadPlans);
   const jobs = useAppStore((s) => s.jobs);
   const jobOrder = useAppStore((s) => s.jobOrder);
   // A job of this session started or ended: the history has a new line.
@@ -40,9 +43,14 @@ export function ActivityScreen() {
     void load();
   }, [load, jobsSeen]);
   useEffect(() => {
-    const timer = setInterval(() => void load(), refreshMs);
+    // The plans too, for their overdue alerts.
+    void loadPlans();
+    const timer = setInterval(() => {
+      void load();
+      void loadPlans();
+    }, refreshMs);
     return () => clearInterval(timer);
-  }, [load]);
+  }, [load, loadPlans]);
 
   const entries = useMemo(
     () => activityEntries(runs ?? [], jobs, jobOrder),
@@ -99,6 +107,7 @@ export function ActivityScreen() {
           </select>
         </div>
       </div>
+      <OverdueAlerts plans={planSummaries ?? []} />
       {error && <ErrorNotice error={error} testId="activity-error" />}
       {runs !== null && entries.length === 0 ? (
         <div className="empty" data-testid="activity-empty">

@@ -95,7 +95,7 @@ export function activityEntries(
     .filter((id) => !recorded.has(id))
     .map((id) => jobs[id])
     .filter((job) => job !== undefined)
-    .map((job) => ({ key: job.jobId, run: null, job, plan: null, result: jobResult(job) }));
+    .map((job) => ({ key: job.jobId, run: null, job, plan: job.plan, result: jobResult(job) }));
   const kept = runs.map((run) => {
     const job = run.jobId === null ? undefined : jobs[run.jobId];
     // The live view while the job runs, or while the history still says "running".

@@ -44,6 +44,7 @@ export function JobCard({ jobId, withLog = false }: { jobId: string; withLog?: b
       <header className="job-header">
         <h3>
           {titles[job.kind]}
+          {job.plan !== null && <span data-testid="job-plan"> · plan {job.plan}</span>}
           {withLog && (
             <span className="muted small job-started">
               {' '}

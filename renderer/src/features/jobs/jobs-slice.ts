@@ -19,6 +19,8 @@ import { newJobId } from './job-id';
 export interface JobView {
   jobId: string;
   kind: JobKind;
+  /** A plan's run in the host (its schedule or Run now); null for a job started in the app. */
+  plan: string | null;
   status: JobStatus;
   /** Succeeded, but not everything was done (damaged files left out, …). */
   incomplete: boolean;
@@ -72,10 +74,11 @@ export interface JobsSlice {
 
 const maxLogLines = 500;
 
-function newJob(jobId: string, kind: JobKind, startedAt: string): JobView {
+function newJob(jobId: string, kind: JobKind, startedAt: string, plan?: string): JobView {
   return {
     jobId,
     kind,
+    plan: plan ?? null,
     status: 'running',
     incomplete: false,
     startedAt,
@@ -97,12 +100,15 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
         : { jobs: { ...state.jobs, [jobId]: { ...job, ...change(job) } } };
     });
 
-  const track = (jobId: string, kind: JobKind): void =>
+  const track = (jobId: string, kind: JobKind, plan?: string): void =>
     set((state) =>
       state.jobs[jobId] !== undefined
         ? {}
         : {
-            jobs: { ...state.jobs, [jobId]: newJob(jobId, kind, new Date().toISOString()) },
+            jobs: {
+              ...state.jobs,
+              [jobId]: newJob(jobId, kind, new Date().toISOString(), plan),
+            },
             jobOrder: [jobId, ...state.jobOrder],
           },
     );
@@ -189,7 +195,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
     applyJobEvent(event) {
       switch (event.type) {
         case 'started':
-          track(event.jobId, event.kind);
+          track(event.jobId, event.kind, event.plan);
           patch(event.jobId, () => ({ startedAt: event.startedAt }));
           break;
         case 'progress':
@@ -223,7 +229,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
 
     adoptJobs(summaries) {
       for (const summary of [...summaries].reverse()) {
-        track(summary.jobId, summary.kind);
+        track(summary.jobId, summary.kind, summary.plan);
         patch(summary.jobId, () => ({
           status: summary.status,
           incomplete: summary.incomplete === true,

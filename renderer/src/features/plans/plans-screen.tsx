@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import type { ContractError, PlanScheduleInput, PlanSummary } from '../../../../shared/contract';
 import { ErrorNotice } from '../../components/error-notice';
 import { useAppStore } from '../../store/store-context';
+import { JobCard } from '../jobs/job-card';
+import { OverdueAlerts } from './overdue-alerts';
 
 /** Plans run without events to this page: the list is looked at again this often. */
 const refreshMs = 3000;
@@ -45,6 +47,7 @@ export function PlansScreen() {
         )}
       </header>
       {error && <ErrorNotice error={error} testId="plans-error" />}
+      <OverdueAlerts plans={plans ?? []} />
       {editing !== null && (
         <PlanForm plan={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />
       )}
@@ -65,6 +68,10 @@ export function PlansScreen() {
 
 function PlanCard({ plan, onEdit }: { plan: PlanSummary; onEdit: () => void }) {
   const act = useAppStore((s) => s.planAction);
+  // Its run in progress (scheduled or Run now), live, with Cancel.
+  const running = useAppStore((s) =>
+    s.jobOrder.find((id) => s.jobs[id]?.plan === plan.name && s.jobs[id]?.status === 'running'),
+  );
   return (
     <div
       className="card"
@@ -90,6 +97,7 @@ function PlanCard({ plan, onEdit }: { plan: PlanSummary; onEdit: () => void }) {
         </span>{' '}
         · next run <span data-testid="plan-next-run">{plan.nextRuns[0] ?? '—'}</span>
       </p>
+      {running !== undefined && <JobCard jobId={running} />}
       <div className="row">
         <button
           type="button"

@@ -20,7 +20,10 @@ export function SourcesScreen() {
   const folderError = useAppStore((s) => s.folderError);
   const sourcesError = useAppStore((s) => s.sourcesError);
   const backupIds = useAppStore(
-    useShallow((s) => s.jobOrder.filter((id) => s.jobs[id]?.kind === 'backup')),
+    // The app's own backups; a plan's run shows on the Plans and Activity screens.
+    useShallow((s) =>
+      s.jobOrder.filter((id) => s.jobs[id]?.kind === 'backup' && s.jobs[id]?.plan === null),
+    ),
   );
   const running = useAppStore((s) => backupIds.some((id) => s.jobs[id]?.status === 'running'));
   const [draft, setDraft] = useState('');
