@@ -52,10 +52,23 @@ const endpointName = z.string().min(1).max(200);
 const activityRunId = z.string().regex(/^\d{8}T\d{6}-[0-9a-f]{6}$/, 'an activity run id');
 
 const planName = z.string().trim().min(1, 'Name the plan').max(64);
-/** As `cairn plan add`: `every` a duration (30m, 2h), or `daily` a time (HH:MM). */
+/** The days a weekly plan may run on, Monday first (as `--weekly mon,thu@18:00`). */
+export const planWeekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+/**
+ * As `cairn plan add`: `every` a duration (30m, 2h), `daily` a time (HH:MM), `weekly` days
+ * and a time, or a cron expression.
+ */
 const planSchedule = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('every'), every: z.string().trim().max(32) }).strict(),
   z.object({ kind: z.literal('daily'), time: z.string().trim().max(8) }).strict(),
+  z
+    .object({
+      kind: z.literal('weekly'),
+      days: z.array(z.enum(planWeekdays)).min(1, 'Choose at least one day').max(7),
+      time: z.string().trim().max(8),
+    })
+    .strict(),
+  z.object({ kind: z.literal('cron'), expression: z.string().trim().max(200) }).strict(),
 ]);
 const keepCount = z.number().int().min(-1).max(100_000);
 

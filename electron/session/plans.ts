@@ -22,7 +22,12 @@ import { formatLocal, nextRuns, planHealth } from '../plans/plan-health.js';
 import { planFiles, type PlanFiles } from '../plans/plan-files.js';
 import { runPlan } from '../plans/plan-runner.js';
 import { apiJobKey, type PlanState } from '../plans/plan-state.js';
-import { describeSchedule, scheduleFromOptions, upcomingRuns } from '../plans/schedule.js';
+import {
+  describeSchedule,
+  formatSeconds,
+  scheduleFromOptions,
+  upcomingRuns,
+} from '../plans/schedule.js';
 import { ContractFailure } from './to-contract-error.js';
 
 const PREVIEW_RUNS = 5;
@@ -33,18 +38,34 @@ export function planPasswordEntry(repository: string): string {
   return `repository-${hash}-password`;
 }
 
-/** The form's schedule as the CLI parses it (`--every 15m`, `--daily 02:30`). */
+/** The form's schedule as the CLI parses it (`--every 15m`, `--daily 02:30`, `--weekly mon,thu@18:00`, `--cron …`). */
 export function scheduleOf(input: PlanScheduleInput): Schedule {
-  return input.kind === 'every'
-    ? scheduleFromOptions({ every: input.every })
-    : scheduleFromOptions({ daily: input.time });
+  switch (input.kind) {
+    case 'every':
+      return scheduleFromOptions({ every: input.every });
+    case 'daily':
+      return scheduleFromOptions({ daily: input.time });
+    case 'weekly':
+      return scheduleFromOptions({ weekly: `${input.days.join(',')}@${input.time}` });
+    case 'cron':
+      return scheduleFromOptions({ cron: input.expression });
+  }
 }
 
+/** A plan's schedule as the form shows it; null for one run by hand only. */
 function scheduleInput(schedule: Schedule): PlanScheduleInput | null {
-  if (schedule.type === 'every')
-    return { kind: 'every', every: describeSchedule(schedule).slice(6) };
-  if (schedule.type === 'daily') return { kind: 'daily', time: schedule.time };
-  return null;
+  switch (schedule.type) {
+    case 'every':
+      return { kind: 'every', every: formatSeconds(schedule.seconds) };
+    case 'daily':
+      return { kind: 'daily', time: schedule.time };
+    case 'weekly':
+      return { kind: 'weekly', days: schedule.days, time: schedule.time };
+    case 'cron':
+      return { kind: 'cron', expression: schedule.expression };
+    case 'manual':
+      return null;
+  }
 }
 
 export class Plans {

@@ -1,0 +1,150 @@
+/**
+ * The app's plan form, through the session as the UI calls it, over the real engine, a real
+ * repository in a temp folder and a temporary CAIRN_HOME: weekly and cron schedules with their
+ * next runs, the plan's flags and excludes validated as `cairn plan add` validates them, API
+ * sources kept as definition files under CAIRN_HOME, folders checked as they are typed, and
+ * what the retention being typed would keep of the plan's snapshots. The OS keychain is the one
+ * stand-in (a Map): the e2e test drives the real Secret Service.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../../electron/engine/service.js';
+import type { EngineService } from '../../../electron/engine/service-types.js';
+import { Session } from '../../../electron/session/session.js';
+import type { ArgsOf } from '../../../shared/contract.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const root = tempDir('cairn-session-plan-form-');
+const web = { mode: 'web' as const, version: '0.0.0-test' };
+const password = 'plan-form-test-pw';
+let n = 0;
+
+/** The real engine, with a Map for the OS keychain. */
+function engineWithKeychain(keychain: Map<string, string>): EngineService {
+  const real = createEngine();
+  return {
+    ...real,
+    storeSecret: async (entry, value) => {
+      keychain.set(entry, value);
+    },
+    resolveSecretReference: async (reference) => {
+      if (!reference.startsWith('keychain:')) return real.resolveSecretReference(reference);
+      const value = keychain.get(reference.slice('keychain:'.length));
+      if (value === undefined) throw new Error(`no keychain entry ${reference}`);
+      return value;
+    },
+  };
+}
+
+async function setup() {
+  const home = path.join(root, `home-${++n}`);
+  const folder = path.join(root, `data-${n}`);
+  mkdirSync(folder, { recursive: true });
+  const engine = engineWithKeychain(new Map());
+  const session = new Session(engine, web, home);
+  const repository = path.join(root, `repo-${n}`);
+  const created = await session.handle('createRepository', { location: repository, password });
+  if (!created.ok) throw new Error(created.error.message);
+  const config = () =>
+    JSON.parse(readFileSync(path.join(home, 'config.json'), 'utf8')) as {
+      plans: Record<string, unknown>[];
+    };
+  const plan = (extra: Partial<ArgsOf<'savePlan'>> = {}): ArgsOf<'savePlan'> => ({
+    name: 'documents',
+    repository,
+    password,
+    folders: [folder],
+    schedule: { kind: 'every', every: '1h' },
+    ...extra,
+  });
+  return { session, engine, home, folder, repository, config, plan };
+}
+
+async function value<T>(reply: Promise<{ ok: boolean; value?: unknown; error?: unknown }>) {
+  const r = await reply;
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value as T;
+}
+
+describe('schedules in the plan form', () => {
+  it('previews a weekly schedule on the chosen days and a cron expression', async () => {
+    const { session } = await setup();
+    const weekly = await value<{ text: string; runs: string[] }>(
+      session.handle('previewSchedule', {
+        schedule: { kind: 'weekly', days: ['thu', 'mon'], time: '18:00' },
+      }),
+    );
+    expect(weekly.text).toBe('mon, thu at 18:00');
+    expect(weekly.runs).toHaveLength(5);
+    for (const run of weekly.runs) {
+      expect(run).toMatch(/^\d{4}-\d\d-\d\d 18:00:00$/);
+      // The local date's weekday: Monday (1) or Thursday (4).
+      expect([1, 4]).toContain(new Date(`${run.slice(0, 10)}T12:00:00Z`).getUTCDay());
+    }
+    const cron = await value<{ text: string; runs: string[] }>(
+      session.handle('previewSchedule', {
+        schedule: { kind: 'cron', expression: '*/15 9-17 * * 1-5' },
+      }),
+    );
+    expect(cron.text).toBe('cron */15 9-17 * * 1-5');
+    expect(cron.runs).toHaveLength(5);
+    for (const run of cron.runs) expect(run).toMatch(/ (09|1[0-7]):(00|15|30|45):00$/);
+  });
+
+  it('says in one line what is wrong with a cron expression or a week without days', async () => {
+    const { session } = await setup();
+    expect(
+      await session.handle('previewSchedule', {
+        schedule: { kind: 'cron', expression: '61 * * * *' },
+      }),
+    ).toEqual({
+      ok: false,
+      error: {
+        kind: 'invalid-argument',
+        message: 'cron expression "61 * * * *": minute: "61" is not a value from 0 to 59',
+      },
+    });
+    expect(
+      await session.handle('previewSchedule', {
+        schedule: { kind: 'weekly', days: [], time: '18:00' },
+      }),
+    ).toMatchObject({ ok: false, error: { message: 'Choose at least one day' } });
+    expect(
+      await session.handle('previewSchedule', {
+        schedule: { kind: 'weekly', days: ['mon'], time: '25:00' },
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { message: '--weekly "25:00": write a time as HH:MM, like 02:30' },
+    });
+  });
+
+  it('saves weekly and cron plans as `cairn plan add` would, and gives them back to edit', async () => {
+    const { session, config, plan } = await setup();
+    await value(
+      session.handle(
+        'savePlan',
+        plan({ name: 'weekly', schedule: { kind: 'weekly', days: ['fri', 'mon'], time: '7:30' } }),
+      ),
+    );
+    await value(
+      session.handle(
+        'savePlan',
+        plan({ name: 'cron', schedule: { kind: 'cron', expression: ' 0 3 * * 1-5 ' } }),
+      ),
+    );
+    expect(config().plans).toMatchObject([
+      { name: 'weekly', schedule: { type: 'weekly', days: ['mon', 'fri'], time: '07:30' } },
+      { name: 'cron', schedule: { type: 'cron', expression: '0 3 * * 1-5' } },
+    ]);
+    expect(await value(session.handle('listPlans', {}))).toMatchObject([
+      {
+        name: 'weekly',
+        scheduleText: 'mon, fri at 07:30',
+        schedule: { kind: 'weekly', days: ['mon', 'fri'], time: '07:30' },
+      },
+      { name: 'cron', schedule: { kind: 'cron', expression: '0 3 * * 1-5' } },
+    ]);
+  });
+});
