@@ -71,6 +71,19 @@ const planSchedule = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cron'), expression: z.string().trim().max(200) }).strict(),
 ]);
 const keepCount = z.number().int().min(-1).max(100_000);
+/** A keep-* rule: a count, or the text typed (checked as `--keep-last TEXT` is); empty: none. */
+const keepValue = z.union([keepCount, z.string().trim().max(32)]);
+/** A plan's keep-* rules (as `cairn plan add --keep-…`). */
+const planRetention = {
+  keepLast: keepValue.optional(),
+  keepHourly: keepValue.optional(),
+  keepDaily: keepValue.optional(),
+  keepWeekly: keepValue.optional(),
+  keepMonthly: keepValue.optional(),
+  keepYearly: keepValue.optional(),
+  keepWithin: z.string().trim().max(32).optional(),
+};
+export type PlanKeepRule = Exclude<keyof typeof planRetention, 'keepWithin'>;
 
 export const archiveFormats = ['zip', 'tar.gz'] as const;
 /** A remote target's credentials: each a secret (sent once, kept by the host) or a reference. */
@@ -250,10 +263,19 @@ const schemas = {
       password: password.optional(),
       folders: z.array(z.string().max(4096)).min(1, 'Add at least one folder').max(100),
       schedule: planSchedule,
-      keepLast: keepCount.optional(),
-      keepDaily: keepCount.optional(),
+      ...planRetention,
+      /** As `--exclude`, one pattern each. */
+      excludes: z.array(z.string().max(4096)).max(1000).optional(),
+      watch: z.boolean().optional(),
+      onlyOnAc: z.boolean().optional(),
+      /** As typed for `--verify` ("5%"); left out: no verification. */
+      verify: z.string().trim().max(16).optional(),
+      /** As typed for `--prune-every`; left out: 1. */
+      pruneEvery: z.string().trim().max(16).optional(),
     })
     .strict(),
+  /** What is wrong with each folder of a plan being typed (missing, a file, not a full path). */
+  checkPlanFolders: z.object({ folders: z.array(z.string().max(4096)).max(100) }).strict(),
   /** The next runs of a schedule being typed, on this machine's clock. */
   previewSchedule: z.object({ schedule: planSchedule }).strict(),
   runPlanNow: z.object({ name: planName }).strict(),
@@ -433,6 +455,7 @@ interface Results {
   listPlans: PlanSummary[];
   savePlan: PlanSummary;
   previewSchedule: SchedulePreview;
+  checkPlanFolders: { folder: string; problem: string }[];
   runPlanNow: { started: boolean };
   pausePlan: PlanSummary;
   resumePlan: PlanSummary;
@@ -453,6 +476,17 @@ export interface PlanSummary {
   timeZone: string;
   keepLast: number | null;
   keepDaily: number | null;
+  keepHourly: number | null;
+  keepWeekly: number | null;
+  keepMonthly: number | null;
+  keepYearly: number | null;
+  keepWithin: string | null;
+  excludes: string[];
+  watch: boolean;
+  onlyOnAc: boolean;
+  verifyPercent: number | null;
+  /** Prune after every Nth run that forgot snapshots (0: never). */
+  pruneEvery: number;
   paused: boolean;
   health: PlanHealthWord;
   /** Local time ("2026-12-05 02:30:00") on the plan's clock; null: never ran. */

@@ -56,6 +56,7 @@ const bridge = {
   listPlans: call('listPlans'),
   savePlan: call('savePlan'),
   previewSchedule: call('previewSchedule'),
+  checkPlanFolders: call('checkPlanFolders'),
   runPlanNow: call('runPlanNow'),
   pausePlan: call('pausePlan'),
   resumePlan: call('resumePlan'),

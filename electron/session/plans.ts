@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type {
   ParsedArgsOf,
+  PlanKeepRule,
   PlanScheduleInput,
   PlanSummary,
   SchedulePreview,
@@ -20,6 +21,8 @@ import type { Plan, Schedule } from '../plans/config-schema.js';
 import { findPlan, loadConfig, updateConfig } from '../plans/config-store.js';
 import { formatLocal, nextRuns, planHealth } from '../plans/plan-health.js';
 import { planFiles, type PlanFiles } from '../plans/plan-files.js';
+import { parseCount, parseVerifyPercent } from '../plans/plan-options.js';
+import { KEEP_OPTIONS } from '../plans/plan-retention.js';
 import { runPlan } from '../plans/plan-runner.js';
 import { apiJobKey, type PlanState } from '../plans/plan-state.js';
 import {
@@ -124,28 +127,25 @@ export class Plans {
     } else {
       throw new ContractFailure('invalid-argument', 'Enter the repository password.');
     }
-    const retention: Plan['retention'] = { ...previous?.retention };
-    delete retention.keepLast;
-    delete retention.keepDaily;
-    if (args.keepLast !== undefined) retention.keepLast = args.keepLast;
-    if (args.keepDaily !== undefined) retention.keepDaily = args.keepDaily;
     const plan: Plan = {
-      excludes: [],
-      apiSources: [],
-      watch: false,
-      pruneEvery: 1,
-      verifyPercent: null,
       ...previous,
       name: args.name,
       repository: args.repository,
       password,
       folders: args.folders,
+      excludes: (args.excludes ?? []).map((e) => e.trim()).filter((e) => e !== ''),
+      apiSources: previous?.apiSources ?? [],
       schedule,
       timeZone: previous?.timeZone ?? resolveTimeZone(),
-      retention,
+      watch: args.watch ?? false,
+      retention: { ...retentionOf(args), ...keptTags(previous) },
+      pruneEvery: parseCount('prune-every', given(args.pruneEvery)) ?? 1,
+      verifyPercent: parseVerifyPercent(given(args.verify)),
       paused: previous?.paused ?? false,
       created: previous?.created ?? new Date().toISOString(),
     };
+    if (args.onlyOnAc) plan.onlyOnAc = true;
+    else delete plan.onlyOnAc;
     const { validatePlan } = await import('../plans/plan-validation.js');
     await validatePlan(plan, this.engine);
     await updateConfig(this.files.config, (latest) => {
@@ -199,24 +199,59 @@ export class Plans {
   }
 }
 
+/** Text left empty in the form is an option not given. */
+function given(text: string | undefined): string | undefined {
+  return text === undefined || text.trim() === '' ? undefined : text.trim();
+}
+
+/** The form's keep-* rules, each checked as `cairn plan add --keep-…` checks it. */
+export function retentionOf(
+  args: Partial<Record<PlanKeepRule, number | string>> & { keepWithin?: string | undefined },
+): Plan['retention'] {
+  const retention: Plan['retention'] = {};
+  for (const [option, key] of Object.entries(KEEP_OPTIONS)) {
+    const value = args[key];
+    const n = typeof value === 'number' ? value : parseCount(option, given(value));
+    if (n !== undefined) retention[key] = n;
+  }
+  const within = given(args.keepWithin);
+  if (within !== undefined) retention.keepWithin = within;
+  return retention;
+}
+
+/** `--keep-tag` has no field in the form: an edit keeps the plan's. */
+function keptTags(plan: Plan | undefined): Plan['retention'] {
+  return plan?.retention.keepTag ? { keepTag: plan.retention.keepTag } : {};
+}
+
+/** What is wrong with each folder (a relative path, a missing folder, a file), in its words. */
+export async function folderProblems(
+  folders: string[],
+): Promise<{ folder: string; problem: string }[]> {
+  const problems: { folder: string; problem: string }[] = [];
+  for (const folder of folders) {
+    const problem = await folderProblem(folder);
+    if (problem !== null) problems.push({ folder, problem });
+  }
+  return problems;
+}
+
+async function folderProblem(folder: string): Promise<string | null> {
+  if (!path.isAbsolute(folder))
+    return `${folder} is not a full path (start at the root, like /home/me/Documents)`;
+  const stat = await fs.stat(folder).catch((err: NodeJS.ErrnoException) => err);
+  if (stat instanceof Error)
+    return stat.code === 'ENOENT'
+      ? `${folder} does not exist`
+      : `${folder} cannot be read: ${stat.message}`;
+  return stat.isDirectory() ? null : `${folder} is not a folder`;
+}
+
 /** Every folder problem at once, each naming its folder. */
 async function checkFolders(folders: string[]): Promise<void> {
-  const problems: string[] = [];
-  for (const folder of folders) {
-    if (!path.isAbsolute(folder)) {
-      problems.push(`${folder} is not a full path (start at the root, like /home/me/Documents)`);
-      continue;
-    }
-    const stat = await fs.stat(folder).catch((err: NodeJS.ErrnoException) => err);
-    if (stat instanceof Error) {
-      problems.push(
-        stat.code === 'ENOENT'
-          ? `${folder} does not exist`
-          : `${folder} cannot be read: ${stat.message}`,
-      );
-    } else if (!stat.isDirectory()) problems.push(`${folder} is not a folder`);
-  }
-  if (problems.length > 0) throw new ContractFailure('invalid-argument', problems.join('; '));
+  const problems = await folderProblems(folders);
+  if (problems.length > 0)
+    throw new ContractFailure('invalid-argument', problems.map((p) => p.problem).join('; '));
 }
 
 function summary(plan: Plan, state: PlanState, now: number): PlanSummary {
@@ -229,6 +264,16 @@ function summary(plan: Plan, state: PlanState, now: number): PlanSummary {
     timeZone: plan.timeZone,
     keepLast: plan.retention.keepLast ?? null,
     keepDaily: plan.retention.keepDaily ?? null,
+    keepHourly: plan.retention.keepHourly ?? null,
+    keepWeekly: plan.retention.keepWeekly ?? null,
+    keepMonthly: plan.retention.keepMonthly ?? null,
+    keepYearly: plan.retention.keepYearly ?? null,
+    keepWithin: plan.retention.keepWithin ?? null,
+    excludes: plan.excludes,
+    watch: plan.watch,
+    onlyOnAc: plan.onlyOnAc ?? false,
+    verifyPercent: plan.verifyPercent,
+    pruneEvery: plan.pruneEvery,
     paused: plan.paused,
     health: planHealth(plan, state, now),
     lastRun: state.lastRunEnd ? formatLocal(Date.parse(state.lastRunEnd), plan.timeZone) : null,

@@ -23,7 +23,7 @@ import { buildPreview, previewBytes } from './file-preview.js';
 import type { HostPlatform } from './host-platform.js';
 import type { JobHistory } from './job-history.js';
 import type { JobLog, JobRegistry, JobWork } from './job-registry.js';
-import type { Plans } from './plans.js';
+import { folderProblems, type Plans } from './plans.js';
 import type { RecentRepositories } from './recent-repositories.js';
 import { redactLocation } from '../engine/service.js';
 import { keepSecrets } from './repository-secrets.js';
@@ -412,6 +412,9 @@ export function createRequestHandlers(
     },
     async savePlan(args) {
       return plans().save(args);
+    },
+    async checkPlanFolders({ folders }) {
+      return folderProblems(folders);
     },
     async previewSchedule({ schedule }) {
       return plans().preview(schedule);

@@ -6,7 +6,7 @@
  * what the retention being typed would keep of the plan's snapshots. The OS keychain is the one
  * stand-in (a Map): the e2e test drives the real Secret Service.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../electron/engine/service.js';
@@ -146,5 +146,94 @@ describe('schedules in the plan form', () => {
       },
       { name: 'cron', schedule: { kind: 'cron', expression: '0 3 * * 1-5' } },
     ]);
+  });
+});
+
+describe('excludes, flags, verification and retention in the plan form', () => {
+  it('saves them as `cairn plan add` does and gives them back to edit', async () => {
+    const { session, config, plan } = await setup();
+    await value(
+      session.handle(
+        'savePlan',
+        plan({
+          excludes: ['*.tmp', ' ', 'node_modules/ '],
+          watch: true,
+          onlyOnAc: true,
+          verify: '5%',
+          pruneEvery: '3',
+          keepLast: '3',
+          keepDaily: 7,
+          keepWeekly: '4',
+          keepMonthly: '',
+          keepWithin: '1y6m',
+        }),
+      ),
+    );
+    expect(config().plans[0]).toMatchObject({
+      excludes: ['*.tmp', 'node_modules/'],
+      watch: true,
+      onlyOnAc: true,
+      verifyPercent: 5,
+      pruneEvery: 3,
+      retention: { keepLast: 3, keepDaily: 7, keepWeekly: 4, keepWithin: '1y6m' },
+    });
+    expect(config().plans[0]!.retention).not.toHaveProperty('keepMonthly');
+    expect(await value(session.handle('listPlans', {}))).toMatchObject([
+      {
+        excludes: ['*.tmp', 'node_modules/'],
+        watch: true,
+        onlyOnAc: true,
+        verifyPercent: 5,
+        pruneEvery: 3,
+        keepLast: 3,
+        keepDaily: 7,
+        keepWeekly: 4,
+        keepMonthly: null,
+        keepWithin: '1y6m',
+      },
+    ]);
+    // An edit that clears the flags and verification clears them in the file.
+    await value(session.handle('savePlan', { ...plan({ keepLast: 3 }), replaces: 'documents' }));
+    expect(config().plans[0]).toMatchObject({ watch: false, verifyPercent: null, pruneEvery: 1 });
+    expect(config().plans[0]).not.toHaveProperty('onlyOnAc');
+  });
+
+  it.each([
+    [{ verify: '0%' }, '--verify 0%: write a percentage like 5%'],
+    [{ verify: 'lots' }, '--verify lots: write a percentage like 5%'],
+    [{ pruneEvery: 'weekly' }, '--prune-every weekly: write a whole number (-1: all)'],
+    [{ keepLast: 'ten' }, '--keep-last ten: write a whole number (-1: all)'],
+    [{ keepHourly: '1.5' }, '--keep-hourly 1.5: write a whole number (-1: all)'],
+    [
+      { keepWithin: 'a while' },
+      'plan documents not saved: --keep-within "a while": write a duration like 1y6m3d12h',
+    ],
+  ])('refuses %o as the CLI does, in its words, and saves nothing', async (bad, message) => {
+    const { session, plan } = await setup();
+    expect(await session.handle('savePlan', plan(bad))).toEqual({
+      ok: false,
+      error: { kind: 'invalid-argument', message },
+    });
+    expect(await value(session.handle('listPlans', {}))).toEqual([]);
+  });
+
+  it('says at once what is wrong with each folder typed: missing, a file, a relative path', async () => {
+    const { session, folder } = await setup();
+    const file = path.join(folder, 'notes.txt');
+    writeFileSync(file, 'x');
+    const missing = path.join(folder, 'gone');
+    expect(
+      await value(
+        session.handle('checkPlanFolders', { folders: [folder, missing, file, 'docs/2024'] }),
+      ),
+    ).toEqual([
+      { folder: missing, problem: `${missing} does not exist` },
+      { folder: file, problem: `${file} is not a folder` },
+      {
+        folder: 'docs/2024',
+        problem: 'docs/2024 is not a full path (start at the root, like /home/me/Documents)',
+      },
+    ]);
+    expect(await value(session.handle('checkPlanFolders', { folders: [folder] }))).toEqual([]);
   });
 });

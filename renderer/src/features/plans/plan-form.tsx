@@ -1,10 +1,14 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ContractError, PlanSummary } from '../../../../shared/contract';
 import { ErrorNotice } from '../../components/error-notice';
 import { useAppStore } from '../../store/store-context';
+import { RetentionFields, retentionArgs, retentionDraft } from './retention-fields';
 import { ScheduleFields, scheduleDraft, scheduleOfDraft } from './schedule-fields';
 
-type Field = 'name' | 'password' | 'folders' | 'schedule' | 'general';
+const checkDelayMs = 300;
+
+type Field =
+  'name' | 'password' | 'folders' | 'schedule' | 'retention' | 'prune' | 'verify' | 'general';
 
 /** Which field an error from the host is about, to show it there. */
 function fieldOf(error: ContractError, folders: string[]): Field {
@@ -16,6 +20,9 @@ function fieldOf(error: ContractError, folders: string[]): Field {
     )
   )
     return 'schedule';
+  if (/^--keep-/.test(m)) return 'retention';
+  if (/^--prune-every/.test(m)) return 'prune';
+  if (/^--verify/.test(m)) return 'verify';
   if (/password|keychain/i.test(m)) return 'password';
   if (/plan name|plan named|Name the plan/i.test(m)) return 'name';
   return 'general';
@@ -33,16 +40,17 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
   const [password, setPassword] = useState('');
   const [folders, setFolders] = useState(plan?.folders.join('\n') ?? '');
   const [schedule, setSchedule] = useState(() => scheduleDraft(plan?.schedule ?? null));
-  const [keepLast, setKeepLast] = useState(plan?.keepLast?.toString() ?? '');
-  const [keepDaily, setKeepDaily] = useState(plan?.keepDaily?.toString() ?? '');
+  const [retention, setRetention] = useState(() => retentionDraft(plan));
+  const [excludes, setExcludes] = useState(plan?.excludes.join('\n') ?? '');
+  const [watch, setWatch] = useState(plan?.watch ?? false);
+  const [onlyOnAc, setOnlyOnAc] = useState(plan?.onlyOnAc ?? false);
+  const [verify, setVerify] = useState(plan?.verifyPercent == null ? '' : `${plan.verifyPercent}%`);
+  const [pruneEvery, setPruneEvery] = useState(String(plan?.pruneEvery ?? 1));
   const [errors, setErrors] = useState<Partial<Record<Field, ContractError>>>({});
   const [busy, setBusy] = useState(false);
 
-  const folderList = folders
-    .split('\n')
-    .map((f) => f.trim())
-    .filter((f) => f !== '');
-  const count = (text: string) => (text.trim() === '' ? undefined : Number(text));
+  const folderList = lines(folders);
+  const folderProblems = useFolderProblems(folderList);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -54,8 +62,12 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
       ...(password !== '' ? { password } : {}),
       folders: folderList,
       schedule: scheduleOfDraft(schedule),
-      ...(count(keepLast) !== undefined ? { keepLast: count(keepLast) } : {}),
-      ...(count(keepDaily) !== undefined ? { keepDaily: count(keepDaily) } : {}),
+      ...retentionArgs(retention),
+      excludes: lines(excludes),
+      watch,
+      onlyOnAc,
+      ...(verify.trim() !== '' ? { verify } : {}),
+      pruneEvery,
     });
     setBusy(false);
     if (error === null) onDone();
@@ -70,7 +82,7 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
     );
 
   return (
-    <form className="card stack" onSubmit={(e) => void submit(e)} data-testid="plan-form">
+    <form className="card stack plan-form" onSubmit={(e) => void submit(e)} data-testid="plan-form">
       <h2>{plan ? `Edit plan ${plan.name}` : 'New plan'}</h2>
       <div className="field">
         <label htmlFor="plan-name">Name</label>
@@ -117,36 +129,87 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
           onChange={(e) => setFolders(e.target.value)}
           data-testid="plan-folders"
         />
+        {folderProblems.length > 0 && (
+          <ul className="problems" data-testid="plan-folder-problems">
+            {folderProblems.map((p) => (
+              <li key={p.folder} className="field-error" data-testid="plan-folder-problem">
+                {p.problem}
+              </li>
+            ))}
+          </ul>
+        )}
         {fieldError('folders')}
+      </div>
+      <div className="field">
+        <label htmlFor="plan-excludes">
+          Leave out (one pattern a line, gitignore style, like <code>*.tmp</code> or{' '}
+          <code>node_modules/</code>)
+        </label>
+        <textarea
+          id="plan-excludes"
+          className="input mono"
+          rows={2}
+          value={excludes}
+          onChange={(e) => setExcludes(e.target.value)}
+          data-testid="plan-excludes"
+        />
       </div>
       <div className="field">
         <label htmlFor="plan-schedule-kind">Runs</label>
         <ScheduleFields draft={schedule} onChange={setSchedule} />
         {fieldError('schedule')}
+        <div className="row">
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={watch}
+              onChange={(e) => setWatch(e.target.checked)}
+              data-testid="plan-watch"
+            />
+            Also back up shortly after files in the folders change
+          </label>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={onlyOnAc}
+              onChange={(e) => setOnlyOnAc(e.target.checked)}
+              data-testid="plan-only-on-ac"
+            />
+            Only on AC power
+          </label>
+        </div>
       </div>
-      <div className="row">
-        <div className="field">
-          <label htmlFor="plan-keep-last">Keep last</label>
+      <fieldset className="field">
+        <legend>Retention after each backup (empty: keep everything)</legend>
+        <RetentionFields draft={retention} onChange={setRetention} />
+        {fieldError('retention')}
+        <div className="row">
+          <label htmlFor="plan-prune-every">Prune every</label>
           <input
-            id="plan-keep-last"
+            id="plan-prune-every"
             className="input"
+            size={4}
             inputMode="numeric"
-            value={keepLast}
-            onChange={(e) => setKeepLast(e.target.value)}
-            data-testid="plan-keep-last"
+            value={pruneEvery}
+            onChange={(e) => setPruneEvery(e.target.value)}
+            data-testid="plan-prune-every"
           />
+          <span className="muted small">runs that forgot snapshots (0: never)</span>
         </div>
-        <div className="field">
-          <label htmlFor="plan-keep-daily">Keep daily</label>
-          <input
-            id="plan-keep-daily"
-            className="input"
-            inputMode="numeric"
-            value={keepDaily}
-            onChange={(e) => setKeepDaily(e.target.value)}
-            data-testid="plan-keep-daily"
-          />
-        </div>
+        {fieldError('prune')}
+      </fieldset>
+      <div className="field">
+        <label htmlFor="plan-verify">
+          Read back this share of the data after each run (like 5%; empty: no check)
+        </label>
+        <input
+          id="plan-verify"
+          className="input"
+          value={verify}
+          onChange={(e) => setVerify(e.target.value)}
+          data-testid="plan-verify"
+        />
+        {fieldError('verify')}
       </div>
       {errors.general && <ErrorNotice error={errors.general} testId="plan-save-error" />}
       <div className="row">
@@ -164,4 +227,31 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
       </div>
     </form>
   );
+}
+
+function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+/** Each folder checked by the host as it is typed: missing, a file, not a full path. */
+function useFolderProblems(folders: string[]): { folder: string; problem: string }[] {
+  const check = useAppStore((s) => s.checkPlanFolders);
+  const [problems, setProblems] = useState<{ folder: string; problem: string }[]>([]);
+  const key = JSON.stringify(folders);
+  useEffect(() => {
+    let current = true;
+    const timer = setTimeout(() => {
+      void check(JSON.parse(key) as string[]).then((found) => {
+        if (current) setProblems(found);
+      });
+    }, checkDelayMs);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [check, key]);
+  return problems;
 }

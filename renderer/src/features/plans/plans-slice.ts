@@ -18,6 +18,8 @@ export interface PlansSlice {
     action: 'runPlanNow' | 'pausePlan' | 'resumePlan' | 'removePlan',
     name: string,
   ): Promise<void>;
+  /** What is wrong with each folder as typed; nothing when the host cannot say. */
+  checkPlanFolders(folders: string[]): Promise<{ folder: string; problem: string }[]>;
   previewSchedule(
     schedule: ArgsOf<'previewSchedule'>['schedule'],
   ): Promise<{ runs: string[]; text: string } | { error: ContractError }>;
@@ -51,6 +53,14 @@ export const createPlansSlice: SliceCreator<PlansSlice> = (api) => (set, get) =>
       return;
     }
     await get().loadPlans();
+  },
+  async checkPlanFolders(folders) {
+    if (folders.length === 0) return [];
+    try {
+      return await api.call('checkPlanFolders', { folders });
+    } catch {
+      return []; // the save says it again, with the reason
+    }
   },
   async previewSchedule(schedule) {
     try {
