@@ -261,9 +261,16 @@ const schemas = {
       name: planName,
       repository: location,
       password: password.optional(),
-      folders: z.array(z.string().max(4096)).min(1, 'Add at least one folder').max(100),
+      folders: z.array(z.string().max(4096)).max(100),
       schedule: planSchedule,
       ...planRetention,
+      /**
+       * API source definitions as typed (JSON text, secrets by reference only); the host keeps
+       * each as a definition file under CAIRN_HOME, as `--api SOURCE.json` names one.
+       */
+      apiSources: z.array(definitionText).max(20).optional(),
+      /** As typed for `--api-every` ("15m"): the API sources' own polling interval. */
+      apiEvery: z.string().trim().max(16).optional(),
       /** As `--exclude`, one pattern each. */
       excludes: z.array(z.string().max(4096)).max(1000).optional(),
       watch: z.boolean().optional(),
@@ -487,6 +494,10 @@ export interface PlanSummary {
   verifyPercent: number | null;
   /** Prune after every Nth run that forgot snapshots (0: never). */
   pruneEvery: number;
+  /** Each API source's definition (JSON text, as its file holds it; empty when unreadable). */
+  apiSources: string[];
+  /** The API sources' own polling interval ("15m"), or null. */
+  apiEvery: string | null;
   paused: boolean;
   health: PlanHealthWord;
   /** Local time ("2026-12-05 02:30:00") on the plan's clock; null: never ran. */

@@ -175,6 +175,11 @@ export interface EngineService {
   checkApiSourceDefinition(json: unknown): Promise<SourceDefinitionCheck>;
   /** The same check, failing with one message that starts with `origin`. */
   parseApiSourceDefinition(json: unknown, origin?: string): Promise<SourceDefinition>;
+  /**
+   * Where a definition writes a secret in clear instead of a reference ("auth.token"): a
+   * definition kept as a file of Cairn's (a plan's) must have none.
+   */
+  findWrittenSecrets(definition: SourceDefinition): Promise<string[]>;
   /** Reads a definition file and parses it as parseApiSourceDefinition does. */
   loadApiSourceDefinition(file: string): Promise<SourceDefinition>;
   /** The OS keychain (service "cairn") that `keychain:` secret references name. */

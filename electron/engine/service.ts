@@ -274,6 +274,8 @@ export function createEngine(options: EngineOptions = {}): EngineService {
       (await import('./sources/api/load-source-definition.js')).checkSourceDefinition(json),
     parseApiSourceDefinition: async (json, origin) =>
       (await import('./sources/api/load-source-definition.js')).parseSourceDefinition(json, origin),
+    findWrittenSecrets: async (definition) =>
+      (await import('./sources/api/stored-definition.js')).writtenSecrets(definition),
     loadApiSourceDefinition: async (file) =>
       (await import('./sources/api/load-source-definition.js')).loadSourceDefinition(file),
     openKeychain: async () => (await import('./credentials/keychain.js')).openKeychain(),

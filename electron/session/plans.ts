@@ -17,11 +17,11 @@ import type {
 } from '../../shared/contract.js';
 import { resolveTimeZone } from '../engine/service.js';
 import type { EngineService } from '../engine/service-types.js';
-import type { Plan, Schedule } from '../plans/config-schema.js';
+import type { Config, Plan, Schedule } from '../plans/config-schema.js';
 import { findPlan, loadConfig, updateConfig } from '../plans/config-store.js';
 import { formatLocal, nextRuns, planHealth } from '../plans/plan-health.js';
 import { planFiles, type PlanFiles } from '../plans/plan-files.js';
-import { parseCount, parseVerifyPercent } from '../plans/plan-options.js';
+import { parseApiEvery, parseCount, parseVerifyPercent } from '../plans/plan-options.js';
 import { KEEP_OPTIONS } from '../plans/plan-retention.js';
 import { runPlan } from '../plans/plan-runner.js';
 import { apiJobKey, type PlanState } from '../plans/plan-state.js';
@@ -31,6 +31,7 @@ import {
   scheduleFromOptions,
   upcomingRuns,
 } from '../plans/schedule.js';
+import { keepDefinitions, readDefinition, removeUnusedDefinitions } from './plan-api-sources.js';
 import { ContractFailure } from './to-contract-error.js';
 
 const PREVIEW_RUNS = 5;
@@ -85,8 +86,10 @@ export class Plans {
     const config = await loadConfig(this.files.config);
     const states = await this.files.state.readAll();
     const now = Date.now();
-    return config.plans.map((plan) =>
-      summary(plan, states[plan.name] ?? { failures: 0, runsSincePrune: 0 }, now),
+    return Promise.all(
+      config.plans.map((plan) =>
+        summary(plan, states[plan.name] ?? { failures: 0, runsSincePrune: 0 }, now),
+      ),
     );
   }
 
@@ -134,7 +137,7 @@ export class Plans {
       password,
       folders: args.folders,
       excludes: (args.excludes ?? []).map((e) => e.trim()).filter((e) => e !== ''),
-      apiSources: previous?.apiSources ?? [],
+      apiSources: [],
       schedule,
       timeZone: previous?.timeZone ?? resolveTimeZone(),
       watch: args.watch ?? false,
@@ -146,18 +149,49 @@ export class Plans {
     };
     if (args.onlyOnAc) plan.onlyOnAc = true;
     else delete plan.onlyOnAc;
-    const { validatePlan } = await import('../plans/plan-validation.js');
-    await validatePlan(plan, this.engine);
-    await updateConfig(this.files.config, (latest) => {
-      if (latest.plans.some((p) => p.name === plan.name && p.name !== args.replaces)) {
-        throw new ContractFailure('invalid-argument', `A plan named ${plan.name} exists already.`);
-      }
-      const at = latest.plans.findIndex((p) => p.name === args.replaces);
-      if (at >= 0) latest.plans[at] = plan;
-      else latest.plans.push(plan);
-      if (!latest.recentRepositories.includes(plan.repository))
-        latest.recentRepositories.unshift(plan.repository);
-    });
+    const apiTexts = args.apiSources ?? [];
+    const apiEverySeconds = parseApiEvery(
+      given(args.apiEvery),
+      plan.folders.length,
+      apiTexts.length,
+    );
+    if (apiEverySeconds !== undefined) plan.apiEverySeconds = apiEverySeconds;
+    else delete plan.apiEverySeconds;
+    const kept = await keepDefinitions(
+      this.engine,
+      this.files.home,
+      apiTexts,
+      previous?.apiSources ?? [],
+    );
+    plan.apiSources = kept.files;
+    let saved: Config;
+    try {
+      const { validatePlan } = await import('../plans/plan-validation.js');
+      await validatePlan(plan, this.engine);
+      saved = await updateConfig(this.files.config, (latest) => {
+        if (latest.plans.some((p) => p.name === plan.name && p.name !== args.replaces)) {
+          throw new ContractFailure(
+            'invalid-argument',
+            `A plan named ${plan.name} exists already.`,
+          );
+        }
+        const at = latest.plans.findIndex((p) => p.name === args.replaces);
+        if (at >= 0) latest.plans[at] = plan;
+        else latest.plans.push(plan);
+        if (!latest.recentRepositories.includes(plan.repository))
+          latest.recentRepositories.unshift(plan.repository);
+      });
+    } catch (err) {
+      const latest = await loadConfig(this.files.config).catch(() => null);
+      if (latest !== null)
+        await removeUnusedDefinitions(this.files.home, kept.written, apiFilesOf(latest.plans));
+      throw err;
+    }
+    await removeUnusedDefinitions(
+      this.files.home,
+      previous?.apiSources ?? [],
+      apiFilesOf(saved.plans),
+    );
     if (previous !== undefined && previous.name !== plan.name)
       await this.forgetState(previous.name);
     return summary(plan, await this.files.state.read(plan.name), Date.now());
@@ -174,10 +208,12 @@ export class Plans {
   }
 
   async remove(name: string): Promise<void> {
-    await updateConfig(this.files.config, (c) => {
-      findPlan(c, name);
+    let files: string[] = [];
+    const config = await updateConfig(this.files.config, (c) => {
+      files = findPlan(c, name).apiSources;
       c.plans = c.plans.filter((p) => p.name !== name);
     });
+    await removeUnusedDefinitions(this.files.home, files, apiFilesOf(config.plans));
     await this.forgetState(name);
   }
 
@@ -197,6 +233,10 @@ export class Plans {
     await this.files.state.update(name, () => null);
     await this.files.state.update(apiJobKey(name), () => null);
   }
+}
+
+function apiFilesOf(plans: Plan[]): string[] {
+  return plans.flatMap((p) => p.apiSources);
 }
 
 /** Text left empty in the form is an option not given. */
@@ -254,7 +294,7 @@ async function checkFolders(folders: string[]): Promise<void> {
     throw new ContractFailure('invalid-argument', problems.map((p) => p.problem).join('; '));
 }
 
-function summary(plan: Plan, state: PlanState, now: number): PlanSummary {
+async function summary(plan: Plan, state: PlanState, now: number): Promise<PlanSummary> {
   return {
     name: plan.name,
     repository: plan.repository,
@@ -274,6 +314,8 @@ function summary(plan: Plan, state: PlanState, now: number): PlanSummary {
     onlyOnAc: plan.onlyOnAc ?? false,
     verifyPercent: plan.verifyPercent,
     pruneEvery: plan.pruneEvery,
+    apiSources: await Promise.all(plan.apiSources.map(readDefinition)),
+    apiEvery: plan.apiEverySeconds === undefined ? null : formatSeconds(plan.apiEverySeconds),
     paused: plan.paused,
     health: planHealth(plan, state, now),
     lastRun: state.lastRunEnd ? formatLocal(Date.parse(state.lastRunEnd), plan.timeZone) : null,

@@ -6,13 +6,14 @@
  * what the retention being typed would keep of the plan's snapshots. The OS keychain is the one
  * stand-in (a Map): the e2e test drives the real Secret Service.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../electron/engine/service.js';
 import type { EngineService } from '../../../electron/engine/service-types.js';
 import { Session } from '../../../electron/session/session.js';
 import type { ArgsOf } from '../../../shared/contract.js';
+import { startFixtureServer, type FixtureServer } from '../../fixtures/api-server/server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const root = tempDir('cairn-session-plan-form-');
@@ -235,5 +236,125 @@ describe('excludes, flags, verification and retention in the plan form', () => {
       },
     ]);
     expect(await value(session.handle('checkPlanFolders', { folders: [folder] }))).toEqual([]);
+  });
+});
+
+describe('API sources in the plan form', () => {
+  const token = 'plan-form-fixture-token-77';
+  let server: FixtureServer;
+  beforeAll(async () => {
+    process.env.CAIRN_PLAN_FORM_TOKEN = token;
+    server = await startFixtureServer({ items: 6, auth: { type: 'bearer', token } });
+  });
+  afterAll(async () => {
+    delete process.env.CAIRN_PLAN_FORM_TOKEN;
+    await server?.close();
+  });
+  const definition = (auth: string, name = 'tracker') =>
+    JSON.stringify(
+      {
+        name,
+        baseUrl: server.baseUrl,
+        auth: { type: 'bearer', token: auth },
+        endpoints: [
+          { name: 'items', path: '/items', records: 'data', pagination: { type: 'none' } },
+        ],
+      },
+      null,
+      2,
+    );
+
+  it('keeps each definition as a file under CAIRN_HOME, as --api names one, with its polling interval', async () => {
+    const { session, home, config, plan } = await setup();
+    const text = definition('env:CAIRN_PLAN_FORM_TOKEN');
+    await value(session.handle('savePlan', plan({ apiSources: [text], apiEvery: '15m' })));
+    const saved = config().plans[0] as { apiSources: string[]; apiEverySeconds: number };
+    expect(saved.apiEverySeconds).toBe(900);
+    expect(saved.apiSources).toHaveLength(1);
+    const file = saved.apiSources[0]!;
+    expect(path.dirname(file)).toBe(path.join(home, 'plan-api-sources'));
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(await value(session.handle('listPlans', {}))).toMatchObject([
+      { apiSources: [text], apiEvery: '15m' },
+    ]);
+
+    // Saved again unchanged, the same file; changed, a new one and the old one gone.
+    await value(
+      session.handle('savePlan', {
+        ...plan({ apiSources: [text], apiEvery: '15m' }),
+        replaces: 'documents',
+      }),
+    );
+    expect((config().plans[0] as { apiSources: string[] }).apiSources).toEqual([file]);
+    const renamed = definition('env:CAIRN_PLAN_FORM_TOKEN', 'crm');
+    await value(
+      session.handle('savePlan', { ...plan({ apiSources: [renamed] }), replaces: 'documents' }),
+    );
+    const [next] = (config().plans[0] as { apiSources: string[] }).apiSources;
+    expect(readFileSync(next!, 'utf8')).toBe(renamed);
+    expect(existsSync(file)).toBe(false);
+    expect(config().plans[0]).not.toHaveProperty('apiEverySeconds');
+    await value(session.handle('removePlan', { name: 'documents' }));
+    expect(readdirSync(path.join(home, 'plan-api-sources'))).toEqual([]);
+  });
+
+  it('refuses a definition with a secret written in clear, and keeps no copy of it', async () => {
+    const { session, home, plan } = await setup();
+    const reply = await session.handle('savePlan', plan({ apiSources: [definition(token)] }));
+    expect(reply).toEqual({
+      ok: false,
+      error: {
+        kind: 'invalid-argument',
+        message:
+          "API source 1 (tracker) writes a secret in auth.token; give it by reference (env:NAME, file:PATH or keychain:ENTRY), as a plan's definitions are kept in a file",
+      },
+    });
+    expect(await value(session.handle('listPlans', {}))).toEqual([]);
+    // Nothing under CAIRN_HOME holds the token: no definition file was written.
+    const files = readdirSync(home, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => readFileSync(path.join(d.parentPath, d.name), 'utf8'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const content of files) expect(content).not.toContain(token);
+  });
+
+  it('refuses what the CLI refuses: bad JSON, a missing secret, --api-every without folders', async () => {
+    const { session, home, plan } = await setup();
+    expect(await session.handle('savePlan', plan({ apiSources: ['{ "name": '] }))).toEqual({
+      ok: false,
+      error: {
+        kind: 'invalid-argument',
+        message: 'API source 1 is not valid JSON; the editor shows where.',
+      },
+    });
+    const missing = await session.handle(
+      'savePlan',
+      plan({ apiSources: [definition('env:CAIRN_PLAN_FORM_NOT_SET')] }),
+    );
+    expect(missing).toMatchObject({ ok: false });
+    expect(!missing.ok && missing.error.message).toMatch(
+      /^plan documents not saved: .*CAIRN_PLAN_FORM_NOT_SET/,
+    );
+    // The definition file written for the check went with the refused plan.
+    const kept = path.join(home, 'plan-api-sources');
+    expect(existsSync(kept) ? readdirSync(kept) : []).toEqual([]);
+    expect(
+      await session.handle(
+        'savePlan',
+        plan({
+          folders: [],
+          apiSources: [definition('env:CAIRN_PLAN_FORM_TOKEN')],
+          apiEvery: '15m',
+        }),
+      ),
+    ).toEqual({
+      ok: false,
+      error: {
+        kind: 'invalid-argument',
+        message:
+          '--api-every is for a plan with folders too; a plan of API sources only is polled on its schedule: --every 15m',
+      },
+    });
+    expect(await value(session.handle('listPlans', {}))).toEqual([]);
   });
 });

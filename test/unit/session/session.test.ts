@@ -56,6 +56,7 @@ function engineDouble(overrides: Partial<EngineService> = {}): EngineService {
     restoreApi: unused,
     checkApiSourceDefinition: unused,
     parseApiSourceDefinition: unused,
+    findWrittenSecrets: unused,
     loadApiSourceDefinition: unused,
     openKeychain: unused,
     ...overrides,

@@ -68,3 +68,28 @@ export function assertSecretsKept(definition: SourceDefinition): void {
       `the definition of ${definition.name} kept in the snapshot had a secret written into it, which Cairn does not keep; give it with --target-secret, or name the definition file with --api`,
     );
 }
+
+/**
+ * Where a definition holds a secret written in clear rather than named by reference
+ * ("auth.token", "headers.X-Api-Key"): a definition Cairn keeps as a file of its own must name
+ * none, since the file is not a secret store.
+ */
+export function writtenSecrets(definition: SourceDefinition): string[] {
+  const found: string[] = [];
+  const check = (where: string, value: string) => {
+    if (!isSecretReference(value)) found.push(where);
+  };
+  const auth = definition.auth;
+  if (auth.type === 'bearer') check('auth.token', auth.token);
+  if (auth.type === 'basic') check('auth.password', auth.password);
+  if (auth.type === 'apiKey') check('auth.value', auth.value);
+  if (auth.type === 'oauth2-client-credentials') check('auth.clientSecret', auth.clientSecret);
+  const headers = (where: string, list: Record<string, string> | undefined) => {
+    for (const [name, value] of Object.entries(list ?? {}))
+      if (SECRET_HEADER.test(name)) check(`${where}headers.${name}`, value);
+  };
+  headers('', definition.headers);
+  for (const endpoint of definition.endpoints)
+    headers(`endpoints.${endpoint.name}.`, endpoint.headers);
+  return found;
+}

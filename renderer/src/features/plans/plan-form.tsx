@@ -2,13 +2,22 @@ import { useEffect, useState } from 'react';
 import type { ContractError, PlanSummary } from '../../../../shared/contract';
 import { ErrorNotice } from '../../components/error-notice';
 import { useAppStore } from '../../store/store-context';
+import { PlanApiSources } from './plan-api-sources';
 import { RetentionFields, retentionArgs, retentionDraft } from './retention-fields';
 import { ScheduleFields, scheduleDraft, scheduleOfDraft } from './schedule-fields';
 
 const checkDelayMs = 300;
 
 type Field =
-  'name' | 'password' | 'folders' | 'schedule' | 'retention' | 'prune' | 'verify' | 'general';
+  | 'name'
+  | 'password'
+  | 'folders'
+  | 'api'
+  | 'schedule'
+  | 'retention'
+  | 'prune'
+  | 'verify'
+  | 'general';
 
 /** Which field an error from the host is about, to show it there. */
 function fieldOf(error: ContractError, folders: string[]): Field {
@@ -20,6 +29,7 @@ function fieldOf(error: ContractError, folders: string[]): Field {
     )
   )
     return 'schedule';
+  if (/^(API source \d|--api)/.test(m)) return 'api';
   if (/^--keep-/.test(m)) return 'retention';
   if (/^--prune-every/.test(m)) return 'prune';
   if (/^--verify/.test(m)) return 'verify';
@@ -45,6 +55,8 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
   const [watch, setWatch] = useState(plan?.watch ?? false);
   const [onlyOnAc, setOnlyOnAc] = useState(plan?.onlyOnAc ?? false);
   const [verify, setVerify] = useState(plan?.verifyPercent == null ? '' : `${plan.verifyPercent}%`);
+  const [apiSources, setApiSources] = useState(plan?.apiSources ?? []);
+  const [apiEvery, setApiEvery] = useState(plan?.apiEvery ?? '');
   const [pruneEvery, setPruneEvery] = useState(String(plan?.pruneEvery ?? 1));
   const [errors, setErrors] = useState<Partial<Record<Field, ContractError>>>({});
   const [busy, setBusy] = useState(false);
@@ -68,6 +80,8 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
       onlyOnAc,
       ...(verify.trim() !== '' ? { verify } : {}),
       pruneEvery,
+      apiSources,
+      ...(apiEvery.trim() !== '' && apiSources.length > 0 ? { apiEvery } : {}),
     });
     setBusy(false);
     if (error === null) onDone();
@@ -140,6 +154,18 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
         )}
         {fieldError('folders')}
       </div>
+      <fieldset className="field">
+        <legend>
+          API sources (definitions, secrets by reference: env:NAME, file:PATH, keychain:ENTRY)
+        </legend>
+        <PlanApiSources
+          texts={apiSources}
+          onChange={setApiSources}
+          apiEvery={apiEvery}
+          onApiEvery={setApiEvery}
+        />
+        {fieldError('api')}
+      </fieldset>
       <div className="field">
         <label htmlFor="plan-excludes">
           Leave out (one pattern a line, gitignore style, like <code>*.tmp</code> or{' '}

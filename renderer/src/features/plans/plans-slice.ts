@@ -3,7 +3,12 @@
  * and run by its scheduler), and the actions on them. An action's failure is kept for the
  * screen to show; the list is read again after each action.
  */
-import type { ArgsOf, ContractError, PlanSummary } from '../../../../shared/contract';
+import type {
+  ApiSourceValidation,
+  ArgsOf,
+  ContractError,
+  PlanSummary,
+} from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
 
@@ -20,6 +25,8 @@ export interface PlansSlice {
   ): Promise<void>;
   /** What is wrong with each folder as typed; nothing when the host cannot say. */
   checkPlanFolders(folders: string[]): Promise<{ folder: string; problem: string }[]>;
+  /** The engine's verdict on a definition being typed (as on the Sources screen); null: none. */
+  validatePlanApiSource(text: string): Promise<ApiSourceValidation | null>;
   previewSchedule(
     schedule: ArgsOf<'previewSchedule'>['schedule'],
   ): Promise<{ runs: string[]; text: string } | { error: ContractError }>;
@@ -60,6 +67,13 @@ export const createPlansSlice: SliceCreator<PlansSlice> = (api) => (set, get) =>
       return await api.call('checkPlanFolders', { folders });
     } catch {
       return []; // the save says it again, with the reason
+    }
+  },
+  async validatePlanApiSource(text) {
+    try {
+      return await api.call('validateApiSource', { text });
+    } catch {
+      return null; // the save says what is wrong
     }
   },
   async previewSchedule(schedule) {
