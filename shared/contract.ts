@@ -283,6 +283,20 @@ const schemas = {
     .strict(),
   /** What is wrong with each folder of a plan being typed (missing, a file, not a full path). */
   checkPlanFolders: z.object({ folders: z.array(z.string().max(4096)).max(100) }).strict(),
+  /**
+   * What the keep-* rules being typed would keep and remove of the plan's snapshots in its
+   * repository (a forget dry run; nothing is removed). The password: as typed, or, for an
+   * edit that keeps the repository, the plan's own reference.
+   */
+  previewRetention: z
+    .object({
+      name: planName,
+      replaces: planName.optional(),
+      repository: location,
+      password: password.optional(),
+      ...planRetention,
+    })
+    .strict(),
   /** The next runs of a schedule being typed, on this machine's clock. */
   previewSchedule: z.object({ schedule: planSchedule }).strict(),
   runPlanNow: z.object({ name: planName }).strict(),
@@ -463,6 +477,7 @@ interface Results {
   savePlan: PlanSummary;
   previewSchedule: SchedulePreview;
   checkPlanFolders: { folder: string; problem: string }[];
+  previewRetention: RetentionPreview;
   runPlanNow: { started: boolean };
   pausePlan: PlanSummary;
   resumePlan: PlanSummary;
@@ -505,6 +520,14 @@ export interface PlanSummary {
   lastResult: 'ok' | 'incomplete' | 'failed' | 'cancelled' | 'skipped' | null;
   /** The next few runs, local time; empty when paused. */
   nextRuns: string[];
+}
+
+/** A forget dry run on a plan's snapshots, newest first; times local, on the plan's clock. */
+export interface RetentionPreview {
+  /** False: no keep-* rule is set, so everything is kept. */
+  rules: boolean;
+  kept: { id: string; time: string; reasons: string[] }[];
+  removed: { id: string; time: string }[];
 }
 
 export interface SchedulePreview {

@@ -4,6 +4,8 @@
  * value is accepted or refused (with the same one-line reason) wherever it is given.
  */
 import { CairnError } from '../engine/errors.js';
+import type { Retention } from './config-schema.js';
+import { KEEP_OPTIONS } from './plan-retention.js';
 import { parseInterval } from './schedule.js';
 
 /** `--keep-last 7`, `--prune-every 3`: a whole number, -1 meaning all. */
@@ -41,4 +43,29 @@ export function parseApiEvery(
   if (seconds < 60)
     throw new CairnError('invalid-argument', `--api-every ${text}: at least 1m between polls`);
   return seconds;
+}
+
+type KeepCount = (typeof KEEP_OPTIONS)[keyof typeof KEEP_OPTIONS];
+
+/**
+ * The keep-* rules of a form (a count, or the text typed, checked as `--keep-last TEXT` is;
+ * empty text: the rule is not used).
+ */
+export function retentionFromOptions(
+  options: Partial<Record<KeepCount, number | string>> & { keepWithin?: string | undefined },
+): Retention {
+  const retention: Retention = {};
+  for (const [option, key] of Object.entries(KEEP_OPTIONS)) {
+    const value = options[key];
+    const n = typeof value === 'number' ? value : parseCount(option, optionText(value));
+    if (n !== undefined) retention[key] = n;
+  }
+  const within = optionText(options.keepWithin);
+  if (within !== undefined) retention.keepWithin = within;
+  return retention;
+}
+
+/** Text left empty in a form is an option not given. */
+export function optionText(text: string | undefined): string | undefined {
+  return text === undefined || text.trim() === '' ? undefined : text.trim();
 }

@@ -57,6 +57,7 @@ const bridge = {
   savePlan: call('savePlan'),
   previewSchedule: call('previewSchedule'),
   checkPlanFolders: call('checkPlanFolders'),
+  previewRetention: call('previewRetention'),
   runPlanNow: call('runPlanNow'),
   pausePlan: call('pausePlan'),
   resumePlan: call('resumePlan'),

@@ -10,9 +10,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type {
   ParsedArgsOf,
-  PlanKeepRule,
   PlanScheduleInput,
   PlanSummary,
+  RetentionPreview,
   SchedulePreview,
 } from '../../shared/contract.js';
 import { resolveTimeZone } from '../engine/service.js';
@@ -21,8 +21,13 @@ import type { Config, Plan, Schedule } from '../plans/config-schema.js';
 import { findPlan, loadConfig, updateConfig } from '../plans/config-store.js';
 import { formatLocal, nextRuns, planHealth } from '../plans/plan-health.js';
 import { planFiles, type PlanFiles } from '../plans/plan-files.js';
-import { parseApiEvery, parseCount, parseVerifyPercent } from '../plans/plan-options.js';
-import { KEEP_OPTIONS } from '../plans/plan-retention.js';
+import {
+  optionText,
+  parseApiEvery,
+  parseCount,
+  parseVerifyPercent,
+  retentionFromOptions,
+} from '../plans/plan-options.js';
 import { runPlan } from '../plans/plan-runner.js';
 import { apiJobKey, type PlanState } from '../plans/plan-state.js';
 import {
@@ -32,6 +37,7 @@ import {
   upcomingRuns,
 } from '../plans/schedule.js';
 import { keepDefinitions, readDefinition, removeUnusedDefinitions } from './plan-api-sources.js';
+import { previewRetention } from './plan-retention-preview.js';
 import { ContractFailure } from './to-contract-error.js';
 
 const PREVIEW_RUNS = 5;
@@ -141,9 +147,9 @@ export class Plans {
       schedule,
       timeZone: previous?.timeZone ?? resolveTimeZone(),
       watch: args.watch ?? false,
-      retention: { ...retentionOf(args), ...keptTags(previous) },
-      pruneEvery: parseCount('prune-every', given(args.pruneEvery)) ?? 1,
-      verifyPercent: parseVerifyPercent(given(args.verify)),
+      retention: { ...retentionFromOptions(args), ...keptTags(previous) },
+      pruneEvery: parseCount('prune-every', optionText(args.pruneEvery)) ?? 1,
+      verifyPercent: parseVerifyPercent(optionText(args.verify)),
       paused: previous?.paused ?? false,
       created: previous?.created ?? new Date().toISOString(),
     };
@@ -151,7 +157,7 @@ export class Plans {
     else delete plan.onlyOnAc;
     const apiTexts = args.apiSources ?? [];
     const apiEverySeconds = parseApiEvery(
-      given(args.apiEvery),
+      optionText(args.apiEvery),
       plan.folders.length,
       apiTexts.length,
     );
@@ -197,6 +203,10 @@ export class Plans {
     return summary(plan, await this.files.state.read(plan.name), Date.now());
   }
 
+  previewRetention(args: ParsedArgsOf<'previewRetention'>): Promise<RetentionPreview> {
+    return previewRetention(this.engine, this.files.config, args);
+  }
+
   async setPaused(name: string, paused: boolean): Promise<PlanSummary> {
     const config = await updateConfig(this.files.config, (c) => {
       const plan = findPlan(c, name);
@@ -237,26 +247,6 @@ export class Plans {
 
 function apiFilesOf(plans: Plan[]): string[] {
   return plans.flatMap((p) => p.apiSources);
-}
-
-/** Text left empty in the form is an option not given. */
-function given(text: string | undefined): string | undefined {
-  return text === undefined || text.trim() === '' ? undefined : text.trim();
-}
-
-/** The form's keep-* rules, each checked as `cairn plan add --keep-…` checks it. */
-export function retentionOf(
-  args: Partial<Record<PlanKeepRule, number | string>> & { keepWithin?: string | undefined },
-): Plan['retention'] {
-  const retention: Plan['retention'] = {};
-  for (const [option, key] of Object.entries(KEEP_OPTIONS)) {
-    const value = args[key];
-    const n = typeof value === 'number' ? value : parseCount(option, given(value));
-    if (n !== undefined) retention[key] = n;
-  }
-  const within = given(args.keepWithin);
-  if (within !== undefined) retention.keepWithin = within;
-  return retention;
 }
 
 /** `--keep-tag` has no field in the form: an edit keeps the plan's. */

@@ -416,6 +416,9 @@ export function createRequestHandlers(
     async checkPlanFolders({ folders }) {
       return folderProblems(folders);
     },
+    async previewRetention(args) {
+      return plans().previewRetention(args);
+    },
     async previewSchedule({ schedule }) {
       return plans().preview(schedule);
     },

@@ -11,8 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../electron/engine/service.js';
 import type { EngineService } from '../../../electron/engine/service-types.js';
+import { planGroup } from '../../../electron/plans/plan-runner.js';
 import { Session } from '../../../electron/session/session.js';
-import type { ArgsOf } from '../../../shared/contract.js';
+import type { ArgsOf, RetentionPreview } from '../../../shared/contract.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/api-server/server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -356,5 +357,102 @@ describe('API sources in the plan form', () => {
       },
     });
     expect(await value(session.handle('listPlans', {}))).toEqual([]);
+  });
+});
+
+describe('what the retention typed in the plan form would keep', () => {
+  it('lists the plan’s snapshots kept (with the rule) and removed, and removes nothing', async () => {
+    const { session, engine, folder, repository, plan } = await setup();
+    const ref = { location: repository, password };
+    const made: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      writeFileSync(path.join(folder, 'note.txt'), `version ${i}\n`);
+      const { snapshot } = await engine.backup(ref, {
+        paths: [folder],
+        group: planGroup('documents'),
+      });
+      made.push(snapshot.short_id);
+    }
+    // Another plan's snapshot is not this plan's to keep or remove.
+    const other = await engine.backup(ref, { paths: [folder], group: planGroup('other') });
+
+    const preview = await value<RetentionPreview>(
+      session.handle('previewRetention', {
+        name: 'documents',
+        repository,
+        password,
+        keepLast: '2',
+      }),
+    );
+    expect(preview).toMatchObject({
+      rules: true,
+      kept: [
+        { id: made[3], reasons: ['last snapshot'] },
+        { id: made[2], reasons: ['last snapshot'] },
+      ],
+      removed: [{ id: made[1] }, { id: made[0] }],
+    });
+    for (const s of [...preview.kept, ...preview.removed])
+      expect(s.time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect((await engine.listSnapshots(ref)).map((s) => s.short_id).sort()).toEqual(
+      [...made, other.snapshot.short_id].sort(),
+    );
+
+    // No rule: everything is kept. A bad rule: the CLI's words.
+    expect(
+      await value(session.handle('previewRetention', { name: 'documents', repository, password })),
+    ).toMatchObject({ rules: false, removed: [], kept: [{ id: made[3] }, {}, {}, {}] });
+    expect(
+      await session.handle('previewRetention', {
+        name: 'documents',
+        repository,
+        password,
+        keepDaily: 'x',
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { message: '--keep-daily x: write a whole number (-1: all)' },
+    });
+
+    // Editing the saved plan: its password reference opens the repository, nothing retyped.
+    await value(session.handle('savePlan', plan()));
+    expect(
+      await value(
+        session.handle('previewRetention', {
+          name: 'documents',
+          replaces: 'documents',
+          repository,
+          keepLast: 1,
+        }),
+      ),
+    ).toMatchObject({ kept: [{ id: made[3] }], removed: [{}, {}, {}] });
+  });
+
+  it('says so when the repository has no snapshots of the plan yet, or the password is wrong', async () => {
+    const { session, repository } = await setup();
+    expect(
+      await value(
+        session.handle('previewRetention', {
+          name: 'fresh',
+          repository,
+          password,
+          keepDaily: '7',
+        }),
+      ),
+    ).toEqual({ rules: true, kept: [], removed: [] });
+    expect(
+      await session.handle('previewRetention', {
+        name: 'fresh',
+        repository,
+        password: 'not the password',
+        keepDaily: '7',
+      }),
+    ).toMatchObject({ ok: false, error: { kind: 'wrong-password' } });
+    expect(
+      await session.handle('previewRetention', { name: 'fresh', repository, keepDaily: '7' }),
+    ).toMatchObject({
+      ok: false,
+      error: { message: 'Enter the repository password to see what the retention would keep.' },
+    });
   });
 });

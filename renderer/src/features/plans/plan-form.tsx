@@ -4,6 +4,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { useAppStore } from '../../store/store-context';
 import { PlanApiSources } from './plan-api-sources';
 import { RetentionFields, retentionArgs, retentionDraft } from './retention-fields';
+import { RetentionPreviewPanel } from './retention-preview';
 import { ScheduleFields, scheduleDraft, scheduleOfDraft } from './schedule-fields';
 
 const checkDelayMs = 300;
@@ -209,6 +210,15 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
         <legend>Retention after each backup (empty: keep everything)</legend>
         <RetentionFields draft={retention} onChange={setRetention} />
         {fieldError('retention')}
+        <RetentionPreviewPanel
+          request={{
+            name: name.trim() === '' ? 'unnamed' : name,
+            ...(plan ? { replaces: plan.name } : {}),
+            repository: location,
+            ...(password !== '' ? { password } : {}),
+            ...retentionArgs(retention),
+          }}
+        />
         <div className="row">
           <label htmlFor="plan-prune-every">Prune every</label>
           <input

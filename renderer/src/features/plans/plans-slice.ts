@@ -8,6 +8,7 @@ import type {
   ArgsOf,
   ContractError,
   PlanSummary,
+  RetentionPreview,
 } from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
@@ -27,6 +28,9 @@ export interface PlansSlice {
   checkPlanFolders(folders: string[]): Promise<{ folder: string; problem: string }[]>;
   /** The engine's verdict on a definition being typed (as on the Sources screen); null: none. */
   validatePlanApiSource(text: string): Promise<ApiSourceValidation | null>;
+  previewRetention(
+    args: ArgsOf<'previewRetention'>,
+  ): Promise<RetentionPreview | { error: ContractError }>;
   previewSchedule(
     schedule: ArgsOf<'previewSchedule'>['schedule'],
   ): Promise<{ runs: string[]; text: string } | { error: ContractError }>;
@@ -74,6 +78,13 @@ export const createPlansSlice: SliceCreator<PlansSlice> = (api) => (set, get) =>
       return await api.call('validateApiSource', { text });
     } catch {
       return null; // the save says what is wrong
+    }
+  },
+  async previewRetention(args) {
+    try {
+      return await api.call('previewRetention', args);
+    } catch (err) {
+      return { error: asContractError(err) };
     }
   },
   async previewSchedule(schedule) {
