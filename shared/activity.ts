@@ -16,7 +16,8 @@ export const ACTIVITY_RESULTS = [
 ] as const;
 export type ActivityResult = (typeof ACTIVITY_RESULTS)[number];
 
-export type ActivityKind = 'backup' | 'restore' | 'check' | 'export' | 'restore-api' | 'copy';
+export type ActivityKind =
+  'backup' | 'restore' | 'check' | 'repair' | 'export' | 'restore-api' | 'copy';
 
 /** `app`: started in the app; the others: by a plan (its schedule, a catch-up, a retry, a person, a change). */
 export type ActivityTrigger = 'app' | 'schedule' | 'catch-up' | 'retry' | 'manual' | 'watch';

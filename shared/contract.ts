@@ -117,8 +117,13 @@ const recordSelection = z.discriminatedUnion('kind', [
 ]);
 const apiRestoreOrder = {
   snapshot: snapshotRef,
-  /** The source's definition (JSON text) with its `restore` section. */
-  text: definitionText,
+  /**
+   * The source's definition (JSON text) with its `restore` section; without it, the one the
+   * snapshot keeps (`/api/<source>/source.json`, what the backup ran with).
+   */
+  text: definitionText.optional(),
+  /** The API source of the snapshot the endpoint belongs to. */
+  source: z.string().min(1).max(200),
   endpoint: endpointName,
   selection: recordSelection,
   /**
@@ -214,6 +219,11 @@ const schemas = {
       readDataSubset: z.number().gt(0).max(100).optional(),
     })
     .strict(),
+  /**
+   * Repairs the open repository as `cairn repair index` then `repair snapshots` do; a dry run
+   * says what would change. readData also salvages packs with damaged blobs (reads every pack).
+   */
+  startRepair: z.object({ jobId, dryRun: z.boolean(), readData: z.boolean().optional() }).strict(),
   /**
    * Copies snapshots of the open repository into another one. The destination's credentials and
    * password are used for this job only, never kept; `create` makes a new repository there with
@@ -327,7 +337,7 @@ export interface PasswordRating {
   advice: string | null;
 }
 
-export type JobKind = 'backup' | 'restore' | 'check' | 'export' | 'restore-api' | 'copy';
+export type JobKind = 'backup' | 'restore' | 'check' | 'repair' | 'export' | 'restore-api' | 'copy';
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface JobSummary {
@@ -429,6 +439,17 @@ export interface RepositoryDamage {
   message: string;
 }
 
+/** What a repair did (or, on a dry run, would do): the CLI's lines for each of its two steps. */
+export interface RepairSummary {
+  dryRun: boolean;
+  /** Snapshots removed or replaced (or that would be); 0: the snapshots needed nothing. */
+  snapshotsChanged: number;
+  /** Whether data was lost for good (a damaged pack): prune then frees its space. */
+  dataLost: boolean;
+  index: string[];
+  snapshots: string[];
+}
+
 export interface CheckSummary {
   ok: boolean;
   snapshots: number;
@@ -463,6 +484,7 @@ interface Results {
   startBackup: { jobId: string };
   startRestore: { jobId: string };
   startCheck: { jobId: string };
+  startRepair: { jobId: string };
   startCopy: { jobId: string };
   cancelJob: { cancelled: boolean };
   browseFolders: FolderListing;
@@ -601,6 +623,7 @@ export type JobResult =
     }
   | { kind: 'restore'; summary: RestoreSummary }
   | { kind: 'check'; report: CheckSummary }
+  | { kind: 'repair'; summary: RepairSummary }
   | { kind: 'export'; summary: ExportSummary }
   | { kind: 'restore-api'; report: ApiRestoreReport }
   | { kind: 'copy'; summary: CopySummary };

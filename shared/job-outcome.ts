@@ -49,6 +49,9 @@ function jobProblems(result: JobResult): (string | null)[] {
     case 'check':
       // A check that found problems did all it was asked; its report says what it found.
       return [];
+    case 'repair':
+      // What was lost was lost before the repair; its lines say what the repair gave up.
+      return [];
     case 'restore-api': {
       const { failed } = result.report.counts;
       return [failed > 0 ? `${plural(failed, 'record')} not restored` : null];

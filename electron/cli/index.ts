@@ -58,7 +58,8 @@ usage: cairn COMMAND [options]
   copy       SNAPSHOT... --repo LOC --to LOC2   copy snapshots to another repository (its password:
                                                 CAIRN_PASSWORD2, else the same; --json)
   repair     index|snapshots --repo LOC         rebuild the index from the packs, or remove what is
-                                                lost from snapshots (--dry-run, --json)
+                                                lost from snapshots (--dry-run, --json; index:
+                                                --read-data also salvages damaged packs)
   key        list|add|passwd|remove ID --repo LOC  manage passwords (new one: CAIRN_NEW_PASSWORD or asked;
                                                 remove: not the key this password opens, nor the last)
   api test   SOURCE.json [--endpoint NAME]     show each endpoint's first page, saving nothing

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { ActivityKind } from '../../shared/activity.js';
 import type { RunResult } from './plan-state.js';
 import { readTextIfExists } from './atomic-json.js';
 import { processAlive } from './process-alive.js';
@@ -26,7 +27,8 @@ export interface RunStats {
 /** What started a plan's run: the schedule, a catch-up after downtime, a retry, a person, a change. */
 export type PlanTrigger = 'schedule' | 'catch-up' | 'retry' | 'manual' | 'watch';
 
-export type RunKind = 'backup' | 'restore' | 'check' | 'export' | 'restore-api' | 'copy';
+/** What kind of job a run was: a plan's backup, or any job started in the app. */
+export type RunKind = ActivityKind;
 
 export interface RunRecord {
   id: string;

@@ -1,5 +1,5 @@
 /**
- * How a plan is doing, in one word, and when it runs next. Overdue (SPEC F42): no completed
+ * How a plan is doing, in one word, and when it runs next. Overdue: no completed
  * backup for three of the plan's usual intervals.
  */
 import { wallTimeAt } from '../engine/service.js';

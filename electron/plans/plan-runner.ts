@@ -48,7 +48,7 @@ export interface PlanRunOutcome {
   waitForNextSlot?: boolean;
 }
 
-/** The snapshot group of a plan's runs (SPEC §9: grouped by host and plan). */
+/** The snapshot group of a plan's runs (retention and `snapshots` group them by host and plan). */
 export function planGroup(planName: string, hostname = os.hostname()): string {
   return `host:${hostname};plan:${planName}`;
 }

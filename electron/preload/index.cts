@@ -37,6 +37,7 @@ const bridge = {
   startBackup: call('startBackup'),
   startRestore: call('startRestore'),
   startCheck: call('startCheck'),
+  startRepair: call('startRepair'),
   startCopy: call('startCopy'),
   cancelJob: call('cancelJob'),
   browseFolders: call('browseFolders'),

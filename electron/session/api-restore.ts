@@ -16,11 +16,15 @@ export const previewRequestLimit = 500;
 
 type Order = Omit<ParsedArgsOf<'previewApiRestore'>, 'text'>;
 
-export function apiRestoreRequest(definition: SourceDefinition, order: Order): ApiRestoreRequest {
+/** The engine's request; without a definition, the engine reads the one the snapshot keeps. */
+export function apiRestoreRequest(
+  definition: SourceDefinition | undefined,
+  order: Order,
+): ApiRestoreRequest {
   const { selection, target } = order;
   return {
     snapshot: order.snapshot,
-    definition,
+    ...(definition ? { definition } : { source: order.source }),
     endpoint: order.endpoint,
     ...(selection.kind === 'ids' ? { ids: selection.ids } : {}),
     ...(selection.kind === 'changed-since' ? { changedSince: selection.snapshot } : {}),

@@ -198,6 +198,12 @@ function describeResult(record: RunRecord, result: JobResult): void {
       warnings.push(...c.problems.map((p) => p.message));
       break;
     }
+    case 'repair': {
+      const r = result.summary;
+      record.summary = `${r.dryRun ? 'repair preview: ' : ''}${r.snapshotsChanged === 0 ? 'no snapshot needed repair' : `${plural(r.snapshotsChanged, 'snapshot')} ${r.dryRun ? 'would be ' : ''}repaired or removed`}`;
+      // Its lines are in the run's log: what it did, not warnings.
+      break;
+    }
     case 'restore-api': {
       const r = result.report;
       record.summary = `${r.source}/${r.endpoint} into ${r.baseUrl}: ${r.counts.succeeded} records restored, ${r.counts.skipped} skipped, ${r.counts.failed} failed`;

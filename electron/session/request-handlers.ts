@@ -17,6 +17,7 @@ import { validateApiSourceText } from './api-source-validation.js';
 import { logWarnings, runBackupJob } from './backup-job.js';
 import { toComparison } from './comparison.js';
 import { apiRestoreRequest, toPreview, toReport } from './api-restore.js';
+import { repairRepository } from './repair.js';
 import { archiveName, downloadPath, type ExportDownloads } from './export-downloads.js';
 import { listFolders } from './folder-browser.js';
 import { buildPreview, previewBytes } from './file-preview.js';
@@ -90,6 +91,11 @@ export function createRequestHandlers(
       log('warning', warning.message);
     },
   });
+  /** A restore's definition: the text given, else none (the snapshot's own is used). */
+  const restoreDefinition = (text: string | undefined) =>
+    text === undefined || text.trim() === ''
+      ? Promise.resolve(undefined)
+      : parseDefinitionText(engine, text);
   const unsupported = (what: string): never => {
     throw new ContractFailure('unsupported', `${what} is only available in the desktop app.`);
   };
@@ -228,7 +234,7 @@ export function createRequestHandlers(
       return { jobId, url: `${downloadPath}${ticket}`, filename };
     },
     async previewApiRestore(order) {
-      const definition = await parseDefinitionText(engine, order.text);
+      const definition = await restoreDefinition(order.text);
       const result = await engine.restoreApi(
         repo(),
         { ...apiRestoreRequest(definition, order), dryRun: true },
@@ -238,12 +244,12 @@ export function createRequestHandlers(
     },
     async startApiRestore({ jobId, ...order }) {
       const ref = repo();
-      const definition = await parseDefinitionText(engine, order.text);
+      const definition = await restoreDefinition(order.text);
       const request = apiRestoreRequest(definition, order);
       jobs.start(jobId, 'restore-api', async (control, log) => {
         log(
           'info',
-          `Restoring ${definition.name}/${order.endpoint} of snapshot ${order.snapshot.slice(0, 8)}`,
+          `Restoring ${order.source}/${order.endpoint} of snapshot ${order.snapshot.slice(0, 8)}${definition ? '' : ' with the definition the snapshot keeps'}`,
         );
         const report = toReport(await engine.restoreApi(ref, request, jobWatching(control, log)));
         for (const f of report.failed.slice(0, 100))
@@ -339,6 +345,16 @@ export function createRequestHandlers(
       jobs.start(jobId, 'check', async (control) => {
         const report = await engine.check(ref, { readData, readDataSubset }, control);
         return { kind: 'check', report };
+      });
+      return { jobId };
+    },
+    async startRepair({ jobId, dryRun, readData }) {
+      const ref = repo();
+      jobs.start(jobId, 'repair', async (control, log) => {
+        const summary = await repairRepository(engine, ref, { dryRun, readData }, control, log);
+        // What was worked around is gone or given up now; what is still damaged shows again.
+        if (!dryRun) damage.clear();
+        return { kind: 'repair', summary };
       });
       return { jobId };
     },

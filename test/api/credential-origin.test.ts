@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FixtureAuth } from '../fixtures/api-server/auth-check.js';
 import { describeEndpointFailure } from '../../electron/engine/sources/api/api-source-meta.js';
+import { probeFirstPages } from '../../electron/engine/sources/api/probe-first-page.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/api-server/server.js';
 import { definition, pullRun, storedRecords } from './helpers/pull-run.js';
 
@@ -242,6 +243,24 @@ describe('credentials stay on the origin of the baseUrl', () => {
       } finally {
         delete process.env.CAIRN_TEST_KEY;
       }
+    });
+
+    it('is said by the test request (api test) before any backup, without fetching it', async () => {
+      const { a, b } = await twoServers({ type: 'bearer', token: secret });
+      firstPageLeadingTo(a, `${b.baseUrl}/items-next-url?page=2`, 'next-url');
+      const [probe] = await probeFirstPages(
+        definition({
+          baseUrl: a.baseUrl,
+          auth: { type: 'bearer', token: secret },
+          endpoints: [endpoint('next-url')],
+        }),
+      );
+      expect(probe!.records).toBe(10);
+      expect(probe!.nextPage).toBe(`${b.baseUrl}/items-next-url?page=2`);
+      expect(probe!.error).toBe(
+        `the next page is on ${b.url}, not on the baseUrl's origin ${a.url}; stopped so the source's credentials are not sent there`,
+      );
+      expect(b.log).toEqual([]);
     });
 
     it('is followed when the source has no credentials', async () => {

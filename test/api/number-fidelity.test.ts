@@ -3,13 +3,14 @@
  * amount, negative big integers, a 34-digit decimal, `1.50`, `1e2`, `-0`. Before, a record's
  * 9007199254740993 was stored as 9007199254740992 and 123456789012345678901234567890 as
  * 1.2345678901234568e+29: the backup silently changed the data, merged records whose ids only
- * differ past the 16th digit, and paged or synced from rounded cursors.
+ * differ past the 16th digit, and paged or synced from rounded cursors. restore-api sends them
+ * back exactly too, and maps new ids beyond 2^64 exactly.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BigNumberRecords } from '../fixtures/api-server/big-numbers.js';
+import { BigNumberRecords, type BigRecord } from '../fixtures/api-server/big-numbers.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/api-server/server.js';
 import { definition, pullRun } from './helpers/pull-run.js';
 import { repoRoot, spawnAndWait, type Finished } from './helpers/spawn-command.js';
@@ -200,6 +201,60 @@ describe('number fidelity through cairn backup --api and restore', () => {
       expect(sent.query.since_version).toBe('9007199254740999');
       expect(await restored(second.id, 'big.ndjson')).toBe(expectedFile());
       expect(await restored(second.id, 'paged.ndjson')).toBe(expectedFile());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('restore-api sends every number exactly as stored and maps new ids beyond 2^64 exactly', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cairn-numbers-restore-'));
+    try {
+      const repo = path.join(dir, 'repo');
+      const source = path.join(dir, 'big.source.json');
+      await writeFile(
+        source,
+        JSON.stringify({
+          name: 'fixture',
+          baseUrl: server.baseUrl,
+          endpoints: [
+            bigNumbers(),
+            { name: 'notes', path: '/big-numbers/{big.id}/notes', records: '$' },
+          ],
+          restore: {
+            big: { method: 'POST', path: '/big-numbers', omit: ['id'], idMap: true },
+            notes: { method: 'POST', path: '/big-numbers/{$parent}/notes', omit: ['id'] },
+          },
+        }),
+      );
+      expect((await cairn(['init', '--repo', repo])).code).toBe(0);
+      const backup = await cairn(['backup', '--api', source, '--repo', repo]);
+      expect(backup.code, backup.stderr).toBe(0);
+      const restore = await cairn([
+        'restore-api',
+        'latest',
+        '--api',
+        source,
+        '--endpoint',
+        'notes',
+        '--repo',
+        repo,
+      ]);
+      expect(restore.code, restore.stderr).toBe(0);
+
+      // Each record's body: the stored record without its id, every number as the API sent it.
+      const withoutId = (r: BigRecord) =>
+        BigNumberRecords.canonical({ ...r, fields: r.fields.filter(([k]) => k !== 'id') });
+      const { records, created, createdNotes } = server.data.bigNumbers;
+      expect(created.map((c) => c.body).sort()).toEqual(records.map(withoutId).sort());
+      // Each note went to the new id its parent was given, and names its old parent exactly.
+      const bodyOfNew = new Map(created.map((c) => [String(c.id), c.body]));
+      expect(createdNotes).toHaveLength(records.length);
+      for (const note of createdNotes) {
+        const about = /^\{"about":(-?\d+)\}$/.exec(note.body)?.[1];
+        const old = records.find((r) => String(r.id) === about);
+        expect(old, note.body).toBeDefined();
+        expect(bodyOfNew.get(note.parent)).toBe(withoutId(old!));
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

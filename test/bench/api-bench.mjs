@@ -1,7 +1,7 @@
 // API source benchmark: records per second and peak memory of an API source backup against the
 // fixture API (its own process, loopback) with a rate limit and a per-request latency, for
-// 100,000 and 1,000,000 records. The API allows `rps × page` records per second; SPEC §10 wants
-// an API backup limited by the API, not by Cairn: the goal is ≥ 90 % of that rate end to end,
+// 100,000 and 1,000,000 records. The API allows `rps × page` records per second; the goal is
+// an API backup limited by the API, not by Cairn: ≥ 90 % of that rate end to end,
 // with memory that does not grow with the number of records.
 //
 //   npm run build && node test/bench/api-bench.mjs [--sizes 100000,1000000] [--rps 50]

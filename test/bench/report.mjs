@@ -1,7 +1,8 @@
 // Turns raw samples into medians, Cairn/other ratios, a text table and the JSON document.
 // Medians, not means: one run disturbed by the machine should not move the result.
 // Ratios are Cairn's value divided by the other tool's, so below 1.00 means Cairn is faster
-// (or smaller) — SPEC §10 wants every time and the repository size below 1.00 against restic.
+// (or smaller) — the goal (README.md of this folder) is every time and the repository size below 1.00
+// against restic.
 
 /** Rows of the table, in order: [key in the samples, label]. */
 export const ROWS = [

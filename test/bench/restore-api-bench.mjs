@@ -1,5 +1,5 @@
 // restore-api benchmark: how close `cairn restore-api` comes to the write rate an API allows
-// (SPEC F31, issue 12: ≥ 90 % of N requests/s with concurrency C), and its peak memory, for
+// (the goal, issue 12: ≥ 90 % of N requests/s with concurrency C), and its peak memory, for
 // 10,000 and 100,000 records.
 //
 //   npm run build && node test/bench/restore-api-bench.mjs [--sizes 10000,100000] [--rps 500]

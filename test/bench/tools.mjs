@@ -41,7 +41,7 @@ export const TOOLS = [
       CAIRN_CLI,
       ['restore', 'latest', '--target', target, '--repo', repo],
     ],
-    // SPEC §9: the backed-up folder /x/y/data is restored as DIR/data.
+    // As the README's restore section says: the backed-up folder /x/y/data is restored as DIR/data.
     restoredDir: (target, data) => path.join(target, path.basename(data)),
     check: (repo) => [CAIRN_CLI, ['check', '--repo', repo, '--read-data']],
     snapshots: (repo) => [CAIRN_CLI, ['snapshots', '--repo', repo, '--json']],

@@ -1,6 +1,7 @@
 /**
  * "Restore records into the API…" in the app, against the fixture API with its write routes:
- * back up with the CLI, wipe the server, preview the restore (the server receives no write),
+ * back up with the CLI, wipe the server, preview the restore with the definition the snapshot
+ * keeps or one pasted (the server receives no write),
  * restore, and find the server's records equal to the originals field by field — projects
  * under new ids, tasks pointing at them — except the one the server refuses, which the report
  * lists with the server's reason.
@@ -84,7 +85,9 @@ test.describe('restore records into an API @web-only', () => {
       await new BrowserPage(app).select('/api/fixture/tasks.ndjson');
       await app.getByTestId('api-restore-open').click();
       const panel = app.getByTestId('api-restore-panel');
-      await panel.getByTestId('api-restore-definition').fill(text);
+      // No definition given: the one the snapshot keeps (what the backup ran with) is used.
+      await expect(panel.getByTestId('api-restore-definition')).toHaveValue('');
+      await expect(panel.getByTestId('api-restore-kept-definition')).toBeVisible();
 
       const logged = api.log.length;
       await panel.getByTestId('api-restore-preview-start').click();

@@ -86,7 +86,10 @@ test.describe('results that tell the truth', () => {
     }
   });
 
-  test('a damaged snapshot file is shown as a warning', async ({ app, workspace }) => {
+  test('a damaged snapshot file is shown as a warning, and repaired from the app', async ({
+    app,
+    workspace,
+  }) => {
     // Before: the session passed no onWarning; the snapshot simply vanished from the list.
     const documents = workspace.path('Documents');
     mkdirSync(documents);
@@ -114,5 +117,26 @@ test.describe('results that tell the truth', () => {
       `snapshot file ${damaged!.slice(0, 8)}… is damaged and was skipped; \`cairn repair snapshots\` removes it`,
     );
     await expect(app.getByTestId('snapshot-row')).toHaveCount(1);
+
+    // Repair: previewed first (nothing changes), then done; the damaged file is gone.
+    await expect(warning.getByTestId('repair-start')).toBeDisabled();
+    await warning.getByTestId('repair-preview').click();
+    const job = app.locator('[data-testid="job-card"][data-kind="repair"]');
+    await expect(job).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
+    await expect(job.getByTestId('repair-verdict')).toContainText(
+      '1 snapshot would be repaired or removed',
+    );
+    await expect(job.getByTestId('repair-lines')).toContainText(
+      `snapshot file ${damaged!.slice(0, 8)} is damaged`,
+    );
+    expect(readdirSync(snapshotDir)).toContain(damaged);
+    await warning.getByTestId('repair-start').click();
+    await expect(job.getByTestId('repair-verdict')).toContainText(
+      '1 snapshot was repaired or removed',
+    );
+    await expect(warning).toBeHidden();
+    expect(readdirSync(snapshotDir)).not.toContain(damaged);
+    await expect(app.getByTestId('snapshot-row')).toHaveCount(1);
+    await cairnOk(['check', '--repo', repo]);
   });
 });

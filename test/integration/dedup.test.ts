@@ -1,12 +1,13 @@
 /**
  * Deduplication: an unchanged re-backup stores nothing new (yet a file changed behind an mtime
  * put back is read again), and a small insertion in the middle of a large file costs about one
- * chunk, not the file.
+ * chunk, not the file. What a backup says it read counts only the files it read.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatBytes } from '../../shared/format.js';
 import { cairnOk } from '../helpers/cairn-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -38,12 +39,28 @@ describe('deduplication', () => {
     expect(second.stats.files_unchanged).toBe(51);
     expect(second.stats.blobs_added).toBe(0);
     expect(second.stats.bytes_added).toBe(0);
+    // What it says it read is what it read: nothing, though the snapshot holds every byte.
+    expect(second.stats.bytes_read).toBe(0);
+    expect(second.stats.bytes_processed).toBe(first.stats.bytes_processed);
+    expect(first.stats.bytes_read).toBe(first.stats.bytes_processed);
 
     // --force-full reads every file again, and still stores nothing new.
     const forced = await backup(src, repo, ['--force-full']);
     expect(forced.stats.files_unchanged).toBe(0);
     expect(forced.stats.files_changed).toBe(51);
     expect(forced.stats.bytes_added).toBe(0);
+    expect(forced.stats.bytes_read).toBe(forced.stats.bytes_processed);
+  });
+
+  it('says an unchanged re-backup read nothing, not the size of the files it reused', async () => {
+    const res = await cairnOk(['backup', src, '--repo', repo]);
+    const held = formatBytes(
+      JSON.parse((await cairnOk(['snapshots', '--repo', repo, '--json'])).stdout).at(-1).stats
+        .bytes_processed,
+    );
+    expect(res.stdout).toContain(
+      `Read 0 B (the snapshot holds ${held}; unchanged files were not read again)`,
+    );
   });
 
   it('re-reads a file changed in place whose mtime was put back (its ctime moved)', async () => {
@@ -72,6 +89,7 @@ describe('deduplication', () => {
     expect(after.stats.files_changed).toBe(1);
     // One or two new chunks (average 1 MiB, at most 8 MiB) plus a tree — never the 40 MiB file.
     expect(after.stats.blobs_added).toBeLessThanOrEqual(4);
+    expect(after.stats.bytes_read).toBe(statSync(file).size); // the changed file, and only it
     expect(after.stats.bytes_added_raw).toBeLessThan(6 * MiB);
 
     const restored = path.join(dir, 'restored');

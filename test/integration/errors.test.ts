@@ -60,6 +60,23 @@ describe('error messages and exit codes', () => {
     expect(onFile.stderr).toBe(`cairn: --target ${aFile} is not a folder\n`);
   });
 
+  it('repair: its usage names the options of each kind, and a misplaced one is refused first', async () => {
+    const usage = [
+      'usage: cairn repair index --repo LOC [--read-data] [--dry-run] [--json]',
+      '       cairn repair snapshots --repo LOC [--dry-run] [--json]',
+      '',
+    ].join('\n');
+    const none = await cairn(['repair', '--repo', repo]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(`cairn: name what to repair: index or snapshots\n${usage}`);
+    // Refused before asking for a password, which a script may not have to give.
+    const misplaced = await cairn(['repair', 'snapshots', '--read-data', '--repo', repo], {
+      env: { CAIRN_PASSWORD: undefined },
+    });
+    expect(misplaced.code).toBe(1);
+    expect(misplaced.stderr).toBe(`cairn: --read-data is for repair index\n${usage}`);
+  });
+
   it('unreadable file: the snapshot is saved, marked incomplete, warning names the file, exit 3', async () => {
     const unreadable = path.join(src, 'locked.txt');
     writeFileSync(unreadable, 'secret\n');

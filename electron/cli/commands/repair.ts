@@ -1,12 +1,22 @@
 import { CairnError } from '../../engine/errors.js';
 import { createEngine } from '../../engine/service.js';
-import type { RepairIndexReport, RepairSnapshotsReport } from '../../engine/service-types.js';
+import {
+  indexRepairLines,
+  indexRepairLostData,
+  snapshotsRepairChanges,
+  snapshotsRepairLines,
+  type RepairIndexReport,
+  type RepairSnapshotsReport,
+} from '../../../shared/repair.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { printJson } from '../output.js';
 import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
 
-const USAGE = 'cairn repair index [--read-data] | snapshots --repo LOC [--dry-run] [--json]';
+const USAGE = [
+  'cairn repair index --repo LOC [--read-data] [--dry-run] [--json]',
+  '       cairn repair snapshots --repo LOC [--dry-run] [--json]',
+].join('\n');
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -25,6 +35,8 @@ export async function run(argv: string[]): Promise<number> {
       'invalid-argument',
       `${what === undefined ? 'name what to repair' : `cannot repair ${JSON.stringify(positionals.join(' '))}`}: index or snapshots\nusage: ${USAGE}`,
     );
+  if (what === 'snapshots' && values['read-data'])
+    throw new CairnError('invalid-argument', `--read-data is for repair index\nusage: ${USAGE}`);
   const location = requireRepo(values.repo, USAGE);
   const json = values.json ?? false;
   const dryRun = values['dry-run'] ?? false;
@@ -38,8 +50,6 @@ export async function run(argv: string[]): Promise<number> {
     if (json) printJson({ ...report, repository_warnings: warnings });
     else printIndexRepair(report);
   } else {
-    if (values['read-data'])
-      throw new CairnError('invalid-argument', `--read-data is for repair index\nusage: ${USAGE}`);
     const { result: report, warnings } = await runCliJob(json, (control) =>
       engine.repairSnapshots(ref, { dryRun }, control),
     );
@@ -50,27 +60,9 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function printIndexRepair(r: RepairIndexReport): void {
-  const out: string[] = [];
-  for (const f of r.damaged_index_files)
-    out.push(`index file ${f.id.slice(0, 12)} is damaged (${f.reason})`);
-  for (const p of r.damaged_packs)
-    out.push(`pack ${p.id} is damaged (${p.reason}): what it holds is left out`);
-  for (const p of r.salvaged_packs)
-    out.push(
-      `pack ${p.id} is damaged (${p.reason}): ${p.blobs_kept} sound blob(s) ` +
-        `${r.dry_run ? 'would be ' : ''}copied into a new pack, ${p.blobs_lost} lost`,
-    );
-  for (const id of r.packs_missing) out.push(`pack ${id} is gone: left out`);
-  out.push(
-    `read ${r.packs_read} pack header(s); ${r.packs_added} pack(s) no readable index file described`,
-  );
-  const [would, verb] = r.dry_run ? ['would ', 'replace'] : ['', 'replaced'];
-  out.push(
-    `${would}write ${r.index_files_written} index file(s) describing ${r.packs_indexed} pack(s), ${r.blobs} blob(s); ` +
-      `${would}${verb} ${r.index_files_before} old index file(s)`,
-  );
+  const out = indexRepairLines(r);
   if (r.dry_run) out.push('dry run: nothing was changed');
-  else if (r.damaged_packs.length + r.salvaged_packs.length + r.packs_missing.length > 0)
+  else if (indexRepairLostData(r))
     out.push(
       'next: `cairn repair snapshots` removes what is lost from the snapshots that need it, ' +
         'and `cairn prune` deletes the damaged packs',
@@ -79,32 +71,9 @@ function printIndexRepair(r: RepairIndexReport): void {
 }
 
 function printSnapshotsRepair(r: RepairSnapshotsReport): void {
-  const out: string[] = [];
-  const would = r.dry_run ? 'would be ' : '';
-  for (const f of r.damaged_snapshot_files)
-    out.push(`snapshot file ${f.id.slice(0, 8)} is damaged (${f.reason}): ${would}removed`);
-  for (const rep of r.repaired) {
-    const s = rep.original;
-    out.push(`snapshot ${s.short_id} of ${s.paths.join(', ') || s.group} at ${s.time}:`);
-    for (const item of rep.removed)
-      out.push(`  ${r.dry_run ? 'would remove' : 'removed'} ${item.path} (${item.reason})`);
-    if (rep.removed.some((item) => item.path === '/'))
-      out.push(`  nothing readable is left: snapshot ${s.short_id} ${would}removed`);
-    else if (r.dry_run)
-      out.push(`  would be saved as a repaired snapshot, and ${s.short_id} removed`);
-    else
-      out.push(
-        `  saved as repaired snapshot ${rep.repaired?.short_id ?? '?'}; ${s.short_id} removed`,
-      );
-  }
-  const changed = r.damaged_snapshot_files.length + r.repaired.length;
-  out.push(
-    changed === 0
-      ? `checked ${r.snapshots_checked} snapshot(s): nothing to repair`
-      : `checked ${r.snapshots_checked} snapshot(s): ${r.repaired.length} ${would}repaired, ` +
-          `${r.damaged_snapshot_files.length} damaged snapshot file(s) ${would}removed`,
-  );
+  const out = snapshotsRepairLines(r);
   if (r.dry_run) out.push('dry run: nothing was changed');
-  else if (changed > 0) out.push('`cairn prune` frees the data nothing uses any more');
+  else if (snapshotsRepairChanges(r) > 0)
+    out.push('`cairn prune` frees the data nothing uses any more');
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -14,13 +14,9 @@ import { PackWriter } from '../repository/pack-writer.js';
 import { targetError, type Repository } from '../repository/repository.js';
 import { forEachConcurrently } from '../util/concurrency.js';
 import type { FileInfo } from '../targets/target.js';
+import type { SalvagedPack } from '../../../shared/repair.js';
 
-export interface SalvagedPack {
-  id: string;
-  reason: string;
-  blobs_kept: number;
-  blobs_lost: number;
-}
+export type { SalvagedPack } from '../../../shared/repair.js';
 
 export type PackReading =
   | { kind: 'sound'; pack: IndexPack }

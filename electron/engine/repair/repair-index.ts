@@ -26,35 +26,10 @@ import type { JobControl } from '../operation-types.js';
 import type { PackBlob } from '../format/pack.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
-import { copySoundBlobs, verifyPacks, type SalvagedPack } from './pack-salvage.js';
+import type { DamagedFile, RepairIndexReport, SalvagedPack } from '../../../shared/repair.js';
+import { copySoundBlobs, verifyPacks } from './pack-salvage.js';
 
-export interface DamagedFile {
-  id: string;
-  reason: string;
-}
-
-export interface RepairIndexReport {
-  dry_run: boolean;
-  /** Index files before the repair, and those of them that are damaged. */
-  index_files_before: number;
-  damaged_index_files: DamagedFile[];
-  packs_read: number;
-  /** Packs whose header cannot be read: left out of the new index. */
-  damaged_packs: DamagedFile[];
-  /**
-   * With readData: packs with blobs that fail verification; their sound blobs are copied into
-   * new packs and the damaged pack is left out of the new index (`prune` deletes it).
-   */
-  salvaged_packs: SalvagedPack[];
-  /** Packs no readable index file described (now described again). */
-  packs_added: number;
-  /** Packs readable index files named that are no longer stored (now dropped). */
-  packs_missing: string[];
-  /** Index files written (or that would be), the packs and the blobs they describe. */
-  index_files_written: number;
-  packs_indexed: number;
-  blobs: number;
-}
+export type { DamagedFile, RepairIndexReport } from '../../../shared/repair.js';
 
 /** Blobs per new index file: a few MB of JSON, so no single file is huge. */
 const BLOBS_PER_INDEX_FILE = 50_000;

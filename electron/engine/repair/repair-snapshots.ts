@@ -26,32 +26,11 @@ import type { JobControl } from '../operation-types.js';
 import { readSnapshot, saveSnapshot, type StoredSnapshot } from '../snapshots/snapshot-store.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ProgressMeter } from '../util/progress-meter.js';
-import type { DamagedFile } from './repair-index.js';
+import type { RemovedItem, RepairSnapshotsReport, SnapshotRepair } from '../../../shared/repair.js';
 
 export const REPAIRED_TAG = 'repaired';
 
-export interface RemovedItem {
-  /** In the snapshot's restore layout; a folder ends in `/`. */
-  path: string;
-  reason: string;
-}
-
-export interface SnapshotRepair {
-  /** The damaged snapshot (removed, or that would be). */
-  original: Snapshot;
-  /** Its replacement; null when nothing readable was left (or on a dry run). */
-  repaired: Snapshot | null;
-  removed: RemovedItem[];
-}
-
-export interface RepairSnapshotsReport {
-  dry_run: boolean;
-  snapshots_checked: number;
-  /** Snapshot files that could not be read at all: removed. */
-  damaged_snapshot_files: DamagedFile[];
-  /** Snapshots that needed missing data, oldest first. */
-  repaired: SnapshotRepair[];
-}
+export type { RemovedItem, RepairSnapshotsReport, SnapshotRepair } from '../../../shared/repair.js';
 
 /** At most this many removed paths are listed in a repaired snapshot's note. */
 const NOTE_LINES = 20;

@@ -43,6 +43,19 @@ export class DamageLog {
     this.listener?.(warning);
   }
 
+  /**
+   * Drops what was said of files of `kind` that are gone (a repair or forget removed them), so a
+   * long-lived host stops repeating it; found damaged again, a file is said again.
+   */
+  forgetGone(kind: RepositoryWarning['kind'], stillThere: (id: string) => boolean): void {
+    for (let i = this.warnings.length - 1; i >= 0; i--) {
+      const w = this.warnings[i]!;
+      if (w.kind !== kind || stillThere(w.id)) continue;
+      this.warnings.splice(i, 1);
+      this.seen.delete(`${kind}/${w.id}`);
+    }
+  }
+
   ids(kind: RepositoryWarning['kind']): string[] {
     return this.warnings.filter((w) => w.kind === kind).map((w) => w.id);
   }

@@ -1,5 +1,5 @@
 /**
- * `restore-api`: puts a snapshot's records back into an API (SPEC F31), following the
+ * `restore-api`: puts a snapshot's records back into an API, following the
  * definition's `restore.<endpoint>` section.
  *
  * 1. The records are chosen (record-selection.ts): all, by id, changed or deleted since another

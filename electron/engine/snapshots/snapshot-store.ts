@@ -113,6 +113,7 @@ export async function listSnapshots(repo: Repository): Promise<Snapshot[]> {
   const read = repo.caches.snapshots;
   const listed = new Set(files.map((f) => f.name));
   for (const id of read.keys()) if (!listed.has(id)) read.delete(id);
+  repo.damage.forgetGone('snapshot', (id) => listed.has(id));
   await repo.cache?.retain('snapshots', (name) => listed.has(name));
   const out: Snapshot[] = [];
   await forEachConcurrently(files, 8, async (f) => {

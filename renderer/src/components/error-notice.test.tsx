@@ -24,4 +24,15 @@ describe('ErrorNotice', () => {
     render(<ErrorNotice error={{ kind: 'path-not-found', message: 'No file /x here.' }} />);
     expect(screen.getByRole('alert').textContent).toContain('No file /x here.');
   });
+
+  it('names a full disk and a read-only repository in its title, the engine’s sentence below', () => {
+    const message =
+      'the disk holding the repository at /mnt/usb/repo is full: free space there, then run the backup again';
+    render(<ErrorNotice error={{ kind: 'disk-full', message }} />);
+    expect(screen.getByRole('alert').querySelector('.notice-title')?.textContent).toBe('Disk full');
+    expect(screen.getByRole('alert').textContent).toContain(message);
+    cleanup();
+    render(<ErrorNotice error={{ kind: 'read-only', message: 'the repository is read-only' }} />);
+    expect(screen.getByRole('alert').querySelector('.notice-title')?.textContent).toBe('Read-only');
+  });
 });

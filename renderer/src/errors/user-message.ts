@@ -79,9 +79,12 @@ function wordsFor(kind: ContractErrorKind): UserMessage {
         title: 'Connection lost',
         body: 'The Cairn server stopped answering. Start `cairn serve` again and open the new address it prints.',
       };
-    case 'failure':
-    case 'read-only':
+    // The engine's sentence names the place and what to do; the title says what happened.
     case 'disk-full':
+      return { title: 'Disk full', body: null };
+    case 'read-only':
+      return { title: 'Read-only', body: null };
+    case 'failure':
       return { title: 'Something went wrong', body: null };
     default:
       return unknownKind(kind);

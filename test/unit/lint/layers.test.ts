@@ -44,6 +44,10 @@ describe('ESLint keeps the layers apart', () => {
       'electron/preload/planted.ts',
       `import { Repository } from '../engine/repository/repository.js';`,
     ],
+    [
+      'electron/plans/planted.ts',
+      `import { applyRetention } from '../engine/retention/apply-retention.js';`,
+    ],
     ['electron/cli/commands/planted.ts', `export const load = () => import('../../${internal}');`],
   ])('refuses an engine internal in %s', async (file, code) => {
     const messages = await refusals(file, `${code}\n`);
@@ -68,8 +72,10 @@ describe('ESLint keeps the layers apart', () => {
   it.each([
     ['electron/session/planted.ts', `import { registerIpc } from '../main/ipc.js';`],
     ['electron/session/planted.ts', `import { runServe } from '../server/serve-command.js';`],
+    ['electron/plans/planted.ts', `import { Session } from '../session/session.js';`],
+    ['electron/plans/planted.ts', `import { runServe } from '../server/serve-command.js';`],
     ['renderer/src/planted.ts', `import { Session } from '../../electron/session/session.js';`],
-  ])('refuses what the session and the renderer may not import: %s', async (file, code) => {
+  ])('refuses what the session, plans and the renderer may not import: %s', async (file, code) => {
     expect(await refusals(file, `${code}\n`)).toHaveLength(1);
   });
 
@@ -78,6 +84,7 @@ describe('ESLint keeps the layers apart', () => {
     'electron/session/nested/planted.ts',
     'electron/server/planted.ts',
     'electron/main/planted.ts',
+    'electron/plans/planted.ts',
   ])('lets %s import the facade', async (file) => {
     const up = '../'.repeat(file.split('/').length - 2);
     const code = [

@@ -1,5 +1,5 @@
 /**
- * Health and the overdue alert (SPEC F42): a plan is overdue when it has gone three of its
+ * Health and the overdue alert: a plan is overdue when it has gone three of its
  * intervals without a completed backup; paused and by-hand plans never are.
  */
 import { describe, expect, it } from 'vitest';

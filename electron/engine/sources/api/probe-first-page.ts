@@ -13,6 +13,7 @@ import { createPaginator } from './pagination/create-paginator.js';
 import { runPages } from './pagination/page-runner.js';
 import type { FetchedPage } from './pagination/paginator.js';
 import { asRecordId } from './record-key.js';
+import { nextPageOriginCheck } from './credential-origin.js';
 import { compileRecordPath, type RecordPath } from './record-path.js';
 import type { SourceDefinition } from './source-definition.js';
 
@@ -90,12 +91,16 @@ export async function probeFirstPages(
         probe.firstRecord = canonicalJson(page.records[0]);
         probe.sample = page.records.slice(0, sampleSize).map((record) => canonicalJson(record));
         if (paginator.kind === 'sequential') {
-          probe.nextPage = paginator.next(page)?.token ?? null;
+          const next = paginator.next(page);
+          probe.nextPage = next === null ? null : session.redactor.redact(next.token);
+          // A next page the backup would refuse (credentials kept on their origin) is said now.
+          if (next !== null) (await nextPageOriginCheck(session, endpoint))?.(next.request.url);
         } else if (!paginator.isLast(page)) {
           const next = paginator.pageAt(1);
-          probe.nextPage = next.body ? JSON.stringify(next.body) : next.url;
+          probe.nextPage = session.redactor.redact(
+            next.body ? JSON.stringify(next.body) : next.url,
+          );
         }
-        if (probe.nextPage !== null) probe.nextPage = session.redactor.redact(probe.nextPage);
       }
     } catch (err) {
       probe.error = session.redactor.redact((err as Error).message);

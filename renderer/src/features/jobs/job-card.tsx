@@ -1,4 +1,4 @@
-import type { JobResult } from '../../../../shared/contract';
+import type { JobResult, RepairSummary } from '../../../../shared/contract';
 import type { JobProgress, SnapshotStats } from '../../../../shared/domain';
 import { jobOutcome } from '../../../../shared/job-outcome';
 import { ErrorNotice } from '../../components/error-notice';
@@ -253,6 +253,7 @@ function ResultSummary({ result }: { result: JobResult }) {
       </div>
     );
   }
+  if (result.kind === 'repair') return <RepairResult summary={result.summary} />;
   const report = result.report;
   return (
     <div className="job-result" data-testid="job-result">
@@ -267,6 +268,26 @@ function ResultSummary({ result }: { result: JobResult }) {
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+function RepairResult({ summary }: { summary: RepairSummary }) {
+  const { dryRun, snapshotsChanged, dataLost } = summary;
+  return (
+    <div className="job-result" data-testid="job-result" data-dry-run={dryRun}>
+      <p data-testid="repair-verdict">
+        {snapshotsChanged === 0
+          ? 'No snapshot needs repair.'
+          : `${plural(snapshotsChanged, 'snapshot')} ${dryRun ? 'would be' : snapshotsChanged === 1 ? 'was' : 'were'} repaired or removed: what is lost is left out, everything else stays restorable.`}
+        {dryRun && ' Nothing was changed yet.'}
+        {!dryRun && dataLost && ' Prune (cairn prune) frees the space of what was lost.'}
+      </p>
+      <ul className="warnings" data-testid="repair-lines">
+        {[...summary.index, ...summary.snapshots].map((line, i) => (
+          <li key={i}>{line}</li>
+        ))}
+      </ul>
     </div>
   );
 }

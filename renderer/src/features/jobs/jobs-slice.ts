@@ -54,6 +54,8 @@ export interface JobsSlice {
   startBackup(options?: { forceFull?: boolean }): Promise<string | null>;
   startRestore(order: RestoreOrder): Promise<string | null>;
   startCheck(options?: { readData?: boolean }): Promise<string | null>;
+  /** Repairs the open repository (index, then snapshots); a dry run only says what it would do. */
+  startRepair(options: { dryRun: boolean; readData?: boolean }): Promise<string | null>;
   /** Copies snapshots into another repository; a refusal (wrong password…) is `jobStartError`. */
   startCopy(order: Omit<ArgsOf<'startCopy'>, 'jobId'>): Promise<string | null>;
   /** Restores records into an API, as previewed (see api-restore-slice.ts). */
@@ -155,6 +157,8 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       start('restore-api', (jobId) => api.call('startApiRestore', { jobId, ...order })),
     startCheck: (options = {}) =>
       start('check', (jobId) => api.call('startCheck', { jobId, ...options })),
+    startRepair: (options) =>
+      start('repair', (jobId) => api.call('startRepair', { jobId, ...options })),
     startCopy: (order) => start('copy', (jobId) => api.call('startCopy', { jobId, ...order })),
     async startExport(order) {
       if (api.mode === 'web') {
@@ -201,7 +205,12 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
             event.jobId,
             finished('succeeded', { result: event.result, incomplete: event.incomplete === true }),
           );
-          if (event.result.kind === 'backup') void get().loadSnapshots();
+          // A backup adds a snapshot; a repair replaces or removes some and clears the damage.
+          if (
+            event.result.kind === 'backup' ||
+            (event.result.kind === 'repair' && !event.result.summary.dryRun)
+          )
+            void get().loadSnapshots();
           break;
         case 'failed':
           patch(event.jobId, finished('failed', { error: event.error }));

@@ -16,8 +16,9 @@ export function apiEndpointOf(path: string): { source: string; endpoint: string 
 /**
  * Puts an endpoint's records back into an API: which records, into which API, then the dry
  * run's requests; only after that "Restore N records" sends anything. The definition is the
- * one on the Sources screen with the same name, or pasted here; a secret typed for another
- * account stays in memory for this panel only.
+ * one on the Sources screen with the same name, or pasted here, or — left empty — the one the
+ * snapshot keeps (what the backup ran with, so records come back even when the definition was
+ * lost with the laptop); a secret typed for another account stays in memory for this panel only.
  */
 export function ApiRestorePanel(props: {
   snapshotId: string;
@@ -60,7 +61,8 @@ export function ApiRestorePanel(props: {
   );
   const order = (): ApiRestoreOrder => ({
     snapshot: snapshotId,
-    text,
+    ...(text.trim() === '' ? {} : { text }),
+    source,
     endpoint,
     selection:
       kind === 'all' ? { kind } : kind === 'ids' ? { kind, ids } : { kind, snapshot: since },
@@ -205,9 +207,15 @@ export function ApiRestorePanel(props: {
           rows={6}
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder={`Paste the definition of ${source}, or add it on the Sources screen`}
+          placeholder={`Empty: the definition of ${source} kept in this snapshot is used. Or paste one.`}
           data-testid="api-restore-definition"
         />
+        {text.trim() === '' && (
+          <p className="hint" data-testid="api-restore-kept-definition">
+            The definition this snapshot was backed up with is used. A secret written in it was not
+            kept: name another credential under &ldquo;Another server or account&rdquo;.
+          </p>
+        )}
       </div>
       {error && <ErrorNotice error={error} testId="api-restore-error" />}
       {startError && jobId === null && (
@@ -243,7 +251,7 @@ export function ApiRestorePanel(props: {
         <button
           type="submit"
           className="button"
-          disabled={previewing || running || text.trim() === ''}
+          disabled={previewing || running}
           data-testid="api-restore-preview-start"
         >
           {previewing ? 'Preparing…' : 'Preview requests'}

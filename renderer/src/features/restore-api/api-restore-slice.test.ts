@@ -9,6 +9,7 @@ import type { ApiRestoreOrder } from './api-restore-slice';
 const order: ApiRestoreOrder = {
   snapshot: 'abcd1234',
   text: '{"name":"crm"}',
+  source: 'crm',
   endpoint: 'tasks',
   selection: { kind: 'ids', ids: ['3'] },
   target: { baseUrl: 'https://new.example.com', secret: 'env:NEW_TOKEN' },

@@ -23,6 +23,18 @@ export function SnapshotsScreen() {
   const checking = useAppStore((s) => checkIds.some((id) => s.jobs[id]?.status === 'running'));
   const latestCheck = checkIds[0];
   const latestCopy = useAppStore((s) => s.jobOrder.find((id) => s.jobs[id]?.kind === 'copy'));
+  const startRepair = useAppStore((s) => s.startRepair);
+  const latestRepair = useAppStore((s) => s.jobOrder.find((id) => s.jobs[id]?.kind === 'repair'));
+  const repair = useAppStore((s) =>
+    latestRepair === undefined ? undefined : s.jobs[latestRepair],
+  );
+  const repairing = repair?.status === 'running';
+  const previewed =
+    repair?.status === 'succeeded' && repair.result?.kind === 'repair'
+      ? repair.result.summary.dryRun
+      : false;
+  // A damaged pack needs every pack read to salvage its sound blobs.
+  const readData = damage.some((w) => w.kind === 'pack');
   // Snapshots ticked for a copy; none ticked copies them all.
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [copying, setCopying] = useState<string[] | null>(null);
@@ -89,16 +101,39 @@ export function SnapshotsScreen() {
         <div className="card warning-text" role="alert" data-testid="repository-warnings">
           <p>
             The repository has {plural(damage.length, 'damaged file')}. Cairn works around{' '}
-            {damage.length === 1 ? 'it' : 'them'}; “cairn repair” removes or replaces{' '}
-            {damage.length === 1 ? 'it' : 'them'}.
+            {damage.length === 1 ? 'it' : 'them'}; a repair rebuilds the index from the packs and
+            removes what is lost from the snapshots that need it, so every snapshot restores again.
+            Preview it first: it says what each snapshot would lose.
           </p>
           <ul className="warnings">
             {damage.map((w) => (
               <li key={`${w.kind}/${w.id}`}>{w.message}</li>
             ))}
           </ul>
+          <div className="button-row">
+            <button
+              type="button"
+              className="button"
+              disabled={repairing}
+              onClick={() => void startRepair({ dryRun: true, readData })}
+              data-testid="repair-preview"
+            >
+              Preview repair
+            </button>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={repairing || !previewed}
+              title={previewed ? undefined : 'Preview the repair first'}
+              onClick={() => void startRepair({ dryRun: false, readData })}
+              data-testid="repair-start"
+            >
+              Repair
+            </button>
+          </div>
         </div>
       )}
+      {latestRepair !== undefined && <JobCard jobId={latestRepair} />}
       {latestCheck !== undefined && <JobCard jobId={latestCheck} />}
       {latestCopy !== undefined && <JobCard jobId={latestCopy} />}
       <CopyDialog snapshots={copying} onClose={() => setCopying(null)} />
