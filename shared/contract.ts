@@ -52,12 +52,38 @@ const endpointName = z.string().min(1).max(200);
 const activityRunId = z.string().regex(/^\d{8}T\d{6}-[0-9a-f]{6}$/, 'an activity run id');
 
 const planName = z.string().trim().min(1, 'Name the plan').max(64);
-/** As `cairn plan add`: `every` a duration (30m, 2h), or `daily` a time (HH:MM). */
+/** The days a weekly plan may run on, Monday first (as `--weekly mon,thu@18:00`). */
+export const planWeekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+/**
+ * As `cairn plan add`: `every` a duration (30m, 2h), `daily` a time (HH:MM), `weekly` days
+ * and a time, or a cron expression.
+ */
 const planSchedule = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('every'), every: z.string().trim().max(32) }).strict(),
   z.object({ kind: z.literal('daily'), time: z.string().trim().max(8) }).strict(),
+  z
+    .object({
+      kind: z.literal('weekly'),
+      days: z.array(z.enum(planWeekdays)).min(1, 'Choose at least one day').max(7),
+      time: z.string().trim().max(8),
+    })
+    .strict(),
+  z.object({ kind: z.literal('cron'), expression: z.string().trim().max(200) }).strict(),
 ]);
 const keepCount = z.number().int().min(-1).max(100_000);
+/** A keep-* rule: a count, or the text typed (checked as `--keep-last TEXT` is); empty: none. */
+const keepValue = z.union([keepCount, z.string().trim().max(32)]);
+/** A plan's keep-* rules (as `cairn plan add --keep-…`). */
+const planRetention = {
+  keepLast: keepValue.optional(),
+  keepHourly: keepValue.optional(),
+  keepDaily: keepValue.optional(),
+  keepWeekly: keepValue.optional(),
+  keepMonthly: keepValue.optional(),
+  keepYearly: keepValue.optional(),
+  keepWithin: z.string().trim().max(32).optional(),
+};
+export type PlanKeepRule = Exclude<keyof typeof planRetention, 'keepWithin'>;
 
 export const archiveFormats = ['zip', 'tar.gz'] as const;
 /** A remote target's credentials: each a secret (sent once, kept by the host) or a reference. */
@@ -263,10 +289,40 @@ const schemas = {
       name: planName,
       repository: location,
       password: password.optional(),
-      folders: z.array(z.string().max(4096)).min(1, 'Add at least one folder').max(100),
+      folders: z.array(z.string().max(4096)).max(100),
       schedule: planSchedule,
-      keepLast: keepCount.optional(),
-      keepDaily: keepCount.optional(),
+      ...planRetention,
+      /**
+       * API source definitions as typed (JSON text, secrets by reference only); the host keeps
+       * each as a definition file under CAIRN_HOME, as `--api SOURCE.json` names one.
+       */
+      apiSources: z.array(definitionText).max(20).optional(),
+      /** As typed for `--api-every` ("15m"): the API sources' own polling interval. */
+      apiEvery: z.string().trim().max(16).optional(),
+      /** As `--exclude`, one pattern each. */
+      excludes: z.array(z.string().max(4096)).max(1000).optional(),
+      watch: z.boolean().optional(),
+      onlyOnAc: z.boolean().optional(),
+      /** As typed for `--verify` ("5%"); left out: no verification. */
+      verify: z.string().trim().max(16).optional(),
+      /** As typed for `--prune-every`; left out: 1. */
+      pruneEvery: z.string().trim().max(16).optional(),
+    })
+    .strict(),
+  /** What is wrong with each folder of a plan being typed (missing, a file, not a full path). */
+  checkPlanFolders: z.object({ folders: z.array(z.string().max(4096)).max(100) }).strict(),
+  /**
+   * What the keep-* rules being typed would keep and remove of the plan's snapshots in its
+   * repository (a forget dry run; nothing is removed). The password: as typed, or, for an
+   * edit that keeps the repository, the plan's own reference.
+   */
+  previewRetention: z
+    .object({
+      name: planName,
+      replaces: planName.optional(),
+      repository: location,
+      password: password.optional(),
+      ...planRetention,
     })
     .strict(),
   /** The next runs of a schedule being typed, on this machine's clock. */
@@ -468,6 +524,8 @@ interface Results {
   listPlans: PlanSummary[];
   savePlan: PlanSummary;
   previewSchedule: SchedulePreview;
+  checkPlanFolders: { folder: string; problem: string }[];
+  previewRetention: RetentionPreview;
   runPlanNow: { started: boolean };
   pausePlan: PlanSummary;
   resumePlan: PlanSummary;
@@ -488,6 +546,21 @@ export interface PlanSummary {
   timeZone: string;
   keepLast: number | null;
   keepDaily: number | null;
+  keepHourly: number | null;
+  keepWeekly: number | null;
+  keepMonthly: number | null;
+  keepYearly: number | null;
+  keepWithin: string | null;
+  excludes: string[];
+  watch: boolean;
+  onlyOnAc: boolean;
+  verifyPercent: number | null;
+  /** Prune after every Nth run that forgot snapshots (0: never). */
+  pruneEvery: number;
+  /** Each API source's definition (JSON text, as its file holds it; empty when unreadable). */
+  apiSources: string[];
+  /** The API sources' own polling interval ("15m"), or null. */
+  apiEvery: string | null;
   paused: boolean;
   health: PlanHealthWord;
   /** Local time ("2026-12-05 02:30:00") on the plan's clock; null: never ran. */
@@ -500,6 +573,14 @@ export interface PlanSummary {
    * (local time of its last completed backup, or of its creation when it never completed one).
    */
   overdue: { since: string; neverCompleted: boolean } | null;
+}
+
+/** A forget dry run on a plan's snapshots, newest first; times local, on the plan's clock. */
+export interface RetentionPreview {
+  /** False: no keep-* rule is set, so everything is kept. */
+  rules: boolean;
+  kept: { id: string; time: string; reasons: string[] }[];
+  removed: { id: string; time: string }[];
 }
 
 export interface SchedulePreview {

@@ -63,6 +63,8 @@ const bridge = {
   listPlans: call('listPlans'),
   savePlan: call('savePlan'),
   previewSchedule: call('previewSchedule'),
+  checkPlanFolders: call('checkPlanFolders'),
+  previewRetention: call('previewRetention'),
   runPlanNow: call('runPlanNow'),
   pausePlan: call('pausePlan'),
   resumePlan: call('resumePlan'),

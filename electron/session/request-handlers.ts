@@ -26,7 +26,7 @@ import type { JobHistory } from './job-history.js';
 import type { JobLog, JobRegistry, JobWork } from './job-registry.js';
 import type { PlanJobs } from '../plans/plan-jobs.js';
 import { planJobSummary } from './plan-job-events.js';
-import type { Plans } from './plans.js';
+import { folderProblems, type Plans } from './plans.js';
 import type { RecentRepositories } from './recent-repositories.js';
 import type { SavedSources } from './saved-sources.js';
 import { redactLocation } from '../engine/service.js';
@@ -458,6 +458,12 @@ export function createRequestHandlers(
     },
     async savePlan(args) {
       return plans().save(args);
+    },
+    async checkPlanFolders({ folders }) {
+      return folderProblems(folders);
+    },
+    async previewRetention(args) {
+      return plans().previewRetention(args);
     },
     async previewSchedule({ schedule }) {
       return plans().preview(schedule);

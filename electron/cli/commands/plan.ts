@@ -9,10 +9,11 @@ import type { Plan } from '../../plans/config-schema.js';
 import { findPlan, loadConfig, updateConfig } from '../../plans/config-store.js';
 import { formatLocal, nextRuns, planHealth } from '../../plans/plan-health.js';
 import { planFiles } from '../../plans/plan-files.js';
+import { parseApiEvery, parseCount, parseVerifyPercent } from '../../plans/plan-options.js';
 import { KEEP_OPTIONS } from '../../plans/plan-retention.js';
 import { runPlan } from '../../plans/plan-runner.js';
 import { apiJobKey } from '../../plans/plan-state.js';
-import { describeSchedule, parseInterval, scheduleFromOptions } from '../../plans/schedule.js';
+import { describeSchedule, scheduleFromOptions } from '../../plans/schedule.js';
 import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { runCliJob } from '../job-control.js';
 import { formatBytes, printJson, table } from '../output.js';
@@ -58,37 +59,6 @@ function oneName(positionals: string[], usage: string): string {
   return positionals[0]!;
 }
 
-function count(option: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^-?\d+$/.test(text) || Number(text) < -1)
-    throw new CairnError('invalid-argument', `--${option} ${text}: write a whole number (-1: all)`);
-  return Number(text);
-}
-
-function percent(text: string | undefined): number | null {
-  if (text === undefined) return null;
-  const n = Number(text.replace(/%$/, ''));
-  if (!(n > 0 && n <= 100))
-    throw new CairnError('invalid-argument', `--verify ${text}: write a percentage like 5%`);
-  return n;
-}
-
-/** `--api-every`: the API sources' own interval, for a plan that has folders besides. */
-function apiEvery(text: string | undefined, folders: number, apis: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (apis === 0)
-    throw new CairnError('invalid-argument', '--api-every needs API sources (--api SOURCE.json)');
-  if (folders === 0)
-    throw new CairnError(
-      'invalid-argument',
-      `--api-every is for a plan with folders too; a plan of API sources only is polled on its schedule: --every ${text}`,
-    );
-  const seconds = parseInterval(text);
-  if (seconds < 60)
-    throw new CairnError('invalid-argument', `--api-every ${text}: at least 1m between polls`);
-  return seconds;
-}
-
 async function add(argv: string[]): Promise<number> {
   const keepOptions = Object.fromEntries(
     Object.keys(KEEP_OPTIONS).map((k) => [k, { type: 'string' as const }]),
@@ -127,13 +97,13 @@ async function add(argv: string[]): Promise<number> {
       'invalid-argument',
       `--password-ref REF is required (keychain:ENTRY, env:NAME or file:PATH)\nusage: ${ADD_USAGE}`,
     );
-  const apiEverySeconds = apiEvery(values['api-every'], paths.length, values.api?.length ?? 0);
+  const apiEverySeconds = parseApiEvery(values['api-every'], paths.length, values.api?.length ?? 0);
   const retention: Plan['retention'] = {};
   for (const [option, key] of Object.entries(KEEP_OPTIONS) as [
     keyof typeof KEEP_OPTIONS,
     keyof Plan['retention'],
   ][]) {
-    const n = count(option, values[option]);
+    const n = parseCount(option, values[option]);
     if (n !== undefined) (retention as Record<string, number>)[key] = n;
   }
   if (values['keep-within'] !== undefined) retention.keepWithin = values['keep-within'];
@@ -151,8 +121,8 @@ async function add(argv: string[]): Promise<number> {
     ...(values['only-on-ac'] ? { onlyOnAc: true } : {}),
     ...(apiEverySeconds !== undefined ? { apiEverySeconds } : {}),
     retention,
-    pruneEvery: count('prune-every', values['prune-every']) ?? 1,
-    verifyPercent: percent(values.verify),
+    pruneEvery: parseCount('prune-every', values['prune-every']) ?? 1,
+    verifyPercent: parseVerifyPercent(values.verify),
     ...(values.before ? { before: values.before } : {}),
     ...(values.after ? { after: values.after } : {}),
     paused: false,

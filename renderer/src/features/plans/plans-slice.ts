@@ -3,7 +3,13 @@
  * and run by its scheduler), and the actions on them. An action's failure is kept for the
  * screen to show; the list is read again after each action.
  */
-import type { ArgsOf, ContractError, PlanSummary } from '../../../../shared/contract';
+import type {
+  ApiSourceValidation,
+  ArgsOf,
+  ContractError,
+  PlanSummary,
+  RetentionPreview,
+} from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
 
@@ -18,6 +24,13 @@ export interface PlansSlice {
     action: 'runPlanNow' | 'pausePlan' | 'resumePlan' | 'removePlan',
     name: string,
   ): Promise<void>;
+  /** What is wrong with each folder as typed; nothing when the host cannot say. */
+  checkPlanFolders(folders: string[]): Promise<{ folder: string; problem: string }[]>;
+  /** The engine's verdict on a definition being typed (as on the Sources screen); null: none. */
+  validatePlanApiSource(text: string): Promise<ApiSourceValidation | null>;
+  previewRetention(
+    args: ArgsOf<'previewRetention'>,
+  ): Promise<RetentionPreview | { error: ContractError }>;
   previewSchedule(
     schedule: ArgsOf<'previewSchedule'>['schedule'],
   ): Promise<{ runs: string[]; text: string } | { error: ContractError }>;
@@ -51,6 +64,28 @@ export const createPlansSlice: SliceCreator<PlansSlice> = (api) => (set, get) =>
       return;
     }
     await get().loadPlans();
+  },
+  async checkPlanFolders(folders) {
+    if (folders.length === 0) return [];
+    try {
+      return await api.call('checkPlanFolders', { folders });
+    } catch {
+      return []; // the save says it again, with the reason
+    }
+  },
+  async validatePlanApiSource(text) {
+    try {
+      return await api.call('validateApiSource', { text });
+    } catch {
+      return null; // the save says what is wrong
+    }
+  },
+  async previewRetention(args) {
+    try {
+      return await api.call('previewRetention', args);
+    } catch (err) {
+      return { error: asContractError(err) };
+    }
   },
   async previewSchedule(schedule) {
     try {
