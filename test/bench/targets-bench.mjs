@@ -6,7 +6,8 @@
 // repository. Restores are verified byte for byte.
 // Run by run.mjs (BENCH_TARGETS=0 skips it), or alone: `node test/bench/targets-bench.mjs`
 // with BENCH_SIZE_MB, BENCH_SEED, BENCH_TIMEOUT_S as for the main bench, and BENCH_TARGETS_LIST
-// (local,rest,webdav,sftp,s3,restic-rest) to pick rows.
+// (local,rest,webdav,sftp,s3,restic-rest; rest-base with BENCH_BASE_CLI) to pick rows, and
+// BENCH_TARGETS_RUNS rounds.
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -123,9 +124,12 @@ async function setUp(name, round) {
   const home = path.join(dir, 'home');
   fs.mkdirSync(home, { recursive: true });
   const cairnEnv = { CAIRN_PASSWORD: PASSWORD, CAIRN_HOME: home, PATH: NODE_FIRST_ON_PATH };
+  // The row `rest-base` runs the CLI that BENCH_BASE_CLI names (an earlier build) against
+  // REST, interleaved with the others: a before/after comparison under the same load.
+  const cli0 = name === 'rest-base' ? process.env.BENCH_BASE_CLI : CAIRN_CLI;
   const node = cfg.cpuProf
-    ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.join(cfg.cpuProf, name), CAIRN_CLI]]
-    : [CAIRN_CLI, []];
+    ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.join(cfg.cpuProf, name), cli0]]
+    : [cli0, []];
   const cli = (args) => [node[0], [...node[1], ...args]];
   const cairn = (location, env, files, counts) => ({
     env: { ...cairnEnv, ...env },
@@ -142,10 +146,11 @@ async function setUp(name, round) {
       return cairn(repo, {}, repo, null);
     }
     case 'rest':
+    case 'rest-base':
     case 'restic-rest': {
       const root = path.join(dir, 'server');
       const p = await serverFor('restic', root);
-      if (name === 'rest')
+      if (name !== 'restic-rest')
         return cairn(`rest:http://127.0.0.1:${p.port}/repo`, {}, path.join(root, 'repo'), p.counts);
       const location = `rest:http://127.0.0.1:${p.port}/repo`;
       return {
@@ -229,6 +234,13 @@ else {
       try {
         const ctx = await setUp(name, round);
         await timed(name, ctx, ctx.init);
+        if (name === 'restic-rest' && round === 0) {
+          // restic calibrates its key derivation when it creates the key (about 0.5 s of
+          // scrypt, less work on a busy machine); Cairn's is fixed (N=2^15, r=8, p=5).
+          const keys = path.join(ctx.files, 'keys');
+          const key = JSON.parse(fs.readFileSync(path.join(keys, fs.readdirSync(keys)[0])));
+          console.log(`  restic's key: scrypt N=${key.N} r=${key.r} p=${key.p}`);
+        }
         const backup = await timed(name, ctx, ctx.backup);
         const size = dirBytes(ctx.files);
         const again = await timed(name, ctx, ctx.backup);
