@@ -40,6 +40,17 @@ export {
   type WallTime,
 } from './retention/local-time.js';
 
+/**
+ * Starts loading an operation's code (and, for a restore, its workers) at once rather than
+ * once the repository is open: opening derives the key off the main thread, which is idle
+ * meanwhile. A failure to load shows where the code is awaited.
+ */
+function early<T>(load: () => Promise<T>): Promise<T> {
+  const loading = load();
+  loading.catch(() => undefined);
+  return loading;
+}
+
 async function openRepository(ref: RepositoryRef): Promise<Repository> {
   const target = await openRefTarget(ref);
   return Repository.open(target, ref.password, { cacheRoot: metadataCacheRoot(target) });
@@ -248,10 +259,12 @@ export function createEngine(options: EngineOptions = {}): EngineService {
         const { readRange } = await import('./browse/snapshot-browser.js');
         return readRange(repo, snap.tree, p, range);
       }),
-    backup: (ref, request, control) =>
-      withRepository(ref, shared('backup'), control, async (repo, c) =>
-        (await import('./backup/backup.js')).backupFolders(repo, request, c),
-      ),
+    backup: (ref, request, control) => {
+      const code = early(() => import('./backup/backup.js'));
+      return withRepository(ref, shared('backup'), control, async (repo, c) =>
+        (await code).backupFolders(repo, request, c),
+      );
+    },
     backupApi: (ref, request, control) =>
       withRepository(ref, shared('backup'), control, async (repo, c) =>
         (await import('./sources/api/backup-api-source.js')).backupApiSource(repo, request, c),
@@ -279,10 +292,16 @@ export function createEngine(options: EngineOptions = {}): EngineService {
     loadApiSourceDefinition: async (file) =>
       (await import('./sources/api/load-source-definition.js')).loadSourceDefinition(file),
     openKeychain: async () => (await import('./credentials/keychain.js')).openKeychain(),
-    restore: (ref, request, control) =>
-      withRepository(ref, reading('restore'), control, async (repo, c) =>
-        (await import('./restore/restore.js')).restoreSnapshot(repo, request, c),
-      ),
+    restore: (ref, request, control) => {
+      const code = early(async () => {
+        const restore = await import('./restore/restore.js');
+        restore.prepareRestore();
+        return restore;
+      });
+      return withRepository(ref, reading('restore'), control, async (repo, c) =>
+        (await code).restoreSnapshot(repo, request, c),
+      );
+    },
     restoreApi: (ref, request, control) =>
       withRepository(ref, reading('restore'), control, async (repo, c) =>
         (await import('./restore-api/restore-api.js')).restoreApiRecords(repo, request, c),

@@ -6,7 +6,8 @@
 // repository. Restores are verified byte for byte.
 // Run by run.mjs (BENCH_TARGETS=0 skips it), or alone: `node test/bench/targets-bench.mjs`
 // with BENCH_SIZE_MB, BENCH_SEED, BENCH_TIMEOUT_S as for the main bench, and BENCH_TARGETS_LIST
-// (local,rest,webdav,sftp,s3,restic-rest) to pick rows.
+// (local,rest,webdav,sftp,s3,restic-rest; rest-base with BENCH_BASE_CLI) to pick rows, and
+// BENCH_TARGETS_RUNS rounds.
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +29,11 @@ const cfg = {
   seed: Number(process.env.BENCH_SEED ?? 20261123),
   timeoutS: Number(process.env.BENCH_TIMEOUT_S ?? 900),
   rows: (process.env.BENCH_TARGETS_LIST ?? 'local,rest,webdav,sftp,s3,restic-rest').split(','),
+  // Rounds, each running every row once in turn (cairn, restic, cairn, restic…), so a busy
+  // machine's load falls on both alike; each cell is the median over the rounds.
+  runs: Number(process.env.BENCH_TARGETS_RUNS ?? 1),
+  // A folder for CPU profiles of Cairn's processes (node --cpu-prof), one per command.
+  cpuProf: process.env.BENCH_CPU_PROF,
 };
 
 const work = path.join(BENCH_ROOT, 'targets');
@@ -113,29 +119,38 @@ async function serverFor(kind, root, extra) {
 }
 
 /** Each row: how to reach its repository, the tool's commands, where its files are. */
-async function setUp(name) {
-  const home = path.join(work, name, 'home');
+async function setUp(name, round) {
+  const dir = path.join(work, `${name}-${round}`);
+  const home = path.join(dir, 'home');
   fs.mkdirSync(home, { recursive: true });
   const cairnEnv = { CAIRN_PASSWORD: PASSWORD, CAIRN_HOME: home, PATH: NODE_FIRST_ON_PATH };
+  // The row `rest-base` runs the CLI that BENCH_BASE_CLI names (an earlier build) against
+  // REST, interleaved with the others: a before/after comparison under the same load.
+  const cli0 = name === 'rest-base' ? process.env.BENCH_BASE_CLI : CAIRN_CLI;
+  const node = cfg.cpuProf
+    ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.join(cfg.cpuProf, name), cli0]]
+    : [cli0, []];
+  const cli = (args) => [node[0], [...node[1], ...args]];
   const cairn = (location, env, files, counts) => ({
     env: { ...cairnEnv, ...env },
     files,
     counts,
-    init: [CAIRN_CLI, ['init', '--repo', location]],
-    backup: [CAIRN_CLI, ['backup', data.dir, '--repo', location]],
-    restore: (t) => [CAIRN_CLI, ['restore', 'latest', '--target', t, '--repo', location]],
+    init: cli(['init', '--repo', location]),
+    backup: cli(['backup', data.dir, '--repo', location]),
+    restore: (t) => cli(['restore', 'latest', '--target', t, '--repo', location]),
     restored: (t) => path.join(t, path.basename(data.dir)),
   });
   switch (name) {
     case 'local': {
-      const repo = path.join(work, name, 'repo');
+      const repo = path.join(dir, 'repo');
       return cairn(repo, {}, repo, null);
     }
     case 'rest':
+    case 'rest-base':
     case 'restic-rest': {
-      const root = path.join(work, name, 'server');
+      const root = path.join(dir, 'server');
       const p = await serverFor('restic', root);
-      if (name === 'rest')
+      if (name !== 'restic-rest')
         return cairn(`rest:http://127.0.0.1:${p.port}/repo`, {}, path.join(root, 'repo'), p.counts);
       const location = `rest:http://127.0.0.1:${p.port}/repo`;
       return {
@@ -149,12 +164,12 @@ async function setUp(name) {
       };
     }
     case 'webdav': {
-      const root = path.join(work, name, 'server');
+      const root = path.join(dir, 'server');
       const p = await serverFor('webdav', root);
       return cairn(`webdav:http://127.0.0.1:${p.port}/repo`, {}, path.join(root, 'repo'), p.counts);
     }
     case 'sftp': {
-      const root = path.join(work, name, 'server');
+      const root = path.join(dir, 'server');
       const p = await serverFor('sftp', root, [
         '--user',
         'bench',
@@ -171,7 +186,7 @@ async function setUp(name) {
       );
     }
     case 's3': {
-      const root = path.join(work, name, 'server');
+      const root = path.join(dir, 'server');
       fs.mkdirSync(root, { recursive: true });
       const s = await startServer(
         process.execPath,
@@ -201,6 +216,7 @@ async function timed(name, ctx, [cmd, args]) {
     );
   return {
     seconds: r.seconds,
+    cpu: r.cpuSeconds,
     bytes: ctx.counts ? ctx.counts.up + ctx.counts.down - before : null,
   };
 }
@@ -208,34 +224,73 @@ async function timed(name, ctx, [cmd, args]) {
 const available = spawnSync('rclone', ['version']).error === undefined;
 if (!available) console.log('SKIP targets bench: rclone not installed');
 else {
-  console.log(`\ntargets bench: ${cfg.sizeMB} MB, ${data.files} files, loopback servers`);
-  for (const name of cfg.rows) {
-    try {
-      const ctx = await setUp(name);
-      await timed(name, ctx, ctx.init);
-      const backup = await timed(name, ctx, ctx.backup);
-      const size = dirBytes(ctx.files);
-      const again = await timed(name, ctx, ctx.backup);
-      const target = path.join(work, name, 'restore');
-      const restore = await timed(name, ctx, ctx.restore(target));
-      const diffs = compareTrees(expected, fingerprintTree(ctx.restored(target)));
-      if (diffs.length) throw new Error(`${name}: restore differs: ${diffs.join('; ')}`);
-      row[name] = {
-        backup: backup.seconds,
-        rebackup: again.seconds,
-        restore: restore.seconds,
-        size,
-        moved: again.bytes,
-      };
-      console.log(`  ${name}: done`);
-    } catch (e) {
-      row[name] = { error: e.message };
-      console.log(`  ${name}: FAILED ${e.message}`);
+  console.log(
+    `\ntargets bench: ${cfg.sizeMB} MB, ${data.files} files, loopback servers, ${cfg.runs} round(s)`,
+  );
+  const runs = {};
+  for (let round = 0; round < cfg.runs; round++) {
+    for (const name of cfg.rows) {
+      if (runs[name]?.error) continue;
+      try {
+        const ctx = await setUp(name, round);
+        await timed(name, ctx, ctx.init);
+        if (name === 'restic-rest' && round === 0) {
+          // restic calibrates its key derivation when it creates the key (about 0.5 s of
+          // scrypt, less work on a busy machine); Cairn's is fixed (N=2^15, r=8, p=5).
+          const keys = path.join(ctx.files, 'keys');
+          const key = JSON.parse(fs.readFileSync(path.join(keys, fs.readdirSync(keys)[0])));
+          console.log(`  restic's key: scrypt N=${key.N} r=${key.r} p=${key.p}`);
+        }
+        const backup = await timed(name, ctx, ctx.backup);
+        const size = dirBytes(ctx.files);
+        const again = await timed(name, ctx, ctx.backup);
+        const target = path.join(work, `${name}-${round}`, 'restore');
+        const restore = await timed(name, ctx, ctx.restore(target));
+        const diffs = compareTrees(expected, fingerprintTree(ctx.restored(target)));
+        if (diffs.length) throw new Error(`${name}: restore differs: ${diffs.join('; ')}`);
+        (runs[name] ??= []).push({ backup, again, restore, size });
+        fs.rmSync(path.join(work, `${name}-${round}`), { recursive: true, force: true });
+        const s = (m) => `${m.seconds.toFixed(2)}s/${m.cpu?.toFixed(2) ?? '?'}cpu`;
+        console.log(`  ${name} #${round + 1}: ${s(backup)} ${s(again)} ${s(restore)}`);
+      } catch (e) {
+        runs[name] = { error: e.message };
+        console.log(`  ${name}: FAILED ${e.message}`);
+      }
+      for (const s of servers.splice(0)) s.stop();
     }
   }
-  for (const s of servers) s.stop();
-  const ref = row['restic-rest'];
-  const ratio = (v, r) => (v !== undefined && r ? (v / r).toFixed(2) : '—');
+  const median = (xs) => {
+    const v = xs.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+    if (!v.length) return null;
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  for (const [name, rs] of Object.entries(runs)) {
+    if (rs.error) {
+      row[name] = rs;
+      continue;
+    }
+    row[name] = {
+      backup: median(rs.map((r) => r.backup.seconds)),
+      rebackup: median(rs.map((r) => r.again.seconds)),
+      restore: median(rs.map((r) => r.restore.seconds)),
+      cpu: {
+        backup: median(rs.map((r) => r.backup.cpu)),
+        rebackup: median(rs.map((r) => r.again.cpu)),
+        restore: median(rs.map((r) => r.restore.cpu)),
+      },
+      size: median(rs.map((r) => r.size)),
+      moved: median(rs.map((r) => r.again.bytes)),
+      runs: rs.map((r) => [r.backup.seconds, r.again.seconds, r.restore.seconds]),
+    };
+  }
+  // Each ratio is the median of the rounds' ratios: a round's two rows ran side by side, under
+  // about the same load.
+  const refRuns = row['restic-rest']?.runs;
+  const ratio = (r, i) => {
+    if (!refRuns) return '—';
+    const m = median(r.runs.map((x, k) => (refRuns[k] ? x[i] / refRuns[k][i] : null)));
+    return m === null ? '—' : m.toFixed(2);
+  };
   const lines = [
     [
       'target',
@@ -243,13 +298,14 @@ else {
       're-backup s',
       'restore s',
       'vs restic (b/re/r)',
+      'CPU s (b/re/r)',
       're-backup moved',
       'of repo',
     ],
   ];
   for (const [name, r] of Object.entries(row)) {
     if (r.error) {
-      lines.push([name, 'FAILED', '', '', '', '', '']);
+      lines.push([name, 'FAILED', '', '', '', '', '', '']);
       continue;
     }
     lines.push([
@@ -257,9 +313,8 @@ else {
       r.backup.toFixed(2),
       r.rebackup.toFixed(2),
       r.restore.toFixed(2),
-      name === 'restic-rest'
-        ? 'reference'
-        : `${ratio(r.backup, ref?.backup)} / ${ratio(r.rebackup, ref?.rebackup)} / ${ratio(r.restore, ref?.restore)}`,
+      name === 'restic-rest' ? 'reference' : `${ratio(r, 0)} / ${ratio(r, 1)} / ${ratio(r, 2)}`,
+      [r.cpu.backup, r.cpu.rebackup, r.cpu.restore].map((c) => c?.toFixed(2) ?? '?').join(' / '),
       r.moved === null ? 'local' : `${(r.moved / 1e6).toFixed(3)} MB`,
       r.moved === null ? '' : `${((r.moved / r.size) * 100).toFixed(2)} %`,
     ]);
@@ -268,7 +323,11 @@ else {
   console.log(lines.map((l) => l.map((c, i) => String(c).padEnd(widths[i])).join('  ')).join('\n'));
   fs.writeFileSync(
     path.join(BENCH_ROOT, 'targets-results.json'),
-    JSON.stringify({ date: new Date().toISOString(), sizeMB: cfg.sizeMB, rows: row }, null, 2),
+    JSON.stringify(
+      { date: new Date().toISOString(), sizeMB: cfg.sizeMB, runs: cfg.runs, rows: row },
+      null,
+      2,
+    ),
   );
   fs.rmSync(work, { recursive: true, force: true });
   if (Object.values(row).some((r) => r.error)) process.exitCode = 1;

@@ -5,7 +5,8 @@
  *
  * HttpFaultProxy answers 5xx, drops the connection in the middle of an upload, stalls, cuts an
  * answer short or flips a byte of an upload, for the next N requests matching a method and
- * path, or lets the server act and loses its answer. TcpFaultProxy (for SFTP) cuts connections once a number of bytes went upstream.
+ * path, or lets the server act and loses its answer. TcpFaultProxy (for SFTP) cuts connections once a number of bytes went upstream, and
+ * logs what came back (for the pace of a download).
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -174,6 +175,8 @@ export class HttpFaultProxy {
 }
 
 export class TcpFaultProxy {
+  /** Every piece that came from the server: when (performance.now()) and its bytes. */
+  readonly fromServer: { at: number; bytes: number }[] = [];
   private cutsLeft = 0;
   private cutAfterBytes = 0;
   private counted = 0;
@@ -236,7 +239,10 @@ export class TcpFaultProxy {
       }
       server.write(chunk);
     });
-    server.on('data', (chunk: Buffer) => client.write(chunk));
+    server.on('data', (chunk: Buffer) => {
+      this.fromServer.push({ at: performance.now(), bytes: chunk.length });
+      client.write(chunk);
+    });
     client.on('error', end);
     server.on('error', end);
     client.on('close', end);

@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CairnError } from '../../electron/engine/errors.js';
@@ -27,6 +28,35 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir('cairn-faults-');
 const MiB = 1024 * 1024;
+
+type SftpWrite = (...args: unknown[]) => void;
+/** ssh2's SFTP client, whose write() the SFTP tests make fail as a server can (SSH_FX_FAILURE). */
+const { SFTP } = createRequire(import.meta.url)('ssh2/lib/protocol/SFTP.js') as {
+  SFTP: { prototype: { write: SftpWrite } };
+};
+
+/**
+ * Runs `work` while the `nth` write request of an SFTP session and every `every`th after it
+ * is answered with SSH_FX_FAILURE (code 4, "Failure") instead of being sent.
+ */
+async function failingWrites<T>(nth: number, every: number, work: () => Promise<T>): Promise<T> {
+  const write = SFTP.prototype.write;
+  let count = 0;
+  SFTP.prototype.write = function (this: unknown, ...args: unknown[]) {
+    count++;
+    if (count >= nth && (count - nth) % every === 0) {
+      const cb = args.at(-1) as (err: Error) => void;
+      process.nextTick(() => cb(Object.assign(new Error('Failure'), { code: 4 })));
+      return;
+    }
+    write.apply(this, args);
+  };
+  try {
+    return await work();
+  } finally {
+    SFTP.prototype.write = write;
+  }
+}
 
 const settings = (name: string): RemoteTargetSettings => ({
   retry: { baseDelayMs: 20 },
@@ -307,6 +337,26 @@ describe('SFTP (rclone) through a faulty network', () => {
     proxy.cutAfter(2 * MiB, 1);
     await target.adopt('data', id, file);
     expect((await direct.load('data', id)).equals(bytes)).toBe(true);
+  });
+
+  it('a write the server fails (SSH_FX_FAILURE) starts the upload again', async (ctx) => {
+    if (skip) return ctx.skip(skip);
+    const bytes = randomBytes(3 * MiB);
+    const { file, id } = spooled(direct, bytes);
+    // The 20th write of the first attempt fails; the next attempt writes all of it again.
+    await failingWrites(20, Infinity, () => direct.adopt('data', id, file));
+    expect((await direct.load('data', id)).equals(bytes)).toBe(true);
+  });
+
+  it('writes failing every time: gives up in one line, nothing under the name', async (ctx) => {
+    if (skip) return ctx.skip(skip);
+    const bytes = randomBytes(MiB);
+    const { file, id } = spooled(direct, bytes);
+    const err = await failure(failingWrites(3, 3, () => direct.adopt('data', id, file)));
+    expect(err.message).toBe(
+      `cannot upload data/${id.slice(0, 12)}… to sftp:ana@127.0.0.1:${server.port}/repo: the server failed a write (Failure) after 5 attempts`,
+    );
+    expect((await direct.list('data')).map((f) => f.name)).not.toContain(id);
   });
 
   it('cut every time: gives up in one line, and nothing is under the name', async (ctx) => {

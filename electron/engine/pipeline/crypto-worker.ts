@@ -5,10 +5,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Lane, type LaneKeys } from './lane.js';
-import type { WorkerRequest } from './worker-messages.js';
+import type { WorkerRequest, WorkerStart } from './worker-messages.js';
 
 const port = parentPort!;
-const lane = new Lane(workerData as LaneKeys, (msg, transfer = []) =>
-  port.postMessage(msg, transfer),
-);
-port.on('message', (req: WorkerRequest) => lane.handle(req));
+const start = (keys: LaneKeys): Lane =>
+  new Lane(keys, (msg, transfer = []) => port.postMessage(msg, transfer));
+// A worker started ahead of its pool (prestartWorkers) gets its keys in its first message.
+let lane = workerData ? start(workerData as LaneKeys) : undefined;
+port.on('message', (req: WorkerRequest | WorkerStart) => {
+  if (req.op === 'keys') lane = start(req.keys);
+  else lane!.handle(req);
+});

@@ -14,6 +14,7 @@
 import type { ChunkerParams } from '../format/repo-config.js';
 import type { BlobType } from '../format/pack.js';
 import type { FinishedPack } from '../repository/pack-file.js';
+import type { LaneKeys } from './lane.js';
 
 /** A file to back up, as the scan saw it: it is read only if it is still that file. */
 export interface FileJob {
@@ -106,6 +107,12 @@ export interface WorkerError {
   kind?: string;
   /** The errno code (ENOSPC, …), when it was a system error. */
   code?: string;
+}
+
+/** The first message to a worker started before its keys were known (prestartWorkers). */
+export interface WorkerStart {
+  op: 'keys';
+  keys: LaneKeys;
 }
 
 export type WorkerRequest =

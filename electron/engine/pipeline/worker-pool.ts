@@ -22,6 +22,7 @@ import type {
   WorkerError,
   WorkerRequest,
   WorkerResponse,
+  WorkerStart,
 } from './worker-messages.js';
 
 /** The main thread's side of a backup's file reading. */
@@ -111,6 +112,29 @@ function workerUrl(): URL {
   return new URL('./crypto-worker.js', here);
 }
 
+/** Workers started before their keys were known (prestartWorkers), for the next pool. */
+const spares: Worker[] = [];
+
+function defaultSize(): number {
+  return Math.max(1, Math.min(os.availableParallelism(), 8));
+}
+
+/**
+ * Starts the next pool's workers now, in a process that does one job (the CLI): a worker
+ * takes a few hundred ms to load its modules, which then overlap the key derivation instead
+ * of delaying the first work after it. They get their keys in their first message.
+ */
+export function prestartWorkers(size = defaultSize()): void {
+  if (!sharesMainThread()) return;
+  while (spares.length < size - 1) {
+    const worker = new Worker(workerUrl(), { resourceLimits: WORKER_LIMITS });
+    worker.unref();
+    // Until a pool takes it, a failing spare is only not used.
+    worker.on('error', () => spares.splice(spares.indexOf(worker) >>> 0, 1));
+    spares.push(worker);
+  }
+}
+
 export class WorkerPool {
   readonly size: number;
   private readonly workers: PoolWorker[] = [];
@@ -122,7 +146,7 @@ export class WorkerPool {
   constructor(
     private readonly key: MasterKey,
     private readonly chunkerSeed = '',
-    size = Math.max(1, Math.min(os.availableParallelism(), 8)),
+    size = defaultSize(),
   ) {
     this.size = size;
   }
@@ -244,7 +268,9 @@ export class WorkerPool {
       this.workers.push(entry);
     }
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(url, { workerData: keys, resourceLimits: WORKER_LIMITS });
+      const spare = spares.shift();
+      const worker = spare ?? new Worker(url, { workerData: keys, resourceLimits: WORKER_LIMITS });
+      if (spare) spare.postMessage({ op: 'keys', keys } satisfies WorkerStart);
       worker.unref();
       const entry: PoolWorker = { worker, load: 0 };
       worker.on('message', (msg: WorkerResponse) => this.onMessage(entry, msg));

@@ -37,6 +37,13 @@ const RANGE_BYTES = 2 * 1024 * 1024;
 /** Unneeded bytes worth reading through rather than starting a new range. */
 const RANGE_GAP = 256 * 1024;
 
+/**
+ * Ranges in flight from a remote target: a range there is a request that waits on the network
+ * and the server before any worker can start on it, so more are kept going than the workers
+ * need from a local disk; at 2 MiB each this bounds the downloaded bytes held to 16 MiB.
+ */
+const REMOTE_RANGES_IN_FLIGHT = 8;
+
 /** Empty files created at once (each holds a descriptor while its metadata is set). */
 const EMPTY_AT_ONCE = 16;
 
@@ -129,7 +136,9 @@ export class ContentWriter {
     private readonly pool: WorkerPool,
     private readonly options: ContentWriterOptions,
   ) {
-    this.parallel = pool.size * 2;
+    this.parallel = repo.target.localPath
+      ? pool.size * 2
+      : Math.max(pool.size * 2, REMOTE_RANGES_IN_FLIGHT);
   }
 
   /**

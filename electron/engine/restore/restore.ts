@@ -18,7 +18,7 @@ import type { BackupWarning, OverwritePolicy } from '../../../shared/domain.js';
 import { CairnError, errorMessage, isNotFound } from '../errors.js';
 import type { Tree, TreeNode } from '../format/tree.js';
 import { nodeProblem } from '../format/tree-check.js';
-import { WorkerPool } from '../pipeline/worker-pool.js';
+import { prestartWorkers, WorkerPool } from '../pipeline/worker-pool.js';
 import type { Repository } from '../repository/repository.js';
 import type { JobControl, RestoreRequest, RestoreResult } from '../operation-types.js';
 import { findSnapshot } from '../snapshots/snapshot-store.js';
@@ -74,6 +74,11 @@ function select(includes: string[][] | undefined, parts: readonly string[]): Sel
     ancestor = true;
   }
   return ancestor ? 'ancestor' : 'none';
+}
+
+/** Called before the repository is opened: its workers start while the key is derived. */
+export function prepareRestore(): void {
+  prestartWorkers();
 }
 
 export async function restoreSnapshot(

@@ -54,6 +54,10 @@ export interface TransferLimits {
   downloadBytesPerSecond?: number | undefined;
 }
 
+/** Bounds of a paced download's pieces (`--limit-download`). */
+const MIN_PIECE = 16 * 1024;
+const MAX_PIECE = 1024 * 1024;
+
 export class RemoteTarget implements Target {
   readonly saveConcurrency: number;
   private readonly retry: RetryPolicy;
@@ -137,16 +141,37 @@ export class RemoteTarget implements Target {
     range?: { offset: number; length: number },
   ): Promise<Buffer> {
     const label = fileLabel(kind, name);
-    const data = await this.run(`download ${label} from`, () => this.store.get(kind, name, range), {
-      'not-found': () => {
+    const missing = {
+      'not-found': (): never => {
         throw Object.assign(new Error(`${label} not found at ${this.displayName}`), {
           code: 'ENOENT',
         });
       },
-    });
-    // Paced after the fact: the average rate over a transfer of many files is what is limited.
-    await this.downBucket?.take(data.length);
-    return data;
+    };
+    const get = (part?: { offset: number; length: number }) =>
+      this.run(`download ${label} from`, () => this.store.get(kind, name, part), missing);
+    const bucket = this.downBucket;
+    if (!bucket) return get(range);
+    // `--limit-download`: the file comes in pieces of the bucket's burst, each asked for only
+    // once the bucket allows its bytes, so every download in flight shares one rate on the
+    // wire. (Pausing a whole answer as it arrives does not: the sockets' buffers take in
+    // megabytes at full speed first.)
+    const start = range?.offset ?? 0;
+    const length =
+      range?.length ??
+      (await this.run(`download ${label} from`, () => this.store.size(kind, name))) ??
+      missing['not-found']();
+    const piece = Math.max(MIN_PIECE, Math.min(MAX_PIECE, Math.floor(bucket.burst)));
+    const parts: Buffer[] = [];
+    for (let at = 0; at < length;) {
+      const want = Math.min(piece, length - at);
+      await bucket.take(want);
+      const part = await get({ offset: start + at, length: want });
+      parts.push(part);
+      at += part.length;
+      if (part.length < want) break; // the end of the file
+    }
+    return Buffer.concat(parts);
   }
 
   list(kind: FileKind): Promise<FileInfo[]> {

@@ -74,6 +74,8 @@ function closeReadHandle(entry: ReadHandle): void {
 /** SFTP status codes (draft-ietf-secsh-filexfer-02). */
 const NO_SUCH_FILE = 2;
 const PERMISSION_DENIED = 3;
+/** SSH_FX_FAILURE: the generic "it did not work", e.g. rclone failing one write of many. */
+const FAILURE = 4;
 const SAVE_CONCURRENCY = 4;
 const CHUNK = 256 * 1024;
 /** Read requests of one range in flight: 32 of 32 KiB keep a 2 MiB restore range
@@ -113,7 +115,16 @@ class SftpStore implements RemoteStore {
     const temp = this.abs(tempPath(kind, name));
     try {
       await this.ensureFolder(folderOf(kind, name));
-      await this.writeFile(session, temp, body);
+      try {
+        await this.writeFile(session, temp, body);
+      } catch (err) {
+        // A failed write says nothing more than "failure" (rclone answers so when one of the
+        // writes in flight goes wrong): the upload starts again under the temporary name.
+        if (sftpCode(err) !== FAILURE) throw err;
+        throw new StoreError('transient', `the server failed a write (${errorText(err)})`, {
+          cause: err,
+        });
+      }
       try {
         await call<void>(session, (cb) => sftp.rename(temp, final, cb));
       } catch (err) {
@@ -515,6 +526,10 @@ class SftpStore implements RemoteStore {
     }
     return networkFault(err);
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function sftpCode(err: unknown): number | undefined {

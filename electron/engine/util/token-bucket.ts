@@ -6,7 +6,8 @@
 export class TokenBucket {
   private tokens: number;
   private last = Date.now();
-  private readonly burst: number;
+  /** Bytes that may go at once after a pause. */
+  readonly burst: number;
 
   constructor(readonly bytesPerSecond: number) {
     this.burst = Math.max(1, bytesPerSecond / 4);
