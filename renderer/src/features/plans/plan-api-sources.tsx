@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiSourceValidation } from '../../../../shared/contract';
 import { useAppStore } from '../../store/store-context';
+import { DefinitionProblems } from '../../components/definition-problems';
 
 const validateDelayMs = 300;
 
@@ -101,15 +102,7 @@ function DefinitionEditor({
               ✓ {verdict.name}: {verdict.endpoints.join(', ')}
             </span>
           )}
-          {verdict && !verdict.ok && (
-            <ul className="problems">
-              {verdict.problems.map((p, i) => (
-                <li key={i} className="field-error">
-                  {p.path && <code>{p.path}</code>} {p.message}
-                </li>
-              ))}
-            </ul>
-          )}
+          {verdict && !verdict.ok && <DefinitionProblems problems={verdict.problems} />}
         </div>
         <button
           type="button"

@@ -5,6 +5,7 @@ import { plural } from '../../components/format';
 import { Icon } from '../../components/icons';
 import { RecordList } from '../../components/record-list';
 import { useAppStore } from '../../store/store-context';
+import { DefinitionProblems } from '../../components/definition-problems';
 
 const validateDelayMs = 300;
 
@@ -134,15 +135,7 @@ function ApiSourceEditor({ id }: { id: string }) {
               {draft.saveError}
             </p>
           )}
-          {v && v.available && !v.ok && (
-            <ul className="problems">
-              {v.problems.map((p, i) => (
-                <li key={i} className="field-error">
-                  {p.path && <code>{p.path}</code>} {p.message}
-                </li>
-              ))}
-            </ul>
-          )}
+          {v && v.available && !v.ok && <DefinitionProblems problems={v.problems} />}
         </div>
         <button
           type="button"
