@@ -19,13 +19,15 @@ import { verifyPack, verifyPackFile } from './worker-pack-verifier.js';
 import { restoreRange } from './worker-restore.js';
 import { PackFile, type FinishedPack } from '../repository/pack-file.js';
 import { detachable } from './detachable.js';
-import type { PackSpool, WorkerError, WorkerRequest, WorkerResponse } from './worker-messages.js';
+import type {
+  LaneKeys,
+  PackSpool,
+  WorkerError,
+  WorkerRequest,
+  WorkerResponse,
+} from './worker-messages.js';
 
-export interface LaneKeys {
-  encryptKey: Uint8Array;
-  chunkIdKey: Uint8Array;
-  chunkerSeed: string;
-}
+export type { LaneKeys } from './worker-messages.js';
 
 /** Sends a response; `transfer` lists buffers a worker hands over instead of copying. */
 export type LaneSend = (msg: WorkerResponse, transfer?: ArrayBuffer[]) => void;

@@ -14,7 +14,13 @@
 import type { ChunkerParams } from '../format/repo-config.js';
 import type { BlobType } from '../format/pack.js';
 import type { FinishedPack } from '../repository/pack-file.js';
-import type { LaneKeys } from './lane.js';
+
+/** What a worker's lane needs to seal and identify chunks: the repository's keys. */
+export interface LaneKeys {
+  encryptKey: Uint8Array;
+  chunkIdKey: Uint8Array;
+  chunkerSeed: string;
+}
 
 /** A file to back up, as the scan saw it: it is read only if it is still that file. */
 export interface FileJob {
