@@ -167,6 +167,17 @@ describe('plans', () => {
     const shown = JSON.parse(show.stdout) as { health: string; next_runs: string[] };
     expect(shown.health).toBe('ok');
     expect(shown.next_runs).toHaveLength(5);
+    // The text forms: show lists the same five runs, one a line; every table ends its last line.
+    const text = (await cairnOk(['plan', 'show', 'docs'], { env })).stdout;
+    const runs = text.slice(text.indexOf('  next runs   ')).trimEnd().split('\n');
+    expect(runs).toHaveLength(5);
+    for (const line of runs)
+      expect(line).toMatch(/^ {2}(next runs| {9}) {3}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    for (const args of [['plan', 'list'], ['activity']]) {
+      const out = (await cairnOk(args, { env })).stdout;
+      expect(out.endsWith('\n'), args.join(' ')).toBe(true);
+      expect(out.split('\n').at(-2), args.join(' ')).toContain('docs');
+    }
   });
 
   it('a failing "before" command skips the run and says why', async () => {

@@ -185,7 +185,7 @@ async function list(argv: string[]): Promise<number> {
     table([
       ['NAME', 'SCHEDULE', 'HEALTH', 'LAST RUN', 'RESULT', 'NEXT RUN'],
       ...rows.map((r) => [r.name, r.schedule, r.health, r._last, r.last_result ?? '-', r._next]),
-    ]),
+    ]) + '\n',
   );
   return 0;
 }
