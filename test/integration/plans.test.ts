@@ -90,6 +90,32 @@ describe('plans', () => {
     expect(res3.stderr).toBe(
       'cairn: plan broken not saved: --password-ref must be a secret reference: keychain:ENTRY, env:NAME or file:PATH\n',
     );
+    // Badly written options are named with the rest, not one at a time before the rest.
+    const res4 = await cairn(
+      [
+        'plan',
+        'add',
+        'broken',
+        '--repo',
+        repo,
+        path.join(dir, 'missing'),
+        '--password-ref',
+        `file:${wrong}`,
+        '--daily',
+        '25:30',
+        '--keep-last',
+        'x',
+        '--verify',
+        '500%',
+      ],
+      { env },
+    );
+    expect(res4.code).toBe(1);
+    expect(res4.stderr).toBe(
+      'cairn: plan broken not saved: --keep-last x: write a whole number (-1: all); ' +
+        '--daily "25:30": write a time as HH:MM, like 02:30; --verify 500%: write a percentage like 5%; ' +
+        `${path.join(dir, 'missing')} does not exist; wrong password for repository at ${repo}\n`,
+    );
     const list = await cairnOk(['plan', 'list', '--json'], { env });
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
