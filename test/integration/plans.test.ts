@@ -291,6 +291,16 @@ describe('plans', () => {
     expect(again.stderr).toBe(
       'cairn: nothing imported: plan(s) docs exist already (remove or rename them first)\n',
     );
+    // A folder or definition that is not on this machine is said at import, not at the first run.
+    const moved = path.join(dir, 'moved-export.json');
+    const missing = path.join(dir, 'not-on-this-machine');
+    writeFileSync(
+      moved,
+      readFileSync(exported, 'utf8').replaceAll(JSON.stringify(src), JSON.stringify(missing)),
+    );
+    const third = { ...env, CAIRN_HOME: path.join(dir, 'third-home') };
+    const imported = await cairnOk(['config', 'import', moved], { env: third });
+    expect(imported.stderr).toBe(`warning: plan docs: ${missing} does not exist here\n`);
   });
 
   it('a damaged configuration file is reported and kept as it is', async () => {
