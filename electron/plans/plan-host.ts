@@ -41,6 +41,8 @@ export interface PlanHostOptions {
   powerSource?: () => Promise<PowerSource>;
   /** Where the runs are shown as jobs (a host that gives it to its session before starting). */
   board?: PlanJobBoard;
+  /** A configuration that cannot be read (damaged, too new): serve says it on its terminal too. */
+  onConfigProblem?: (message: string) => void;
 }
 
 export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost> {
@@ -104,7 +106,10 @@ export async function startPlanHost(options: PlanHostOptions): Promise<PlanHost>
         `plans: ${config.plans.map((p) => `${p.name}${p.paused ? ' (paused)' : ''}`).join(', ') || 'none'}`,
       );
     } catch (err) {
-      log(`${errorMessage(err)}; plans already loaded keep running`);
+      const loaded = scheduler.status().length > 0;
+      const message = `${errorMessage(err)}; ${loaded ? 'plans already loaded keep running' : 'no plan runs until it is fixed'}`;
+      log(message);
+      options.onConfigProblem?.(message);
     }
   };
   await reload();

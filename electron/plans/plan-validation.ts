@@ -12,7 +12,12 @@ import type { EngineService } from '../engine/service-types.js';
 import { PLAN_NAME, SECRET_REFERENCE, type Plan } from './config-schema.js';
 
 /** Throws one CairnError listing every problem; a single engine error keeps its kind (exit code). */
-export async function validatePlan(plan: Plan, engine: EngineService): Promise<void> {
+export async function validatePlan(
+  plan: Plan,
+  engine: EngineService,
+  /** Options the command line could not read (a bad --daily, --keep-last x), named first. */
+  optionProblems: unknown[] = [],
+): Promise<void> {
   const problems: { message: string; error?: CairnError }[] = [];
   const add = (err: unknown) =>
     problems.push(
@@ -20,6 +25,7 @@ export async function validatePlan(plan: Plan, engine: EngineService): Promise<v
         ? { message: err.message, error: err }
         : { message: errorMessage(err) },
     );
+  for (const err of optionProblems) add(err);
   if (!PLAN_NAME.test(plan.name)) {
     add(
       `plan name ${JSON.stringify(plan.name)}: use letters, digits, ".", "_" or "-" (at most 64)`,

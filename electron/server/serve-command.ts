@@ -108,6 +108,8 @@ export async function runServe(
   if (!isLoopback(options.host)) {
     io.err(`cairn serve: warning: listening on ${options.host}, reachable from other machines`);
   }
+  // Listen for SIGTERM before printing the address: whoever waits for it may stop us at once.
+  const stopped = io.stopped();
   io.out('Cairn web UI (keep this address private; it contains the access token):');
   io.out(`  ${server.url}`);
   const running = server;
@@ -118,10 +120,15 @@ export async function runServe(
   });
   // The plans run by themselves while the server is up; their log is under CAIRN_HOME.
   const files = planFiles(home);
-  plans = await startPlanHost({ engine, files, board });
+  plans = await startPlanHost({
+    engine,
+    files,
+    board,
+    onConfigProblem: (message) => io.err(`cairn serve: ${message}`),
+  });
   io.out(`Plans run on their schedules (log: ${join(files.logs, 'plans.log')}).`);
   io.out('Press Ctrl+C to stop.');
-  await io.stopped();
+  await stopped;
   stopWatchingToken();
   // A running plan is cancelled cleanly (the repository stays sound) and recorded as cancelled.
   await plans.stop();

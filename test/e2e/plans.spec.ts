@@ -17,6 +17,7 @@ import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ActivityPage } from './pages/activity-page.js';
 import { AppShell } from './pages/app-shell.js';
 import { ConnectPage } from './pages/connect-page.js';
 import { startCairnServe } from './support/cairn-serve.js';
@@ -116,6 +117,13 @@ test.describe('plans made in the app @web-only', () => {
       // The scheduler's run, not one started here: the page only looks.
       await expect(card).toHaveAttribute('data-last-result', 'ok', { timeout: 180_000 });
       await expect(card.getByTestId('plan-last-run')).toContainText(', ok');
+      // …and it is in Activity, as a run the scheduler started (not one by hand).
+      await page.getByTestId('nav-activity').click();
+      const scheduled = new ActivityPage(page).root.locator(
+        '[data-testid="activity-run"][data-plan="documents"][data-result="ok"]',
+      );
+      await expect(scheduled.first()).toContainText(/scheduled run|catch-up run/);
+      await page.getByTestId('nav-plans').click();
 
       await card.getByTestId('plan-pause').click();
       await expect(card).toHaveAttribute('data-paused', 'yes');

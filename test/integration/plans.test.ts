@@ -90,6 +90,32 @@ describe('plans', () => {
     expect(res3.stderr).toBe(
       'cairn: plan broken not saved: --password-ref must be a secret reference: keychain:ENTRY, env:NAME or file:PATH\n',
     );
+    // Badly written options are named with the rest, not one at a time before the rest.
+    const res4 = await cairn(
+      [
+        'plan',
+        'add',
+        'broken',
+        '--repo',
+        repo,
+        path.join(dir, 'missing'),
+        '--password-ref',
+        `file:${wrong}`,
+        '--daily',
+        '25:30',
+        '--keep-last',
+        'x',
+        '--verify',
+        '500%',
+      ],
+      { env },
+    );
+    expect(res4.code).toBe(1);
+    expect(res4.stderr).toBe(
+      'cairn: plan broken not saved: --keep-last x: write a whole number (-1: all); ' +
+        '--daily "25:30": write a time as HH:MM, like 02:30; --verify 500%: write a percentage like 5%; ' +
+        `${path.join(dir, 'missing')} does not exist; wrong password for repository at ${repo}\n`,
+    );
     const list = await cairnOk(['plan', 'list', '--json'], { env });
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
@@ -167,6 +193,17 @@ describe('plans', () => {
     const shown = JSON.parse(show.stdout) as { health: string; next_runs: string[] };
     expect(shown.health).toBe('ok');
     expect(shown.next_runs).toHaveLength(5);
+    // The text forms: show lists the same five runs, one a line; every table ends its last line.
+    const text = (await cairnOk(['plan', 'show', 'docs'], { env })).stdout;
+    const runs = text.slice(text.indexOf('  next runs   ')).trimEnd().split('\n');
+    expect(runs).toHaveLength(5);
+    for (const line of runs)
+      expect(line).toMatch(/^ {2}(next runs| {9}) {3}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    for (const args of [['plan', 'list'], ['activity']]) {
+      const out = (await cairnOk(args, { env })).stdout;
+      expect(out.endsWith('\n'), args.join(' ')).toBe(true);
+      expect(out.split('\n').at(-2), args.join(' ')).toContain('docs');
+    }
   });
 
   it('a failing "before" command skips the run and says why', async () => {
@@ -254,6 +291,16 @@ describe('plans', () => {
     expect(again.stderr).toBe(
       'cairn: nothing imported: plan(s) docs exist already (remove or rename them first)\n',
     );
+    // A folder or definition that is not on this machine is said at import, not at the first run.
+    const moved = path.join(dir, 'moved-export.json');
+    const missing = path.join(dir, 'not-on-this-machine');
+    writeFileSync(
+      moved,
+      readFileSync(exported, 'utf8').replaceAll(JSON.stringify(src), JSON.stringify(missing)),
+    );
+    const third = { ...env, CAIRN_HOME: path.join(dir, 'third-home') };
+    const imported = await cairnOk(['config', 'import', moved], { env: third });
+    expect(imported.stderr).toBe(`warning: plan docs: ${missing} does not exist here\n`);
   });
 
   it('a damaged configuration file is reported and kept as it is', async () => {

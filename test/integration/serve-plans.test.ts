@@ -15,6 +15,8 @@ import { CLI, cairnOk } from '../helpers/cairn-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const PASSWORD = 'correct horse battery staple';
+// The quick API's token, reached by `env:` reference only: the scan below looks for it too.
+const API_TOKEN = 'serve-plans-api-token-7Qx2';
 
 interface Run {
   id: string;
@@ -52,7 +54,7 @@ async function until(
 
 function startServe(home: string, extra: string[] = []) {
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...extra], {
-    env: { ...process.env, CAIRN_HOME: home, CAIRN_PASSWORD: '' },
+    env: { ...process.env, CAIRN_HOME: home, CAIRN_PASSWORD: '', CAIRN_TEST_PLAN_TOKEN: API_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -98,17 +100,18 @@ describe('cairn serve runs plans', () => {
   const repo = path.join(dir, 'repo');
   const src = path.join(dir, 'photos');
   const passwordFile = path.join(dir, 'password');
-  const env = { CAIRN_HOME: home, CAIRN_PASSWORD: '' };
+  const env = { CAIRN_HOME: home, CAIRN_PASSWORD: '', CAIRN_TEST_PLAN_TOKEN: API_TOKEN };
   let quick: FixtureServer;
   let slow: FixtureServer;
 
-  const sourceFile = (name: string, server: FixtureServer) => {
+  const sourceFile = (name: string, server: FixtureServer, token?: string) => {
     const file = path.join(dir, `${name}.source.json`);
     writeFileSync(
       file,
       JSON.stringify({
         name,
         baseUrl: server.baseUrl,
+        ...(token ? { auth: { type: 'bearer', token } } : {}),
         endpoints: [
           {
             name: 'items',
@@ -126,7 +129,11 @@ describe('cairn serve runs plans', () => {
     mkdirSync(src);
     writeFileSync(path.join(src, 'a.jpg'), 'not really a photo\n');
     writeFileSync(passwordFile, PASSWORD);
-    quick = await startFixtureServer({ items: 12, projects: 0 });
+    quick = await startFixtureServer({
+      items: 12,
+      projects: 0,
+      auth: { type: 'bearer', token: API_TOKEN },
+    });
     // Each answer takes long enough that a run is surely mid-backup when the test stops it.
     slow = await startFixtureServer({ items: 40, projects: 0, latencyMs: 1500 });
     await cairnOk(['init', '--repo', repo]);
@@ -146,7 +153,7 @@ describe('cairn serve runs plans', () => {
         repo,
         src,
         '--api',
-        sourceFile('quick', quick),
+        sourceFile('quick', quick, 'env:CAIRN_TEST_PLAN_TOKEN'),
         '--password-ref',
         `file:${passwordFile}`,
         '--every',
@@ -224,9 +231,11 @@ describe('cairn serve runs plans', () => {
     expect(await rotated.token).toBe(fresh);
     await rotated.stop();
 
-    // No file Cairn wrote (configuration, state, activity, logs, repository) holds the password.
+    // No file Cairn wrote (configuration, state, activity, logs, repository) holds the
+    // password or the API's token.
     for (const file of [...filesUnder(home), ...filesUnder(repo)]) {
       expect(readFileSync(file).includes(PASSWORD), file).toBe(false);
+      expect(readFileSync(file).includes(API_TOKEN), file).toBe(false);
     }
   }, 900_000);
 });

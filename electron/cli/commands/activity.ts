@@ -44,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
         r.stats ? formatBytes(r.stats.bytes_added) : '-',
         r.error ?? (r.warnings.length ? `${r.warnings.length} warning(s)` : (r.summary ?? '')),
       ]),
-    ]),
+    ]) + '\n',
   );
   return 0;
 }

@@ -4,6 +4,7 @@
  * (keychain:, env:, file:), never a secret, so neither does the export; secrets stay where the
  * references point.
  */
+import { promises as fs } from 'node:fs';
 import { CairnError } from '../../engine/errors.js';
 import { writeJsonAtomic, readTextIfExists } from '../../plans/atomic-json.js';
 import { loadConfig, parseConfig, updateConfig } from '../../plans/config-store.js';
@@ -52,5 +53,20 @@ export async function run(argv: string[]): Promise<number> {
     }
   });
   process.stdout.write(`${added} plan(s) imported from ${file}\n`);
+  // Folders and API definitions are paths of the machine exported from: say at once which are
+  // not here, rather than at the plan's first run.
+  for (const plan of imported.plans) {
+    for (const where of [...plan.folders, ...plan.apiSources]) {
+      if (!(await exists(where)))
+        process.stderr.write(`warning: plan ${plan.name}: ${where} does not exist here\n`);
+    }
+  }
   return 0;
+}
+
+async function exists(where: string): Promise<boolean> {
+  return fs.stat(where).then(
+    () => true,
+    () => false,
+  );
 }

@@ -97,13 +97,25 @@ async function add(argv: string[]): Promise<number> {
       'invalid-argument',
       `--password-ref REF is required (keychain:ENTRY, env:NAME or file:PATH)\nusage: ${ADD_USAGE}`,
     );
-  const apiEverySeconds = parseApiEvery(values['api-every'], paths.length, values.api?.length ?? 0);
+  // A badly written option is one more problem for validatePlan to name with the rest.
+  const optionProblems: unknown[] = [];
+  const checked = <T>(fallback: T, parseOption: () => T): T => {
+    try {
+      return parseOption();
+    } catch (err) {
+      optionProblems.push(err);
+      return fallback;
+    }
+  };
+  const apiEverySeconds = checked(undefined, () =>
+    parseApiEvery(values['api-every'], paths.length, values.api?.length ?? 0),
+  );
   const retention: Plan['retention'] = {};
   for (const [option, key] of Object.entries(KEEP_OPTIONS) as [
     keyof typeof KEEP_OPTIONS,
     keyof Plan['retention'],
   ][]) {
-    const n = parseCount(option, values[option]);
+    const n = checked(undefined, () => parseCount(option, values[option]));
     if (n !== undefined) (retention as Record<string, number>)[key] = n;
   }
   if (values['keep-within'] !== undefined) retention.keepWithin = values['keep-within'];
@@ -115,14 +127,14 @@ async function add(argv: string[]): Promise<number> {
     folders: paths.map((p) => path.resolve(p)),
     excludes: values.exclude ?? [],
     apiSources: (values.api ?? []).map((p) => path.resolve(p)),
-    schedule: scheduleFromOptions(values),
+    schedule: checked<Plan['schedule']>({ type: 'manual' }, () => scheduleFromOptions(values)),
     timeZone: values['time-zone'] ?? resolveTimeZone(),
     watch: values.watch ?? false,
     ...(values['only-on-ac'] ? { onlyOnAc: true } : {}),
     ...(apiEverySeconds !== undefined ? { apiEverySeconds } : {}),
     retention,
-    pruneEvery: parseCount('prune-every', values['prune-every']) ?? 1,
-    verifyPercent: parseVerifyPercent(values.verify),
+    pruneEvery: checked(undefined, () => parseCount('prune-every', values['prune-every'])) ?? 1,
+    verifyPercent: checked(null, () => parseVerifyPercent(values.verify)),
     ...(values.before ? { before: values.before } : {}),
     ...(values.after ? { after: values.after } : {}),
     paused: false,
@@ -136,7 +148,7 @@ async function add(argv: string[]): Promise<number> {
       `a plan named ${name} exists already (cairn plan remove ${name} first)`,
     );
   const { validatePlan } = await import('../../plans/plan-validation.js');
-  await validatePlan(plan, createEngine());
+  await validatePlan(plan, createEngine(), optionProblems);
   await updateConfig(files.config, (config) => {
     if (config.plans.some((p) => p.name === name))
       throw new CairnError('invalid-argument', `a plan named ${name} exists already`);
@@ -185,7 +197,7 @@ async function list(argv: string[]): Promise<number> {
     table([
       ['NAME', 'SCHEDULE', 'HEALTH', 'LAST RUN', 'RESULT', 'NEXT RUN'],
       ...rows.map((r) => [r.name, r.schedule, r.health, r._last, r.last_result ?? '-', r._next]),
-    ]),
+    ]) + '\n',
   );
   return 0;
 }
