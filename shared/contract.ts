@@ -561,6 +561,12 @@ export interface PlanSummary {
   apiSources: string[];
   /** The API sources' own polling interval ("15m"), or null. */
   apiEvery: string | null;
+  /**
+   * Commands run before and after each backup (`--before`, `--after`); null: none. Set with the
+   * CLI only: a command the schedule runs is more than a browser session should be able to add.
+   */
+  before: string | null;
+  after: string | null;
   paused: boolean;
   health: PlanHealthWord;
   /** Local time ("2026-12-05 02:30:00") on the plan's clock; null: never ran. */

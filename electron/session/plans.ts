@@ -304,6 +304,8 @@ async function summary(plan: Plan, state: PlanState, now: number): Promise<PlanS
     pruneEvery: plan.pruneEvery,
     apiSources: await Promise.all(plan.apiSources.map(readDefinition)),
     apiEvery: plan.apiEverySeconds === undefined ? null : formatSeconds(plan.apiEverySeconds),
+    before: plan.before ?? null,
+    after: plan.after ?? null,
     paused: plan.paused,
     health,
     lastRun: state.lastRunEnd ? formatLocal(Date.parse(state.lastRunEnd), plan.timeZone) : null,

