@@ -54,10 +54,12 @@ describe('a plan polling its API source on its own interval', () => {
     const noFolders = await cairn([...base, '--api', source, '--api-every', '5m'], { env });
     expect(noFolders.code).toBe(1);
     expect(noFolders.stderr).toBe(
-      'cairn: --api-every is for a plan with folders too; a plan of API sources only is polled on its schedule: --every 5m\n',
+      'cairn: plan x not saved: --api-every is for a plan with folders too; a plan of API sources only is polled on its schedule: --every 5m\n',
     );
     const noApi = await cairn([...base, src, '--api-every', '5m'], { env });
-    expect(noApi.stderr).toBe('cairn: --api-every needs API sources (--api SOURCE.json)\n');
+    expect(noApi.stderr).toBe(
+      'cairn: plan x not saved: --api-every needs API sources (--api SOURCE.json)\n',
+    );
   });
 
   it('backs up the folders in the plan’s runs and the API source in polls of its own', async () => {
