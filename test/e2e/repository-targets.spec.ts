@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
+import { ed25519KeyPair } from '../helpers/ssh-key-pair.js';
 import { missingProgram, startRclone } from '../fixtures/target-servers/servers.js';
 import { AppShell } from './pages/app-shell.js';
 import { expect, test } from './support/fixtures.js';
@@ -107,7 +107,7 @@ test.describe('remote repository targets @web-only', () => {
     workspace,
     shot,
   }) => {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    const pair = ed25519KeyPair();
     const hostKey = workspace.path('host-key');
     writeFileSync(hostKey, pair.private, { mode: 0o600 });
     const blob = Buffer.from(pair.public.split(' ')[1]!, 'base64');

@@ -8,7 +8,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { utils } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   missingProgram,
@@ -16,6 +15,7 @@ import {
   type RunningServer,
 } from '../fixtures/target-servers/servers.js';
 import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { ed25519KeyPair } from '../helpers/ssh-key-pair.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir('cairn-sftp-');
@@ -23,10 +23,7 @@ const skip = missingProgram('rclone');
 
 /** Writes a new ed25519 key pair (OpenSSH format) and returns the private key's path. */
 function newKey(name: string, passphrase?: string): string {
-  const pair = utils.generateKeyPairSync(
-    'ed25519',
-    passphrase ? { passphrase, cipher: 'aes256-ctr', rounds: 4 } : {},
-  );
+  const pair = ed25519KeyPair(passphrase);
   const file = path.join(dir, name);
   writeFileSync(file, pair.private, { mode: 0o600 });
   writeFileSync(`${file}.pub`, `${pair.public}\n`);
