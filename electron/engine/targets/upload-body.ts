@@ -29,6 +29,12 @@ export function bufferBody(data: Uint8Array | readonly Uint8Array[]): UploadBody
   };
 }
 
+/**
+ * Read size of a spooled pack's stream: with the default 64 KiB a 16 MiB pack took 256 reads
+ * and 256 socket writes, a tenth of a backup's main-thread time to a REST server.
+ */
+const FILE_READ_BYTES = 1 << 20;
+
 export async function fileBody(file: string): Promise<UploadBody> {
   const { size } = await fs.stat(file);
   let md5: Promise<Buffer> | undefined;
@@ -36,7 +42,9 @@ export async function fileBody(file: string): Promise<UploadBody> {
     size,
     md5: () => (md5 ??= hashFile(file)),
     stream: (start = 0, end = size) =>
-      end <= start ? Readable.from([]) : createReadStream(file, { start, end: end - 1 }),
+      end <= start
+        ? Readable.from([])
+        : createReadStream(file, { start, end: end - 1, highWaterMark: FILE_READ_BYTES }),
     read: async (start = 0, end = size) => {
       const handle = await fs.open(file, 'r');
       try {
@@ -57,17 +65,26 @@ export async function fileBody(file: string): Promise<UploadBody> {
 
 async function hashFile(file: string): Promise<Buffer> {
   const hash = createHash('md5');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+  for await (const chunk of createReadStream(file, { highWaterMark: FILE_READ_BYTES }))
     hash.update(chunk as Buffer);
   return hash.digest();
 }
 
 /** The same bytes, handed out no faster than the bucket allows (`--limit-upload`). */
 export function throttledBody(body: UploadBody, bucket: TokenBucket): UploadBody {
+  // Pieces of at most a burst each, so the bytes go out evenly whatever the read size.
   const pace = (): Transform =>
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        bucket.take(chunk.length).then(() => done(null, chunk), done);
+        const piece = Math.max(1, Math.floor(bucket.burst));
+        const send = async () => {
+          for (let at = 0; at < chunk.length; at += piece) {
+            const part = chunk.subarray(at, at + piece);
+            await bucket.take(part.length);
+            this.push(part);
+          }
+        };
+        send().then(() => done(), done);
       },
     });
   return {
