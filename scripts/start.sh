@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
-stale=$(find electron shared renderer -newer dist/electron/cli/index.js \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' \) -print -quit 2>/dev/null || true)
-if [ ! -f dist/electron/cli/index.js ] || [ ! -f dist/renderer/index.html ] || [ -n "$stale" ]; then
+stale=$(find electron shared renderer -newer dist/cli/cairn.js \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' \) -print -quit 2>/dev/null || true)
+if [ ! -f dist/cli/cairn.js ] || [ ! -f dist/renderer/index.html ] || [ -n "$stale" ]; then
   echo "Building Cairn…"
   npm run build >/dev/null
 fi
@@ -32,4 +32,4 @@ if [ -z "$why" ]; then
   exec "$electron_bin" .
 fi
 echo "Cairn: cannot open the desktop app because $why; serving the same UI in your browser instead."
-exec node dist/electron/cli/index.js serve "$@"
+exec node dist/cli/cairn.js serve "$@"

@@ -40,7 +40,7 @@ const bigMB = Number(values['big-mb']);
 const runs = Math.max(1, Number(values.runs));
 const MiB = 1024 * 1024;
 
-const cli = fileURLToPath(new URL('../../dist/electron/cli/index.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../dist/cli/cairn.js', import.meta.url));
 if (!fs.existsSync(cli)) {
   console.error('diff bench: Cairn is not built; run `npm run build` first');
   process.exit(1);

@@ -35,7 +35,7 @@ const samples = Math.max(1, Number(values.samples));
 const previewBytes = 64 * 1024; // what the UI's preview reads (session/file-preview.ts)
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = path.join(root, 'dist/electron/cli/index.js');
+const cli = path.join(root, 'dist/cli/cairn.js');
 const servicePath = path.join(root, 'dist/electron/engine/service.js');
 if (!fs.existsSync(cli) || !fs.existsSync(servicePath)) {
   console.error('open-repository bench: Cairn is not built; run `npm run build` first');

@@ -19,7 +19,7 @@ import { measure } from './measure.mjs';
 import { compareTrees, fingerprintTree } from './tree-hash.mjs';
 
 const REPO_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
-const CAIRN_CLI = path.join(REPO_ROOT, 'dist/electron/cli/index.js');
+const CAIRN_CLI = path.join(REPO_ROOT, 'dist/cli/cairn.js');
 const S3RVER = path.join(REPO_ROOT, 'test/fixtures/target-servers/s3rver-process.mjs');
 const PASSWORD = 'bench-password-not-secret';
 const NODE_FIRST_ON_PATH = [path.dirname(process.execPath), process.env.PATH].join(path.delimiter);

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const REPO_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 // Run as the installed `cairn` runs: the file itself, whose #! line carries its Node flags,
 // with this Node first on PATH.
-const CAIRN_CLI = path.join(REPO_ROOT, 'dist/electron/cli/index.js');
+const CAIRN_CLI = path.join(REPO_ROOT, 'dist/cli/cairn.js');
 const NODE_FIRST_ON_PATH = [path.dirname(process.execPath), process.env.PATH].join(path.delimiter);
 const PASSWORD = 'bench-password-not-secret';
 

@@ -18,7 +18,7 @@ import { expect, test } from './support/fixtures.js';
 import { makeDocuments, makeSparseImage } from './support/sample-data.js';
 
 const password = 'plan-runs-e2e-Pw-3x!Qd';
-const cli = path.resolve('dist/electron/cli/index.js');
+const cli = path.resolve('dist/cli/cairn.js');
 
 function cairn(args: string[], env: Record<string, string>): string {
   const res = spawnSync(process.execPath, [cli, ...args], {

@@ -32,7 +32,7 @@ const password = 'plans-e2e-Pw-4k!Tz';
 const apiToken = 'plans-e2e-api-token-9c1d';
 process.env.CAIRN_E2E_PLAN_API_TOKEN = apiToken;
 process.env.CAIRN_E2E_PLAN_PASSWORD = password;
-const cli = path.resolve('dist/electron/cli/index.js');
+const cli = path.resolve('dist/cli/cairn.js');
 const haveSecretService = ['dbus-run-session', 'gnome-keyring-daemon'].every(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
 );

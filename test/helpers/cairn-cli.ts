@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = path.join(ROOT, 'dist/electron/cli/index.js');
+export const CLI = path.join(ROOT, 'dist/cli/cairn.js');
 
 export interface CliResult {
   code: number;

@@ -24,13 +24,13 @@ const requires = (p: PackageJson): string[] =>
   Object.keys({ ...p.dependencies, ...p.optionalDependencies });
 
 /**
- * Returns the path of the copied CLI entry (dist/electron/cli/index.js); call it in a test,
+ * Returns the path of the copied CLI entry (dist/cli/cairn.js); call it in a test,
  * which removes the copy when it ends.
  */
 export function cliForOtherUsers(): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-copy-'));
   onTestFinished(() => rmSync(root, { recursive: true, force: true }));
-  for (const part of ['package.json', 'dist/electron', 'dist/shared'])
+  for (const part of ['package.json', 'dist/cli'])
     cpSync(path.join(ROOT, part), path.join(root, part), { recursive: true, dereference: true });
   const wanted = requires(readPackage(ROOT));
   const copied = new Set<string>();
@@ -46,5 +46,5 @@ export function cliForOtherUsers(): string {
   // mkdtemp makes the folder for its owner only; everything in it is readable by all anyway.
   chmodSync(root, 0o755);
   spawnSync('chmod', ['-R', 'a+rX', root]);
-  return path.join(root, 'dist/electron/cli/index.js');
+  return path.join(root, 'dist/cli/cairn.js');
 }

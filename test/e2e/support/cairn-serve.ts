@@ -14,7 +14,7 @@ export interface ServedCairn {
   stop(): Promise<void>;
 }
 
-const cli = path.resolve('dist/electron/cli/index.js');
+const cli = path.resolve('dist/cli/cairn.js');
 
 export async function startCairnServe(cairnHome: string): Promise<ServedCairn> {
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
