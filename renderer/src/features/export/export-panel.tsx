@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
+import { ScopeField, type Scope } from '../../components/scope-field';
 import { useAppStore } from '../../store/store-context';
 import { JobCard } from '../jobs/job-card';
 
@@ -14,7 +15,7 @@ export function ExportPanel({ snapshotId, onClose }: { snapshotId: string; onClo
   const startExport = useAppStore((s) => s.startExport);
   const startError = useAppStore((s) => s.jobStartError);
   const web = useAppStore((s) => s.appInfo?.mode === 'web');
-  const [scope, setScope] = useState<'all' | 'selected'>(selected ? 'selected' : 'all');
+  const [scope, setScope] = useState<Scope>(selected ? 'selected' : 'all');
   const [format, setFormat] = useState<Format>('zip');
   const [jobId, setJobId] = useState<string | null>(null);
   const running = useAppStore((s) =>
@@ -49,36 +50,13 @@ export function ExportPanel({ snapshotId, onClose }: { snapshotId: string; onClo
       data-testid="export-panel"
     >
       <h2 className="card-title">Export to an archive</h2>
-      <fieldset className="field">
-        <legend>What</legend>
-        <label className="radio">
-          <input
-            type="radio"
-            name="export-scope"
-            checked={scope === 'all'}
-            onChange={() => setScope('all')}
-            data-testid="export-scope-all"
-          />
-          The whole snapshot
-        </label>
-        <label className={`radio ${selected ? '' : 'disabled'}`}>
-          <input
-            type="radio"
-            name="export-scope"
-            checked={scope === 'selected'}
-            disabled={!selected}
-            onChange={() => setScope('selected')}
-            data-testid="export-scope-selected"
-          />
-          {selected ? (
-            <>
-              Only <code>{selected.path}</code>
-            </>
-          ) : (
-            'Only the selected file or folder (select one in the tree)'
-          )}
-        </label>
-      </fieldset>
+      <ScopeField
+        scope={scope}
+        onChange={setScope}
+        selectedPath={selected?.path}
+        name="export-scope"
+        testIdPrefix="export-scope"
+      />
       <fieldset className="field">
         <legend>Format</legend>
         {(['zip', 'tar.gz'] as const).map((f) => (

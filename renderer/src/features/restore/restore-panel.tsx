@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { OVERWRITE_POLICIES, type OverwritePolicy } from '../../../../shared/domain';
 import { ErrorNotice } from '../../components/error-notice';
 import { PathField } from '../../components/path-field';
+import { ScopeField, type Scope } from '../../components/scope-field';
 import { useAppStore } from '../../store/store-context';
 import { JobCard } from '../jobs/job-card';
 
@@ -17,7 +18,7 @@ export function RestorePanel({ snapshotId, onClose }: { snapshotId: string; onCl
   const startRestore = useAppStore((s) => s.startRestore);
   const startError = useAppStore((s) => s.jobStartError);
   const pickFolder = useAppStore((s) => s.pickFolder);
-  const [scope, setScope] = useState<'all' | 'selected'>(selected ? 'selected' : 'all');
+  const [scope, setScope] = useState<Scope>(selected ? 'selected' : 'all');
   const [target, setTarget] = useState('');
   const [overwrite, setOverwrite] = useState<OverwritePolicy>('skip');
   const [jobId, setJobId] = useState<string | null>(null);
@@ -48,36 +49,13 @@ export function RestorePanel({ snapshotId, onClose }: { snapshotId: string; onCl
       data-testid="restore-panel"
     >
       <h2 className="card-title">Restore</h2>
-      <fieldset className="field">
-        <legend>What</legend>
-        <label className="radio">
-          <input
-            type="radio"
-            name="scope"
-            checked={scope === 'all'}
-            onChange={() => setScope('all')}
-            data-testid="restore-scope-all"
-          />
-          The whole snapshot
-        </label>
-        <label className={`radio ${selected ? '' : 'disabled'}`}>
-          <input
-            type="radio"
-            name="scope"
-            checked={scope === 'selected'}
-            disabled={!selected}
-            onChange={() => setScope('selected')}
-            data-testid="restore-scope-selected"
-          />
-          {selected ? (
-            <>
-              Only <code>{selected.path}</code>
-            </>
-          ) : (
-            'Only the selected file or folder (select one in the tree)'
-          )}
-        </label>
-      </fieldset>
+      <ScopeField
+        scope={scope}
+        onChange={setScope}
+        selectedPath={selected?.path}
+        name="scope"
+        testIdPrefix="restore-scope"
+      />
       <PathField
         label="Restore into folder"
         value={target}
