@@ -5,19 +5,11 @@ import { jsonOption, parse, repoOption, requireRepo } from '../args.js';
 import { printJson } from '../output.js';
 import { runCliJob } from '../job-control.js';
 import { readPassword } from '../password.js';
+import { KEEP_OPTIONS } from '../../plans/plan-retention.js';
 import { printPrune } from './prune.js';
 
 const USAGE =
   'cairn forget --repo LOC [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N] [--keep-within DURATION] [--keep-tag T] [--prune] [--dry-run] [--json]';
-
-const COUNTS = {
-  'keep-last': 'keepLast',
-  'keep-hourly': 'keepHourly',
-  'keep-daily': 'keepDaily',
-  'keep-weekly': 'keepWeekly',
-  'keep-monthly': 'keepMonthly',
-  'keep-yearly': 'keepYearly',
-} as const;
 
 function count(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -50,8 +42,8 @@ export async function run(argv: string[]): Promise<number> {
   );
   const location = requireRepo(values.repo, USAGE);
   const rules: RetentionRules = {};
-  for (const [flag, key] of Object.entries(COUNTS)) {
-    const n = count(flag, values[flag as keyof typeof COUNTS]);
+  for (const [flag, key] of Object.entries(KEEP_OPTIONS)) {
+    const n = count(flag, values[flag as keyof typeof KEEP_OPTIONS]);
     if (n !== undefined) rules[key] = n;
   }
   // Given but empty (an unset shell variable) is an error from the parser, not "no rule".
