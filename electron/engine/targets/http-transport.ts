@@ -44,6 +44,23 @@ export interface HttpTransportOptions {
   credentials?: HttpCredentials;
 }
 
+/** What the REST and WebDAV targets say when the server refuses their credentials. */
+export const HTTP_CREDENTIALS_HINT =
+  'set CAIRN_TARGET_USER and CAIRN_TARGET_PASSWORD, or put user:password@ in the location';
+
+/** The transport of a REST or WebDAV location: room for its uploads plus a few reads. */
+export function transportFor(
+  location: { credentials?: HttpCredentials | undefined },
+  options: HttpStoreOptions,
+  uploads: number,
+): HttpTransport {
+  return new HttpTransport({
+    maxSockets: uploads + 4,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ...(location.credentials ? { credentials: location.credentials } : {}),
+  });
+}
+
 export class HttpTransport {
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly authorization: string | undefined;

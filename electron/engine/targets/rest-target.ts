@@ -13,7 +13,9 @@
  * and one that failed is deleted again, so no partial file stays under the name.
  */
 import {
-  HttpTransport,
+  HTTP_CREDENTIALS_HINT,
+  transportFor,
+  type HttpTransport,
   statusFault,
   type HttpCredentials,
   type HttpStoreOptions,
@@ -41,18 +43,13 @@ export function restTarget(location: RestLocation, options: HttpStoreOptions = {
 
 class RestStore implements RemoteStore {
   readonly saveConcurrency = SAVE_CONCURRENCY;
-  readonly credentialsHint =
-    'set CAIRN_TARGET_USER and CAIRN_TARGET_PASSWORD, or put user:password@ in the location';
+  readonly credentialsHint = HTTP_CREDENTIALS_HINT;
   private readonly http: HttpTransport;
   private readonly base: string;
 
   constructor(location: RestLocation, options: HttpStoreOptions) {
     this.base = location.url.replace(/\/+$/, '');
-    this.http = new HttpTransport({
-      maxSockets: SAVE_CONCURRENCY + 4,
-      timeoutMs: options.timeoutMs ?? 60_000,
-      ...(location.credentials ? { credentials: location.credentials } : {}),
-    });
+    this.http = transportFor(location, options, SAVE_CONCURRENCY);
   }
 
   async put(kind: FileKind, name: string, body: UploadBody): Promise<'stored' | 'exists'> {

@@ -10,7 +10,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  HttpTransport,
+  HTTP_CREDENTIALS_HINT,
+  transportFor,
+  type HttpTransport,
   statusFault,
   type HttpCredentials,
   type HttpResponse,
@@ -49,8 +51,7 @@ export function webDavTarget(
 
 class WebDavStore implements RemoteStore {
   readonly saveConcurrency = SAVE_CONCURRENCY;
-  readonly credentialsHint =
-    'set CAIRN_TARGET_USER and CAIRN_TARGET_PASSWORD, or put user:password@ in the location';
+  readonly credentialsHint = HTTP_CREDENTIALS_HINT;
   private readonly http: HttpTransport;
   private readonly base: string;
   private readonly folders = new Set<string>();
@@ -59,11 +60,7 @@ class WebDavStore implements RemoteStore {
 
   constructor(location: WebDavLocation, options: HttpStoreOptions) {
     this.base = location.url.replace(/\/+$/, '');
-    this.http = new HttpTransport({
-      maxSockets: SAVE_CONCURRENCY + 4,
-      timeoutMs: options.timeoutMs ?? 60_000,
-      ...(location.credentials ? { credentials: location.credentials } : {}),
-    });
+    this.http = transportFor(location, options, SAVE_CONCURRENCY);
   }
 
   async put(kind: FileKind, name: string, body: UploadBody): Promise<'stored' | 'exists'> {
