@@ -7,8 +7,7 @@
  */
 import type { IndexPack } from '../format/index-file.js';
 import { openObject } from '../format/sealed-object.js';
-import { MasterIndex } from '../repository/master-index.js';
-import { PackWriter } from '../repository/pack-writer.js';
+import { unindexedPackWriter } from '../repository/pack-writer.js';
 import type { Repository } from '../repository/repository.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
@@ -31,14 +30,7 @@ export async function repack(
   meter: ProgressMeter,
   signal: AbortSignal | undefined,
 ): Promise<Repacked> {
-  const writer = new PackWriter(
-    repo.target,
-    repo.key,
-    new MasterIndex(),
-    undefined,
-    undefined,
-    Number.MAX_SAFE_INTEGER,
-  );
+  const writer = unindexedPackWriter(repo.target, repo.key);
   const repacked: string[] = [];
   const kept: IndexPack[] = [];
   try {

@@ -9,8 +9,7 @@ import type { IndexPack } from '../format/index-file.js';
 import type { PackBlob } from '../format/pack.js';
 import type { PackVerdict } from '../pipeline/worker-messages.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
-import { MasterIndex } from '../repository/master-index.js';
-import { PackWriter } from '../repository/pack-writer.js';
+import { unindexedPackWriter } from '../repository/pack-writer.js';
 import { targetError, type Repository } from '../repository/repository.js';
 import { forEachConcurrently } from '../util/concurrency.js';
 import type { FileInfo } from '../targets/target.js';
@@ -79,14 +78,7 @@ export async function copySoundBlobs(
   repo: Repository,
   damaged: readonly { id: string; sound: readonly PackBlob[] }[],
 ): Promise<IndexPack[]> {
-  const writer = new PackWriter(
-    repo.target,
-    repo.key,
-    new MasterIndex(),
-    undefined,
-    undefined,
-    Number.MAX_SAFE_INTEGER,
-  );
+  const writer = unindexedPackWriter(repo.target, repo.key);
   try {
     for (const pack of damaged) {
       if (pack.sound.length === 0) continue;

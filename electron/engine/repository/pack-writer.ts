@@ -12,7 +12,7 @@ import type { BlobType } from '../format/pack.js';
 import type { IndexFile, IndexPack } from '../format/index-file.js';
 import type { Target } from '../targets/target.js';
 import { placeFailure } from '../util/write-failure.js';
-import type { MasterIndex } from './master-index.js';
+import { MasterIndex } from './master-index.js';
 import { PackFile, type FinishedPack } from './pack-file.js';
 
 export interface PackWriterStats {
@@ -20,6 +20,22 @@ export interface PackWriterStats {
   bytes: number;
   bytesRaw: number;
   packs: number;
+}
+
+/**
+ * A writer that never writes index files (with flushPacks, not flush): prune's repack and
+ * repair's salvage take its packs (takeUnindexed) into the index files they write themselves,
+ * together with the packs those replace.
+ */
+export function unindexedPackWriter(target: Target, key: MasterKey): PackWriter {
+  return new PackWriter(
+    target,
+    key,
+    new MasterIndex(),
+    undefined,
+    undefined,
+    Number.MAX_SAFE_INTEGER,
+  );
 }
 
 export class PackWriter {
