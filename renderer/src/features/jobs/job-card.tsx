@@ -308,7 +308,12 @@ function Warnings({ warnings }: { warnings: { path: string; message: string }[] 
       <ul className="warnings">
         {warnings.slice(0, 200).map((w, i) => (
           <li key={i}>
-            <code>{w.path}</code>: {w.message}
+            {w.path !== '' && (
+              <>
+                <code>{w.path}</code>:{' '}
+              </>
+            )}
+            {w.message}
           </li>
         ))}
       </ul>
