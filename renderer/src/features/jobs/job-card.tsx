@@ -97,7 +97,7 @@ function statusWords(status: string, cancelling: boolean): string {
   return { succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' }[status] ?? status;
 }
 
-function RunningProgress({ progress }: { progress: JobProgress | null }) {
+export function RunningProgress({ progress }: { progress: JobProgress | null }) {
   if (progress === null) {
     return (
       <div className="job-progress">
