@@ -31,7 +31,7 @@ function cairn(args: string[], env: Record<string, string>): string {
   return res.stdout;
 }
 
-test.describe('plans: time zone, runs as they end, runs from a terminal @web-only', () => {
+test.describe('plans: time zone, runs from a terminal @web-only', () => {
   test("a plan's time zone is set in the form, previewed and saved", async ({
     page,
     workspace,
