@@ -3,6 +3,7 @@
  * kept by the host under CAIRN_HOME (`activity/`), so it survives restarts and reloads. Plain
  * data only; the contract's `listActivity` and `getActivityLog` answer with these.
  */
+import type { JobProgress } from './domain.js';
 
 /** `running` until the end is recorded; `interrupted` when the process died before that. */
 export const ACTIVITY_RESULTS = [
@@ -52,6 +53,11 @@ export interface ActivityRun {
   error: string | null;
   /** The app's job id (null for a plan's run): a running one is followed and cancelled by it. */
   jobId: string | null;
+  /**
+   * A running plan run's latest progress, for one another process runs (`cairn plan run` in a
+   * terminal); null otherwise, or before its first report.
+   */
+  progress?: JobProgress | null;
 }
 
 export interface ActivityLogText {

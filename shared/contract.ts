@@ -70,6 +70,7 @@ const planSchedule = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('cron'), expression: z.string().trim().max(200) }).strict(),
 ]);
+const planTimeZone = z.string().trim().min(1).max(64);
 const keepCount = z.number().int().min(-1).max(100_000);
 /** A keep-* rule: a count, or the text typed (checked as `--keep-last TEXT` is); empty: none. */
 const keepValue = z.union([keepCount, z.string().trim().max(32)]);
@@ -291,6 +292,8 @@ const schemas = {
       password: password.optional(),
       folders: z.array(z.string().max(4096)).max(100),
       schedule: planSchedule,
+      /** The IANA zone the schedule's clock times are in; left out: the host's own. */
+      timeZone: planTimeZone.optional(),
       ...planRetention,
       /**
        * API source definitions as typed (JSON text, secrets by reference only); the host keeps
@@ -325,8 +328,8 @@ const schemas = {
       ...planRetention,
     })
     .strict(),
-  /** The next runs of a schedule being typed, on this machine's clock. */
-  previewSchedule: z.object({ schedule: planSchedule }).strict(),
+  /** The next runs of a schedule being typed, in its zone (left out: the host's own). */
+  previewSchedule: z.object({ schedule: planSchedule, timeZone: planTimeZone.optional() }).strict(),
   runPlanNow: z.object({ name: planName }).strict(),
   pausePlan: z.object({ name: planName }).strict(),
   resumePlan: z.object({ name: planName }).strict(),

@@ -17,6 +17,7 @@ import type { Plan } from './config-schema.js';
 import { runPlanCommand } from './plan-command.js';
 import { apiJobKey, type PlanPart, type PlanStateStore, type RunResult } from './plan-state.js';
 import { retentionRules } from './plan-retention.js';
+import { LiveProgress, liveProgressFile } from './live-progress.js';
 import { lockPlanRun } from './plan-run-lock.js';
 import { readPowerSource, type PowerSource } from './power-source.js';
 
@@ -114,6 +115,14 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
   let error: CairnError | undefined;
   let waitForNextSlot = false;
   const made: { snapshot?: Snapshot } = {};
+  const live = new LiveProgress(liveProgressFile(ctx.activity.dir, id));
+  const followed: PlanRunContext = {
+    ...ctx,
+    onProgress: (progress) => {
+      live.push(progress);
+      ctx.onProgress?.(progress);
+    },
+  };
   const previous = await ctx.state.read(key);
   // Prune (the slow part) goes with the plan's own runs; polling only forgets.
   const pruneDue =
@@ -130,13 +139,14 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
     }
     record.result = waitForNextSlot
       ? 'skipped'
-      : await runSteps(plan, ctx, record, say, pruneDue, apiOnly, made);
+      : await runSteps(plan, followed, record, say, pruneDue, apiOnly, made);
   } catch (err) {
     error = asCairnError(err);
     record.result = error.kind === 'cancelled' ? 'cancelled' : 'failed';
     record.error = error.message;
     say(record.result === 'cancelled' ? 'cancelled' : `failed: ${error.message}`);
   }
+  await live.remove();
   record.ended = new Date(now()).toISOString();
   say(`plan ${plan.name}: run ended: ${record.result}`);
   await log.flush().catch(() => undefined);

@@ -11,6 +11,7 @@ import type { JobEvent, JobResult } from '../../shared/contract.js';
 import { formatBytes, plural } from '../../shared/format.js';
 import { redactLocation } from '../engine/service.js';
 import { RunLog, type ActivityLog, type RunRecord } from '../plans/activity-log.js';
+import { liveProgressFile, readLiveProgress } from '../plans/live-progress.js';
 
 /** The newest runs the Activity screen is given; `cairn activity` lists them all. */
 const runsListed = 500;
@@ -73,7 +74,15 @@ export class JobHistory {
     await this.idle();
     // Read from the end of the history: only as much as the newest runs need.
     const records = await this.activity.recent(runsListed);
-    return records.map(toActivityRun);
+    return Promise.all(
+      records.map(async (r) => {
+        const run = toActivityRun(r);
+        // A plan run of another process (or of this one, shown as a job anyway): its progress.
+        if (r.result !== 'running' || r.plan === null) return run;
+        const file = liveProgressFile(this.activity.dir, r.id);
+        return { ...run, progress: await readLiveProgress(file) };
+      }),
+    );
   }
 
   async log(id: string): Promise<ActivityLogText> {

@@ -7,17 +7,13 @@
  * the file is no secret store. A definition the plan already had, unchanged, keeps its file
  * (wherever the CLI's plan named it).
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { EngineService } from '../engine/service-types.js';
 import { writeFileAtomic } from '../plans/atomic-json.js';
+import { planApiSourceFolder, planDefinitionFile } from '../plans/plan-definition-files.js';
 import { parseDefinitionText } from './api-source-definitions.js';
 import { ContractFailure } from './to-contract-error.js';
-
-export function planApiSourceFolder(home: string): string {
-  return path.join(home, 'plan-api-sources');
-}
 
 /** The definition files of a plan's sources, and those this call wrote (to undo a failed save). */
 export interface KeptDefinitions {
@@ -53,9 +49,7 @@ export async function keepDefinitions(
       files.push(same);
       continue;
     }
-    const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
-    const slug = definition.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 40);
-    const file = path.join(planApiSourceFolder(home), `${slug}-${hash}.json`);
+    const file = planDefinitionFile(home, definition.name, text);
     if ((await readDefinition(file)) !== text) {
       await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
       await writeFileAtomic(file, text);

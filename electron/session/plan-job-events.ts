@@ -2,7 +2,9 @@
  * Plan runs as the UI's jobs: the runs in progress in this process (electron/plans/plan-jobs.ts)
  * become job events like the app's own jobs (a backup, with the plan's name), so the Activity
  * screen shows them with progress, rate, ETA and a Cancel that works. Their activity records
- * are the plan runner's own, so the session's job history leaves them alone.
+ * are the plan runner's own, so the session's job history leaves them alone. An ended run's
+ * result carries the record's warnings, as written: the app shows the ended job until it
+ * reloads the history, and both must say the same.
  */
 import type { JobEvent, JobSummary } from '../../shared/contract.js';
 import type { JobProgress } from '../../shared/domain.js';
@@ -57,7 +59,8 @@ function endEvent(event: Extract<PlanJobEvent, { type: 'ended' }>): JobEvent {
         snapshot,
         snapshots: [{ source: 'folders', kind: 'folders', snapshot }],
         failedSources: [],
-        warnings: [],
+        // Already "path: message" (or a plan's own, like a failed "after" command): kept whole.
+        warnings: record.warnings.map((message) => ({ path: '', message })),
       },
     };
   }

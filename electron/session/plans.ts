@@ -101,9 +101,9 @@ export class Plans {
     );
   }
 
-  preview(input: PlanScheduleInput): SchedulePreview {
+  preview(input: PlanScheduleInput, zone?: string): SchedulePreview {
     const schedule = scheduleOf(input);
-    const timeZone = resolveTimeZone();
+    const timeZone = resolveTimeZone(zone);
     return {
       text: describeSchedule(schedule),
       runs: upcomingRuns(schedule, Date.now(), timeZone, PREVIEW_RUNS).map((ms) =>
@@ -147,7 +147,7 @@ export class Plans {
       excludes: (args.excludes ?? []).map((e) => e.trim()).filter((e) => e !== ''),
       apiSources: [],
       schedule,
-      timeZone: previous?.timeZone ?? resolveTimeZone(),
+      timeZone: resolveTimeZone(args.timeZone ?? previous?.timeZone),
       watch: args.watch ?? false,
       retention: { ...retentionFromOptions(args), ...keptTags(previous) },
       pruneEvery: parseCount('prune-every', optionText(args.pruneEvery)) ?? 1,

@@ -465,8 +465,8 @@ export function createRequestHandlers(
     async previewRetention(args) {
       return plans().previewRetention(args);
     },
-    async previewSchedule({ schedule }) {
-      return plans().preview(schedule);
+    async previewSchedule({ schedule, timeZone }) {
+      return plans().preview(schedule, timeZone);
     },
     async runPlanNow({ name }) {
       return plans().runNow(name);

@@ -3,7 +3,7 @@
  * the app, oldest first, with its result, snapshot and log; plans overdue (no completed backup
  * for three intervals) are named.
  */
-import { loadConfig } from '../../plans/config-store.js';
+import { findPlan, loadConfig } from '../../plans/config-store.js';
 import { isOverdue } from '../../plans/plan-health.js';
 import { planFiles } from '../../plans/plan-files.js';
 import { jsonOption, parse } from '../args.js';
@@ -16,6 +16,8 @@ export async function run(argv: string[]): Promise<number> {
   const files = planFiles();
   const runs = await files.activity.list(values.plan === undefined ? {} : { plan: values.plan });
   const config = await loadConfig(files.config);
+  // A plan removed since keeps its runs here; a name with neither is a mistake, said as such.
+  if (values.plan !== undefined && runs.length === 0) findPlan(config, values.plan);
   const states = await files.state.readAll();
   const now = Date.now();
   const overdue = config.plans

@@ -1,13 +1,21 @@
 /**
  * `cairn config export FILE | import FILE`: plans, recent repositories and the app's saved
- * sources, to move a setup to another machine. The configuration holds secret references only
+ * sources, to move a setup to another machine, with the text of the plans' API source
+ * definitions (plans/config-transfer.ts). The configuration holds secret references only
  * (keychain:, env:, file:), never a secret, so neither does the export; secrets stay where the
  * references point.
  */
 import { promises as fs } from 'node:fs';
 import { CairnError } from '../../engine/errors.js';
-import { writeJsonAtomic, readTextIfExists } from '../../plans/atomic-json.js';
-import { loadConfig, parseConfig, updateConfig } from '../../plans/config-store.js';
+import { createEngine } from '../../engine/service.js';
+import { writeFileAtomic, readTextIfExists } from '../../plans/atomic-json.js';
+import { loadConfig, updateConfig } from '../../plans/config-store.js';
+import {
+  exportConfig,
+  parseConfigExport,
+  placeDefinitions,
+  removeFiles,
+} from '../../plans/config-transfer.js';
 import { planFiles } from '../../plans/plan-files.js';
 import { parse } from '../args.js';
 
@@ -21,15 +29,19 @@ export async function run(argv: string[]): Promise<number> {
   const files = planFiles();
   if (action === 'export') {
     const config = await loadConfig(files.config);
-    await writeJsonAtomic(file, config, 0o644);
+    const exported = await exportConfig(config, createEngine());
+    await writeFileAtomic(file, exported.text, 0o644);
     process.stdout.write(`${config.plans.length} plan(s) exported to ${file}\n`);
-    return 0;
+    for (const line of exported.leftOut) process.stderr.write(`warning: ${line}\n`);
+    // Exported, but another machine will lack those definitions: done, incomplete (SPEC §9).
+    return exported.leftOut.length > 0 ? 3 : 0;
   }
   const text = await readTextIfExists(file);
   if (text === undefined) throw new CairnError('invalid-argument', `${file} does not exist`);
-  const imported = parseConfig(text, file);
+  const { config: imported, definitions } = parseConfigExport(text, file);
+  const written = await placeDefinitions(imported.plans, definitions, files.home, createEngine());
   let added = 0;
-  await updateConfig(files.config, (config) => {
+  const update = updateConfig(files.config, (config) => {
     const clashes = imported.plans.filter((p) => config.plans.some((q) => q.name === p.name));
     if (clashes.length > 0)
       throw new CairnError(
@@ -51,6 +63,10 @@ export async function run(argv: string[]): Promise<number> {
       if (config.sources?.[repo] === undefined)
         config.sources = { ...config.sources, [repo]: sources };
     }
+  });
+  await update.catch(async (err: unknown) => {
+    await removeFiles(written);
+    throw err;
   });
   process.stdout.write(`${added} plan(s) imported from ${file}\n`);
   // Folders and API definitions are paths of the machine exported from: say at once which are

@@ -3,6 +3,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { formatBytes, formatDateTime, formatDuration, plural } from '../../components/format';
 import { useAppStore } from '../../store/store-context';
 import { jobTitles as titles } from '../jobs/job-titles';
+import { RunningProgress } from '../jobs/job-card';
 
 export const resultWords: Record<ActivityResult, string> = {
   running: 'Running',
@@ -50,6 +51,9 @@ export function RunCard({ run }: { run: ActivityRun }) {
         <p className="muted small mono" data-testid="run-repository">
           {run.repository}
         </p>
+      )}
+      {run.result === 'running' && run.progress != null && (
+        <RunningProgress progress={run.progress} />
       )}
       <RunOutcome run={run} />
       {run.error !== null && (

@@ -97,7 +97,7 @@ function statusWords(status: string, cancelling: boolean): string {
   return { succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' }[status] ?? status;
 }
 
-function RunningProgress({ progress }: { progress: JobProgress | null }) {
+export function RunningProgress({ progress }: { progress: JobProgress | null }) {
   if (progress === null) {
     return (
       <div className="job-progress">
@@ -308,7 +308,12 @@ function Warnings({ warnings }: { warnings: { path: string; message: string }[] 
       <ul className="warnings">
         {warnings.slice(0, 200).map((w, i) => (
           <li key={i}>
-            <code>{w.path}</code>: {w.message}
+            {w.path !== '' && (
+              <>
+                <code>{w.path}</code>:{' '}
+              </>
+            )}
+            {w.message}
           </li>
         ))}
       </ul>

@@ -81,6 +81,8 @@ const type = (testId: string, value: string) =>
 const previews = (api: ReturnType<typeof fakeApi>) =>
   api.calls.filter((c) => c.name === 'previewSchedule').map((c) => c.args);
 
+const localZone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 describe('PlanForm', () => {
   it('previews a weekly schedule on the ticked days and a cron expression', async () => {
     const { api } = renderForm(null);
@@ -90,6 +92,7 @@ describe('PlanForm', () => {
     await waitFor(() =>
       expect(previews(api)).toContainEqual({
         schedule: { kind: 'weekly', days: ['mon', 'fri'], time: '07:30' },
+        timeZone: localZone,
       }),
     );
     await waitFor(() =>
@@ -100,8 +103,25 @@ describe('PlanForm', () => {
     await waitFor(() =>
       expect(previews(api)).toContainEqual({
         schedule: { kind: 'cron', expression: '0 3 * * 1-5' },
+        timeZone: localZone,
       }),
     );
+  });
+
+  it('previews and saves in the zone typed; a new plan starts in this machine’s', async () => {
+    const { api, saves } = renderForm(null);
+    expect((screen.getByTestId('plan-time-zone') as HTMLInputElement).value).toBe(localZone);
+    type('plan-time-zone', 'Asia/Tokyo');
+    await waitFor(() =>
+      expect(previews(api)).toContainEqual({
+        schedule: { kind: 'every', every: '1h' },
+        timeZone: 'Asia/Tokyo',
+      }),
+    );
+    type('plan-name', 'docs');
+    fireEvent.click(screen.getByTestId('plan-save'));
+    await waitFor(() => expect(saves).toHaveLength(1));
+    expect(saves[0]!.timeZone).toBe('Asia/Tokyo');
   });
 
   it('says at once, beside the field, what is wrong with a folder typed', async () => {
@@ -126,6 +146,7 @@ describe('PlanForm', () => {
       repository: '/backups/cairn',
       folders: ['/home/ana/docs'],
       schedule: { kind: 'weekly', days: ['mon', 'thu'], time: '18:00' },
+      timeZone: 'Europe/Berlin',
       keepLast: '3',
       keepDaily: '7',
       keepWeekly: '4',

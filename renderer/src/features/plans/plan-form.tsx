@@ -5,7 +5,7 @@ import { useAppStore } from '../../store/store-context';
 import { PlanApiSources } from './plan-api-sources';
 import { RetentionFields, retentionArgs, retentionDraft } from './retention-fields';
 import { RetentionPreviewPanel } from './retention-preview';
-import { ScheduleFields, scheduleDraft, scheduleOfDraft } from './schedule-fields';
+import { ScheduleFields, scheduleDraft, scheduleOfDraft, timeZoneOfDraft } from './schedule-fields';
 
 const checkDelayMs = 300;
 
@@ -25,7 +25,7 @@ function fieldOf(error: ContractError, folders: string[]): Field {
   const m = error.message;
   if (folders.some((f) => f !== '' && m.includes(f)) || /folder/i.test(m)) return 'folders';
   if (
-    /^(--(every|daily|weekly|cron)|cron expression|choose one schedule|Choose at least one day)/.test(
+    /^(--(every|daily|weekly|cron)|cron expression|choose one schedule|Choose at least one day|unknown time zone)/.test(
       m,
     )
   )
@@ -50,7 +50,9 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
   const [location, setLocation] = useState(plan?.repository ?? repository?.location ?? '');
   const [password, setPassword] = useState('');
   const [folders, setFolders] = useState(plan?.folders.join('\n') ?? '');
-  const [schedule, setSchedule] = useState(() => scheduleDraft(plan?.schedule ?? null));
+  const [schedule, setSchedule] = useState(() =>
+    scheduleDraft(plan?.schedule ?? null, plan?.timeZone),
+  );
   const [retention, setRetention] = useState(() => retentionDraft(plan));
   const [excludes, setExcludes] = useState(plan?.excludes.join('\n') ?? '');
   const [watch, setWatch] = useState(plan?.watch ?? false);
@@ -75,6 +77,7 @@ export function PlanForm({ plan, onDone }: { plan: PlanSummary | null; onDone: (
       ...(password !== '' ? { password } : {}),
       folders: folderList,
       schedule: scheduleOfDraft(schedule),
+      timeZone: timeZoneOfDraft(schedule),
       ...retentionArgs(retention),
       excludes: lines(excludes),
       watch,

@@ -9,6 +9,7 @@ import type {
   ContractError,
   PlanSummary,
   RetentionPreview,
+  SchedulePreview,
 } from '../../../../shared/contract';
 import { asContractError } from '../../api';
 import type { SliceCreator } from '../../store/app-store';
@@ -33,7 +34,8 @@ export interface PlansSlice {
   ): Promise<RetentionPreview | { error: ContractError }>;
   previewSchedule(
     schedule: ArgsOf<'previewSchedule'>['schedule'],
-  ): Promise<{ runs: string[]; text: string } | { error: ContractError }>;
+    timeZone?: string,
+  ): Promise<SchedulePreview | { error: ContractError }>;
 }
 
 export const createPlansSlice: SliceCreator<PlansSlice> = (api) => (set, get) => ({
@@ -87,9 +89,9 @@ export const createPlansSlice: SliceCreator<PlansSlice> = (api) => (set, get) =>
       return { error: asContractError(err) };
     }
   },
-  async previewSchedule(schedule) {
+  async previewSchedule(schedule, timeZone) {
     try {
-      return await api.call('previewSchedule', { schedule });
+      return await api.call('previewSchedule', { schedule, ...(timeZone ? { timeZone } : {}) });
     } catch (err) {
       return { error: asContractError(err) };
     }

@@ -21,10 +21,26 @@ export interface ScheduleDraft {
   time: string;
   days: Weekday[];
   expression: string;
+  /** The IANA zone of the clock times, as typed (empty: this machine's own). */
+  timeZone: string;
 }
 
-export function scheduleDraft(schedule: PlanScheduleInput | null): ScheduleDraft {
+/** This machine's zone: a new plan's, as `cairn plan add` without `--time-zone` takes it. */
+export function localTimeZone(): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** The zone a draft's times are in. */
+export function timeZoneOfDraft(draft: ScheduleDraft): string {
+  return draft.timeZone.trim() || localTimeZone();
+}
+
+export function scheduleDraft(
+  schedule: PlanScheduleInput | null,
+  timeZone = localTimeZone(),
+): ScheduleDraft {
   return {
+    timeZone,
     kind: schedule?.kind ?? 'every',
     every: schedule?.kind === 'every' ? schedule.every : '1h',
     time: schedule?.kind === 'daily' || schedule?.kind === 'weekly' ? schedule.time : '02:30',
@@ -48,7 +64,8 @@ export function scheduleOfDraft(draft: ScheduleDraft): PlanScheduleInput {
 
 /**
  * The schedule of a plan: every N, daily at, weekly on chosen days at, or a cron expression,
- * with its next runs previewed by the host (parsed as `cairn plan add` does) as it is typed.
+ * with its next runs previewed by the host (parsed as `cairn plan add` does) as it is typed, in
+ * the plan's time zone (an unknown one is said at once, where the preview would be).
  */
 export function ScheduleFields({
   draft,
@@ -62,10 +79,11 @@ export function ScheduleFields({
   const [error, setError] = useState<string | null>(null);
   const schedule = scheduleOfDraft(draft);
   const key = JSON.stringify(schedule);
+  const zone = timeZoneOfDraft(draft);
 
   useEffect(() => {
     let current = true;
-    void preview(JSON.parse(key) as PlanScheduleInput).then((result) => {
+    void preview(JSON.parse(key) as PlanScheduleInput, zone).then((result) => {
       if (!current) return;
       if ('error' in result) {
         setRuns([]);
@@ -78,7 +96,7 @@ export function ScheduleFields({
     return () => {
       current = false;
     };
-  }, [preview, key]);
+  }, [preview, key, zone]);
 
   const set = (change: Partial<ScheduleDraft>) => onChange({ ...draft, ...change });
   const toggleDay = (day: Weekday, on: boolean) =>
@@ -145,6 +163,18 @@ export function ScheduleFields({
             data-testid="plan-time"
           />
         )}
+      </div>
+      <div className="row">
+        <label htmlFor="plan-time-zone">Time zone</label>
+        <input
+          id="plan-time-zone"
+          className="input"
+          aria-label="Time zone (IANA), like Europe/Berlin"
+          placeholder="Europe/Berlin"
+          value={draft.timeZone}
+          onChange={(e) => set({ timeZone: e.target.value })}
+          data-testid="plan-time-zone"
+        />
       </div>
       {error !== null ? (
         <p className="field-error" data-testid="plan-schedule-error">
