@@ -15,6 +15,23 @@ export function liveProgressFile(activityDir: string, runId: string): string {
   return path.join(activityDir, 'live', `${runId}.json`);
 }
 
+/** A file untouched this long belongs to a run that ended without removing it (killed). */
+const LEFTOVER_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * Removes what killed runs left. A live run whose file is older (no progress for an hour)
+ * loses nothing: its next progress writes the file again.
+ */
+export async function sweepLiveLeftovers(activityDir: string, now = Date.now()): Promise<void> {
+  const dir = path.join(activityDir, 'live');
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const st = await fs.stat(file).catch(() => null);
+    if (st && now - st.mtimeMs > LEFTOVER_AGE_MS) await fs.rm(file, { force: true });
+  }
+}
+
 export class LiveProgress {
   private lastWrite = 0;
   private writing: Promise<void> = Promise.resolve();

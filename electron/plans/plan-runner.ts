@@ -17,7 +17,7 @@ import type { Plan } from './config-schema.js';
 import { runPlanCommand } from './plan-command.js';
 import { apiJobKey, type PlanPart, type PlanStateStore, type RunResult } from './plan-state.js';
 import { retentionRules } from './plan-retention.js';
-import { LiveProgress, liveProgressFile } from './live-progress.js';
+import { LiveProgress, liveProgressFile, sweepLiveLeftovers } from './live-progress.js';
 import { lockPlanRun } from './plan-run-lock.js';
 import { readPowerSource, type PowerSource } from './power-source.js';
 
@@ -115,6 +115,7 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
   let error: CairnError | undefined;
   let waitForNextSlot = false;
   const made: { snapshot?: Snapshot } = {};
+  await sweepLiveLeftovers(ctx.activity.dir);
   const live = new LiveProgress(liveProgressFile(ctx.activity.dir, id));
   const followed: PlanRunContext = {
     ...ctx,
