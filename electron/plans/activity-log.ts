@@ -71,6 +71,26 @@ export interface RunRecord {
   pid: number;
 }
 
+/** A run as it starts, in this process: nothing done yet, its end to come. */
+export function startedRun(
+  start: Pick<RunRecord, 'id' | 'plan' | 'trigger' | 'started' | 'log'> &
+    Partial<Pick<RunRecord, 'kind' | 'job' | 'repository' | 'summary'>>,
+): RunRecord {
+  return {
+    ...start,
+    ended: null,
+    result: 'running',
+    snapshot: null,
+    stats: null,
+    warnings: [],
+    error: null,
+    forgotten: 0,
+    pruned: false,
+    verified: null,
+    pid: process.pid,
+  };
+}
+
 /** Runs kept of each plan, and of the app's jobs together. */
 export const KEEP_PER_GROUP = 1000;
 /** The history is not compacted below this size. */

@@ -12,7 +12,7 @@ import { redactLocation } from '../engine/service.js';
 import type { EngineService, JobControl, RepositoryRef } from '../engine/service-types.js';
 import type { JobProgress, Snapshot } from '../../shared/domain.js';
 import type { ActivityLog } from './activity-log.js';
-import { RunLog, type PlanTrigger, type RunRecord } from './activity-log.js';
+import { RunLog, startedRun, type PlanTrigger, type RunRecord } from './activity-log.js';
 import type { Plan } from './config-schema.js';
 import { runPlanCommand } from './plan-command.js';
 import { apiJobKey, type PlanPart, type PlanStateStore, type RunResult } from './plan-state.js';
@@ -87,25 +87,15 @@ async function runLocked(plan: Plan, ctx: PlanRunContext): Promise<PlanRunOutcom
     log.line(line);
     ctx.onLine?.(line);
   };
-  const record: RunRecord = {
+  const record = startedRun({
     id,
     plan: plan.name,
     trigger: ctx.trigger,
     started: new Date(startedMs).toISOString(),
-    ended: null,
-    result: 'running',
-    snapshot: null,
-    stats: null,
-    warnings: [],
-    error: null,
-    forgotten: 0,
-    pruned: false,
-    verified: null,
     log: log.file,
-    pid: process.pid,
     ...(ctx.jobId !== undefined ? { job: ctx.jobId } : {}),
     ...(apiOnly ? { summary: 'API sources only (polled on their own interval)' } : {}),
-  };
+  });
   await ctx.activity.append(record);
   await ctx.state.update(key, (s) => ({ ...s, lastRunStart: record.started }));
   say(

@@ -10,7 +10,7 @@ import type { ActivityLogText, ActivityRun } from '../../shared/activity.js';
 import type { JobEvent, JobResult } from '../../shared/contract.js';
 import { formatBytes, plural } from '../../shared/format.js';
 import { redactLocation } from '../engine/service.js';
-import { RunLog, type ActivityLog, type RunRecord } from '../plans/activity-log.js';
+import { RunLog, startedRun, type ActivityLog, type RunRecord } from '../plans/activity-log.js';
 import { liveProgressFile, readLiveProgress } from '../plans/live-progress.js';
 
 /** The newest runs the Activity screen is given; `cairn activity` lists them all. */
@@ -115,7 +115,7 @@ export class JobHistory {
   private start(jobId: string, kind: RunRecord['kind'], startedAt: string): void {
     const id = this.activity.newRunId(Date.parse(startedAt));
     const location = this.repository();
-    const record: RunRecord = {
+    const record = startedRun({
       id,
       plan: null,
       trigger: 'app',
@@ -123,18 +123,8 @@ export class JobHistory {
       job: jobId,
       ...(location !== null ? { repository: redactLocation(location) } : {}),
       started: startedAt,
-      ended: null,
-      result: 'running',
-      snapshot: null,
-      stats: null,
-      warnings: [],
-      error: null,
-      forgotten: 0,
-      pruned: false,
-      verified: null,
       log: this.activity.logFile(id),
-      pid: process.pid,
-    };
+    });
     const log = new RunLog(record.log);
     this.active.set(jobId, { record, log });
     log.line(`${kind} started${location !== null ? ` on ${redactLocation(location)}` : ''}`);

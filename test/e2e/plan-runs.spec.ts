@@ -7,7 +7,6 @@
  *
  * The plans are made with the CLI (passwords by `file:` reference) before `cairn serve` starts.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ActivityPage } from './pages/activity-page.js';
@@ -15,19 +14,10 @@ import { AppShell } from './pages/app-shell.js';
 import { ConnectPage } from './pages/connect-page.js';
 import { startCairnServe } from './support/cairn-serve.js';
 import { expect, test } from './support/fixtures.js';
+import { cairnOkSync } from '../helpers/cairn-cli.js';
 import { makeDocuments, makeSparseImage } from './support/sample-data.js';
 
 const password = 'plan-runs-e2e-Pw-3x!Qd';
-const cli = path.resolve('dist/cli/cairn.js');
-
-function cairn(args: string[], env: Record<string, string>): string {
-  const res = spawnSync(process.execPath, [cli, ...args], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
-  if (res.status !== 0) throw new Error(`cairn ${args.join(' ')}: ${res.status} ${res.stderr}`);
-  return res.stdout;
-}
 
 test.describe('plan runs in the app @web-only', () => {
   test('Run now is followed and cancelled as a job; an overdue plan is an alert', async ({
@@ -40,14 +30,14 @@ test.describe('plan runs in the app @web-only', () => {
     const passwordFile = workspace.path('password');
     writeFileSync(passwordFile, password);
     const env = { CAIRN_HOME: workspace.cairnHome, CAIRN_PASSWORD_FILE: passwordFile };
-    cairn(['init', '--repo', repo], env);
+    cairnOkSync(['init', '--repo', repo], env);
     const image = makeSparseImage(workspace.root, 8);
     const documents = makeDocuments(workspace.root);
     const ref = `file:${passwordFile}`;
-    cairn(['plan', 'add', 'image', '--repo', repo, image, '--password-ref', ref], env);
+    cairnOkSync(['plan', 'add', 'image', '--repo', repo, image, '--password-ref', ref], env);
     // Daily, twelve hours from now (it does not run during the test), and made long ago.
     const at = `${String((new Date().getUTCHours() + 12) % 24).padStart(2, '0')}:00`;
-    cairn(
+    cairnOkSync(
       ['plan', 'add', 'stale', '--repo', repo, documents, '--password-ref', ref, '--daily', at],
       env,
     );
@@ -108,12 +98,12 @@ test.describe('plan runs in the app @web-only', () => {
       await served.stop();
     }
     // Recorded as cancelled, and the repository is sound.
-    const runs = JSON.parse(cairn(['activity', '--json'], env)) as {
+    const runs = JSON.parse(cairnOkSync(['activity', '--json'], env)) as {
       runs: { plan: string; trigger: string; result: string }[];
     };
     expect(runs.runs.map((r) => [r.plan, r.trigger, r.result])).toEqual([
       ['image', 'manual', 'cancelled'],
     ]);
-    cairn(['check', '--repo', repo], env);
+    cairnOkSync(['check', '--repo', repo], env);
   });
 });

@@ -8,7 +8,6 @@
  *
  * The plans are made with the CLI (passwords by `file:` reference) before `cairn serve` starts.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ActivityPage } from './pages/activity-page.js';
@@ -16,20 +15,11 @@ import { AppShell } from './pages/app-shell.js';
 import { ConnectPage } from './pages/connect-page.js';
 import { startCairnServe } from './support/cairn-serve.js';
 import { expect, test } from './support/fixtures.js';
+import { cairnOkSync } from '../helpers/cairn-cli.js';
 import { makeDocuments, makeSparseImage } from './support/sample-data.js';
 import { killOnProgress } from '../helpers/kill-on-progress.js';
 
 const password = 'plans-gaps-e2e-Pw-7q!Lm';
-const cli = path.resolve('dist/cli/cairn.js');
-
-function cairn(args: string[], env: Record<string, string>): string {
-  const res = spawnSync(process.execPath, [cli, ...args], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
-  if (res.status !== 0) throw new Error(`cairn ${args.join(' ')}: ${res.status} ${res.stderr}`);
-  return res.stdout;
-}
 
 test.describe('plans: time zone, runs from a terminal @web-only', () => {
   test("a plan's time zone is set in the form, previewed and saved", async ({
@@ -42,10 +32,10 @@ test.describe('plans: time zone, runs from a terminal @web-only', () => {
     const passwordFile = workspace.path('password');
     writeFileSync(passwordFile, password);
     const env = { CAIRN_HOME: workspace.cairnHome, CAIRN_PASSWORD_FILE: passwordFile };
-    cairn(['init', '--repo', repo], env);
+    cairnOkSync(['init', '--repo', repo], env);
     const documents = makeDocuments(workspace.root);
     const ref = `file:${passwordFile}`;
-    cairn(
+    cairnOkSync(
       ['plan', 'add', 'docs', '--repo', repo, documents, '--password-ref', ref, '--every', '6h'],
       { ...env, TZ: 'UTC' },
     );
@@ -99,9 +89,9 @@ test.describe('plans: time zone, runs from a terminal @web-only', () => {
     const passwordFile = workspace.path('password');
     writeFileSync(passwordFile, password);
     const env = { CAIRN_HOME: workspace.cairnHome, CAIRN_PASSWORD_FILE: passwordFile };
-    cairn(['init', '--repo', repo], env);
+    cairnOkSync(['init', '--repo', repo], env);
     const image = makeSparseImage(workspace.root, 8);
-    cairn(
+    cairnOkSync(
       ['plan', 'add', 'image', '--repo', repo, image, '--password-ref', `file:${passwordFile}`],
       env,
     );

@@ -1,7 +1,7 @@
 /**
  * Runs the built `cairn` CLI as a real process, as users and scripts do.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,4 +53,17 @@ export async function cairnOk(
     );
   }
   return res;
+}
+
+/**
+ * Runs the CLI to its end with exactly this environment added (no default password) and
+ * returns what it printed; anything but exit 0 throws with its stderr.
+ */
+export function cairnOkSync(args: string[], env: Record<string, string>): string {
+  const res = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(`cairn ${args.join(' ')}: ${res.status} ${res.stderr}`);
+  return res.stdout;
 }
