@@ -15,6 +15,7 @@ import { ConnectPage } from './pages/connect-page.js';
 import { startCairnServe } from './support/cairn-serve.js';
 import { expect, test } from './support/fixtures.js';
 import { cairnOkSync } from '../helpers/cairn-cli.js';
+import { cliRepository } from './support/cli-repository.js';
 import { makeDocuments, makeSparseImage } from './support/sample-data.js';
 
 const password = 'plan-runs-e2e-Pw-3x!Qd';
@@ -26,14 +27,9 @@ test.describe('plan runs in the app @web-only', () => {
   }, testInfo) => {
     test.skip(testInfo.project.name !== 'web', 'drives cairn serve');
     test.setTimeout(240_000);
-    const repo = workspace.path('repo');
-    const passwordFile = workspace.path('password');
-    writeFileSync(passwordFile, password);
-    const env = { CAIRN_HOME: workspace.cairnHome, CAIRN_PASSWORD_FILE: passwordFile };
-    cairnOkSync(['init', '--repo', repo], env);
+    const { repo, env, ref } = cliRepository(workspace, password);
     const image = makeSparseImage(workspace.root, 8);
     const documents = makeDocuments(workspace.root);
-    const ref = `file:${passwordFile}`;
     cairnOkSync(['plan', 'add', 'image', '--repo', repo, image, '--password-ref', ref], env);
     // Daily, twelve hours from now (it does not run during the test), and made long ago.
     const at = `${String((new Date().getUTCHours() + 12) % 24).padStart(2, '0')}:00`;

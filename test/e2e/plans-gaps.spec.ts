@@ -8,7 +8,7 @@
  *
  * The plans are made with the CLI (passwords by `file:` reference) before `cairn serve` starts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ActivityPage } from './pages/activity-page.js';
 import { AppShell } from './pages/app-shell.js';
@@ -16,6 +16,7 @@ import { ConnectPage } from './pages/connect-page.js';
 import { startCairnServe } from './support/cairn-serve.js';
 import { expect, test } from './support/fixtures.js';
 import { cairnOkSync } from '../helpers/cairn-cli.js';
+import { cliRepository } from './support/cli-repository.js';
 import { makeDocuments, makeSparseImage } from './support/sample-data.js';
 import { killOnProgress } from '../helpers/kill-on-progress.js';
 
@@ -28,13 +29,8 @@ test.describe('plans: time zone, runs from a terminal @web-only', () => {
   }, testInfo) => {
     test.skip(testInfo.project.name !== 'web', 'drives cairn serve');
     test.setTimeout(120_000);
-    const repo = workspace.path('repo');
-    const passwordFile = workspace.path('password');
-    writeFileSync(passwordFile, password);
-    const env = { CAIRN_HOME: workspace.cairnHome, CAIRN_PASSWORD_FILE: passwordFile };
-    cairnOkSync(['init', '--repo', repo], env);
+    const { repo, env, ref } = cliRepository(workspace, password);
     const documents = makeDocuments(workspace.root);
-    const ref = `file:${passwordFile}`;
     cairnOkSync(
       ['plan', 'add', 'docs', '--repo', repo, documents, '--password-ref', ref, '--every', '6h'],
       { ...env, TZ: 'UTC' },
@@ -85,16 +81,9 @@ test.describe('plans: time zone, runs from a terminal @web-only', () => {
   }, testInfo) => {
     test.skip(testInfo.project.name !== 'web', 'drives cairn serve');
     test.setTimeout(180_000);
-    const repo = workspace.path('repo');
-    const passwordFile = workspace.path('password');
-    writeFileSync(passwordFile, password);
-    const env = { CAIRN_HOME: workspace.cairnHome, CAIRN_PASSWORD_FILE: passwordFile };
-    cairnOkSync(['init', '--repo', repo], env);
+    const { repo, env, ref } = cliRepository(workspace, password);
     const image = makeSparseImage(workspace.root, 8);
-    cairnOkSync(
-      ['plan', 'add', 'image', '--repo', repo, image, '--password-ref', `file:${passwordFile}`],
-      env,
-    );
+    cairnOkSync(['plan', 'add', 'image', '--repo', repo, image, '--password-ref', ref], env);
 
     const served = await startCairnServe(workspace.cairnHome);
     try {

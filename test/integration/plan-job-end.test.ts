@@ -12,6 +12,7 @@ import { createEngine } from '../../electron/engine/service.js';
 import type { RunRecord } from '../../electron/plans/activity-log.js';
 import { Session } from '../../electron/session/session.js';
 import { cairnOk } from '../helpers/cairn-cli.js';
+import { planRepository } from '../helpers/plan-repository.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 async function until(what: string, condition: () => boolean): Promise<void> {
@@ -25,16 +26,11 @@ async function until(what: string, condition: () => boolean): Promise<void> {
 describe('a plan run as it ends', () => {
   it('the ended job carries the warnings and counts its history record has', async () => {
     const root = tempDir('cairn-plan-job-end-');
-    const home = path.join(root, 'home');
     const data = path.join(root, 'data');
-    const repo = path.join(root, 'repo');
-    const passwordFile = path.join(root, 'password');
     mkdirSync(data);
     writeFileSync(path.join(data, 'a.txt'), 'first\n');
     writeFileSync(path.join(data, 'b.txt'), 'second\n');
-    writeFileSync(passwordFile, 'plan-job-end-Pw-2r!Vb');
-    const env = { CAIRN_HOME: home, CAIRN_PASSWORD: '', CAIRN_PASSWORD_FILE: passwordFile };
-    await cairnOk(['init', '--repo', repo], { env });
+    const { home, repo, env, ref } = await planRepository(root, 'plan-job-end-Pw-2r!Vb');
     await cairnOk(
       [
         'plan',
@@ -44,7 +40,7 @@ describe('a plan run as it ends', () => {
         repo,
         data,
         '--password-ref',
-        `file:${passwordFile}`,
+        ref,
         '--after',
         'echo cleanup went wrong; exit 3',
       ],

@@ -19,6 +19,7 @@ import { startPlanHost, type PlanHost } from '../../electron/plans/plan-host.js'
 import { PlanJobBoard, planJobsOf } from '../../electron/plans/plan-jobs.js';
 import { Session } from '../../electron/session/session.js';
 import { cairnOk } from '../helpers/cairn-cli.js';
+import { planRepository } from '../helpers/plan-repository.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 interface Host {
@@ -43,27 +44,12 @@ afterEach(async () => {
 /** A repository, a plan of ~24 MB of files, and the plan host with a session, as serve has them. */
 async function startHost(scheduleArgs: string[], beforeStart?: (home: string) => Promise<void>) {
   const root = tempDir('cairn-plan-jobs-');
-  const home = path.join(root, 'home');
   const data = path.join(root, 'data');
-  const repo = path.join(root, 'repo');
-  const passwordFile = path.join(root, 'password');
   mkdirSync(data);
   for (let i = 0; i < 24; i++) writeFileSync(path.join(data, `f${i}.bin`), randomBytes(1 << 20));
-  writeFileSync(passwordFile, 'plan-jobs-Pw-8q!Lm');
-  const env = { CAIRN_HOME: home, CAIRN_PASSWORD: '', CAIRN_PASSWORD_FILE: passwordFile };
-  await cairnOk(['init', '--repo', repo], { env });
+  const { home, repo, env, ref } = await planRepository(root, 'plan-jobs-Pw-8q!Lm');
   await cairnOk(
-    [
-      'plan',
-      'add',
-      'docs',
-      '--repo',
-      repo,
-      data,
-      '--password-ref',
-      `file:${passwordFile}`,
-      ...scheduleArgs,
-    ],
+    ['plan', 'add', 'docs', '--repo', repo, data, '--password-ref', ref, ...scheduleArgs],
     { env },
   );
   await beforeStart?.(home);
@@ -185,19 +171,11 @@ describe('plan runs as live jobs', () => {
 
   it('without a plan host in the process, Run now still runs as a job of the session', async () => {
     const root = tempDir('cairn-plan-jobs-local-');
-    const home = path.join(root, 'home');
     const data = path.join(root, 'data');
-    const repo = path.join(root, 'repo');
-    const passwordFile = path.join(root, 'password');
     mkdirSync(data);
     writeFileSync(path.join(data, 'a.txt'), 'kept\n');
-    writeFileSync(passwordFile, 'plan-jobs-local-Pw-5t!Hs');
-    const env = { CAIRN_HOME: home, CAIRN_PASSWORD: '', CAIRN_PASSWORD_FILE: passwordFile };
-    await cairnOk(['init', '--repo', repo], { env });
-    await cairnOk(
-      ['plan', 'add', 'docs', '--repo', repo, data, '--password-ref', `file:${passwordFile}`],
-      { env },
-    );
+    const { home, repo, env, ref } = await planRepository(root, 'plan-jobs-local-Pw-5t!Hs');
+    await cairnOk(['plan', 'add', 'docs', '--repo', repo, data, '--password-ref', ref], { env });
     const engine = createEngine();
     const session = new Session(engine, { mode: 'web', version: '0.0.0-test' }, home);
     const events: JobEvent[] = [];

@@ -51,8 +51,6 @@ interface LaneEndpoint {
 interface PoolWorker {
   worker: LaneEndpoint;
   load: number;
-  /** Counted as already queued on this lane when choosing one (see MAIN_LANE_HANDICAP). */
-  handicap?: number;
 }
 
 /**
@@ -288,7 +286,6 @@ export class WorkerPool {
           (err) => this.fail(err),
         ),
         load: 0,
-        handicap: MAIN_LANE_HANDICAP,
       };
       this.workers.push(entry);
     }
@@ -355,7 +352,8 @@ export class WorkerPool {
     if (this.workers.length === 0) this.start();
     const seq = ++this.seq;
     const req = make(seq);
-    const queued = (w: PoolWorker) => w.load + (w.handicap ?? 0);
+    const queued = (w: PoolWorker) =>
+      w.load + (w.worker instanceof MainThreadLane ? MAIN_LANE_HANDICAP : 0);
     let target = this.workers[0]!;
     for (const w of this.workers) if (queued(w) < queued(target)) target = w;
     target.load += load;
