@@ -68,6 +68,7 @@ export async function runInKeyringSession(
       },
     );
   } finally {
-    await rm(dataHome, { recursive: true, force: true });
+    // The daemon runs detached and may write its keyring for a moment after the session ends.
+    await rm(dataHome, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }

@@ -31,7 +31,9 @@ export const test = base.extend<Fixtures>({
     const cairnHome = path.join(root, 'cairn-home');
     mkdirSync(cairnHome);
     await use({ root, cairnHome, path: (...parts) => path.join(root, ...parts) });
-    rmSync(root, { recursive: true, force: true });
+    // A keyring daemon a spec started may still be writing its keyring here for a moment after
+    // its D-Bus session ended (it runs detached): retry rather than fail a passed test on it.
+    rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   },
 
   served: async ({ workspace }, use, testInfo) => {
