@@ -6,7 +6,7 @@
  * an interrupted copy leaves no snapshot behind and a later run completes it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../shared/domain.js';
@@ -139,6 +139,33 @@ describe.skipIf(rcloneMissing)('cairn copy between a local folder and a REST ser
     });
     const added = (JSON.parse(again.stdout) as { snapshot: Snapshot }).snapshot.stats.bytes_added;
     expect(added).toBeLessThan(64 * 1024);
+  });
+
+  it('a later copy reads from the source only the folders that changed since the last copy', async () => {
+    const copyLatest = async () =>
+      JSON.parse(
+        (
+          await cairnOk(['copy', 'latest', '--repo', local, '--to', remote, '--json'], {
+            env: { ...env, CAIRN_PASSWORD2: SECOND },
+          })
+        ).stdout,
+      ) as { copied: unknown[]; bytes_read: number };
+    const sizes = (...files: string[]) =>
+      files.reduce((sum, f) => sum + statSync(path.join(src, f)).size, 0);
+    mkdirSync(path.join(src, 'archive'));
+    writeFileSync(path.join(src, 'archive', 'old.bin'), randomBytes(4 * MiB));
+    await cairnOk(['backup', src, '--repo', local], { env });
+    expect((await copyLatest()).bytes_read).toBe(sizes('large.bin', 'more.bin', 'archive/old.bin'));
+
+    // Only notes/ changed: archive/ is not read again, the files beside the change are.
+    writeFileSync(path.join(src, 'notes', 'n-5.txt'), 'changed for the fourth snapshot\n');
+    await cairnOk(['backup', src, '--repo', local], { env });
+    const notes = readdirSync(path.join(src, 'notes')).map((n) => `notes/${n}`);
+    const result = await copyLatest();
+    expect(result.copied).toHaveLength(1);
+    expect(result.bytes_read).toBe(sizes('large.bin', 'more.bin', ...notes));
+    const copies = await snapshots(remote, SECOND);
+    expect(await restoreFrom(remote, copies.at(-1)!.id, SECOND)).toEqual(describeTree(src));
   });
 
   it('an interrupted copy leaves no snapshot and the next run completes it', async () => {

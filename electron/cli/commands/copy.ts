@@ -44,6 +44,7 @@ function printCopy(r: CopyResult): void {
     );
   process.stdout.write(
     `copy: ${r.copied.length} snapshot(s) copied, ${r.skipped.length} already there; ` +
+      `read ${formatBytes(r.bytes_read)} from the source; ` +
       `${r.blobs_added} new blob(s), ${formatBytes(r.bytes_added)} in ${r.packs_written} pack(s)\n`,
   );
 }

@@ -8,10 +8,13 @@
  *
  * A copy records the source snapshot's id as `original` (kept through copies of copies), and a
  * snapshot whose original the destination already holds is skipped: re-running copies nothing.
+ * Which destination tree stands for which source tree is kept between runs (copy-map.ts), so a
+ * later copy reads from the source only the folders that changed since.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Snapshot } from '../../../shared/domain.js';
 import { Chunker, gearTable } from '../chunker/fastcdc.js';
+import { CopyMap } from './copy-map.js';
 import type { Tree, TreeNode } from '../format/tree.js';
 import type { Repository } from '../repository/repository.js';
 import { forEachConcurrently } from '../util/concurrency.js';
@@ -35,6 +38,8 @@ export interface CopyResult {
   copied: Array<{ source: string; copy: string }>;
   /** Snapshots the destination already held a copy of. */
   skipped: Array<{ source: string; copy: string }>;
+  /** Plaintext bytes of file content read from the source. */
+  bytes_read: number;
   /** What the destination gained (sealed bytes, in new packs). */
   blobs_added: number;
   bytes_added: number;
@@ -63,6 +68,7 @@ export async function copySnapshots(
   const result: CopyResult = {
     copied: [],
     skipped: [],
+    bytes_read: 0,
     blobs_added: 0,
     bytes_added: 0,
     packs_written: 0,
@@ -78,7 +84,7 @@ export async function copySnapshots(
   await src.loadIndex();
   await dst.loadIndex({ forWriting: true });
   const meter = new ProgressMeter('copy', control.onProgress, control.progressIntervalMs);
-  const copier = new TreeCopier(src, dst, meter, control.signal);
+  const copier = new TreeCopier(src, dst, await CopyMap.load(src, dst), meter, control.signal);
   for (const snap of todo) {
     throwIfCancelled(control.signal);
     meter.current = snap.short_id;
@@ -89,7 +95,9 @@ export async function copySnapshots(
     const saved = await commitManifest(dst, () => copy, control.confirmLock);
     held.set(copy.original!, saved.id);
     result.copied.push({ source: snap.id, copy: saved.id });
+    await copier.map.save();
   }
+  result.bytes_read = copier.bytesRead;
   const stats = dst.packWriter().stats;
   result.blobs_added = stats.blobs;
   result.bytes_added = stats.bytes;
@@ -105,10 +113,12 @@ class TreeCopier {
   private readonly chunks = new Map<string, string>();
   private readonly sameChunking: boolean;
   private readonly gear: Int32Array;
+  bytesRead = 0;
 
   constructor(
     private readonly src: Repository,
     private readonly dst: Repository,
+    readonly map: CopyMap,
     private readonly meter: ProgressMeter,
     private readonly signal: AbortSignal | undefined,
   ) {
@@ -120,6 +130,11 @@ class TreeCopier {
     const done = this.trees.get(id);
     if (done) return done;
     const tree = await this.src.loadTree(id);
+    const before = await this.map.lookup(id, tree, this.dst);
+    if (before !== undefined) {
+      this.trees.set(id, before);
+      return before;
+    }
     const nodes: TreeNode[] = [];
     for (const node of tree.nodes) {
       throwIfCancelled(this.signal);
@@ -133,6 +148,7 @@ class TreeCopier {
     }
     const copied = await this.dst.saveTree({ nodes } satisfies Tree);
     this.trees.set(id, copied);
+    this.map.add(id, copied);
     return copied;
   }
 
@@ -149,6 +165,7 @@ class TreeCopier {
       let copied = this.chunks.get(id);
       if (!copied) {
         const plain = await this.src.loadBlob(id);
+        this.bytesRead += plain.length;
         copied = (await this.dst.saveBlob('data', plain)).id;
         this.chunks.set(id, copied);
         this.meter.bytes += plain.length;
@@ -171,6 +188,7 @@ class TreeCopier {
       throwIfCancelled(this.signal);
       const batch = ids.slice(at, at + READ_AHEAD);
       const plains = await Promise.all(batch.map((id) => this.src.loadBlob(id)));
+      for (const plain of plains) this.bytesRead += plain.length;
       for (const plain of plains) {
         chunker.push(plain);
         this.meter.bytes += plain.length;
