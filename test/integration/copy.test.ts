@@ -141,7 +141,7 @@ describe.skipIf(rcloneMissing)('cairn copy between a local folder and a REST ser
     expect(added).toBeLessThan(64 * 1024);
   });
 
-  it('a later copy reads from the source only the folders that changed since the last copy', async () => {
+  it('a later copy reads from the source only what changed since the last copy', async () => {
     const copyLatest = async () =>
       JSON.parse(
         (
@@ -152,20 +152,32 @@ describe.skipIf(rcloneMissing)('cairn copy between a local folder and a REST ser
       ) as { copied: unknown[]; bytes_read: number };
     const sizes = (...files: string[]) =>
       files.reduce((sum, f) => sum + statSync(path.join(src, f)).size, 0);
+    const backup = async (file: string, text: string) => {
+      writeFileSync(path.join(src, file), text);
+      await cairnOk(['backup', src, '--repo', local], { env });
+    };
+    // The parent was copied: of a new folder beside unchanged ones, only its file is read.
     mkdirSync(path.join(src, 'archive'));
-    writeFileSync(path.join(src, 'archive', 'old.bin'), randomBytes(4 * MiB));
-    await cairnOk(['backup', src, '--repo', local], { env });
-    expect((await copyLatest()).bytes_read).toBe(sizes('large.bin', 'more.bin', 'archive/old.bin'));
+    await backup('archive/old.bin', randomBytes(4 * MiB).toString('base64'));
+    expect((await copyLatest()).bytes_read).toBe(sizes('archive/old.bin'));
 
-    // Only notes/ changed: archive/ is not read again, the files beside the change are.
-    writeFileSync(path.join(src, 'notes', 'n-5.txt'), 'changed for the fourth snapshot\n');
-    await cairnOk(['backup', src, '--repo', local], { env });
-    const notes = readdirSync(path.join(src, 'notes')).map((n) => `notes/${n}`);
+    // Of a changed folder, only the changed file.
+    await backup('notes/n-5.txt', 'changed for the fourth snapshot\n');
     const result = await copyLatest();
     expect(result.copied).toHaveLength(1);
-    expect(result.bytes_read).toBe(sizes('large.bin', 'more.bin', ...notes));
+    expect(result.bytes_read).toBe(sizes('notes/n-5.txt'));
+
+    // The parent not copied: only the folders changed since the last copy are read.
+    await backup('notes/n-6.txt', 'changed for the fifth snapshot\n');
+    await backup('notes/n-7.txt', 'changed for the sixth snapshot\n');
+    const notes = readdirSync(path.join(src, 'notes')).map((n) => `notes/${n}`);
+    expect((await copyLatest()).bytes_read).toBe(sizes('large.bin', 'more.bin', ...notes));
     const copies = await snapshots(remote, SECOND);
     expect(await restoreFrom(remote, copies.at(-1)!.id, SECOND)).toEqual(describeTree(src));
+    const check = ['check', '--repo', remote, '--read-data'];
+    expect((await cairnOk(check, { env: { ...env, CAIRN_PASSWORD: SECOND } })).stdout).toMatch(
+      /no errors/,
+    );
   });
 
   it('an interrupted copy leaves no snapshot and the next run completes it', async () => {

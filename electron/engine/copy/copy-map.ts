@@ -69,7 +69,7 @@ export class CopyMap {
 }
 
 /** The same entries in the same order; only the ids they point at differ between repositories. */
-function sameEntries(a: Tree, b: Tree): boolean {
+export function sameEntries(a: Tree, b: Tree): boolean {
   return (
     a.nodes.length === b.nodes.length &&
     a.nodes.every((n, i) => {

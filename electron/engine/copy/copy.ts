@@ -9,12 +9,14 @@
  * A copy records the source snapshot's id as `original` (kept through copies of copies), and a
  * snapshot whose original the destination already holds is skipped: re-running copies nothing.
  * Which destination tree stands for which source tree is kept between runs (copy-map.ts), so a
- * later copy reads from the source only the folders that changed since.
+ * later copy reads from the source only the folders that changed since; and within a changed
+ * folder, a file whose chunks are those of the same file in the copied parent snapshot takes
+ * that copy's chunk ids without being read.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Snapshot } from '../../../shared/domain.js';
 import { Chunker, gearTable } from '../chunker/fastcdc.js';
-import { CopyMap } from './copy-map.js';
+import { CopyMap, sameEntries } from './copy-map.js';
 import type { Tree, TreeNode } from '../format/tree.js';
 import type { Repository } from '../repository/repository.js';
 import { forEachConcurrently } from '../util/concurrency.js';
@@ -64,7 +66,11 @@ export async function copySnapshots(
 
   // Destination snapshot by the source snapshot it stands for.
   const held = new Map<string, string>();
-  for (const s of await listSnapshots(dst)) held.set(s.original ?? s.id, s.id);
+  const treeOf = new Map<string, string>(); // a snapshot (of either repository) → its tree
+  for (const s of await listSnapshots(dst)) {
+    held.set(s.original ?? s.id, s.id);
+    treeOf.set(s.id, s.tree);
+  }
   const result: CopyResult = {
     copied: [],
     skipped: [],
@@ -85,15 +91,23 @@ export async function copySnapshots(
   await dst.loadIndex({ forWriting: true });
   const meter = new ProgressMeter('copy', control.onProgress, control.progressIntervalMs);
   const copier = new TreeCopier(src, dst, await CopyMap.load(src, dst), meter, control.signal);
+  for (const s of await listSnapshots(src)) treeOf.set(s.id, s.tree);
   for (const snap of todo) {
     throwIfCancelled(control.signal);
     meter.current = snap.short_id;
-    const tree = await copier.tree(snap.tree);
+    // The parent's copy, when there is one, tells which files are as they were.
+    const parentSrc = snap.parent ? treeOf.get(snap.parent) : undefined;
+    const parentDst = treeOf.get((snap.parent && held.get(snap.parent)) ?? '');
+    const tree = await copier.tree(
+      snap.tree,
+      parentSrc && parentDst ? { src: parentSrc, dst: parentDst } : undefined,
+    );
     const { id: _id, short_id: _short, ...stored } = snap;
     const parent = stored.parent ? (held.get(stored.parent) ?? null) : null;
     const copy: StoredSnapshot = { ...stored, tree, parent, original: snap.original ?? snap.id };
     const saved = await commitManifest(dst, () => copy, control.confirmLock);
     held.set(copy.original!, saved.id);
+    treeOf.set(saved.id, tree);
     result.copied.push({ source: snap.id, copy: saved.id });
     await copier.map.save();
   }
@@ -105,6 +119,15 @@ export async function copySnapshots(
   meter.emit(true);
   return result;
 }
+
+/** A folder as it was in an earlier snapshot of the source, and its copy in the destination. */
+interface CopiedBefore {
+  src: string;
+  dst: string;
+}
+
+/** Each entry of a folder copied before: as it was in the source, and as copied. */
+type EntriesBefore = Map<string, { src: TreeNode; dst: TreeNode }>;
 
 class TreeCopier {
   /** Source tree id → destination tree id, for trees snapshots share. */
@@ -126,22 +149,31 @@ class TreeCopier {
     this.gear = gearTable(dst.config.chunker.seed);
   }
 
-  async tree(id: string): Promise<string> {
+  /** Copies a tree; `before` is this folder in an earlier snapshot that was copied, if known. */
+  async tree(id: string, before?: CopiedBefore): Promise<string> {
     const done = this.trees.get(id);
     if (done) return done;
     const tree = await this.src.loadTree(id);
-    const before = await this.map.lookup(id, tree, this.dst);
-    if (before !== undefined) {
-      this.trees.set(id, before);
-      return before;
+    const known = await this.map.lookup(id, tree, this.dst);
+    if (known !== undefined) {
+      this.trees.set(id, known);
+      return known;
     }
+    const previous = await this.entriesBefore(before);
     const nodes: TreeNode[] = [];
     for (const node of tree.nodes) {
       throwIfCancelled(this.signal);
       const copy: TreeNode = { ...node };
-      if (node.subtree) copy.subtree = await this.tree(node.subtree);
+      const was = previous.get(node.name);
+      if (node.subtree) {
+        const sub = was?.src.subtree && was.dst.subtree;
+        copy.subtree = await this.tree(
+          node.subtree,
+          sub ? { src: was.src.subtree!, dst: was.dst.subtree! } : undefined,
+        );
+      }
       if (node.content) {
-        copy.content = await this.content(node.content);
+        copy.content = this.unchanged(node, was) ?? (await this.content(node.content));
         this.meter.files++;
       }
       nodes.push(copy);
@@ -150,6 +182,30 @@ class TreeCopier {
     this.trees.set(id, copied);
     this.map.add(id, copied);
     return copied;
+  }
+
+  /** The folder's entries before, each with its copy; empty when they cannot be trusted. */
+  private async entriesBefore(before: CopiedBefore | undefined): Promise<EntriesBefore> {
+    const entries: EntriesBefore = new Map();
+    if (!before || !this.dst.index.has(before.dst)) return entries;
+    try {
+      const [src, dst] = [await this.src.loadTree(before.src), await this.dst.loadTree(before.dst)];
+      if (!sameEntries(src, dst)) return entries;
+      src.nodes.forEach((node, i) => entries.set(node.name, { src: node, dst: dst.nodes[i]! }));
+    } catch {
+      // Unreadable: the folder's files are read instead.
+    }
+    return entries;
+  }
+
+  /** The destination's chunks of a file whose chunks are what they were when last copied. */
+  private unchanged(
+    node: TreeNode,
+    was: { src: TreeNode; dst: TreeNode } | undefined,
+  ): string[] | undefined {
+    const copied = was?.dst.content;
+    if (!copied || !isDeepStrictEqual(was.src.content, node.content)) return undefined;
+    return copied.every((id) => this.dst.index.has(id)) ? copied : undefined;
   }
 
   private content(ids: readonly string[]): Promise<string[]> {
