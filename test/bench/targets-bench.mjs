@@ -208,6 +208,10 @@ async function setUp(name, round) {
 }
 
 async function timed(name, ctx, [cmd, args]) {
+  // Every command starts with nothing waiting to be written: the last one's writes (a 400 MB
+  // restore, a repository, a deleted tree) would otherwise be flushed during this one, and
+  // slow whichever tool happened to come next.
+  spawnSync('sync');
   const before = ctx.counts ? ctx.counts.up + ctx.counts.down : 0;
   const r = await measure(cmd, args, { env: ctx.env, timeoutS: cfg.timeoutS });
   if (r.code !== 0)

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   ftruncateSync,
+  truncateSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -87,6 +88,10 @@ describe('special files', () => {
     writeSync(fd, middle, 0, middle.length, 40 * MiB);
     ftruncateSync(fd, 96 * MiB);
     closeSync(fd);
+    // All zeros, one blob: a file a worker creates and finishes whole, only a hole.
+    const blank = path.join(src, 'blank.img');
+    closeSync(openSync(blank, 'w'));
+    truncateSync(blank, 3 * MiB);
     const repo = path.join(dir, 'repo-sparse');
     await cairnOk(['init', '--repo', repo]);
     await cairnOk(['backup', src, '--repo', repo]);
@@ -95,6 +100,9 @@ describe('special files', () => {
     await cairnOk(['restore', 'latest', '--target', out, '--repo', repo]);
     const restored = path.join(out, 'images', 'disk.img');
     expect(readFileSync(restored).equals(readFileSync(image))).toBe(true);
+    expect(readFileSync(path.join(out, 'images', 'blank.img')).equals(readFileSync(blank))).toBe(
+      true,
+    );
     // Zero chunks were left as holes: far less is allocated than the file's 96 MiB.
     expect(lstatSync(restored).blocks * 512).toBeLessThan(40 * MiB);
   });

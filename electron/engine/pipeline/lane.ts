@@ -100,17 +100,24 @@ export class Lane {
           verdict: verifyPackFile(this.keys, this.opener, req.path, req.packId),
         }));
         return;
-      case 'restoreRange':
+      case 'restoreRange': {
+        // The range's buffer goes back with the outcome, to be filled again (range-buffers.ts).
+        const buffer = req.data?.buffer;
+        let res: WorkerResponse;
         try {
-          this.answer(req.seq, () => ({
+          const outcome = restoreRange(this.opener, req.range, req.data);
+          res = {
             kind: 'written',
             seq: req.seq,
-            outcome: restoreRange(this.opener, req.range, req.data),
-          }));
-        } finally {
-          if (req.data) this.opener.release(req.data.byteLength);
+            outcome: buffer ? { ...outcome, buffer } : outcome,
+          };
+        } catch (err) {
+          res = { kind: 'failed', seq: req.seq, error: describe(err) };
+          if (buffer) this.opener.release(buffer.byteLength);
         }
+        this.send(res, res.kind === 'written' && buffer ? [buffer] : []);
         return;
+      }
       default: {
         let res: WorkerResponse;
         try {

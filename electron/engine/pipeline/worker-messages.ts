@@ -104,6 +104,14 @@ export interface RestoreRange {
 export interface RangeOutcome {
   written: number[];
   damaged: { file: number; message: string }[];
+  /** The buffer the range's bytes came in, handed back for the next range. */
+  buffer?: ArrayBuffer;
+}
+
+/** A range's bytes as they came: `length` bytes at the start of `buffer`, which may be larger. */
+export interface RangeBytes {
+  buffer: ArrayBuffer;
+  length: number;
 }
 
 /** An error thrown on a worker, rebuilt on the main thread. */
@@ -126,7 +134,7 @@ export type WorkerRequest =
   | { op: 'open'; seq: number; data: ArrayBuffer; what: string; verifyId: boolean }
   | { op: 'verifyPack'; seq: number; data: ArrayBuffer; packId: string }
   | { op: 'verifyPackFile'; seq: number; path: string; packId: string }
-  | { op: 'restoreRange'; seq: number; range: RestoreRange; data?: ArrayBuffer }
+  | { op: 'restoreRange'; seq: number; range: RestoreRange; data?: RangeBytes }
   | { op: 'readFiles'; seq: number; files: FileJob[]; chunker: ChunkerParams; spool: PackSpool }
   | { op: 'finishPacks'; seq: number; discard: boolean }
   | { op: 'claimed'; seq: number; claim: number; fresh: boolean[] };

@@ -17,6 +17,7 @@ import type {
   FileOutcome,
   PackSpool,
   PackVerdict,
+  RangeBytes,
   RangeOutcome,
   RestoreRange,
   WorkerError,
@@ -203,13 +204,15 @@ export class WorkerPool {
 
   /**
    * Restores a range of a pack on a worker (see RestoreRange); `data` holds the range's bytes
-   * when the worker cannot read the pack itself, and is transferred. Resolves to what it wrote
-   * and which files it could not complete.
+   * when the worker cannot read the pack itself. The buffer `data` is a view of moves to the
+   * worker whole (unless it is Node's shared pool, then a copy goes) and comes back as the
+   * outcome's `buffer`: nothing may use it meanwhile. Resolves to what the worker wrote and
+   * which files it could not complete.
    */
   restoreRange(range: RestoreRange, data?: Buffer): Promise<RangeOutcome> {
     return this.submit(range.length, (seq) =>
       data
-        ? { op: 'restoreRange', seq, range, data: detachable(data) }
+        ? { op: 'restoreRange', seq, range, data: rangeBytes(data) }
         : { op: 'restoreRange', seq, range },
     );
   }
@@ -365,7 +368,8 @@ export class WorkerPool {
         load,
         ...(sink ? { sink } : {}),
       });
-      const transfer = 'data' in req && req.data ? [req.data] : [];
+      const data = 'data' in req ? req.data : undefined;
+      const transfer = !data ? [] : data instanceof ArrayBuffer ? [data] : [data.buffer];
       target.worker.postMessage(req, transfer);
     });
   }
@@ -380,4 +384,11 @@ export class WorkerPool {
 function rebuild(error: WorkerError): Error {
   if (error.kind) return new CairnError(error.kind as ErrorKind, error.message);
   return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
+}
+
+/** A range's bytes with the whole buffer they are in, which moves to the worker. */
+function rangeBytes(data: Buffer): RangeBytes {
+  if (data.byteOffset === 0 && data.buffer.byteLength !== Buffer.poolSize)
+    return { buffer: data.buffer as ArrayBuffer, length: data.length };
+  return { buffer: detachable(data), length: data.length };
 }

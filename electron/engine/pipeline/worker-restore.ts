@@ -11,12 +11,12 @@ import { CairnError } from '../errors.js';
 import { fsPath } from '../format/raw-name.js';
 import { createPartialSync, placeSync } from '../restore/partial-file.js';
 import type { BlobOpener } from './worker-blob-opener.js';
-import type { RangeFile, RangeOutcome, RestoreRange } from './worker-messages.js';
+import type { RangeBytes, RangeFile, RangeOutcome, RestoreRange } from './worker-messages.js';
 
 export function restoreRange(
   opener: BlobOpener,
   range: RestoreRange,
-  data?: ArrayBuffer,
+  data?: RangeBytes,
 ): RangeOutcome {
   const fds: (number | undefined)[] = range.files.map((f) => ('fd' in f ? f.fd : undefined));
   // Writes still due per file this worker creates: it is finished after the last one.
@@ -24,11 +24,13 @@ export function restoreRange(
   for (const b of range.blobs) for (let i = 0; i < b.writes.length; i += 2) due[b.writes[i]!]!++;
   const damaged = new Map<number, string>();
   const written = new Array<number>(range.files.length).fill(0);
+  // Files this worker left a hole in (an all-zero blob not written): only they need their size set.
+  const holes = new Set<number>();
   let packFd: number | undefined;
   try {
     let bytes: Buffer;
     if (data) {
-      bytes = Buffer.from(data);
+      bytes = Buffer.from(data.buffer, 0, data.length);
     } else {
       packFd = openPack(range);
       bytes = opener.readRange(packFd, range.offset, range.length);
@@ -66,10 +68,11 @@ export function restoreRange(
         if (fd === undefined && 'path' in file) fd = fds[index] = createPartialSync(file.partial);
         // A hole stays a hole: the file is truncated to its size when finished.
         if (!zeros || file.size === undefined) writeAt(fd!, plain, b.writes[i + 1]!);
+        else holes.add(index);
         written[index]! += plain.length;
         if ('path' in file && --due[index]! === 0) {
           fds[index] = undefined;
-          finish(fd!, file);
+          finish(fd!, file, holes.has(index));
         }
       }
     }
@@ -115,9 +118,10 @@ function isAllZero(data: Buffer): boolean {
   return true;
 }
 
-function finish(fd: number, file: Extract<RangeFile, { path: string }>): void {
+function finish(fd: number, file: Extract<RangeFile, { path: string }>, hole: boolean): void {
   try {
-    if (file.size !== undefined) fs.ftruncateSync(fd, file.size);
+    // A hole at the end is part of the file only once its size is set.
+    if (hole) fs.ftruncateSync(fd, file.size!);
     if (file.owner) fs.fchownSync(fd, file.owner.uid, file.owner.gid);
     fs.fchmodSync(fd, file.mode);
     fs.futimesSync(fd, file.mtime, file.mtime);

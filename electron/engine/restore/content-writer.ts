@@ -28,6 +28,7 @@ import { throwIfCancelled } from '../util/cancel.js';
 import * as fd from '../util/fd-fs.js';
 import type { ProgressMeter } from '../util/progress-meter.js';
 import { createPartialSync, partialPath, placeSync } from './partial-file.js';
+import { RangeBuffers } from './range-buffers.js';
 
 /** Files and bytes planned together. */
 const BATCH_FILES = 128;
@@ -130,6 +131,8 @@ export class ContentWriter {
   private waiters: (() => void)[] = [];
   /** Ranges in flight at once: enough that no worker waits for the next. */
   private readonly parallel: number;
+  /** What ranges from a remote target are downloaded into. */
+  private readonly buffers: RangeBuffers;
 
   constructor(
     private readonly repo: Repository,
@@ -139,6 +142,7 @@ export class ContentWriter {
     this.parallel = repo.target.localPath
       ? pool.size * 2
       : Math.max(pool.size * 2, REMOTE_RANGES_IN_FLIGHT);
+    this.buffers = new RangeBuffers(RANGE_BYTES, this.parallel);
   }
 
   /**
@@ -347,6 +351,7 @@ export class ContentWriter {
     let outcome: RangeOutcome;
     try {
       outcome = await this.pool.restoreRange(request, local ? undefined : await this.load(range));
+      if (outcome.buffer) this.buffers.give(outcome.buffer);
     } catch (err) {
       // The range could not be read at all (its pack is gone): every file in it is damaged.
       if (!isDamage(err)) throw err;
@@ -372,12 +377,18 @@ export class ContentWriter {
   }
 
   private async load(range: PlannedRange): Promise<Buffer> {
+    const into = this.buffers.take(range.length);
     try {
-      return await this.repo.target.load('data', range.pack, {
+      const bytes = await this.repo.target.load('data', range.pack, {
         offset: range.offset,
         length: range.length,
+        into,
       });
+      // The target may have answered in a buffer of its own (see ByteRange.into).
+      if (bytes.buffer !== into.buffer) this.buffers.give(into.buffer as ArrayBuffer);
+      return bytes;
     } catch (err) {
+      this.buffers.give(into.buffer as ArrayBuffer);
       if (isNotFound(err))
         throw new CairnError('corrupt', `pack ${range.pack.slice(0, 12)} is missing`);
       throw err;

@@ -28,6 +28,8 @@ export interface HttpRequest {
   url: string;
   headers?: Record<string, string>;
   body?: UploadBody | Buffer;
+  /** Where an answer of up to its size is put (see ByteRange.into). */
+  into?: Buffer;
 }
 
 export interface HttpResponse {
@@ -93,9 +95,13 @@ export class HttpTransport {
           // (a restore's 2 MiB ranges), rather than kept in pieces and joined at the end.
           const declared = Number(res.headers['content-length'] ?? NaN);
           const whole =
-            req.method !== 'HEAD' && declared > 64 * 1024 && declared <= 64 * 1024 * 1024
-              ? Buffer.allocUnsafe(declared)
-              : undefined;
+            req.method === 'HEAD' || !(declared > 0)
+              ? undefined
+              : req.into && declared <= req.into.length
+                ? req.into.subarray(0, declared)
+                : declared > 64 * 1024 && declared <= 64 * 1024 * 1024
+                  ? Buffer.allocUnsafe(declared)
+                  : undefined;
           res.on('data', (chunk: Buffer) => {
             if (whole && received + chunk.length <= whole.length) whole.set(chunk, received);
             else chunks.push(chunk);

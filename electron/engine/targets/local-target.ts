@@ -9,7 +9,14 @@ import * as fd from '../util/fd-fs.js';
 import path from 'node:path';
 import { CairnError, isNotFound } from '../errors.js';
 import { placeFailure } from '../util/write-failure.js';
-import { FILE_KINDS, type FileInfo, type FileKind, type Leftover, type Target } from './target.js';
+import {
+  FILE_KINDS,
+  type ByteRange,
+  type FileInfo,
+  type FileKind,
+  type Leftover,
+  type Target,
+} from './target.js';
 
 const TMP_SUFFIX = '.tmp';
 
@@ -197,17 +204,16 @@ export class LocalTarget implements Target {
     await syncDir(dir);
   }
 
-  async load(
-    kind: FileKind,
-    name: string,
-    range?: { offset: number; length: number },
-  ): Promise<Buffer> {
+  async load(kind: FileKind, name: string, range?: ByteRange): Promise<Buffer> {
     const file = this.pathOf(kind, name);
     if (!range) return fs.readFile(file);
     const entry = this.openCached(file);
     entry.users++;
     try {
-      const buf = Buffer.allocUnsafe(range.length);
+      const buf =
+        range.into && range.into.length >= range.length
+          ? range.into.subarray(0, range.length)
+          : Buffer.allocUnsafe(range.length);
       const n = await fd.readFully(await entry.fd, buf, range.length, range.offset);
       return n === range.length ? buf : buf.subarray(0, n);
     } finally {

@@ -4,7 +4,7 @@
  * A store does one attempt per call and reports each failure as a StoreError whose fault says
  * what the failure means, so that one retry loop serves every protocol.
  */
-import type { FileInfo, FileKind } from './target.js';
+import type { ByteRange, FileInfo, FileKind } from './target.js';
 import type { UploadBody } from './upload-body.js';
 
 /**
@@ -54,7 +54,7 @@ export interface RemoteStore {
    */
   put(kind: FileKind, name: string, body: UploadBody): Promise<'stored' | 'exists'>;
   /** Reads a file or a byte range of it; a missing file is a 'not-found' StoreError. */
-  get(kind: FileKind, name: string, range?: { offset: number; length: number }): Promise<Buffer>;
+  get(kind: FileKind, name: string, range?: ByteRange): Promise<Buffer>;
   /** The size of a stored file, or undefined when there is none. */
   size(kind: FileKind, name: string): Promise<number | undefined>;
   /** The finished files of a kind (temporary upload names left out). */

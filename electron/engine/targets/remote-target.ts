@@ -20,7 +20,7 @@ import { CairnError, errorMessage } from '../errors.js';
 import { cairnHome } from '../util/paths.js';
 import { fileLabel } from './object-layout.js';
 import { StoreError, type Fault, type RemoteStore } from './remote-store.js';
-import type { ConnectionReport, FileInfo, FileKind, Target } from './target.js';
+import type { ByteRange, ConnectionReport, FileInfo, FileKind, Target } from './target.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { bufferBody, fileBody, throttledBody, type UploadBody } from './upload-body.js';
 
@@ -135,11 +135,7 @@ export class RemoteTarget implements Target {
     }
   }
 
-  async load(
-    kind: FileKind,
-    name: string,
-    range?: { offset: number; length: number },
-  ): Promise<Buffer> {
+  async load(kind: FileKind, name: string, range?: ByteRange): Promise<Buffer> {
     const label = fileLabel(kind, name);
     const missing = {
       'not-found': (): never => {
@@ -148,7 +144,7 @@ export class RemoteTarget implements Target {
         });
       },
     };
-    const get = (part?: { offset: number; length: number }) =>
+    const get = (part?: ByteRange) =>
       this.run(`download ${label} from`, () => this.store.get(kind, name, part), missing);
     const bucket = this.downBucket;
     if (!bucket) return get(range);

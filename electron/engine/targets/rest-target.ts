@@ -24,7 +24,7 @@ import {
 import { isFileName, objectPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
 import { RemoteTarget } from './remote-target.js';
-import type { FileInfo, FileKind } from './target.js';
+import type { ByteRange, FileInfo, FileKind } from './target.js';
 import type { UploadBody } from './upload-body.js';
 
 export interface RestLocation {
@@ -77,13 +77,14 @@ class RestStore implements RemoteStore {
     }
   }
 
-  async get(
-    kind: FileKind,
-    name: string,
-    range?: { offset: number; length: number },
-  ): Promise<Buffer> {
+  async get(kind: FileKind, name: string, range?: ByteRange): Promise<Buffer> {
     const headers: Record<string, string> = range ? { range: byteRange(range) } : {};
-    const res = await this.http.request({ method: 'GET', url: this.url(kind, name), headers });
+    const res = await this.http.request({
+      method: 'GET',
+      url: this.url(kind, name),
+      headers,
+      ...(range?.into ? { into: range.into } : {}),
+    });
     if (res.status === 206) return res.body;
     if (res.status === 200) {
       return range ? res.body.subarray(range.offset, range.offset + range.length) : res.body;

@@ -91,7 +91,7 @@ export interface Target {
    */
   clearSpool(): Promise<void>;
   /** Reads a file, or the byte range [offset, offset+length). */
-  load(kind: FileKind, name: string, range?: { offset: number; length: number }): Promise<Buffer>;
+  load(kind: FileKind, name: string, range?: ByteRange): Promise<Buffer>;
   list(kind: FileKind): Promise<FileInfo[]>;
   /**
    * The path of a stored file when it is a local file that worker threads may read directly
@@ -108,4 +108,16 @@ export interface Target {
   /** Remote targets: reachable, credentials accepted, listable, writable; latency, free space. */
   testConnection?(): Promise<ConnectionReport>;
   close(): Promise<void>;
+}
+
+/**
+ * A byte range of a stored file. `into`, a buffer of at least `length` bytes, is where the
+ * target may put the bytes (the result is then a view of it), so a restore reuses a few
+ * buffers instead of allocating one per range; a target may ignore it. The result is what was
+ * read either way.
+ */
+export interface ByteRange {
+  offset: number;
+  length: number;
+  into?: Buffer;
 }

@@ -22,7 +22,7 @@ import {
 import { FOLDER_KINDS, folderOf, isFileName, objectPath, tempPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
 import { RemoteTarget } from './remote-target.js';
-import type { FileInfo, FileKind } from './target.js';
+import type { ByteRange, FileInfo, FileKind } from './target.js';
 import type { UploadBody } from './upload-body.js';
 import { parseMultistatus } from './webdav-multistatus.js';
 
@@ -97,16 +97,13 @@ class WebDavStore implements RemoteStore {
     }
   }
 
-  async get(
-    kind: FileKind,
-    name: string,
-    range?: { offset: number; length: number },
-  ): Promise<Buffer> {
+  async get(kind: FileKind, name: string, range?: ByteRange): Promise<Buffer> {
     const headers: Record<string, string> = range ? { range: byteRange(range) } : {};
     const res = await this.http.request({
       method: 'GET',
       url: this.url(objectPath(kind, name)),
       headers,
+      ...(range?.into ? { into: range.into } : {}),
     });
     if (res.status === 206) return res.body;
     if (res.status === 200) {
