@@ -12,13 +12,14 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', '
 // Issue 11, in the spirit of VS Code's `code-layering` rule: outside electron/engine/, only the
 // engine's facade may be imported; anything a host needs is a method on EngineService.
 const facadeMessage =
-  'Outside electron/engine/, import only the engine facade (service.js, service-types.js, errors.js); add what you need to EngineService.';
+  'Outside electron/engine/, import only the engine facade (service.js, service-types.js, errors.js, and startup.js before the engine loads); add what you need to EngineService.';
 const engineFacade = {
   group: [
     '**/engine/**',
     '!**/engine/service.js',
     '!**/engine/service-types.js',
     '!**/engine/errors.js',
+    '!**/engine/startup.js',
   ],
   message: facadeMessage,
 };

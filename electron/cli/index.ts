@@ -7,8 +7,10 @@
  * process starts, so the limit is in the line above (and in package.json's `cairn` script);
  * measured: 2–4 MB less peak memory in a restore, the same speed. Workers set their own.
  */
+// Only small modules here: the engine loads with the command, after the key derivation started.
 import { CairnError } from '../engine/errors.js';
-import { PROGRAM_VERSION, shareMainThread } from '../engine/service.js';
+import { PROGRAM_VERSION, shareMainThread } from '../engine/startup.js';
+import { keepKdfParams, startKdfHeadStart } from './kdf-head-start.js';
 import { takeTransferLimits } from './transfer-limits.js';
 
 type Command = { run(argv: string[]): Promise<number> };
@@ -97,7 +99,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`cairn: unknown command ${JSON.stringify(name)}; see cairn --help\n`);
     return 1;
   }
-  return (await load()).run(takeTransferLimits(rest));
+  const kept = startKdfHeadStart(name, rest);
+  try {
+    return await (await load()).run(takeTransferLimits(rest));
+  } finally {
+    keepKdfParams(kept);
+  }
 }
 
 main(process.argv.slice(2)).then(

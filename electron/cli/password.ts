@@ -2,8 +2,24 @@
  * The repository password for the CLI: CAIRN_PASSWORD, CAIRN_PASSWORD_FILE, else asked on the
  * terminal without echo. Never printed, never logged.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { CairnError } from '../engine/errors.js';
+
+/**
+ * The password CAIRN_PASSWORD or CAIRN_PASSWORD_FILE gives, read at once; undefined when
+ * neither gives one (or the file cannot be read: readPassword says why).
+ */
+export function givenPassword(): string | undefined {
+  if (process.env.CAIRN_PASSWORD !== undefined && process.env.CAIRN_PASSWORD !== '')
+    return process.env.CAIRN_PASSWORD;
+  const file = process.env.CAIRN_PASSWORD_FILE;
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch {
+    return undefined;
+  }
+}
 
 export async function readPassword(
   options: { confirm?: boolean; prompt?: string } = {},

@@ -2,11 +2,20 @@
  * Runs the built `cairn` CLI as a real process, as users and scripts do.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'dist/cli/cairn.js');
+
+/**
+ * Cairn's own folder for runs that do not name one: a temporary one per test process, never
+ * the home folder of whoever runs the tests (the CLI keeps caches there).
+ */
+const DEFAULT_HOME =
+  process.env.CAIRN_HOME ?? mkdtempSync(path.join(os.tmpdir(), 'cairn-test-home-'));
 
 export interface CliResult {
   code: number;
@@ -28,7 +37,12 @@ export function cairn(args: string[], options: CliOptions = {}): Promise<CliResu
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd,
-      env: { ...process.env, CAIRN_PASSWORD: 'correct horse battery staple', ...options.env },
+      env: {
+        ...process.env,
+        CAIRN_HOME: DEFAULT_HOME,
+        CAIRN_PASSWORD: 'correct horse battery staple',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -61,7 +75,7 @@ export async function cairnOk(
  */
 export function cairnOkSync(args: string[], env: Record<string, string>): string {
   const res = spawnSync(process.execPath, [CLI, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, CAIRN_HOME: DEFAULT_HOME, ...env },
     encoding: 'utf8',
   });
   if (res.status !== 0) throw new Error(`cairn ${args.join(' ')}: ${res.status} ${res.stderr}`);

@@ -52,8 +52,47 @@ export function scryptParamsProblem(kdf: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Derivations started ahead of need (startDerivation), by parameters: the CLI starts the one
+ * it expects before it has loaded the engine (cli/kdf-head-start.ts).
+ */
+const ahead = new Map<string, { password: string; key: Promise<Buffer> }>();
+/** The parameters of the last key slot a password opened in this process. */
+let opened: ScryptParams | undefined;
+
+function paramsKey(params: ScryptParams): string {
+  return `${params.N}:${params.r}:${params.p}:${params.salt}`;
+}
+
+/**
+ * Starts deriving now, on libuv's thread pool; the deriveKey() call with the same password and
+ * parameters takes the result instead of deriving again. Callers check scryptParamsProblem first.
+ */
+export function startDerivation(password: string, params: ScryptParams): Promise<Buffer> {
+  const key = derive(password, params);
+  key.catch(() => undefined); // a failure is deriveKey's to report, if it is ever asked
+  ahead.set(paramsKey(params), { password, key });
+  return key;
+}
+
 /** Callers check scryptParamsProblem first: Node throws on parameters it cannot use. */
 export function deriveKey(password: string, params: ScryptParams): Promise<Buffer> {
+  const started = ahead.get(paramsKey(params));
+  ahead.delete(paramsKey(params));
+  return started?.password === password ? started.key : derive(password, params);
+}
+
+/** Records that a key derived with `params` opened its key slot. */
+export function noteOpened(params: ScryptParams): void {
+  opened = { name: 'scrypt', N: params.N, r: params.r, p: params.p, salt: params.salt };
+}
+
+/** The parameters of the last key slot opened in this process, if any. */
+export function lastOpened(): ScryptParams | undefined {
+  return opened;
+}
+
+function derive(password: string, params: ScryptParams): Promise<Buffer> {
   const maxmem = 256 * params.N * params.r + 32 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     scrypt(

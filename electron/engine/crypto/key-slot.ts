@@ -17,6 +17,7 @@ import { open, SEAL_OVERHEAD, seal } from './aead.js';
 import {
   defaultScryptParams,
   deriveKey,
+  noteOpened,
   isBase64,
   scryptParamsProblem,
   type ScryptParams,
@@ -137,6 +138,7 @@ export async function unwrapMasterKey(
       'corrupt',
       `key file keys/${slotName.slice(0, 8)} holds no valid master key`,
     );
+  noteOpened(slot.kdf);
   return { encrypt, chunkId };
 }
 

@@ -91,8 +91,10 @@ describe('ESLint keeps the layers apart', () => {
       `import { CairnError } from '${up}engine/errors.js';`,
       `import { createEngine } from '${up}engine/service.js';`,
       `import type { EngineService } from '${up}engine/service-types.js';`,
+      `import { PROGRAM_VERSION } from '${up}engine/startup.js';`,
       `export const engine: EngineService = createEngine();`,
       `export const failure = new CairnError('invalid-argument', 'x');`,
+      `export const version = PROGRAM_VERSION;`,
       `export const later = () => import('${up}engine/service.js');`,
       '',
     ].join('\n');
