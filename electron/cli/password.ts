@@ -15,7 +15,7 @@ export function givenPassword(): string | undefined {
   const file = process.env.CAIRN_PASSWORD_FILE;
   if (!file) return undefined;
   try {
-    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    return passwordFile(file);
   } catch {
     return undefined;
   }
@@ -29,7 +29,7 @@ export async function readPassword(
   const file = process.env.CAIRN_PASSWORD_FILE;
   if (file) {
     try {
-      return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
+      return passwordFile(file);
     } catch (err) {
       throw new CairnError(
         'invalid-argument',
@@ -67,6 +67,21 @@ export async function readSecondPassword(first: string): Promise<string> {
       `cannot read CAIRN_PASSWORD_FILE2 ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
     );
   }
+}
+
+/**
+ * CAIRN_PASSWORD_FILE's password, read once per process: the file may be a pipe
+ * (`CAIRN_PASSWORD_FILE=<(pass show backup)`), which gives its content only once, and both the
+ * key derivation's head start and the command ask for it.
+ */
+const passwordFiles = new Map<string, string>();
+function passwordFile(file: string): string {
+  let password = passwordFiles.get(file);
+  if (password === undefined) {
+    password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    passwordFiles.set(file, password);
+  }
+  return password;
 }
 
 /** Reads one line from the terminal without echoing it; Ctrl+C cancels. */

@@ -5,10 +5,11 @@
  * wrong password is still refused the same way, and a changed password opens at once, after
  * which the kept parameters are the new key's.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cairn, cairnOk } from '../helpers/cairn-cli.js';
+import { CLI, cairn, cairnOk } from '../helpers/cairn-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('the key derivation started before the engine loads', () => {
@@ -62,6 +63,28 @@ describe('the key derivation started before the engine loads', () => {
     expect(readFileSync(path.join(out, 'src', 'a.txt'), 'utf8')).toBe('kept\n');
     expect(keptParams()).toEqual(keyParams());
     expect((await cairn(['snapshots', '--repo', repo], { env })).code).toBe(12);
+  });
+
+  it('a password file that is a pipe (read once) opens the repository', () => {
+    // Both the head start and the command want the password; a pipe gives it only once.
+    const res = spawnSync(
+      'bash',
+      ['-c', `CAIRN_PASSWORD_FILE=<(printf '%s\\n' "$PW") "$NODE" "$CLI" snapshots --repo "$REPO"`],
+      {
+        env: {
+          ...process.env,
+          CAIRN_HOME: home,
+          CAIRN_PASSWORD: '',
+          PW: 'second password, long enough',
+          NODE: process.execPath,
+          CLI,
+          REPO: repo,
+        },
+        encoding: 'utf8',
+      },
+    );
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toContain('1 snapshot(s)');
   });
 
   it('a damaged parameters file is ignored', async () => {
