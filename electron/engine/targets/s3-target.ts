@@ -17,7 +17,7 @@ import { networkFault, statusText, type HttpStoreOptions, byteRange } from './ht
 import { isFileName, objectPath } from './object-layout.js';
 import { StoreError, type RemoteStore } from './remote-store.js';
 import { RemoteTarget } from './remote-target.js';
-import type { FileInfo, FileKind } from './target.js';
+import type { ByteRange, FileInfo, FileKind } from './target.js';
 import type { UploadBody } from './upload-body.js';
 
 type S3Module = typeof S3Sdk;
@@ -88,11 +88,7 @@ class S3Store implements RemoteStore {
     return 'stored';
   }
 
-  async get(
-    kind: FileKind,
-    name: string,
-    range?: { offset: number; length: number },
-  ): Promise<Buffer> {
+  async get(kind: FileKind, name: string, range?: ByteRange): Promise<Buffer> {
     const { s3, client } = await this.client();
     try {
       const res = await client.send(
@@ -102,11 +98,15 @@ class S3Store implements RemoteStore {
           ...(range ? { Range: byteRange(range) } : {}),
         }),
       );
-      const bytes = Buffer.from((await res.Body?.transformToByteArray()) ?? []);
-      if (res.ContentLength !== undefined && bytes.length !== res.ContentLength) {
+      const { bytes, received } = await readBody(
+        res.Body as AsyncIterable<Uint8Array> | undefined,
+        res.ContentLength,
+        range?.into,
+      );
+      if (res.ContentLength !== undefined && received !== res.ContentLength) {
         throw new StoreError(
           'transient',
-          `answer cut short (${bytes.length} of ${res.ContentLength} bytes)`,
+          `answer cut short (${received} of ${res.ContentLength} bytes)`,
         );
       }
       return bytes;
@@ -410,3 +410,31 @@ const TRANSIENT_ERRORS = new Set([
   'IncompleteBody',
   'XAmzContentSHA256Mismatch',
 ]);
+
+/**
+ * An answer's body, copied once as it arrives: into `into` (ByteRange.into) or a buffer of the
+ * declared length when it fits, else joined at the end. The SDK's own transformToByteArray()
+ * joins every piece and Buffer.from() then copied the whole again.
+ */
+async function readBody(
+  body: AsyncIterable<Uint8Array> | undefined,
+  declared: number | undefined,
+  into: Buffer | undefined,
+): Promise<{ bytes: Buffer; received: number }> {
+  if (!body) return { bytes: Buffer.alloc(0), received: 0 };
+  const whole =
+    declared === undefined || declared <= 0
+      ? undefined
+      : into && declared <= into.length
+        ? into.subarray(0, declared)
+        : Buffer.allocUnsafe(declared);
+  const pieces: Uint8Array[] = [];
+  let received = 0;
+  for await (const piece of body) {
+    if (whole && received + piece.length <= whole.length) whole.set(piece, received);
+    else pieces.push(piece);
+    received += piece.length;
+  }
+  if (whole && received === whole.length) return { bytes: whole, received };
+  return { bytes: Buffer.concat(pieces), received };
+}
